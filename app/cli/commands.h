@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace fika::cli {
+
+// Each command takes its arguments after the command words and returns the process exit code:
+// 0 success, 1 a failure the user caused (message on stderr), 2 a usage error.
+int runTokenize(const std::vector<std::string>& args);
+int runBenchTokenizer(const std::vector<std::string>& args);
+int runDatasetInspect(const std::vector<std::string>& args);
+int runDatasetVersion(const std::vector<std::string>& args);
+
+// The bundled bert-base-uncased vocab (installed, or in the source tree for a build folder).
+std::string defaultVocabPath();
+
+int usageError(const std::string& message);
+
+} // namespace fika::cli

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// fika-cli dataset inspect, fika-cli dataset version
+#include "cli/args.h"
+#include "cli/commands.h"
+
+#include "data/csv_import.h"
+#include "data/dataset_version.h"
+#include "data/folder_import.h"
+#include "text/length_stats.h"
+#include "text/tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+namespace fika::cli {
+namespace {
+
+const std::set<std::string> kImportOptions = {"--text-column", "--label-column", "--vocab", "--threads", "--split"};
+
+// Imports a CSV file or a class-per-folder tree, as the path says.
+core::Result<core::ImportResult> importSource(const std::string& path, const Args& args)
+{
+    const auto policy = args.flag("--stop-on-error") ? core::OnRowProblem::Stop : core::OnRowProblem::Skip;
+    if (std::filesystem::is_directory(path)) {
+        core::FolderImportOptions options;
+        options.split = args.value("--split", "train");
+        options.onProblem = policy;
+        return core::importFolder(path, options);
+    }
+    core::CsvImportOptions options;
+    options.textColumn = args.value("--text-column", "review");
+    options.labelColumn = args.value("--label-column", "sentiment");
+    options.onProblem = policy;
+    return core::importCsv(path, options);
+}
+
+double rounded(double value, int digits)
+{
+    const double scale = std::pow(10.0, digits);
+    return std::round(value * scale) / scale;
+}
+
+void printProblems(const core::ImportReport& report)
+{
+    for (const auto& warning : report.warnings)
+        std::cerr << "warning: " << warning << "\n";
+    for (const auto& problem : report.problems)
+        std::cerr << "skipped: " << problem.message << "\n";
+    if (report.invalidRows > static_cast<int64_t>(report.problems.size()))
+        std::cerr << "… and " << report.invalidRows - static_cast<int64_t>(report.problems.size()) << " more\n";
+}
+
+} // namespace
+
+int runDatasetInspect(const std::vector<std::string>& argv)
+{
+    Args args;
+    if (auto error = args.parse(argv, kImportOptions, {"--json", "--cased", "--stop-on-error"}); !error.empty())
+        return usageError(error);
+    if (args.positional().size() != 1)
+        return usageError("dataset inspect needs one CSV file or folder");
+    const int threads = static_cast<int>(parseInteger(args.value("--threads", "0")).value_or(0));
+
+    auto imported = importSource(args.positional()[0], args);
+    if (!imported) {
+        std::cerr << "fika-cli: " << imported.error().message << "\n";
+        return 1;
+    }
+    auto tokenizer = core::Tokenizer::fromVocabFile(args.value("--vocab", defaultVocabPath()), !args.flag("--cased"));
+    if (!tokenizer) {
+        std::cerr << "fika-cli: " << tokenizer.error().message << "\n";
+        return 1;
+    }
+    const core::Dataset& dataset = imported->dataset;
+    const core::ImportReport& report = imported->report;
+    std::vector<std::string_view> texts(dataset.texts.begin(), dataset.texts.end());
+    const auto stats = core::LengthStats::fromLengths(tokenizer->tokenCounts(texts, threads));
+    const std::vector<int> lengths = {128, 256, 512};
+
+    if (args.flag("--json")) {
+        nlohmann::json classes = nlohmann::json::object();
+        for (const auto& [name, count] : report.classCounts)
+            classes[name] = count;
+        nlohmann::json truncated = nlohmann::json::object();
+        for (int length : lengths)
+            truncated[std::to_string(length)] = rounded(stats.truncatedShare(length), 5);
+        const nlohmann::json out = {
+            {"rows", report.rowsImported},
+            {"classes", classes},
+            {"invalid_rows", report.invalidRows},
+            {"tokens",
+             {{"mean", rounded(stats.mean, 3)},
+              {"median", stats.median},
+              {"p90", stats.p90},
+              {"max", stats.max},
+              {"truncated_share", truncated}}},
+        };
+        std::cout << out.dump() << '\n';
+        return 0;
+    }
+    printProblems(report);
+    std::cout << "rows: " << report.rowsImported << " imported, " << report.invalidRows << " skipped\n";
+    std::cout << "classes (balance " << std::fixed << std::setprecision(2)
+              << core::classBalance(dataset.classCounts()) << "):\n";
+    for (const auto& [name, count] : report.classCounts)
+        std::cout << "  " << name << ": " << count << "\n";
+    std::cout << std::setprecision(1) << "tokens per text: mean " << stats.mean << ", median " << stats.median << ", p90 "
+              << stats.p90 << ", max " << stats.max << "\n";
+    for (int length : lengths)
+        std::cout << "  sequence length " << length << " truncates " << std::setprecision(1)
+                  << 100.0 * stats.truncatedShare(length) << " % of the texts\n";
+    return 0;
+}
+
+int runDatasetVersion(const std::vector<std::string>& argv)
+{
+    Args args;
+    std::set<std::string> valued = kImportOptions;
+    valued.insert({"--out", "--name", "--training", "--validation", "--test", "--seed", "--sequence-length", "--truncation"});
+    if (auto error = args.parse(argv, valued, {"--no-stratify", "--cased", "--stop-on-error"}); !error.empty())
+        return usageError(error);
+    if (args.positional().size() != 1 || !args.value("--out"))
+        return usageError("dataset version needs one CSV file or folder and --out FILE.yaml");
+
+    core::DatasetVersion version;
+    try {
+        version.subsets.trainingPercent = std::stod(args.value("--training", "80"));
+        version.subsets.validationPercent = std::stod(args.value("--validation", "20"));
+        version.subsets.testPercent = std::stod(args.value("--test", "0"));
+        version.subsets.seed = std::stoull(args.value("--seed", "42"));
+        version.encoding.sequenceLength = std::stoi(args.value("--sequence-length", "512"));
+    } catch (const std::exception&) {
+        return usageError("--training, --validation, --test, --seed and --sequence-length need numbers");
+    }
+    version.subsets.stratified = !args.flag("--no-stratify");
+    if (auto valid = core::validateSequenceLength(version.encoding.sequenceLength); !valid)
+        return usageError(valid.error().message);
+    auto truncation = core::parseTruncation(args.value("--truncation", "head"));
+    if (!truncation)
+        return usageError(truncation.error().message);
+    version.encoding.truncation = truncation.value();
+    version.encoding.lowercase = !args.flag("--cased");
+    version.encoding.vocab = args.value("--vocab", "");
+
+    const std::string sourcePath = args.positional()[0];
+    auto imported = importSource(sourcePath, args);
+    if (!imported) {
+        std::cerr << "fika-cli: " << imported.error().message << "\n";
+        return 1;
+    }
+    printProblems(imported->report);
+    const core::Dataset& dataset = imported->dataset;
+    auto subsets = core::splitSubsets(dataset.labels, dataset.labelMap.size(), version.subsets);
+    if (!subsets) {
+        std::cerr << "fika-cli: " << subsets.error().message << "\n";
+        return 1;
+    }
+    auto source = core::describeSource(sourcePath);
+    if (!source) {
+        std::cerr << "fika-cli: " << source.error().message << "\n";
+        return 1;
+    }
+    version.name = args.value("--name", std::filesystem::path(sourcePath).stem().string());
+    version.createdUtc = core::utcNowIso8601();
+    version.source = source.value();
+    version.textColumn = dataset.textFeature;
+    version.labelColumn = dataset.targetFeature;
+    version.classes = dataset.labelMap.names;
+    version.classCounts = dataset.classCounts();
+    version.trainingCount = static_cast<int64_t>(subsets->training.size());
+    version.validationCount = static_cast<int64_t>(subsets->validation.size());
+    version.testCount = static_cast<int64_t>(subsets->test.size());
+    if (auto saved = core::saveDatasetVersion(version, *args.value("--out")); !saved) {
+        std::cerr << "fika-cli: " << saved.error().message << "\n";
+        return 1;
+    }
+    std::cout << "saved " << *args.value("--out") << ": " << version.trainingCount << " training, "
+              << version.validationCount << " validation, " << version.testCount << " test examples\n";
+    return 0;
+}
+
+} // namespace fika::cli

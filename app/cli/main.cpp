@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// fika-cli: Fika without a display. Dispatches to the command implementations.
+#include "cli/commands.h"
+
+#include "runtime/runtime.h"
+
+#include <filesystem>
+#include <iostream>
+
+namespace fika::cli {
+
+namespace {
+constexpr const char* kHelp = R"(Usage: fika-cli COMMAND [OPTIONS]
+
+Fika fine-tunes BERT text classifiers. Commands:
+  tokenize --jsonl [--vocab FILE] [--cased]
+      Reads JSON lines {"text": ...} on stdin, writes {"ids": [...]} per line ([CLS]/[SEP] included).
+  dataset inspect FILE|FOLDER [--text-column review] [--label-column sentiment]
+                  [--vocab FILE] [--cased] [--threads N] [--split train] [--stop-on-error] [--json]
+      Imports a CSV or a class-per-folder tree and reports rows, classes, skipped rows and token lengths.
+  dataset version FILE|FOLDER --out FILE.yaml [--name NAME] [--training 80] [--validation 20] [--test 0]
+                  [--seed 42] [--no-stratify] [--sequence-length 512] [--truncation head|tail|head_tail]
+      Splits the dataset into subsets and saves a dataset version (source, checksum, encoding, subsets).
+  bench tokenizer --csv FILE [--column review] [--vocab FILE] [--threads N] [--json]
+      Tokenizer throughput in MB/s of UTF-8 text (best of 3).
+
+Options:
+  --help       show this help
+  --version    show the version
+Without --vocab the bundled bert-base-uncased vocabulary is used.
+)";
+} // namespace
+
+int usageError(const std::string& message)
+{
+    std::cerr << "fika-cli: " << message << "\nTry 'fika-cli --help'.\n";
+    return 2;
+}
+
+std::string defaultVocabPath()
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    for (const fs::path& candidate : {exe.parent_path() / "../share/fika/vocab/bert-base-uncased-vocab.txt",
+                                      fs::path(FIKA_SOURCE_DIR) / "resources/vocab/bert-base-uncased-vocab.txt"})
+        if (fs::exists(candidate, ec))
+            return candidate.lexically_normal().string();
+    return "bert-base-uncased-vocab.txt";
+}
+
+} // namespace fika::cli
+
+int main(int argc, char** argv)
+{
+    using namespace fika::cli;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty())
+        return usageError("no command given");
+    const std::string command = args[0];
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kHelp;
+        return 0;
+    }
+    if (command == "--version") {
+        std::cout << "fika-cli " << fika::core::fikaVersion() << " (LibTorch " << fika::core::torchVersion() << ")\n";
+        return 0;
+    }
+    fika::core::initRuntime();
+    auto rest = [&](size_t skip) { return std::vector<std::string>(args.begin() + static_cast<long>(skip), args.end()); };
+    if (command == "tokenize")
+        return runTokenize(rest(1));
+    if (command == "bench" && args.size() > 1 && args[1] == "tokenizer")
+        return runBenchTokenizer(rest(2));
+    if (command == "dataset" && args.size() > 1 && args[1] == "inspect")
+        return runDatasetInspect(rest(2));
+    if (command == "dataset" && args.size() > 1 && args[1] == "version")
+        return runDatasetVersion(rest(2));
+    return usageError("unknown command '" + command + (args.size() > 1 ? " " + args[1] : std::string()) + "'");
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "data/csv_import.h"
+
+#include "common/utf8.h"
+#include "data/csv_reader.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace fika::core {
+namespace {
+
+bool isBlank(std::string_view text)
+{
+    return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+}
+
+std::string trimmed(const std::string& text)
+{
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return text.substr(first, last - first + 1);
+}
+
+std::string joined(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (const auto& name : names)
+        out += (out.empty() ? "" : ", ") + ("'" + name + "'");
+    return out;
+}
+
+// Column index by name, or an Error for a missing column.
+Result<size_t> columnIndex(const std::vector<std::string>& header, const std::string& name, const std::string& file)
+{
+    const auto it = std::find(header.begin(), header.end(), name);
+    if (it == header.end())
+        return makeError(ErrorCode::MissingColumn,
+                         file + ": line 1: no column named '" + name + "'; the header has " + joined(header), file, 1, -1,
+                         name);
+    return static_cast<size_t>(it - header.begin());
+}
+
+// The problem with one field, or an empty string.
+std::string fieldProblem(const std::string& value, int64_t recordOffset, const std::string& column)
+{
+    if (value.find('\0') != std::string::npos)
+        return "column '" + column + "' contains a NUL byte (binary data?)";
+    const size_t bad = utf8::findInvalid(value);
+    if (bad != std::string::npos)
+        return "column '" + column + "' has invalid UTF-8 near byte offset " + std::to_string(recordOffset);
+    return {};
+}
+
+} // namespace
+
+Result<ImportReport> scanCsv(const std::string& path, const CsvImportOptions& options, const CsvRowHandler& onRow,
+                             const JobContext& context)
+{
+    auto opened = CsvReader::openFile(path);
+    if (!opened)
+        return opened.error();
+    CsvReader& reader = *opened.value();
+
+    ImportReport report;
+    if (!reader.warning().empty())
+        report.warnings.push_back(reader.warning());
+
+    CsvRecord record;
+    auto got = reader.next(record);
+    if (!got)
+        return got.error();
+    if (!got.value())
+        return makeError(ErrorCode::EmptyFile, path + ": the file has no header row", path);
+    std::vector<std::string> header = record.fields;
+    for (auto& name : header)
+        name = trimmed(name);
+    std::unordered_map<std::string, size_t> seen;
+    for (size_t i = 0; i < header.size(); ++i) {
+        const auto [it, fresh] = seen.emplace(header[i], i);
+        if (!fresh)
+            return makeError(ErrorCode::DuplicateColumn,
+                             path + ": line 1: columns " + std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
+                                 " are both named '" + header[i] + "'; rename one of them",
+                             path, 1, -1, header[i]);
+    }
+    auto textIndex = columnIndex(header, options.textColumn, path);
+    if (!textIndex)
+        return textIndex.error();
+    auto labelIndex = columnIndex(header, options.labelColumn, path);
+    if (!labelIndex)
+        return labelIndex.error();
+    if (textIndex.value() == labelIndex.value())
+        return makeError(ErrorCode::InvalidArgument, "the text and the label must be different columns", path, 1, -1,
+                         options.textColumn);
+
+    auto addProblem = [&](int64_t line, const std::string& what) -> Status {
+        ++report.invalidRows;
+        const std::string message = path + ": line " + std::to_string(line) + ": " + what;
+        if (options.onProblem == OnRowProblem::Stop)
+            return makeError(ErrorCode::Csv, message + " (import stopped)", path, line);
+        if (report.problems.size() < options.maxListedProblems)
+            report.problems.push_back({line, path, message});
+        return Ok{};
+    };
+
+    for (;;) {
+        if (context.shouldStop())
+            return makeError(ErrorCode::Cancelled, path + ": import cancelled", path);
+        got = reader.next(record);
+        if (!got)
+            return got.error();
+        if (!got.value())
+            break;
+        ++report.rowsRead;
+        if ((report.rowsRead & 1023) == 0)
+            context.report(reader.bytesConsumed(), reader.totalBytes());
+
+        std::string problem;
+        if (record.fields.size() != header.size()) {
+            problem = "expected " + std::to_string(header.size()) + " fields as in the header, found " +
+                      std::to_string(record.fields.size());
+        } else {
+            std::string& text = record.fields[textIndex.value()];
+            const std::string label = trimmed(record.fields[labelIndex.value()]);
+            problem = fieldProblem(text, record.byteOffset, options.textColumn);
+            if (problem.empty())
+                problem = fieldProblem(label, record.byteOffset, options.labelColumn);
+            if (problem.empty() && isBlank(text))
+                problem = "empty text in column '" + options.textColumn + "'";
+            if (problem.empty() && label.empty())
+                problem = "missing label in column '" + options.labelColumn + "'";
+            if (problem.empty()) {
+                ++report.rowsImported;
+                ++report.classCounts[label];
+                onRow(std::move(text), label, record.line);
+                continue;
+            }
+        }
+        if (auto status = addProblem(record.line, problem); !status)
+            return status.error();
+    }
+    context.report(reader.totalBytes(), reader.totalBytes());
+    return report;
+}
+
+Result<ImportResult> importCsv(const std::string& path, const CsvImportOptions& options, const JobContext& context)
+{
+    ImportResult result;
+    std::vector<std::string> labelNames;
+    auto scanned = scanCsv(
+        path, options,
+        [&](std::string&& text, const std::string& label, int64_t line) {
+            result.dataset.texts.push_back(std::move(text));
+            labelNames.push_back(label);
+            result.dataset.sourceLines.push_back(line);
+        },
+        context);
+    if (!scanned)
+        return scanned.error();
+    result.report = std::move(scanned.value());
+    if (result.report.rowsImported == 0)
+        return makeError(ErrorCode::NoData,
+                         path + ": no usable data rows after the header (" + std::to_string(result.report.invalidRows) +
+                             " rows with problems)",
+                         path);
+    if (result.report.classCounts.size() < 2)
+        return makeError(ErrorCode::TooFewClasses,
+                         path + ": column '" + options.labelColumn + "' has only one class ('" +
+                             result.report.classCounts.begin()->first + "'); a classifier needs at least two",
+                         path, 0, -1, options.labelColumn);
+
+    Dataset& dataset = result.dataset;
+    dataset.textFeature = options.textColumn;
+    dataset.targetFeature = options.labelColumn;
+    std::vector<std::string> names;
+    for (const auto& entry : result.report.classCounts)
+        names.push_back(entry.first);
+    dataset.labelMap = LabelMap::fromNames(std::move(names));
+    dataset.labels.reserve(labelNames.size());
+    for (const auto& name : labelNames)
+        dataset.labels.push_back(dataset.labelMap.idOf(name));
+    return result;
+}
+
+} // namespace fika::core

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "data/csv_reader.h"
+
+#include <filesystem>
+#include <fstream>
+
+namespace fika::core {
+namespace {
+constexpr size_t kChunkBytes = 1 << 20;
+constexpr size_t kSampleBytes = 64 * 1024;
+} // namespace
+
+Result<std::unique_ptr<CsvReader>> CsvReader::openFile(const std::string& path)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        return makeError(ErrorCode::FileNotFound, path + ": no such file", path);
+    const auto size = static_cast<int64_t>(std::filesystem::file_size(path, ec));
+    auto stream = std::make_unique<std::ifstream>(path, std::ios::binary);
+    if (!*stream)
+        return makeError(ErrorCode::IoError, path + ": cannot be opened for reading", path);
+    return openStream(std::move(stream), path, size);
+}
+
+Result<std::unique_ptr<CsvReader>> CsvReader::openStream(std::unique_ptr<std::istream> stream, std::string name,
+                                                         int64_t totalBytes)
+{
+    std::unique_ptr<CsvReader> reader(new CsvReader);
+    reader->m_stream = std::move(stream);
+    reader->m_name = std::move(name);
+    reader->m_totalBytes = totalBytes;
+
+    std::string sample(kSampleBytes, '\0');
+    reader->m_stream->read(sample.data(), static_cast<std::streamsize>(sample.size()));
+    sample.resize(static_cast<size_t>(reader->m_stream->gcount()));
+    if (sample.empty())
+        return makeError(ErrorCode::EmptyFile, reader->m_name + ": the file is empty", reader->m_name);
+
+    auto charset = detectCharset(sample, reader->m_name);
+    if (!charset)
+        return charset.error();
+    reader->m_charset = charset.value();
+    reader->m_rawConsumed = static_cast<int64_t>(sample.size());
+    sample.erase(0, reader->m_charset.bomBytes);
+    reader->m_bufferStart = static_cast<int64_t>(reader->m_charset.bomBytes);
+    if (reader->m_charset.encoding == TextEncoding::Windows1252) {
+        reader->m_decoder = std::make_unique<Windows1252Decoder>();
+        reader->m_decoder->appendDecoded(sample, reader->m_buffer);
+    } else {
+        reader->m_buffer = std::move(sample);
+    }
+    return reader;
+}
+
+bool CsvReader::fill()
+{
+    m_bufferStart += static_cast<int64_t>(m_buffer.size());
+    m_pos = 0;
+    m_buffer.clear();
+    if (!m_stream || !*m_stream)
+        return false;
+    std::string& target = m_decoder ? m_raw : m_buffer;
+    target.resize(kChunkBytes);
+    m_stream->read(target.data(), static_cast<std::streamsize>(target.size()));
+    target.resize(static_cast<size_t>(m_stream->gcount()));
+    m_rawConsumed += static_cast<int64_t>(target.size());
+    if (m_decoder)
+        m_decoder->appendDecoded(m_raw, m_buffer);
+    return !m_buffer.empty();
+}
+
+Result<bool> CsvReader::next(CsvRecord& record)
+{
+    std::string field;
+    for (;;) {
+        record.fields.clear();
+        field.clear();
+        if (peek() < 0)
+            return false;
+        record.line = m_line;
+        record.byteOffset = m_bufferStart + static_cast<int64_t>(m_pos);
+
+        bool inQuotes = false;
+        bool atFieldStart = true;
+        bool sawQuote = false;
+        int64_t quoteLine = 0;
+        for (;;) {
+            const int c = get();
+            if (c < 0) {
+                if (inQuotes)
+                    return makeError(ErrorCode::Csv,
+                                     m_name + ": line " + std::to_string(quoteLine) +
+                                         ": a quoted field opened on this line is never closed (the file ends inside the quotes)",
+                                     m_name, quoteLine);
+                break;
+            }
+            if (inQuotes) {
+                if (c == '"') {
+                    if (peek() == '"') {
+                        get();
+                        field += '"';
+                    } else {
+                        inQuotes = false;
+                    }
+                } else {
+                    if (c == '\n' || (c == '\r' && peek() != '\n'))
+                        ++m_line;
+                    field += static_cast<char>(c);
+                }
+                continue;
+            }
+            if (c == ',') {
+                record.fields.push_back(std::move(field));
+                field.clear();
+                atFieldStart = true;
+                continue;
+            }
+            if (c == '\n' || c == '\r') {
+                if (c == '\r' && peek() == '\n')
+                    get();
+                ++m_line;
+                break;
+            }
+            if (c == '"' && atFieldStart) {
+                inQuotes = true;
+                sawQuote = true;
+                quoteLine = m_line;
+                atFieldStart = false;
+                continue;
+            }
+            atFieldStart = false;
+            field += static_cast<char>(c);
+        }
+        record.fields.push_back(std::move(field));
+        const bool blankLine = record.fields.size() == 1 && record.fields[0].empty() && !sawQuote;
+        if (!blankLine)
+            return true;
+    }
+}
+
+} // namespace fika::core

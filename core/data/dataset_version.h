@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+#include "data/subsets.h"
+#include "text/encoding_settings.h"
+
+#include <string>
+#include <vector>
+
+namespace fika::core {
+
+struct DatasetSource {
+    std::string kind = "csv"; // csv or folder
+    std::string path;
+    int64_t sizeBytes = 0;
+    std::string sha256; // of the file; for a folder, of every .txt file's relative path and bytes, in name order
+};
+
+// A saved, reproducible dataset: where it came from, how it is read, encoded and split.
+struct DatasetVersion {
+    static constexpr int kSchemaVersion = 1;
+    int schemaVersion = kSchemaVersion;
+    std::string name;
+    std::string createdUtc; // ISO 8601
+    DatasetSource source;
+    std::string textColumn = "review";
+    std::string labelColumn = "sentiment";
+    std::vector<std::string> classes;   // in label id order
+    std::vector<int64_t> classCounts;   // same order
+    EncodingSettings encoding;
+    SubsetSpec subsets;
+    int64_t trainingCount = 0;
+    int64_t validationCount = 0;
+    int64_t testCount = 0;
+};
+
+// Size and SHA-256 of a CSV file or an import folder.
+Result<DatasetSource> describeSource(const std::string& path);
+
+std::string datasetVersionToYaml(const DatasetVersion& version);
+Result<DatasetVersion> datasetVersionFromYaml(const std::string& yaml, const std::string& fileName = "dataset version");
+Status saveDatasetVersion(const DatasetVersion& version, const std::string& path);
+Result<DatasetVersion> loadDatasetVersion(const std::string& path);
+
+std::string utcNowIso8601();
+
+} // namespace fika::core

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "data/folder_import.h"
+
+#include "common/utf8.h"
+#include "data/charset.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace fika::core {
+namespace {
+
+std::vector<fs::path> sortedEntries(const fs::path& dir, bool wantDirectories)
+{
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (wantDirectories ? entry.is_directory(ec) : (entry.is_regular_file(ec) && entry.path().extension() == ".txt"))
+            out.push_back(entry.path());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool hasTextFiles(const fs::path& dir)
+{
+    return !sortedEntries(dir, false).empty();
+}
+
+// The class folders under root: sub-folders holding .txt files, except aclImdb's unlabelled `unsup`.
+std::vector<fs::path> classFolders(const fs::path& root)
+{
+    std::vector<fs::path> out;
+    for (const auto& dir : sortedEntries(root, true))
+        if (dir.filename() != "unsup" && hasTextFiles(dir))
+            out.push_back(dir);
+    return out;
+}
+
+// File contents as UTF-8, or a problem message.
+std::string readText(const fs::path& file, std::string& text)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return "cannot be read";
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+    if (text.find('\0') != std::string::npos)
+        return "contains a NUL byte (binary data?)";
+    auto charset = detectCharset(text, file.string());
+    if (!charset)
+        return charset.error().message;
+    text.erase(0, charset.value().bomBytes);
+    if (charset.value().encoding == TextEncoding::Windows1252) {
+        std::string decoded;
+        Windows1252Decoder().appendDecoded(text, decoded);
+        text = std::move(decoded);
+    }
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+        return "is empty";
+    return {};
+}
+
+} // namespace
+
+Result<ImportResult> importFolder(const std::string& rootPath, const FolderImportOptions& options,
+                                  const JobContext& context)
+{
+    std::error_code ec;
+    fs::path root(rootPath);
+    if (!fs::is_directory(root, ec))
+        return makeError(ErrorCode::FileNotFound, rootPath + ": no such folder", rootPath);
+
+    const bool aclImdb = fs::is_directory(root / options.split, ec) && classFolders(root).empty();
+    if (aclImdb)
+        root /= options.split;
+    const auto classes = classFolders(root);
+    if (classes.empty())
+        return makeError(ErrorCode::NoData,
+                         root.string() + ": no class sub-folders with .txt files (expected one sub-folder per class, "
+                                         "e.g. pos/ and neg/, or the aclImdb layout train/pos, train/neg)",
+                         root.string());
+    if (classes.size() < 2)
+        return makeError(ErrorCode::TooFewClasses,
+                         root.string() + ": only one class folder ('" + classes.front().filename().string() +
+                             "'); a classifier needs at least two",
+                         root.string());
+
+    ImportResult result;
+    Dataset& dataset = result.dataset;
+    dataset.textFeature = options.textFeature;
+    dataset.targetFeature = options.targetFeature;
+    std::vector<std::string> names;
+    for (const auto& dir : classes)
+        names.push_back(dir.filename().string());
+    dataset.labelMap = LabelMap::fromNames(names);
+
+    std::vector<std::pair<fs::path, int32_t>> files;
+    for (const auto& dir : classes) {
+        const int32_t label = dataset.labelMap.idOf(dir.filename().string());
+        for (auto& file : sortedEntries(dir, false))
+            files.emplace_back(std::move(file), label);
+    }
+
+    ImportReport& report = result.report;
+    for (size_t i = 0; i < files.size(); ++i) {
+        if (context.shouldStop())
+            return makeError(ErrorCode::Cancelled, rootPath + ": import cancelled", rootPath);
+        const auto& [file, label] = files[i];
+        ++report.rowsRead;
+        std::string text;
+        const std::string problem = readText(file, text);
+        if (!problem.empty()) {
+            ++report.invalidRows;
+            const std::string message = file.string() + ": " + problem;
+            if (options.onProblem == OnRowProblem::Stop)
+                return makeError(ErrorCode::Csv, message + " (import stopped)", file.string());
+            if (report.problems.size() < options.maxListedProblems)
+                report.problems.push_back({0, file.string(), message});
+            continue;
+        }
+        dataset.texts.push_back(std::move(text));
+        dataset.labels.push_back(label);
+        dataset.sourceLines.push_back(0);
+        ++report.rowsImported;
+        ++report.classCounts[dataset.labelMap.names[static_cast<size_t>(label)]];
+        if ((i & 255) == 0)
+            context.report(static_cast<int64_t>(i), static_cast<int64_t>(files.size()));
+    }
+    if (report.classCounts.size() < 2)
+        return makeError(ErrorCode::TooFewClasses,
+                         root.string() + ": fewer than two classes have readable files; a classifier needs at least two",
+                         root.string());
+    context.report(static_cast<int64_t>(files.size()), static_cast<int64_t>(files.size()));
+    return result;
+}
+
+} // namespace fika::core

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that building, running and testing Fika needs.
+# Idempotent: packages already present are skipped by apt, so it is safe to run twice.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git
+  # core: LibTorch (with OpenBLAS, or matrix products crawl), ICU, yaml-cpp, JSON, HTTP, archives
+  libtorch-dev libopenblas0-openmp libopenblas-openmp-dev
+  libicu-dev libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev
+  libcurl4-openssl-dev libarchive-dev libssl-dev
+  # ui: Qt 6 Widgets, Linguist tools, QCustomPlot (Qt 6 build)
+  qt6-base-dev qt6-base-dev-tools libqt6svg6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
+  # tests: offscreen/X11 GUI runs, fuzzers (clang's libFuzzer), browser tests
+  xvfb xauth clang libclang-rt-14-dev curl python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+echo "install-deps: all ${#packages[@]} packages present"
