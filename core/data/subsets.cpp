@@ -25,21 +25,28 @@ void shuffle(std::vector<int64_t>& items, std::mt19937_64& rng)
         std::swap(items[i - 1], items[uniformBelow(rng, i)]);
 }
 
-// Splits one group (a class, or everything) and appends to the subsets.
-void splitGroup(std::vector<int64_t> group, const SubsetSpec& spec, std::mt19937_64& rng, Subsets& out)
+// Shares `total` among groups in proportion to their sizes: floors first, then the largest
+// remainders (earlier groups win ties), so the shares add up to exactly `total`.
+std::vector<size_t> apportion(size_t total, const std::vector<size_t>& sizes)
 {
-    shuffle(group, rng);
-    const double n = static_cast<double>(group.size());
-    const auto testCount = static_cast<size_t>(std::llround(n * spec.testPercent / 100.0));
-    auto validationCount = static_cast<size_t>(std::llround(n * spec.validationPercent / 100.0));
-    validationCount = std::min(validationCount, group.size() - std::min(testCount, group.size()));
-    size_t i = 0;
-    for (; i < std::min(testCount, group.size()); ++i)
-        out.test.push_back(group[i]);
-    for (size_t end = i + validationCount; i < end; ++i)
-        out.validation.push_back(group[i]);
-    for (; i < group.size(); ++i)
-        out.training.push_back(group[i]);
+    size_t all = 0;
+    for (size_t size : sizes)
+        all += size;
+    std::vector<size_t> shares(sizes.size(), 0);
+    if (all == 0)
+        return shares;
+    std::vector<std::pair<double, size_t>> remainders;
+    size_t given = 0;
+    for (size_t g = 0; g < sizes.size(); ++g) {
+        const double exact = static_cast<double>(total) * static_cast<double>(sizes[g]) / static_cast<double>(all);
+        shares[g] = static_cast<size_t>(exact);
+        given += shares[g];
+        remainders.emplace_back(-(exact - static_cast<double>(shares[g])), g);
+    }
+    std::stable_sort(remainders.begin(), remainders.end());
+    for (size_t i = 0; given < total && i < remainders.size(); ++i, ++given)
+        ++shares[remainders[i].second];
+    return shares;
 }
 
 } // namespace
@@ -60,22 +67,32 @@ Result<Subsets> splitSubsets(const std::vector<int32_t>& labels, size_t numClass
 {
     if (auto valid = validateSubsetSpec(spec); !valid)
         return valid.error();
+    std::vector<std::vector<int64_t>> groups(spec.stratified ? numClasses : 1);
+    for (size_t i = 0; i < labels.size(); ++i) {
+        if (labels[i] < 0 || static_cast<size_t>(labels[i]) >= numClasses)
+            return makeError(ErrorCode::InvalidArgument, "label id out of range at example " + std::to_string(i));
+        groups[spec.stratified ? static_cast<size_t>(labels[i]) : 0].push_back(static_cast<int64_t>(i));
+    }
+    std::vector<size_t> sizes;
+    for (const auto& group : groups)
+        sizes.push_back(group.size());
+    const auto n = static_cast<double>(labels.size());
+    const auto testShares = apportion(static_cast<size_t>(std::llround(n * spec.testPercent / 100.0)), sizes);
+    const auto validationShares =
+        apportion(static_cast<size_t>(std::llround(n * spec.validationPercent / 100.0)), sizes);
+
     std::mt19937_64 rng(spec.seed);
     Subsets subsets;
-    if (spec.stratified) {
-        std::vector<std::vector<int64_t>> byClass(numClasses);
-        for (size_t i = 0; i < labels.size(); ++i) {
-            if (labels[i] < 0 || static_cast<size_t>(labels[i]) >= numClasses)
-                return makeError(ErrorCode::InvalidArgument, "label id out of range at example " + std::to_string(i));
-            byClass[static_cast<size_t>(labels[i])].push_back(static_cast<int64_t>(i));
-        }
-        for (auto& group : byClass)
-            splitGroup(std::move(group), spec, rng, subsets);
-    } else {
-        std::vector<int64_t> all(labels.size());
-        for (size_t i = 0; i < all.size(); ++i)
-            all[i] = static_cast<int64_t>(i);
-        splitGroup(std::move(all), spec, rng, subsets);
+    for (size_t g = 0; g < groups.size(); ++g) {
+        std::vector<int64_t>& group = groups[g];
+        shuffle(group, rng);
+        const size_t testEnd = std::min(testShares[g], group.size());
+        const size_t validationEnd = std::min(testEnd + validationShares[g], group.size());
+        subsets.test.insert(subsets.test.end(), group.begin(), group.begin() + static_cast<std::ptrdiff_t>(testEnd));
+        subsets.validation.insert(subsets.validation.end(), group.begin() + static_cast<std::ptrdiff_t>(testEnd),
+                                  group.begin() + static_cast<std::ptrdiff_t>(validationEnd));
+        subsets.training.insert(subsets.training.end(), group.begin() + static_cast<std::ptrdiff_t>(validationEnd),
+                                group.end());
     }
     for (auto* subset : {&subsets.training, &subsets.validation, &subsets.test})
         std::sort(subset->begin(), subset->end());

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// fika-cli as a user runs it: real process, real files, stdout/stderr and exit codes.
+#include "test_support.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runCli(const QStringList& args, const QByteArray& input = {})
+{
+    QProcess process;
+    process.start(QStringLiteral(FIKA_CLI_PATH), args);
+    process.write(input);
+    process.closeWriteChannel();
+    process.waitForFinished(120000);
+    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void versionAndHelp()
+    {
+        const Run version = runCli({QStringLiteral("--version")});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith("fika-cli 0."));
+        const Run help = runCli({QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        for (const char* command : {"tokenize", "dataset inspect", "dataset version", "bench tokenizer"})
+            QVERIFY2(help.out.contains(command), command);
+    }
+
+    void usageErrorsExitWith2()
+    {
+        QCOMPARE(runCli({QStringLiteral("frobnicate")}).exitCode, 2);
+        const Run unknown = runCli({QStringLiteral("tokenize"), QStringLiteral("--jsonl"), QStringLiteral("--bogus")});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY(unknown.err.contains("unknown option --bogus"));
+    }
+
+    void tokenizesJsonLines()
+    {
+        const Run run = runCli({QStringLiteral("tokenize"), QStringLiteral("--jsonl")},
+                               "{\"text\": \"Hello, World!\"}\n{\"text\": \"\"}\n");
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out, QByteArray("{\"ids\":[101,7592,1010,2088,999,102]}\n{\"ids\":[101,102]}\n"));
+
+        const Run bad = runCli({QStringLiteral("tokenize"), QStringLiteral("--jsonl")}, "{\"text\": 1}\n");
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY(bad.err.contains("stdin line 1"));
+    }
+
+    void inspectsACsv()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("small.csv"));
+        fika::test::writeBytes(csv.toStdString(), "review,sentiment\n\"Great fun, really.\",positive\nDull.,negative\n"
+                                                  ",negative\nOkay,positive\n");
+        const Run run = runCli({QStringLiteral("dataset"), QStringLiteral("inspect"), csv, QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 0);
+        const auto json = nlohmann::json::parse(run.out.toStdString());
+        QCOMPARE(json["rows"].get<int>(), 3);
+        QCOMPARE(json["invalid_rows"].get<int>(), 1);
+        QCOMPARE(json["classes"]["positive"].get<int>(), 2);
+        QCOMPARE(json["tokens"]["max"].get<int>(), 7); // [CLS] great fun , really . [SEP]
+        QCOMPARE(json["tokens"]["truncated_share"]["128"].get<double>(), 0.0);
+
+        const Run text = runCli({QStringLiteral("dataset"), QStringLiteral("inspect"), csv});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("rows: 3 imported, 1 skipped"));
+        QVERIFY(text.err.contains("line 4: empty text in column 'review'"));
+
+        const Run missing = runCli({QStringLiteral("dataset"), QStringLiteral("inspect"), csv,
+                                    QStringLiteral("--label-column"), QStringLiteral("label")});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains("no column named 'label'"));
+    }
+
+    void savesADatasetVersion()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("small.csv"));
+        std::string rows = "review,sentiment\n";
+        for (int i = 0; i < 50; ++i)
+            rows += "text " + std::to_string(i) + "," + (i % 2 ? "positive" : "negative") + "\n";
+        fika::test::writeBytes(csv.toStdString(), rows);
+        const QString out = dir.filePath(QStringLiteral("v1.yaml"));
+        const Run run = runCli({QStringLiteral("dataset"), QStringLiteral("version"), csv, QStringLiteral("--out"), out,
+                                QStringLiteral("--test"), QStringLiteral("10"), QStringLiteral("--training"),
+                                QStringLiteral("70")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("35 training, 10 validation, 5 test"));
+        const std::string yaml = fika::test::readBytes(out.toStdString());
+        QVERIFY(yaml.find("sha256: ") != std::string::npos);
+        QVERIFY(yaml.find("training: 35") != std::string::npos);
+    }
+
+    void inspectsTheImdbSample()
+    {
+        FIKA_REQUIRE_SHARED("data/imdb/aclImdb-sample/train");
+        const Run run = runCli({QStringLiteral("dataset"), QStringLiteral("inspect"),
+                                QString::fromStdString(fika::test::sharedPath("data/imdb/aclImdb-sample")),
+                                QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 0);
+        const auto json = nlohmann::json::parse(run.out.toStdString());
+        QVERIFY(json["classes"].contains("pos"));
+        QVERIFY(json["classes"].contains("neg"));
+        QVERIFY(json["rows"].get<int>() > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
