@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "model/checkpoint.h"
+
+#include "model/safetensors.h"
+
+#include <torch/serialize.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace fika::core {
+namespace {
+
+std::string shapeText(c10::IntArrayRef shape)
+{
+    std::string text = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+        text += (i ? ", " : "") + std::to_string(shape[i]);
+    return text + "]";
+}
+
+// Maps a checkpoint name onto the model's: adds "bert." where missing, LayerNorm gamma/beta → weight/bias.
+// Returns an empty string for names to ignore.
+std::string canonicalName(std::string name)
+{
+    if (name.starts_with("cls.") || name.ends_with("position_ids"))
+        return {};
+    if (name.starts_with("embeddings.") || name.starts_with("encoder.") || name.starts_with("pooler."))
+        name = "bert." + name;
+    if (name.ends_with(".gamma"))
+        name = name.substr(0, name.size() - 6) + ".weight";
+    else if (name.ends_with(".beta"))
+        name = name.substr(0, name.size() - 5) + ".bias";
+    return name;
+}
+
+torch::Tensor toTensor(const TensorView& view)
+{
+    c10::ScalarType type;
+    switch (view.dtype) {
+    case TensorDtype::F32: type = torch::kFloat; break;
+    case TensorDtype::F16: type = torch::kHalf; break;
+    case TensorDtype::BF16: type = torch::kBFloat16; break;
+    case TensorDtype::F64: type = torch::kDouble; break;
+    case TensorDtype::I64: type = torch::kLong; break;
+    case TensorDtype::I32: type = torch::kInt; break;
+    case TensorDtype::I16: type = torch::kShort; break;
+    case TensorDtype::I8: type = torch::kChar; break;
+    case TensorDtype::U8: type = torch::kByte; break;
+    case TensorDtype::Bool: type = torch::kBool; break;
+    default: return {};
+    }
+    // A view of the mapped bytes; the caller copies it into the model while the file is open.
+    return torch::from_blob(const_cast<uint8_t*>(view.data), view.shape, torch::TensorOptions().dtype(type));
+}
+
+nlohmann::json readJson(const fs::path& path, std::string& error)
+{
+    std::ifstream in(path);
+    auto json = nlohmann::json::parse(in, nullptr, false);
+    if (json.is_discarded())
+        error = path.string() + ": not valid JSON";
+    return json;
+}
+
+using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+
+// Reads the weights of a folder in the first format present; files stay open in `keepAlive`.
+Result<NamedTensors> readWeights(const fs::path& dir, std::vector<std::unique_ptr<SafetensorsFile>>& keepAlive,
+                                 std::string& weightsFile)
+{
+    NamedTensors tensors;
+    auto addFile = [&](const fs::path& file) -> Status {
+        auto opened = SafetensorsFile::open(file.string());
+        if (!opened)
+            return opened.error();
+        for (const auto& [name, view] : opened.value()->index().tensors)
+            tensors.emplace_back(name, toTensor(view));
+        keepAlive.push_back(std::move(opened.value()));
+        return Ok{};
+    };
+    if (fs::exists(dir / "model.safetensors")) {
+        weightsFile = (dir / "model.safetensors").string();
+        if (auto added = addFile(dir / "model.safetensors"); !added)
+            return added.error();
+        return tensors;
+    }
+    if (fs::exists(dir / "model.safetensors.index.json")) {
+        weightsFile = (dir / "model.safetensors.index.json").string();
+        std::string error;
+        const auto index = readJson(dir / "model.safetensors.index.json", error);
+        if (!error.empty() || !index.contains("weight_map") || !index["weight_map"].is_object())
+            return makeError(ErrorCode::InvalidArgument, weightsFile + ": needs a \"weight_map\" object", weightsFile);
+        std::set<std::string> shards;
+        for (const auto& [name, shard] : index["weight_map"].items()) {
+            if (!shard.is_string() || shard.get<std::string>().find('/') != std::string::npos)
+                return makeError(ErrorCode::InvalidArgument, weightsFile + ": weight_map." + name + " is not a file name",
+                                 weightsFile, 0, -1, name);
+            shards.insert(shard.get<std::string>());
+        }
+        for (const auto& shard : shards)
+            if (auto added = addFile(dir / shard); !added)
+                return added.error();
+        return tensors;
+    }
+    if (fs::exists(dir / "pytorch_model.bin")) {
+        weightsFile = (dir / "pytorch_model.bin").string();
+        const std::string hint = "; convert it to safetensors with transformers: "
+                                 "AutoModel.from_pretrained(DIR).save_pretrained(DIR, safe_serialization=True)";
+        try {
+            std::ifstream in(weightsFile, std::ios::binary);
+            std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            const torch::IValue value = torch::pickle_load(bytes);
+            if (!value.isGenericDict())
+                return makeError(ErrorCode::InvalidArgument, weightsFile + ": not a state dict" + hint, weightsFile);
+            for (const auto& entry : value.toGenericDict())
+                if (entry.key().isString() && entry.value().isTensor())
+                    tensors.emplace_back(entry.key().toStringRef(), entry.value().toTensor());
+        } catch (const std::exception& e) {
+            std::string what = e.what();
+            what = what.substr(0, what.find('\n'));
+            return makeError(ErrorCode::InvalidArgument,
+                             weightsFile + ": LibTorch cannot read this file (" + what + ")" + hint, weightsFile);
+        }
+        return tensors;
+    }
+    return makeError(ErrorCode::FileNotFound,
+                     dir.string() + ": no weights (model.safetensors, model.safetensors.index.json or pytorch_model.bin)",
+                     dir.string());
+}
+
+Status writeFileSynced(const fs::path& path, const std::string& content)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out.flush())
+        return makeError(ErrorCode::IoError, path.string() + ": cannot be written", path.string());
+    return Ok{};
+}
+
+void fsyncPath(const fs::path& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+} // namespace
+
+std::string LoadReport::summary() const
+{
+    std::ostringstream out;
+    auto list = [&](const char* what, const std::vector<std::string>& names) {
+        if (names.empty())
+            return;
+        out << what << " (" << names.size() << "):";
+        for (size_t i = 0; i < std::min<size_t>(names.size(), 8); ++i)
+            out << " " << names[i];
+        if (names.size() > 8)
+            out << " …";
+        out << "\n";
+    };
+    out << "weights: " << weightsFile << "\n";
+    list("newly initialised", newlyInitialized);
+    list("missing", missing);
+    list("unexpected", unexpected);
+    list("shape mismatches", shapeMismatches);
+    list("ignored", ignored);
+    return out.str();
+}
+
+Result<LoadReport> loadStateDict(BertClassifier& model, const NamedTensors& tensors)
+{
+    torch::NoGradGuard noGrad;
+    LoadReport report;
+    auto parameters = model->named_parameters(/*recurse=*/true);
+    std::set<std::string> loaded;
+    bool classifierFresh = false;
+    for (const auto& [sourceName, tensor] : tensors) {
+        const std::string name = canonicalName(sourceName);
+        if (name.empty()) {
+            report.ignored.push_back(sourceName);
+            continue;
+        }
+        torch::Tensor* target = parameters.find(name);
+        if (!target) {
+            report.unexpected.push_back(sourceName);
+            continue;
+        }
+        if (target->sizes() != tensor.sizes()) {
+            const std::string mismatch =
+                name + ": checkpoint " + shapeText(tensor.sizes()) + " vs model " + shapeText(target->sizes());
+            if (!name.starts_with("classifier."))
+                return makeError(ErrorCode::InvalidArgument, "tensor " + mismatch, "", 0, -1, name);
+            report.shapeMismatches.push_back(mismatch);
+            classifierFresh = true;
+            continue;
+        }
+        target->copy_(tensor.to(target->scalar_type()));
+        loaded.insert(name);
+    }
+    for (const auto& item : parameters) {
+        if (loaded.count(item.key()))
+            continue;
+        if (!item.key().starts_with("classifier."))
+            return makeError(ErrorCode::InvalidArgument,
+                             "the checkpoint has no tensor " + item.key() + " (shape " + shapeText(item.value().sizes()) +
+                                 "), which the encoder needs",
+                             "", 0, -1, item.key());
+        report.missing.push_back(item.key());
+        classifierFresh = true;
+    }
+    if (classifierFresh) {
+        model->initializeClassifier();
+        report.newlyInitialized = {"classifier.bias", "classifier.weight"};
+    }
+    return report;
+}
+
+Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOptions& options)
+{
+    const fs::path dir(dirPath);
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        return makeError(ErrorCode::FileNotFound, dirPath + ": no such checkpoint folder", dirPath);
+    auto config = loadBertConfig((dir / "config.json").string());
+    if (!config)
+        return config.error();
+    LoadedCheckpoint checkpoint;
+    checkpoint.config = config.value();
+    if (!options.labels.empty())
+        checkpoint.config.labels = options.labels;
+
+    bool lowercase = true;
+    int64_t maxLength = std::min<int64_t>(512, checkpoint.config.maxPositions);
+    if (fs::exists(dir / "tokenizer_config.json")) {
+        std::string error;
+        const auto tokenizerConfig = readJson(dir / "tokenizer_config.json", error);
+        if (!error.empty())
+            return makeError(ErrorCode::InvalidArgument, error, (dir / "tokenizer_config.json").string());
+        if (tokenizerConfig.contains("do_lower_case") && tokenizerConfig["do_lower_case"].is_boolean())
+            lowercase = tokenizerConfig["do_lower_case"].get<bool>();
+        if (tokenizerConfig.contains("model_max_length") && tokenizerConfig["model_max_length"].is_number()) {
+            const double value = tokenizerConfig["model_max_length"].get<double>();
+            if (value >= 3 && value < static_cast<double>(maxLength))
+                maxLength = static_cast<int64_t>(value);
+        }
+    }
+    const std::string vocabPath = fs::exists(dir / "vocab.txt") || options.fallbackVocab.empty()
+                                      ? (dir / "vocab.txt").string()
+                                      : options.fallbackVocab;
+    auto tokenizer = Tokenizer::fromVocabFile(vocabPath, lowercase);
+    if (!tokenizer)
+        return tokenizer.error();
+    if (static_cast<int64_t>(tokenizer->vocab().size()) > checkpoint.config.vocabSize)
+        return makeError(ErrorCode::Vocab,
+                         vocabPath + ": " + std::to_string(tokenizer->vocab().size()) +
+                             " tokens, more than the model's vocab_size " + std::to_string(checkpoint.config.vocabSize),
+                         vocabPath);
+    checkpoint.tokenizer = std::make_shared<const Tokenizer>(std::move(tokenizer.value()));
+    checkpoint.maxSequenceLength = static_cast<int>(maxLength);
+
+    checkpoint.model = BertClassifier(checkpoint.config);
+    std::vector<std::unique_ptr<SafetensorsFile>> files;
+    std::string weightsFile;
+    auto tensors = readWeights(dir, files, weightsFile);
+    if (!tensors)
+        return tensors.error();
+    auto report = loadStateDict(checkpoint.model, tensors.value());
+    if (!report) {
+        Error error = report.error();
+        error.message = weightsFile + ": " + error.message;
+        error.file = weightsFile;
+        return error;
+    }
+    checkpoint.report = std::move(report.value());
+    checkpoint.report.weightsFile = weightsFile;
+    checkpoint.model->eval();
+    return checkpoint;
+}
+
+Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int maxSequenceLength, const std::string& dirPath)
+{
+    const fs::path dir = fs::absolute(dirPath).lexically_normal();
+    std::error_code ec;
+    fs::create_directories(dir.parent_path(), ec);
+    const fs::path temporary = dir.parent_path() / ("." + dir.filename().string() + ".tmp-" + std::to_string(getpid()));
+    fs::remove_all(temporary, ec);
+    if (!fs::create_directory(temporary, ec))
+        return makeError(ErrorCode::IoError, temporary.string() + ": cannot be created (" + ec.message() + ")",
+                         temporary.string());
+    auto fail = [&](Error error) {
+        fs::remove_all(temporary, ec);
+        return error;
+    };
+
+    // Weights: contiguous float32 copies, named as in the model.
+    std::vector<torch::Tensor> keep;
+    std::vector<TensorToWrite> tensors;
+    for (const auto& item : model->named_parameters(true)) {
+        torch::Tensor t = item.value().detach().to(torch::kFloat).contiguous();
+        keep.push_back(t);
+        tensors.push_back({item.key(), TensorDtype::F32, t.sizes().vec(), t.data_ptr(),
+                           static_cast<size_t>(t.numel()) * sizeof(float)});
+    }
+    if (auto written = writeSafetensors((temporary / "model.safetensors").string(), tensors, {{"format", "pt"}}); !written)
+        return fail(written.error());
+
+    const Vocab& vocab = tokenizer.vocab();
+    std::string vocabText;
+    for (size_t i = 0; i < vocab.size(); ++i)
+        vocabText += vocab.token(static_cast<int32_t>(i)) + "\n";
+    const nlohmann::json specialTokens = {{"unk_token", "[UNK]"}, {"sep_token", "[SEP]"}, {"pad_token", "[PAD]"},
+                                          {"cls_token", "[CLS]"}, {"mask_token", "[MASK]"}};
+    nlohmann::json tokenizerConfig = specialTokens;
+    tokenizerConfig.update({{"tokenizer_class", "BertTokenizer"},
+                            {"do_lower_case", tokenizer.lowercase()},
+                            {"strip_accents", nullptr},
+                            {"tokenize_chinese_chars", true},
+                            {"model_max_length", maxSequenceLength},
+                            {"clean_up_tokenization_spaces", true}});
+    const std::pair<const char*, std::string> files[] = {
+        {"config.json", bertConfigToJson(model->config()).dump(2) + "\n"},
+        {"vocab.txt", vocabText},
+        {"tokenizer_config.json", tokenizerConfig.dump(2) + "\n"},
+        {"special_tokens_map.json", specialTokens.dump(2) + "\n"},
+    };
+    for (const auto& [name, content] : files)
+        if (auto written = writeFileSynced(temporary / name, content); !written)
+            return fail(written.error());
+    for (const auto& entry : fs::directory_iterator(temporary))
+        fsyncPath(entry.path());
+    fsyncPath(temporary);
+
+    // Swap into place: an existing folder is moved aside first and removed only after the rename.
+    const fs::path old = dir.parent_path() / ("." + dir.filename().string() + ".old-" + std::to_string(getpid()));
+    const bool replacing = fs::exists(dir, ec);
+    if (replacing) {
+        fs::rename(dir, old, ec);
+        if (ec)
+            return fail(makeError(ErrorCode::IoError, dir.string() + ": cannot be replaced (" + ec.message() + ")",
+                                  dir.string()));
+    }
+    fs::rename(temporary, dir, ec);
+    if (ec) {
+        if (replacing)
+            fs::rename(old, dir, ec);
+        return fail(makeError(ErrorCode::IoError, dir.string() + ": cannot be written", dir.string()));
+    }
+    fsyncPath(dir.parent_path());
+    if (replacing)
+        fs::remove_all(old, ec);
+    return Ok{};
+}
+
+} // namespace fika::core

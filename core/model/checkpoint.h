@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+#include "model/bert_classifier.h"
+#include "text/tokenizer.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fika::core {
+
+// What loading weights did, as Hugging Face reports it.
+struct LoadReport {
+    std::vector<std::string> missing;           // model tensors the checkpoint lacked (left as initialised)
+    std::vector<std::string> unexpected;        // checkpoint tensors the model does not have
+    std::vector<std::string> newlyInitialized;  // the classifier head when absent or mis-shaped
+    std::vector<std::string> shapeMismatches;   // "name: checkpoint [a, b] vs model [c, d]"
+    std::vector<std::string> ignored;           // pre-training heads (cls.*) and buffers (position_ids)
+    std::string weightsFile;                    // what was read
+    std::string summary() const;
+};
+
+struct LoadOptions {
+    // Class names for a new classification head; when they differ from the checkpoint's, the head
+    // is newly initialised. Empty: keep the checkpoint's labels.
+    std::vector<std::string> labels;
+    // vocab.txt to use when the folder has none (e.g. a weights-only folder).
+    std::string fallbackVocab;
+};
+
+// A checkpoint folder loaded: model (eval mode), tokenizer and the sequence length it was made for.
+struct LoadedCheckpoint {
+    BertConfig config;
+    BertClassifier model{nullptr};
+    std::shared_ptr<const Tokenizer> tokenizer;
+    int maxSequenceLength = 512;
+    LoadReport report;
+};
+
+// Reads config.json, vocab.txt, tokenizer_config.json (optional) and the weights:
+// model.safetensors, a sharded model.safetensors.index.json, or pytorch_model.bin (through
+// LibTorch's unpickler). Accepts names with or without "bert.", LayerNorm gamma/beta, and ignores
+// pre-training heads. A missing or mis-shaped encoder tensor is an error naming it.
+Result<LoadedCheckpoint> loadCheckpoint(const std::string& dir, const LoadOptions& options = {});
+
+// Copies named tensors into the model (used by loadCheckpoint; exposed for tests).
+Result<LoadReport> loadStateDict(BertClassifier& model, const std::vector<std::pair<std::string, torch::Tensor>>& tensors);
+
+// Writes a folder that Hugging Face transformers loads with AutoModelForSequenceClassification and
+// AutoTokenizer: config.json, model.safetensors, vocab.txt, tokenizer_config.json,
+// special_tokens_map.json. Written to a temporary sibling, fsynced, then renamed into place.
+Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int maxSequenceLength, const std::string& dir);
+
+} // namespace fika::core

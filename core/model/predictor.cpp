@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "model/predictor.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace fika::core {
+
+Result<std::shared_ptr<Predictor>> Predictor::fromCheckpoint(const std::string& dir, const PredictorOptions& options)
+{
+    if (options.sequenceLength != 0)
+        if (auto valid = validateSequenceLength(options.sequenceLength); !valid)
+            return valid.error();
+    auto loaded = loadCheckpoint(dir);
+    if (!loaded)
+        return loaded.error();
+    return fromLoaded(std::move(loaded.value()), options);
+}
+
+std::shared_ptr<Predictor> Predictor::fromLoaded(LoadedCheckpoint checkpoint, const PredictorOptions& options)
+{
+    std::shared_ptr<Predictor> predictor(new Predictor);
+    predictor->m_checkpoint = std::move(checkpoint);
+    predictor->m_checkpoint.model->eval();
+    const int limit = static_cast<int>(std::min<int64_t>(kMaxSequenceLength, predictor->m_checkpoint.config.maxPositions));
+    predictor->m_sequenceLength =
+        std::min(limit, options.sequenceLength > 0 ? options.sequenceLength : predictor->m_checkpoint.maxSequenceLength);
+    predictor->m_truncation = options.truncation;
+    predictor->m_batchSize = std::max(1, options.batchSize);
+    return predictor;
+}
+
+std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts) const
+{
+    c10::InferenceMode inference;
+    BertClassifier model = m_checkpoint.model; // a handle: forward() is not const in LibTorch
+    const Tokenizer& tokenizer = *m_checkpoint.tokenizer;
+    std::vector<Encoding> encodings;
+    encodings.reserve(texts.size());
+    for (const auto& text : texts)
+        encodings.push_back(tokenizer.encode(text, m_sequenceLength, m_truncation, false));
+
+    // Similar lengths together: less padding per batch.
+    std::vector<size_t> order(texts.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return encodings[a].ids.size() < encodings[b].ids.size(); });
+
+    std::vector<Prediction> predictions(texts.size());
+    const auto labelCount = static_cast<int64_t>(labels().size());
+    for (size_t start = 0; start < order.size(); start += static_cast<size_t>(m_batchSize)) {
+        const size_t end = std::min(order.size(), start + static_cast<size_t>(m_batchSize));
+        const auto batch = static_cast<int64_t>(end - start);
+        const auto length = static_cast<int64_t>(encodings[order[end - 1]].ids.size());
+        torch::Tensor ids = torch::full({batch, length}, tokenizer.vocab().padId(), torch::kLong);
+        torch::Tensor mask = torch::zeros({batch, length}, torch::kLong);
+        auto idsAccess = ids.accessor<int64_t, 2>();
+        auto maskAccess = mask.accessor<int64_t, 2>();
+        for (int64_t row = 0; row < batch; ++row) {
+            const Encoding& e = encodings[order[start + static_cast<size_t>(row)]];
+            for (size_t t = 0; t < e.ids.size(); ++t) {
+                idsAccess[row][static_cast<int64_t>(t)] = e.ids[t];
+                maskAccess[row][static_cast<int64_t>(t)] = 1;
+            }
+        }
+        const torch::Tensor logits = model->forward(ids, mask, torch::zeros_like(ids)).logits.to(torch::kFloat);
+        const torch::Tensor probabilities = torch::softmax(logits, -1).contiguous();
+        const torch::Tensor logitsCpu = logits.contiguous();
+        for (int64_t row = 0; row < batch; ++row) {
+            Prediction& p = predictions[order[start + static_cast<size_t>(row)]];
+            const float* prob = probabilities.data_ptr<float>() + row * labelCount;
+            const float* logit = logitsCpu.data_ptr<float>() + row * labelCount;
+            p.probabilities.assign(prob, prob + labelCount);
+            p.logits.assign(logit, logit + labelCount);
+            p.labelId = static_cast<int32_t>(std::max_element(prob, prob + labelCount) - prob);
+            p.label = labels()[static_cast<size_t>(p.labelId)];
+        }
+    }
+    return predictions;
+}
+
+} // namespace fika::core

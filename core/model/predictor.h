@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+#include "model/checkpoint.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fika::core {
+
+struct Prediction {
+    int32_t labelId = -1;
+    std::string label;
+    std::vector<float> probabilities; // softmax, in label id order
+    std::vector<float> logits;
+};
+
+struct PredictorOptions {
+    int sequenceLength = 0; // 0: the checkpoint's
+    Truncation truncation = Truncation::Head;
+    int batchSize = 16;
+};
+
+// Inference from a checkpoint folder under torch::InferenceMode. Texts are batched by length with
+// dynamic padding. Immutable after loading, so the tester and the HTTP API can share one.
+class Predictor {
+public:
+    static Result<std::shared_ptr<Predictor>> fromCheckpoint(const std::string& dir, const PredictorOptions& options = {});
+    static std::shared_ptr<Predictor> fromLoaded(LoadedCheckpoint checkpoint, const PredictorOptions& options = {});
+
+    std::vector<Prediction> predict(const std::vector<std::string>& texts) const;
+
+    const std::vector<std::string>& labels() const { return m_checkpoint.config.labels; }
+    int sequenceLength() const { return m_sequenceLength; }
+    const LoadedCheckpoint& checkpoint() const { return m_checkpoint; }
+
+private:
+    Predictor() = default;
+    LoadedCheckpoint m_checkpoint;
+    int m_sequenceLength = 512;
+    Truncation m_truncation = Truncation::Head;
+    int m_batchSize = 16;
+};
+
+} // namespace fika::core

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// BERT in LibTorch against Hugging Face transformers (goldens in ../shared/golden/tiny-bert):
+// forward pass, loss, gradients, AdamW steps; checkpoint folders in and out; the safetensors reader.
+#include <torch/torch.h>
+
+#include "test_support.h"
+
+#include "model/checkpoint.h"
+#include "model/predictor.h"
+#include "model/safetensors.h"
+
+#include <QTemporaryDir>
+
+#include <nlohmann/json.hpp>
+
+using namespace fika::core;
+namespace fs = std::filesystem;
+
+namespace {
+
+void flatten(const nlohmann::json& j, std::vector<float>& values, std::vector<int64_t>& shape, size_t depth)
+{
+    if (!j.is_array()) {
+        values.push_back(j.get<float>());
+        return;
+    }
+    if (shape.size() <= depth)
+        shape.push_back(static_cast<int64_t>(j.size()));
+    for (const auto& item : j)
+        flatten(item, values, shape, depth + 1);
+}
+
+torch::Tensor tensorOf(const nlohmann::json& j)
+{
+    std::vector<float> values;
+    std::vector<int64_t> shape;
+    flatten(j, values, shape, 0);
+    return torch::tensor(values).reshape(shape);
+}
+
+double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b)
+{
+    return (a.to(torch::kFloat) - b.to(torch::kFloat)).abs().max().item<double>();
+}
+
+// Relative error of a whole tensor: ||a − b|| / ||b|| (elementwise ratios blow up on near-zero entries).
+double relativeError(const torch::Tensor& a, const torch::Tensor& b)
+{
+    return (a - b).norm().item<double>() / b.norm().item<double>();
+}
+
+struct Golden {
+    nlohmann::json json;
+    torch::Tensor ids, mask, types, labels;
+};
+
+Golden loadGolden()
+{
+    Golden g;
+    g.json = nlohmann::json::parse(fika::test::readBytes(fika::test::sharedPath("golden/tiny-bert/golden.json")));
+    g.ids = tensorOf(g.json["input_ids"]).to(torch::kLong);
+    g.mask = tensorOf(g.json["attention_mask"]).to(torch::kLong);
+    g.types = tensorOf(g.json["token_type_ids"]).to(torch::kLong);
+    g.labels = tensorOf(g.json["labels"]).to(torch::kLong);
+    return g;
+}
+
+LoadedCheckpoint loadTiny(const std::string& folder = "golden/tiny-bert")
+{
+    LoadOptions options;
+    options.fallbackVocab = fika::test::bundledVocabPath();
+    auto loaded = loadCheckpoint(fika::test::sharedPath(folder), options);
+    if (!loaded)
+        qFatal("%s", loaded.error().message.c_str());
+    return std::move(loaded.value());
+}
+
+// Builds a safetensors file from a JSON header and a data size.
+std::string safetensorsBytes(const std::string& header, size_t dataBytes)
+{
+    std::string bytes(8, '\0');
+    const uint64_t length = header.size();
+    for (int i = 0; i < 8; ++i)
+        bytes[static_cast<size_t>(i)] = static_cast<char>((length >> (8 * i)) & 0xFF);
+    return bytes + header + std::string(dataBytes, '\x01');
+}
+
+} // namespace
+
+class TestModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        torch::set_num_threads(2);
+    }
+
+    void configFromJson()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/config.json");
+        auto config = loadBertConfig(fika::test::sharedPath("golden/tiny-bert/config.json"));
+        QVERIFY(config.ok());
+        QCOMPARE(config->hiddenSize, int64_t(32));
+        QCOMPARE(config->numLayers, int64_t(2));
+        QCOMPARE(config->labels, (std::vector<std::string>{"negative", "positive"}));
+        QCOMPARE(config->hiddenAct, Activation::Gelu);
+        QCOMPARE(BertConfig::base().parameterCount(), int64_t(109483778)); // BertForSequenceClassification, 2 labels
+
+        auto bad = bertConfigFromJson(nlohmann::json{{"hidden_size", 30}, {"num_attention_heads", 4}}, "c.json");
+        QVERIFY(bad.error().message.find("num_attention_heads") != std::string::npos);
+        auto act = bertConfigFromJson(nlohmann::json{{"hidden_act", "swish"}}, "c.json");
+        QVERIFY(act.error().message.find("hidden_act") != std::string::npos);
+    }
+
+    void parameterNamesAreHuggingFaces()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/golden.json");
+        const Golden g = loadGolden();
+        BertClassifier model(BertConfig::tiny());
+        std::vector<std::string> ours;
+        for (const auto& item : model->named_parameters())
+            ours.push_back(item.key() + shapeOf(item.value()));
+        std::vector<std::string> theirs;
+        for (const auto& [name, shape] : g.json["param_shapes"].items())
+            theirs.push_back(name + shapeOf(torch::zeros(shape.get<std::vector<int64_t>>())));
+        std::sort(ours.begin(), ours.end());
+        std::sort(theirs.begin(), theirs.end());
+        QCOMPARE(ours, theirs);
+    }
+
+    void forwardMatchesReference()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/golden.json");
+        const Golden g = loadGolden();
+        LoadedCheckpoint tiny = loadTiny();
+        QVERIFY(tiny.report.missing.empty());
+        QVERIFY(tiny.report.newlyInitialized.empty());
+
+        // Our tokenizer produces the reference's inputs.
+        std::vector<Encoding> batch;
+        for (const auto& text : g.json["texts"])
+            batch.push_back(tiny.tokenizer->encode(text.get<std::string>(), 512, Truncation::Head, false));
+        padToLongest(batch, 0);
+        for (size_t i = 0; i < batch.size(); ++i)
+            QCOMPARE(batch[i].ids, g.json["input_ids"][i].get<std::vector<int32_t>>());
+
+        torch::NoGradGuard noGrad;
+        const BertOutput out = tiny.model->forward(g.ids, g.mask, g.types);
+        const double embedding = maxAbsDiff(out.embeddingOutput, tensorOf(g.json["embedding_output"]));
+        const double hidden = maxAbsDiff(out.lastHiddenState, tensorOf(g.json["last_hidden_state"]));
+        const double logits = maxAbsDiff(out.logits, tensorOf(g.json["logits"]));
+        const double loss = std::abs(torch::cross_entropy_loss(out.logits, g.labels).item<double>() - g.json["loss"].get<double>());
+        qInfo("max |Δ|: embeddings %.2g, last hidden state %.2g, logits %.2g, loss %.2g", embedding, hidden, logits, loss);
+        QVERIFY(embedding < 1e-5);
+        QVERIFY(hidden < 1e-5);
+        QVERIFY(logits < 1e-5);
+        QVERIFY(loss < 1e-5);
+    }
+
+    void gradientsMatchReference()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/golden.json");
+        const Golden g = loadGolden();
+        LoadedCheckpoint tiny = loadTiny();
+        tiny.model->eval();
+        const BertOutput out = tiny.model->forward(g.ids, g.mask, g.types);
+        torch::cross_entropy_loss(out.logits, g.labels).backward();
+        auto parameters = tiny.model->named_parameters();
+
+        double worstFull = 0;
+        for (const auto& [name, expected] : g.json["grads"].items()) {
+            const torch::Tensor grad = parameters[name].grad();
+            const double error = relativeError(grad, tensorOf(expected));
+            qInfo("  %s: relative error %.2g", name.c_str(), error);
+            worstFull = std::max(worstFull, error);
+        }
+        int normsChecked = 0;
+        for (const auto& [name, expected] : g.json["grad_norms"].items()) {
+            const double ours = parameters[name].grad().norm().item<double>();
+            const double theirs = expected.get<double>();
+            QVERIFY2(std::abs(ours - theirs) <= 1e-4 * std::abs(theirs) + 1e-8, name.c_str());
+            ++normsChecked;
+        }
+        const torch::Tensor wordGrad = parameters["bert.embeddings.word_embeddings.weight"].grad();
+        double worstRows = 0;
+        for (const auto& [row, expected] : g.json["word_embedding_grad_rows"].items())
+            worstRows = std::max(worstRows, maxAbsDiff(wordGrad[std::stoi(row)], tensorOf(expected)));
+        qInfo("gradients: worst relative %.2g over full tensors, %d norms, word rows max |Δ| %.2g", worstFull,
+              normsChecked, worstRows);
+        QVERIFY(worstFull < 1e-4);
+        QCOMPARE(normsChecked, 41);
+        QVERIFY(worstRows < 1e-6);
+    }
+
+    void adamwStepsMatchReference()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/golden.json");
+        const Golden g = loadGolden();
+        LoadedCheckpoint tiny = loadTiny();
+        tiny.model->eval();
+        const auto& adamw = g.json["adamw"];
+        torch::optim::AdamW optimizer(tiny.model->parameters(),
+                                      torch::optim::AdamWOptions(adamw["lr"].get<double>())
+                                          .betas({adamw["betas"][0].get<double>(), adamw["betas"][1].get<double>()})
+                                          .eps(adamw["eps"].get<double>())
+                                          .weight_decay(adamw["weight_decay"].get<double>()));
+        const auto expected = adamw["losses_before_each_step"].get<std::vector<double>>();
+        for (size_t step = 0; step < expected.size(); ++step) {
+            optimizer.zero_grad();
+            const torch::Tensor loss = torch::cross_entropy_loss(tiny.model->forward(g.ids, g.mask, g.types).logits, g.labels);
+            QVERIFY2(std::abs(loss.item<double>() - expected[step]) < 1e-5, std::to_string(step).c_str());
+            loss.backward();
+            optimizer.step();
+            if (step == 0) {
+                torch::NoGradGuard noGrad;
+                const double diff = maxAbsDiff(tiny.model->forward(g.ids, g.mask, g.types).logits,
+                                               tensorOf(g.json["logits_after_one_adamw_step"]));
+                QVERIFY(diff < 1e-5);
+            }
+        }
+    }
+
+    void legacyLayoutsGiveTheSameEncoder_data()
+    {
+        QTest::addColumn<QString>("weights");
+        QTest::newRow("safetensors, gamma/beta, cls heads") << QStringLiteral("model.safetensors");
+        QTest::newRow("pytorch_model.bin") << QStringLiteral("pytorch_model.bin");
+    }
+    void legacyLayoutsGiveTheSameEncoder()
+    {
+        QFETCH(QString, weights);
+        FIKA_REQUIRE_SHARED("golden/tiny-bert-legacy/config.json");
+        const Golden g = loadGolden();
+        QTemporaryDir dir;
+        for (const char* file : {"config.json"})
+            fs::copy_file(fika::test::sharedPath(std::string("golden/tiny-bert-legacy/") + file), dir.filePath(QString::fromUtf8(file)).toStdString());
+        fs::copy_file(fika::test::sharedPath("golden/tiny-bert-legacy/" + weights.toStdString()),
+                      dir.filePath(weights).toStdString());
+        LoadOptions options;
+        options.fallbackVocab = fika::test::bundledVocabPath();
+        auto legacy = loadCheckpoint(dir.path().toStdString(), options);
+        QVERIFY2(legacy.ok(), legacy.error().message.c_str());
+        QCOMPARE(legacy->report.newlyInitialized, (std::vector<std::string>{"classifier.bias", "classifier.weight"}));
+        QVERIFY(!legacy->report.ignored.empty());
+        QVERIFY(std::all_of(legacy->report.ignored.begin(), legacy->report.ignored.end(),
+                            [](const std::string& n) { return n.starts_with("cls.") || n.ends_with("position_ids"); }));
+        QVERIFY(legacy->report.unexpected.empty());
+        QCOMPARE(legacy->config.labels.size(), size_t(2));
+
+        torch::NoGradGuard noGrad;
+        const BertOutput out = legacy->model->forward(g.ids, g.mask, g.types);
+        QVERIFY(maxAbsDiff(out.lastHiddenState, tensorOf(g.json["last_hidden_state"])) < 1e-5);
+        // The fresh head is Hugging Face's: normal(0, 0.02) weights, zero bias.
+        auto head = legacy->model->named_parameters();
+        QCOMPARE(head["classifier.bias"].abs().sum().item<double>(), 0.0);
+        const double std = head["classifier.weight"].std().item<double>();
+        QVERIFY(std > 0.005 && std < 0.05);
+    }
+
+    void savedFolderLoadsBackIdentically()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/golden.json");
+        const Golden g = loadGolden();
+        LoadedCheckpoint tiny = loadTiny();
+        QTemporaryDir dir;
+        const std::string out = dir.filePath(QStringLiteral("export")).toStdString();
+        QVERIFY(saveCheckpoint(tiny.model, *tiny.tokenizer, 256, out).ok());
+        QVERIFY(saveCheckpoint(tiny.model, *tiny.tokenizer, 256, out).ok()); // replacing an existing folder
+        for (const char* file : {"config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json"})
+            QVERIFY2(fs::exists(out + "/" + file), file);
+        QCOMPARE(std::distance(fs::directory_iterator(dir.path().toStdString()), fs::directory_iterator()), 1L);
+
+        const auto config = nlohmann::json::parse(fika::test::readBytes(out + "/config.json"));
+        QCOMPARE(config["architectures"][0].get<std::string>(), std::string("BertForSequenceClassification"));
+        QCOMPARE(config["model_type"].get<std::string>(), std::string("bert"));
+        QCOMPARE(config["id2label"]["1"].get<std::string>(), std::string("positive"));
+        QCOMPARE(config["label2id"]["negative"].get<int>(), 0);
+        QCOMPARE(fika::test::readBytes(out + "/vocab.txt"), fika::test::readBytes(fika::test::bundledVocabPath()));
+
+        auto reloaded = loadCheckpoint(out);
+        QVERIFY2(reloaded.ok(), reloaded.error().message.c_str());
+        QCOMPARE(reloaded->maxSequenceLength, 256);
+        QVERIFY(reloaded->report.missing.empty() && reloaded->report.unexpected.empty());
+        torch::NoGradGuard noGrad;
+        QCOMPARE(maxAbsDiff(reloaded->model->forward(g.ids, g.mask, g.types).logits,
+                            tiny.model->forward(g.ids, g.mask, g.types).logits),
+                 0.0);
+    }
+
+    void missingOrMisshapedEncoderTensorsAreErrors()
+    {
+        BertClassifier model(BertConfig::tiny());
+        std::vector<std::pair<std::string, torch::Tensor>> tensors;
+        for (const auto& item : model->named_parameters())
+            if (item.key() != "bert.encoder.layer.1.output.dense.weight")
+                tensors.emplace_back(item.key(), item.value().detach().clone());
+        auto missing = loadStateDict(model, tensors);
+        QVERIFY(!missing.ok());
+        QVERIFY(missing.error().message.find("bert.encoder.layer.1.output.dense.weight") != std::string::npos);
+
+        tensors.emplace_back("bert.encoder.layer.1.output.dense.weight", torch::zeros({32, 63}));
+        auto misshaped = loadStateDict(model, tensors);
+        QVERIFY(!misshaped.ok());
+        QVERIFY(misshaped.error().message.find("checkpoint [32, 63] vs model [32, 64]") != std::string::npos);
+    }
+
+    void freezingBlocks()
+    {
+        BertClassifier model(BertConfig::tiny());
+        model->setTrainable(BertBlock::Encoder, false);
+        model->setTrainable(BertBlock::Embeddings, false);
+        QVERIFY(!model->isTrainable(BertBlock::Encoder));
+        QVERIFY(model->isTrainable(BertBlock::Classifier));
+        const torch::Tensor ids = torch::tensor({{101, 7592, 102}}, torch::kLong);
+        const torch::Tensor loss = model->forward(ids, torch::ones_like(ids), torch::zeros_like(ids)).logits.sum();
+        loss.backward();
+        auto parameters = model->named_parameters();
+        QVERIFY(!parameters["bert.encoder.layer.0.attention.self.query.weight"].grad().defined());
+        QVERIFY(parameters["classifier.weight"].grad().defined());
+        QVERIFY(parameters["bert.pooler.dense.weight"].grad().defined());
+    }
+
+    void predictorBatchesLikeSingleTexts()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/golden.json");
+        const Golden g = loadGolden();
+        auto predictor = Predictor::fromLoaded(loadTiny(), PredictorOptions{0, Truncation::Head, 3});
+        const auto texts = g.json["texts"].get<std::vector<std::string>>();
+        const auto batch = predictor->predict(texts);
+        const torch::Tensor expected = tensorOf(g.json["logits"]);
+        for (size_t i = 0; i < texts.size(); ++i) {
+            const auto single = predictor->predict({texts[i]});
+            for (size_t c = 0; c < 2; ++c) {
+                QVERIFY(std::abs(batch[i].logits[c] - single[0].logits[c]) < 1e-5);
+                QVERIFY(std::abs(batch[i].logits[c] - expected[static_cast<int64_t>(i)][static_cast<int64_t>(c)].item<float>()) < 1e-5);
+            }
+            QVERIFY(std::abs(batch[i].probabilities[0] + batch[i].probabilities[1] - 1.0f) < 1e-6);
+            QCOMPARE(batch[i].label, predictor->labels()[static_cast<size_t>(batch[i].labelId)]);
+        }
+    }
+
+    void safetensorsRejectsHostileFiles_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("message");
+        const std::string ok = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+        QTest::newRow("too short") << QByteArray("\x01\x02", 2) << QStringLiteral("too short");
+        QTest::newRow("header length past the end") << QByteArray::fromStdString(safetensorsBytes(ok, 8).replace(0, 1, "\xFF"))
+                                                    << QStringLiteral("does not fit the file");
+        QTest::newRow("header not JSON") << QByteArray::fromStdString(safetensorsBytes("{nope", 0)) << QStringLiteral("not a JSON object");
+        QTest::newRow("header a list") << QByteArray::fromStdString(safetensorsBytes("[1,2]", 0)) << QStringLiteral("not a JSON object");
+        QTest::newRow("unknown dtype") << QByteArray::fromStdString(safetensorsBytes(R"({"a":{"dtype":"F8","shape":[2],"data_offsets":[0,2]}})", 2))
+                                       << QStringLiteral("tensor 'a': unsupported dtype");
+        QTest::newRow("offsets outside") << QByteArray::fromStdString(safetensorsBytes(ok, 4)) << QStringLiteral("outside the data section");
+        QTest::newRow("shape vs bytes") << QByteArray::fromStdString(safetensorsBytes(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", 8))
+                                        << QStringLiteral("need 12 bytes but data_offsets give 8");
+        QTest::newRow("negative dimension") << QByteArray::fromStdString(safetensorsBytes(R"({"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", 8))
+                                            << QStringLiteral("negative dimension");
+        QTest::newRow("overflowing shape") << QByteArray::fromStdString(safetensorsBytes(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,8]}})", 8))
+                                           << QStringLiteral("too large");
+        QTest::newRow("overlap") << QByteArray::fromStdString(safetensorsBytes(
+                                        R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", 12))
+                                 << QStringLiteral("overlap");
+        QTest::newRow("reversed offsets") << QByteArray::fromStdString(safetensorsBytes(R"({"a":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}})", 8))
+                                          << QStringLiteral("outside the data section");
+        QTest::newRow("missing fields") << QByteArray::fromStdString(safetensorsBytes(R"({"a":{"dtype":"F32"}})", 0))
+                                        << QStringLiteral("needs dtype, shape and data_offsets");
+    }
+    void safetensorsRejectsHostileFiles()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, message);
+        auto parsed = parseSafetensors(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), "x.safetensors");
+        QVERIFY(!parsed.ok());
+        QVERIFY2(parsed.error().message.find(message.toStdString()) != std::string::npos, parsed.error().message.c_str());
+    }
+
+    void safetensorsRoundTripsDtypes()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("t.safetensors")).toStdString();
+        const std::vector<float> values = {1.0f, -2.5f, 3.25f};
+        const std::vector<uint16_t> bf16 = {0x3F80, 0xC020}; // 1.0, -2.5
+        QVERIFY(writeSafetensors(path, {{"b", TensorDtype::BF16, {2}, bf16.data(), 4}, {"a", TensorDtype::F32, {3}, values.data(), 12}},
+                                 {{"format", "pt"}}).ok());
+        auto file = SafetensorsFile::open(path);
+        QVERIFY(file.ok());
+        const auto& index = file.value()->index();
+        QCOMPARE(index.metadata.at("format"), std::string("pt"));
+        QCOMPARE(index.tensors.at("a").numel(), int64_t(3));
+        QCOMPARE(std::memcmp(index.tensors.at("a").data, values.data(), 12), 0);
+        QCOMPARE(index.tensors.at("b").dtype, TensorDtype::BF16);
+        const auto bytes = fika::test::readBytes(path);
+        QCOMPARE((bytes.size() - 8 - 16) % 8, size_t(0)); // header padded to 8 bytes
+    }
+
+private:
+    static std::string shapeOf(const torch::Tensor& t)
+    {
+        std::string s;
+        for (auto d : t.sizes())
+            s += " " + std::to_string(d);
+        return s;
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModel)
+#include "tst_model.moc"
