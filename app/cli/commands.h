@@ -12,6 +12,10 @@ int runTokenize(const std::vector<std::string>& args);
 int runBenchTokenizer(const std::vector<std::string>& args);
 int runDatasetInspect(const std::vector<std::string>& args);
 int runDatasetVersion(const std::vector<std::string>& args);
+int runPredict(const std::vector<std::string>& args);
+int runExport(const std::vector<std::string>& args);
+int runBenchModel(const std::vector<std::string>& args);
+int runBenchLoad(const std::vector<std::string>& args);
 
 // The bundled bert-base-uncased vocab (installed, or in the source tree for a build folder).
 std::string defaultVocabPath();

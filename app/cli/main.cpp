@@ -21,6 +21,16 @@ Fika fine-tunes BERT text classifiers. Commands:
   dataset version FILE|FOLDER --out FILE.yaml [--name NAME] [--training 80] [--validation 20] [--test 0]
                   [--seed 42] [--no-stratify] [--sequence-length 512] [--truncation head|tail|head_tail]
       Splits the dataset into subsets and saves a dataset version (source, checksum, encoding, subsets).
+  predict --checkpoint DIR [--json] [--sequence-length N] [--truncation head|tail|head_tail]
+          [--batch-size 16] [--csv FILE [--text-column review]] [TEXT ...]
+      Classifies texts (arguments, else --csv, else one per line on stdin) with a checkpoint folder.
+  export --checkpoint DIR --out DIR [--vocab FILE] [--labels a,b] [--sequence-length N]
+      Loads any supported checkpoint layout and writes a folder Hugging Face transformers loads as it is.
+  bench model [--shape base|mini|tiny] [--batches 6,16] [--lengths 128,256,512] [--precisions fp32,bf16]
+              [--modes inference,train] [--steps 3] [--threads N] [--json]
+      Inference and training-step throughput next to the measured matrix-product rate.
+  bench load [--shape base] [--json]
+      Saves a random model of that shape, then times loading it back (seconds, peak memory).
   bench tokenizer --csv FILE [--column review] [--vocab FILE] [--threads N] [--json]
       Tokenizer throughput in MB/s of UTF-8 text (best of 3).
 
@@ -70,6 +80,14 @@ int main(int argc, char** argv)
     auto rest = [&](size_t skip) { return std::vector<std::string>(args.begin() + static_cast<long>(skip), args.end()); };
     if (command == "tokenize")
         return runTokenize(rest(1));
+    if (command == "predict")
+        return runPredict(rest(1));
+    if (command == "export")
+        return runExport(rest(1));
+    if (command == "bench" && args.size() > 1 && args[1] == "model")
+        return runBenchModel(rest(2));
+    if (command == "bench" && args.size() > 1 && args[1] == "load")
+        return runBenchLoad(rest(2));
     if (command == "bench" && args.size() > 1 && args[1] == "tokenizer")
         return runBenchTokenizer(rest(2));
     if (command == "dataset" && args.size() > 1 && args[1] == "inspect")

@@ -68,7 +68,7 @@ torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden, const torch::T
     return m_outputNorm(dropout(m_output(intermediate), m_hiddenDropout) + attended);
 }
 
-BertClassifierImpl::BertClassifierImpl(const BertConfig& c) : m_config(c)
+BertClassifierImpl::BertClassifierImpl(const BertConfig& c, bool initialize) : m_config(c)
 {
     auto bert = group(*this, "bert");
     m_embeddings = group(*bert, "embeddings");
@@ -85,7 +85,8 @@ BertClassifierImpl::BertClassifierImpl(const BertConfig& c) : m_config(c)
     m_poolerBlock = group(*bert, "pooler");
     m_pooler = m_poolerBlock->register_module("dense", torch::nn::Linear(c.hiddenSize, c.hiddenSize));
     m_classifier = register_module("classifier", torch::nn::Linear(c.hiddenSize, c.numLabels()));
-    initializeWeights(0);
+    if (initialize)
+        initializeWeights(0);
 }
 
 BertOutput BertClassifierImpl::forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,

@@ -46,7 +46,8 @@ enum class BertBlock { None = 0, Embeddings, Encoder, Pooler, Classifier };
 // Parameter names: bert.embeddings.*, bert.encoder.layer.N.*, bert.pooler.dense.*, classifier.*.
 class BertClassifierImpl : public torch::nn::Module {
 public:
-    explicit BertClassifierImpl(const BertConfig& config);
+    // initialize = false skips Hugging Face's initialisation (weights about to be loaded).
+    explicit BertClassifierImpl(const BertConfig& config, bool initialize = true);
 
     // inputIds, attentionMask, tokenTypeIds: [B, T] integer tensors (mask 1 = token, 0 = padding).
     BertOutput forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,

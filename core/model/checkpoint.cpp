@@ -75,16 +75,20 @@ nlohmann::json readJson(const fs::path& path, std::string& error)
 using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 
 // Reads the weights of a folder in the first format present; files stay open in `keepAlive`.
+// `releasers[i]` frees the mapped pages behind tensor i (empty for unpickled tensors).
 Result<NamedTensors> readWeights(const fs::path& dir, std::vector<std::unique_ptr<SafetensorsFile>>& keepAlive,
-                                 std::string& weightsFile)
+                                 std::vector<std::function<void()>>& releasers, std::string& weightsFile)
 {
     NamedTensors tensors;
     auto addFile = [&](const fs::path& file) -> Status {
         auto opened = SafetensorsFile::open(file.string());
         if (!opened)
             return opened.error();
-        for (const auto& [name, view] : opened.value()->index().tensors)
+        const SafetensorsFile* mapped = opened.value().get();
+        for (const auto& [name, view] : mapped->index().tensors) {
             tensors.emplace_back(name, toTensor(view));
+            releasers.emplace_back([mapped, &view] { mapped->release(view); });
+        }
         keepAlive.push_back(std::move(opened.value()));
         return Ok{};
     };
@@ -180,14 +184,16 @@ std::string LoadReport::summary() const
     return out.str();
 }
 
-Result<LoadReport> loadStateDict(BertClassifier& model, const NamedTensors& tensors)
+Result<LoadReport> loadStateDict(BertClassifier& model, const NamedTensors& tensors,
+                                 const std::function<void(size_t)>& onCopied)
 {
     torch::NoGradGuard noGrad;
     LoadReport report;
     auto parameters = model->named_parameters(/*recurse=*/true);
     std::set<std::string> loaded;
     bool classifierFresh = false;
-    for (const auto& [sourceName, tensor] : tensors) {
+    for (size_t i = 0; i < tensors.size(); ++i) {
+        const auto& [sourceName, tensor] = tensors[i];
         const std::string name = canonicalName(sourceName);
         if (name.empty()) {
             report.ignored.push_back(sourceName);
@@ -209,6 +215,8 @@ Result<LoadReport> loadStateDict(BertClassifier& model, const NamedTensors& tens
         }
         target->copy_(tensor.to(target->scalar_type()));
         loaded.insert(name);
+        if (onCopied)
+            onCopied(i);
     }
     for (const auto& item : parameters) {
         if (loaded.count(item.key()))
@@ -271,13 +279,17 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
     checkpoint.tokenizer = std::make_shared<const Tokenizer>(std::move(tokenizer.value()));
     checkpoint.maxSequenceLength = static_cast<int>(maxLength);
 
-    checkpoint.model = BertClassifier(checkpoint.config);
+    checkpoint.model = BertClassifier(checkpoint.config, /*initialize=*/false);
     std::vector<std::unique_ptr<SafetensorsFile>> files;
+    std::vector<std::function<void()>> releasers;
     std::string weightsFile;
-    auto tensors = readWeights(dir, files, weightsFile);
+    auto tensors = readWeights(dir, files, releasers, weightsFile);
     if (!tensors)
         return tensors.error();
-    auto report = loadStateDict(checkpoint.model, tensors.value());
+    auto report = loadStateDict(checkpoint.model, tensors.value(), [&](size_t i) {
+        if (i < releasers.size())
+            releasers[i]();
+    });
     if (!report) {
         Error error = report.error();
         error.message = weightsFile + ": " + error.message;

@@ -5,6 +5,7 @@
 #include "model/bert_classifier.h"
 #include "text/tokenizer.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,7 +48,9 @@ struct LoadedCheckpoint {
 Result<LoadedCheckpoint> loadCheckpoint(const std::string& dir, const LoadOptions& options = {});
 
 // Copies named tensors into the model (used by loadCheckpoint; exposed for tests).
-Result<LoadReport> loadStateDict(BertClassifier& model, const std::vector<std::pair<std::string, torch::Tensor>>& tensors);
+// onCopied(i) is called once tensor i is in the model (loadCheckpoint releases its mapped pages).
+Result<LoadReport> loadStateDict(BertClassifier& model, const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+                                 const std::function<void(size_t)>& onCopied = {});
 
 // Writes a folder that Hugging Face transformers loads with AutoModelForSequenceClassification and
 // AutoTokenizer: config.json, model.safetensors, vocab.txt, tokenizer_config.json,

@@ -166,6 +166,15 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
     return file;
 }
 
+void SafetensorsFile::release(const TensorView& view) const
+{
+    const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const auto begin = (reinterpret_cast<uintptr_t>(view.data) + page - 1) / page * page;
+    const auto end = (reinterpret_cast<uintptr_t>(view.data) + view.bytes) / page * page;
+    if (end > begin)
+        madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+
 SafetensorsFile::~SafetensorsFile()
 {
     if (m_map)

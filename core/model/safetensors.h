@@ -45,6 +45,9 @@ public:
     SafetensorsFile& operator=(const SafetensorsFile&) = delete;
 
     const SafetensorsIndex& index() const { return m_index; }
+    // Drops a tensor's pages from this process once it has been copied, so that loading peaks
+    // at the model's size plus one tensor rather than twice the model.
+    void release(const TensorView& view) const;
     const std::string& path() const { return m_path; }
 
 private:

@@ -4,6 +4,8 @@
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
+#include <dlfcn.h>
+
 #include <thread>
 
 namespace fika::core {
@@ -17,6 +19,27 @@ void initRuntime(int threads)
 int computeThreads()
 {
     return at::get_num_threads();
+}
+
+std::string blasCoreName()
+{
+    using CoreNameFn = char* (*)();
+    auto* coreName = reinterpret_cast<CoreNameFn>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+    const char* name = coreName ? coreName() : nullptr;
+    return name ? name : "";
+}
+
+std::string blasPerformanceWarning()
+{
+    const std::string core = blasCoreName();
+    const bool generic = core == "Prescott" || core == "Core2" || core == "Nehalem" || core == "Sandybridge";
+    if (!generic || !__builtin_cpu_supports("avx2"))
+        return {};
+    const char* suggestion = __builtin_cpu_supports("avx512f") ? "SkylakeX" : "Haswell";
+    return "OpenBLAS uses its generic '" + core + "' kernels on a CPU with " +
+           (__builtin_cpu_supports("avx512f") ? "AVX-512" : "AVX2") +
+           ", so matrix products run several times slower than they could; start Fika with "
+           "OPENBLAS_CORETYPE=" + suggestion + " set in the environment";
 }
 
 std::string fikaVersion()

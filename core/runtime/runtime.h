@@ -9,6 +9,12 @@ namespace fika::core {
 void initRuntime(int threads = 0);
 int computeThreads();
 
+// OpenBLAS's kernel set ("SkylakeX", "Haswell", …), or empty when OpenBLAS is not in use.
+std::string blasCoreName();
+// A hint when OpenBLAS fell back to its generic kernels on a CPU that has AVX2/AVX-512 (seen in some
+// virtual machines that hide the CPU model): matrix products then run about 4× slower. Empty if fine.
+std::string blasPerformanceWarning();
+
 std::string fikaVersion();
 std::string torchVersion();
 

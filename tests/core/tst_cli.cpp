@@ -106,6 +106,50 @@ private Q_SLOTS:
         QVERIFY(yaml.find("training: 35") != std::string::npos);
     }
 
+    void predictsWithACheckpoint()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/golden.json");
+        QTemporaryDir dir;
+        const QString exported = dir.filePath(QStringLiteral("tiny"));
+        const Run exportRun = runCli({QStringLiteral("export"), QStringLiteral("--checkpoint"),
+                                      QString::fromStdString(fika::test::sharedPath("golden/tiny-bert")),
+                                      QStringLiteral("--vocab"), QString::fromStdString(fika::test::bundledVocabPath()),
+                                      QStringLiteral("--out"), exported});
+        QCOMPARE(exportRun.exitCode, 0);
+
+        const auto golden = nlohmann::json::parse(fika::test::readBytes(fika::test::sharedPath("golden/tiny-bert/golden.json")));
+        QByteArray stdinTexts;
+        for (const auto& text : golden["texts"])
+            stdinTexts += QByteArray::fromStdString(text.get<std::string>()) + "\n";
+        const Run run = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), exported, QStringLiteral("--json")},
+                               stdinTexts);
+        QCOMPARE(run.exitCode, 0);
+        const auto out = nlohmann::json::parse(run.out.toStdString());
+        QCOMPARE(out.size(), golden["texts"].size());
+        for (size_t i = 0; i < out.size(); ++i) {
+            for (size_t c = 0; c < 2; ++c)
+                QVERIFY(std::abs(out[i]["logits"][c].get<double>() - golden["logits"][i][c].get<double>()) < 1e-5);
+            const double sum = out[i]["probabilities"]["negative"].get<double>() + out[i]["probabilities"]["positive"].get<double>();
+            QVERIFY(std::abs(sum - 1.0) < 1e-6);
+        }
+        const Run plain = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), exported,
+                                  QStringLiteral("Worst film ever.")});
+        QCOMPARE(plain.exitCode, 0);
+        QVERIFY(plain.out.startsWith("positive\t0.50"));
+    }
+
+    void checkpointErrorsAreClear()
+    {
+        QTemporaryDir dir;
+        const Run missing = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), dir.path(), QStringLiteral("x")});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains("config.json: no such file"));
+        fika::test::writeBytes(dir.filePath(QStringLiteral("config.json")).toStdString(), "{\"model_type\": \"gpt2\"}");
+        const Run wrongType = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), dir.path(), QStringLiteral("x")});
+        QCOMPARE(wrongType.exitCode, 1);
+        QVERIFY(wrongType.err.contains("is not a BERT model"));
+    }
+
     void inspectsTheImdbSample()
     {
         FIKA_REQUIRE_SHARED("data/imdb/aclImdb-sample/train");

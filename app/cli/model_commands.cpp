@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// fika-cli predict
+#include <torch/torch.h>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+
+#include "data/csv_reader.h"
+#include "model/predictor.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace fika::cli {
+
+int runPredict(const std::vector<std::string>& argv)
+{
+    Args args;
+    if (auto error = args.parse(argv, {"--checkpoint", "--sequence-length", "--truncation", "--csv", "--text-column",
+                                       "--batch-size"},
+                                {"--json"});
+        !error.empty())
+        return usageError(error);
+    const auto checkpoint = args.value("--checkpoint");
+    if (!checkpoint)
+        return usageError("predict needs --checkpoint DIR");
+    core::PredictorOptions options;
+    options.sequenceLength = static_cast<int>(parseInteger(args.value("--sequence-length", "0")).value_or(-1));
+    options.batchSize = static_cast<int>(parseInteger(args.value("--batch-size", "16")).value_or(16));
+    auto truncation = core::parseTruncation(args.value("--truncation", "head"));
+    if (!truncation)
+        return usageError(truncation.error().message);
+    options.truncation = truncation.value();
+    if (options.sequenceLength < 0)
+        return usageError("--sequence-length needs a whole number");
+
+    std::vector<std::string> texts = args.positional();
+    if (const auto csv = args.value("--csv")) {
+        const std::string textColumn = args.value("--text-column", "review");
+        auto opened = core::CsvReader::openFile(*csv);
+        if (!opened) {
+            std::cerr << "fika-cli: " << opened.error().message << "\n";
+            return 1;
+        }
+        core::CsvRecord record;
+        size_t column = SIZE_MAX;
+        for (bool header = true;; header = false) {
+            auto got = opened.value()->next(record);
+            if (!got) {
+                std::cerr << "fika-cli: " << got.error().message << "\n";
+                return 1;
+            }
+            if (!got.value())
+                break;
+            if (header) {
+                for (size_t i = 0; i < record.fields.size(); ++i)
+                    if (record.fields[i] == textColumn)
+                        column = i;
+                if (column == SIZE_MAX) {
+                    std::cerr << "fika-cli: " << *csv << ": line 1: no column named '" << textColumn << "'\n";
+                    return 1;
+                }
+            } else if (column < record.fields.size()) {
+                texts.push_back(std::move(record.fields[column]));
+            } else {
+                std::cerr << "fika-cli: " << *csv << ": line " << record.line << ": too few fields\n";
+                return 1;
+            }
+        }
+    } else if (texts.empty()) {
+        std::string line;
+        while (std::getline(std::cin, line))
+            texts.push_back(line);
+    }
+
+    auto predictor = core::Predictor::fromCheckpoint(*checkpoint, options);
+    if (!predictor) {
+        std::cerr << "fika-cli: " << predictor.error().message << "\n";
+        return 1;
+    }
+    const auto predictions = predictor.value()->predict(texts);
+    const auto& labels = predictor.value()->labels();
+    if (args.flag("--json")) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& p : predictions) {
+            nlohmann::json probabilities = nlohmann::json::object();
+            for (size_t i = 0; i < labels.size(); ++i)
+                probabilities[labels[i]] = p.probabilities[i];
+            out.push_back({{"label", p.label}, {"probabilities", probabilities}, {"logits", p.logits}});
+        }
+        std::cout << out.dump() << '\n';
+        return 0;
+    }
+    for (const auto& p : predictions)
+        std::cout << p.label << '\t' << std::fixed << std::setprecision(4)
+                  << p.probabilities[static_cast<size_t>(p.labelId)] << '\n';
+    return 0;
+}
+
+} // namespace fika::cli
+
+namespace fika::cli {
+
+int runExport(const std::vector<std::string>& argv)
+{
+    Args args;
+    if (auto error = args.parse(argv, {"--checkpoint", "--out", "--vocab", "--labels", "--sequence-length"}, {});
+        !error.empty())
+        return usageError(error);
+    const auto source = args.value("--checkpoint");
+    const auto out = args.value("--out");
+    if (!source || !out)
+        return usageError("export needs --checkpoint DIR and --out DIR");
+    core::LoadOptions options;
+    options.fallbackVocab = args.value("--vocab", "");
+    if (const auto labels = args.value("--labels")) {
+        std::stringstream stream(*labels);
+        for (std::string label; std::getline(stream, label, ',');)
+            options.labels.push_back(label);
+    }
+    auto loaded = core::loadCheckpoint(*source, options);
+    if (!loaded) {
+        std::cerr << "fika-cli: " << loaded.error().message << "\n";
+        return 1;
+    }
+    std::cerr << loaded->report.summary();
+    const int length = static_cast<int>(
+        parseInteger(args.value("--sequence-length", std::to_string(loaded->maxSequenceLength))).value_or(512));
+    if (auto saved = core::saveCheckpoint(loaded->model, *loaded->tokenizer, length, *out); !saved) {
+        std::cerr << "fika-cli: " << saved.error().message << "\n";
+        return 1;
+    }
+    std::cout << "exported " << *out << " (Hugging Face BertForSequenceClassification, labels";
+    for (const auto& label : loaded->config.labels)
+        std::cout << " " << label;
+    std::cout << ")\n";
+    return 0;
+}
+
+} // namespace fika::cli
