@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/bert_classifier.h"
 
+#include "model/attention.h"
+#include "model/dropout.h"
+
 #include <cmath>
 #include <limits>
 
@@ -50,6 +53,11 @@ BertLayerImpl::BertLayerImpl(const BertConfig& c)
     m_outputNorm = output->register_module("LayerNorm", layerNorm(h, c.layerNormEps));
 }
 
+torch::Tensor BertLayerImpl::dropout(const torch::Tensor& x, double p)
+{
+    return fika::core::dropout(x, p, is_training());
+}
+
 torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden, const torch::Tensor& additiveMask)
 {
     const int64_t batch = hidden.size(0);
@@ -58,11 +66,13 @@ torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden, const torch::T
     const torch::Tensor q = heads(m_query(hidden));
     const torch::Tensor k = heads(m_key(hidden));
     const torch::Tensor v = heads(m_value(hidden));
-    torch::Tensor scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(m_headSize));
-    scores = scores + additiveMask.to(scores.scalar_type());
-    const torch::Tensor probabilities = dropout(torch::softmax(scores, -1), m_attentionDropout);
-    const torch::Tensor context =
-        torch::matmul(probabilities, v).transpose(1, 2).reshape({batch, length, m_heads * m_headSize});
+    torch::Tensor keep;
+    double keepProbability = 1.0;
+    if (is_training() && m_attentionDropout > 0.0)
+        keep = dropoutKeepMask({batch, m_heads, length, length}, m_attentionDropout, keepProbability);
+    const torch::Tensor context = attention(q, k, v, additiveMask, keep, keepProbability)
+                                      .transpose(1, 2)
+                                      .reshape({batch, length, m_heads * m_headSize});
     const torch::Tensor attended = m_attentionNorm(dropout(m_attentionOutput(context), m_hiddenDropout) + hidden);
     const torch::Tensor intermediate = activate(m_intermediate(attended), m_activation);
     return m_outputNorm(dropout(m_output(intermediate), m_hiddenDropout) + attended);
@@ -99,7 +109,7 @@ BertOutput BertClassifierImpl::forward(const torch::Tensor& inputIds, const torc
     BertOutput out;
     torch::Tensor embeddings = m_wordEmbeddings(inputIds.to(torch::kLong)) + m_positionEmbeddings(positions) +
                                m_tokenTypeEmbeddings(tokenTypeIds.to(torch::kLong));
-    out.embeddingOutput = torch::dropout(m_embeddingNorm(embeddings), m_config.hiddenDropout, is_training());
+    out.embeddingOutput = fika::core::dropout(m_embeddingNorm(embeddings), m_config.hiddenDropout, is_training());
 
     // 0 where attended, the most negative float where padded: [B, 1, 1, T].
     const torch::Tensor additiveMask =
@@ -109,7 +119,7 @@ BertOutput BertClassifierImpl::forward(const torch::Tensor& inputIds, const torc
         hidden = layer->as<BertLayer>()->forward(hidden, additiveMask);
     out.lastHiddenState = hidden;
     out.pooled = torch::tanh(m_pooler(hidden.select(1, 0)));
-    out.logits = m_classifier(torch::dropout(out.pooled, m_config.effectiveClassifierDropout(), is_training()));
+    out.logits = m_classifier(fika::core::dropout(out.pooled, m_config.effectiveClassifierDropout(), is_training()));
     return out;
 }
 

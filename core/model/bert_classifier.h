@@ -19,7 +19,7 @@ public:
     torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additiveMask);
 
 private:
-    torch::Tensor dropout(const torch::Tensor& x, double p) { return torch::dropout(x, p, is_training()); }
+    torch::Tensor dropout(const torch::Tensor& x, double p);
 
     int64_t m_heads;
     int64_t m_headSize;

@@ -5,6 +5,7 @@
 
 #include "test_support.h"
 
+#include "model/attention.h"
 #include "model/checkpoint.h"
 #include "model/predictor.h"
 #include "model/safetensors.h"
@@ -218,6 +219,26 @@ private Q_SLOTS:
                 QVERIFY(diff < 1e-5);
             }
         }
+    }
+
+    // The memory-saving attention (scores recomputed in backward) against plain autograd, dropout on.
+    void recomputingAttentionMatchesAutograd()
+    {
+        torch::manual_seed(3);
+        auto make = [] { return torch::randn({2, 3, 7, 5}, torch::requires_grad()); };
+        const torch::Tensor q = make(), k = make(), v = make();
+        torch::Tensor mask = torch::zeros({2, 1, 1, 7});
+        mask.index_put_({1, 0, 0, torch::indexing::Slice(5, 7)}, std::numeric_limits<float>::lowest());
+        const torch::Tensor keep = torch::rand({2, 3, 7, 7}) >= 0.25;
+        const torch::Tensor upstream = torch::randn({2, 3, 7, 5});
+
+        const torch::Tensor ours = attention(q, k, v, mask, keep, 0.75);
+        const auto oursGrads = torch::autograd::grad({ours}, {q, k, v}, {upstream});
+        const torch::Tensor reference = attentionReference(q, k, v, mask, keep, 0.75);
+        const auto referenceGrads = torch::autograd::grad({reference}, {q, k, v}, {upstream});
+        QVERIFY(maxAbsDiff(ours, reference) < 1e-6);
+        for (size_t i = 0; i < 3; ++i)
+            QVERIFY2(maxAbsDiff(oursGrads[i], referenceGrads[i]) < 1e-5, std::to_string(i).c_str());
     }
 
     void legacyLayoutsGiveTheSameEncoder_data()
