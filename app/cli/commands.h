@@ -14,6 +14,9 @@ int runDatasetInspect(const std::vector<std::string>& args);
 int runDatasetVersion(const std::vector<std::string>& args);
 int runPredict(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
+int runInitConfig(const std::vector<std::string>& args);
+int runTrain(const std::vector<std::string>& args);
+int runEvaluate(const std::vector<std::string>& args);
 int runBenchModel(const std::vector<std::string>& args);
 int runBenchLoad(const std::vector<std::string>& args);
 

@@ -24,6 +24,12 @@ Fika fine-tunes BERT text classifiers. Commands:
   predict --checkpoint DIR [--json] [--sequence-length N] [--truncation head|tail|head_tail]
           [--batch-size 16] [--csv FILE [--text-column review]] [TEXT ...]
       Classifies texts (arguments, else --csv, else one per line on stdin) with a checkpoint folder.
+  init-config [--preset tutorial|recommended] --out FILE [--csv FILE] [--weights DIR]
+      Writes a complete experiment config (YAML).
+  train --config FILE [--set key.path=value ...] [--resume]
+      Trains as the config says; Ctrl-C stops within one batch and keeps a resumable `last` checkpoint.
+  evaluate --checkpoint DIR --csv FILE [--text-column review] [--label-column sentiment] [--json]
+      Accuracy, loss, macro-F1, per-class precision/recall/F1, confusion matrix, ROC AUC (two classes).
   export --checkpoint DIR --out DIR [--vocab FILE] [--labels a,b] [--sequence-length N]
       Loads any supported checkpoint layout and writes a folder Hugging Face transformers loads as it is.
   bench model [--shape base|mini|tiny] [--batches 6,16] [--lengths 128,256,512] [--precisions fp32,bf16]
@@ -84,6 +90,12 @@ int main(int argc, char** argv)
         return runPredict(rest(1));
     if (command == "export")
         return runExport(rest(1));
+    if (command == "init-config")
+        return runInitConfig(rest(1));
+    if (command == "train")
+        return runTrain(rest(1));
+    if (command == "evaluate")
+        return runEvaluate(rest(1));
     if (command == "bench" && args.size() > 1 && args[1] == "model")
         return runBenchModel(rest(2));
     if (command == "bench" && args.size() > 1 && args[1] == "load")

@@ -302,7 +302,8 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
     return checkpoint;
 }
 
-Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int maxSequenceLength, const std::string& dirPath)
+Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int maxSequenceLength, const std::string& dirPath,
+                      const std::function<Status(const std::string& folder)>& writeExtras)
 {
     const fs::path dir = fs::absolute(dirPath).lexically_normal();
     std::error_code ec;
@@ -350,6 +351,9 @@ Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int max
     };
     for (const auto& [name, content] : files)
         if (auto written = writeFileSynced(temporary / name, content); !written)
+            return fail(written.error());
+    if (writeExtras)
+        if (auto written = writeExtras(temporary.string()); !written)
             return fail(written.error());
     for (const auto& entry : fs::directory_iterator(temporary))
         fsyncPath(entry.path());

@@ -55,6 +55,8 @@ Result<LoadReport> loadStateDict(BertClassifier& model, const std::vector<std::p
 // Writes a folder that Hugging Face transformers loads with AutoModelForSequenceClassification and
 // AutoTokenizer: config.json, model.safetensors, vocab.txt, tokenizer_config.json,
 // special_tokens_map.json. Written to a temporary sibling, fsynced, then renamed into place.
-Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int maxSequenceLength, const std::string& dir);
+// writeExtras (optional) adds files to the temporary folder before it is renamed (trainer state).
+Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int maxSequenceLength, const std::string& dir,
+                      const std::function<Status(const std::string& folder)>& writeExtras = {});
 
 } // namespace fika::core

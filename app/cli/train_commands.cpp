@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// fika-cli init-config, train, evaluate
+#include <torch/torch.h>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+
+#include "data/csv_import.h"
+#include "model/predictor.h"
+#include "runtime/runtime.h"
+#include "train/metrics.h"
+#include "train/trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+
+namespace fika::cli {
+namespace {
+
+std::atomic<bool> g_stopRequested{false};
+
+void onInterrupt(int)
+{
+    g_stopRequested = true;
+}
+
+std::string duration(double seconds)
+{
+    const auto s = static_cast<long>(seconds);
+    char text[32];
+    std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+    return text;
+}
+
+// A progress bar on a terminal, plain lines otherwise.
+class ConsoleObserver : public core::TrainObserver {
+public:
+    ConsoleObserver() : m_terminal(isatty(STDERR_FILENO)) {}
+    void onMessage(const std::string& message) override { finishBar(), std::cerr << message << (message.ends_with("\n") ? "" : "\n"); }
+    void onStep(const core::StepEvent& e) override
+    {
+        const double share = static_cast<double>(e.step) / static_cast<double>(std::max<int64_t>(1, e.totalSteps));
+        std::ostringstream line;
+        line << "epoch " << e.epoch << " step " << e.step << "/" << e.totalSteps << " loss " << std::fixed
+             << std::setprecision(4) << e.loss << " lr " << std::scientific << std::setprecision(2) << e.learningRate
+             << std::fixed << std::setprecision(1) << " " << e.samplesPerSecond << " samples/s ETA " << duration(e.etaSeconds);
+        if (m_terminal) {
+            const int width = 30;
+            const int filled = static_cast<int>(share * width);
+            std::cerr << "\r[" << std::string(static_cast<size_t>(filled), '#') << std::string(static_cast<size_t>(width - filled), '.')
+                      << "] " << line.str() << "   " << std::flush;
+            m_barShown = true;
+        } else {
+            std::cerr << line.str() << "\n";
+        }
+    }
+    void onEpoch(const core::EpochEvent& e) override
+    {
+        finishBar();
+        std::cerr << "epoch " << e.epoch << "/" << e.epochs << ": training loss " << std::fixed << std::setprecision(4)
+                  << e.trainingLoss << ", validation loss " << e.validation.loss << ", accuracy " << e.validation.accuracy
+                  << ", macro-F1 " << e.validation.macroF1 << (e.best ? " (best)" : "") << ", " << duration(e.elapsedSeconds)
+                  << "\n";
+    }
+
+private:
+    void finishBar()
+    {
+        if (m_barShown)
+            std::cerr << "\n";
+        m_barShown = false;
+    }
+    bool m_terminal;
+    bool m_barShown = false;
+};
+
+} // namespace
+
+int runInitConfig(const std::vector<std::string>& argv)
+{
+    Args args;
+    if (auto error = args.parse(argv, {"--preset", "--out", "--csv", "--weights"}, {}); !error.empty())
+        return usageError(error);
+    const auto out = args.value("--out");
+    if (!out)
+        return usageError("init-config needs --out FILE");
+    auto preset = core::parsePreset(args.value("--preset", "tutorial"));
+    if (!preset)
+        return usageError(preset.error().message);
+    core::ExperimentConfig config = core::presetConfig(preset.value());
+    config.data.csv = args.value("--csv", "reviews.csv");
+    config.model.weights = args.value("--weights", "bert-base-uncased");
+    config.encoding.vocab = defaultVocabPath();
+    config.output.dir = "runs/" + args.value("--preset", "tutorial");
+    std::ofstream file(*out, std::ios::trunc);
+    file << "# Fika experiment (" << args.value("--preset", "tutorial") << " preset). Any key can be overridden with\n"
+         << "# fika-cli train --config FILE --set key.path=value\n"
+         << core::experimentConfigToYaml(config);
+    if (!file.flush()) {
+        std::cerr << "fika-cli: " << *out << ": cannot be written\n";
+        return 1;
+    }
+    std::cout << "wrote " << *out << "\n";
+    return 0;
+}
+
+int runTrain(const std::vector<std::string>& argv)
+{
+    Args args;
+    std::vector<std::string> overrides;
+    std::vector<std::string> rest;
+    for (size_t i = 0; i < argv.size(); ++i) {
+        if (argv[i] == "--set" && i + 1 < argv.size())
+            overrides.push_back(argv[++i]);
+        else
+            rest.push_back(argv[i]);
+    }
+    if (auto error = args.parse(rest, {"--config"}, {"--resume"}); !error.empty())
+        return usageError(error);
+    const auto path = args.value("--config");
+    if (!path)
+        return usageError("train needs --config FILE");
+    auto config = core::loadExperimentConfig(*path, overrides);
+    if (!config) {
+        std::cerr << "fika-cli: " << config.error().message << "\n";
+        return 1;
+    }
+    if (const auto warning = core::blasPerformanceWarning(); !warning.empty())
+        std::cerr << "warning: " << warning << "\n";
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    ConsoleObserver observer;
+    core::TrainOptions options;
+    options.resume = args.flag("--resume");
+    options.stop = &g_stopRequested;
+    options.defaultVocab = defaultVocabPath();
+    auto summary = core::train(config.value(), observer, options);
+    if (!summary) {
+        std::cerr << "fika-cli: " << summary.error().message << "\n";
+        return 1;
+    }
+    std::cerr << (summary->stopped ? "stopped" : "finished") << " after " << summary->steps << " steps in "
+              << duration(summary->elapsedSeconds) << "; best epoch " << summary->bestEpoch << "; checkpoints in "
+              << config->output.dir << "/checkpoints\n";
+    return summary->stopped ? 130 : 0;
+}
+
+int runEvaluate(const std::vector<std::string>& argv)
+{
+    Args args;
+    if (auto error = args.parse(argv, {"--checkpoint", "--csv", "--text-column", "--label-column", "--sequence-length"},
+                                {"--json"});
+        !error.empty())
+        return usageError(error);
+    const auto checkpoint = args.value("--checkpoint");
+    const auto csv = args.value("--csv");
+    if (!checkpoint || !csv)
+        return usageError("evaluate needs --checkpoint DIR and --csv FILE");
+    core::CsvImportOptions csvOptions;
+    csvOptions.textColumn = args.value("--text-column", "review");
+    csvOptions.labelColumn = args.value("--label-column", "sentiment");
+    auto imported = core::importCsv(*csv, csvOptions);
+    if (!imported) {
+        std::cerr << "fika-cli: " << imported.error().message << "\n";
+        return 1;
+    }
+    core::PredictorOptions predictorOptions;
+    predictorOptions.sequenceLength = static_cast<int>(parseInteger(args.value("--sequence-length", "0")).value_or(0));
+    auto predictor = core::Predictor::fromCheckpoint(*checkpoint, predictorOptions);
+    if (!predictor) {
+        std::cerr << "fika-cli: " << predictor.error().message << "\n";
+        return 1;
+    }
+    const auto& modelLabels = predictor.value()->labels();
+    const core::Dataset& dataset = imported->dataset;
+    std::vector<int32_t> truth;
+    for (size_t i = 0; i < dataset.size(); ++i) {
+        const std::string& name = dataset.labelMap.names[static_cast<size_t>(dataset.labels[i])];
+        const auto it = std::find(modelLabels.begin(), modelLabels.end(), name);
+        if (it == modelLabels.end()) {
+            std::cerr << "fika-cli: " << *csv << ": line " << dataset.sourceLines[i] << ": label '" << name
+                      << "' is not one the model knows (";
+            for (size_t k = 0; k < modelLabels.size(); ++k)
+                std::cerr << (k ? ", " : "") << modelLabels[k];
+            std::cerr << ")\n";
+            return 1;
+        }
+        truth.push_back(static_cast<int32_t>(it - modelLabels.begin()));
+    }
+    const auto predictions = predictor.value()->predict(dataset.texts);
+    std::vector<std::vector<float>> probabilities;
+    double loss = 0;
+    for (size_t i = 0; i < predictions.size(); ++i) {
+        probabilities.push_back(predictions[i].probabilities);
+        loss -= std::log(std::max(1e-12f, predictions[i].probabilities[static_cast<size_t>(truth[i])]));
+    }
+    const auto m = core::computeMetrics(truth, probabilities, loss / std::max<size_t>(1, truth.size()), modelLabels.size());
+    if (args.flag("--json")) {
+        nlohmann::json perClass = nlohmann::json::object();
+        for (size_t c = 0; c < modelLabels.size(); ++c)
+            perClass[modelLabels[c]] = {{"precision", m.perClass[c].precision}, {"recall", m.perClass[c].recall},
+                                        {"f1", m.perClass[c].f1}, {"support", m.perClass[c].support}};
+        nlohmann::json out = {{"accuracy", m.accuracy}, {"loss", m.loss}, {"macro_f1", m.macroF1},
+                              {"per_class", perClass}, {"confusion_matrix", m.confusion.rows()}, {"labels", modelLabels}};
+        if (m.rocAuc >= 0)
+            out["roc_auc"] = m.rocAuc;
+        std::cout << out.dump() << "\n";
+        return 0;
+    }
+    std::cout << std::fixed << std::setprecision(4) << "examples " << truth.size() << "\naccuracy " << m.accuracy
+              << "\nloss " << m.loss << "\nmacro-F1 " << m.macroF1 << "\n";
+    if (m.rocAuc >= 0)
+        std::cout << "ROC AUC " << m.rocAuc << "\n";
+    std::cout << "\n" << std::setw(16) << "class" << std::setw(11) << "precision" << std::setw(9) << "recall" << std::setw(9)
+              << "F1" << std::setw(9) << "support\n";
+    for (size_t c = 0; c < modelLabels.size(); ++c)
+        std::cout << std::setw(16) << modelLabels[c] << std::setw(11) << m.perClass[c].precision << std::setw(9)
+                  << m.perClass[c].recall << std::setw(9) << m.perClass[c].f1 << std::setw(9) << m.perClass[c].support << "\n";
+    std::cout << "\nconfusion matrix (rows: true, columns: predicted)\n";
+    for (size_t t = 0; t < modelLabels.size(); ++t) {
+        std::cout << std::setw(16) << modelLabels[t];
+        for (size_t p = 0; p < modelLabels.size(); ++p)
+            std::cout << std::setw(9) << m.confusion.count(t, p);
+        std::cout << "\n";
+    }
+    return 0;
+}
+
+} // namespace fika::cli

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "data/dataset.h"
+#include "text/tokenizer.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace fika::core {
+
+// Token ids (with [CLS]/[SEP], truncated to the sequence length) and labels of a dataset.
+struct EncodedDataset {
+    std::vector<std::vector<int32_t>> ids;
+    std::vector<int32_t> labels;
+    size_t size() const { return ids.size(); }
+};
+
+EncodedDataset encodeDataset(const Dataset& dataset, const Tokenizer& tokenizer, const EncodingSettings& settings,
+                             int threads);
+
+struct Batch {
+    torch::Tensor ids, attentionMask, typeIds, labels; // [B, T], [B, T], [B, T], [B]
+    std::vector<int64_t> examples;                      // dataset indices, in batch order
+};
+
+// The batches of one epoch, as example indices. Training order depends only on (seed, epoch), so a
+// resumed run sees the same batches. With length buckets, a shuffled pool of 50 batches is sorted
+// by length and cut into batches, whose order is shuffled again: less padding, still random.
+std::vector<std::vector<int64_t>> epochBatches(const std::vector<int64_t>& subset, const EncodedDataset& data,
+                                               int64_t batchSize, bool shuffle, bool lengthBuckets, uint64_t seed,
+                                               int64_t epoch);
+
+// Pads a batch to its longest example (dynamic padding).
+Batch collate(const EncodedDataset& data, const std::vector<int64_t>& examples, int32_t padId);
+
+} // namespace fika::core

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+#include "data/subsets.h"
+#include "text/encoding_settings.h"
+
+#include <string>
+#include <vector>
+
+namespace fika::core {
+
+// One experiment, as a plain struct tree with the tutorial's defaults. Read and written only by
+// the functions below (YAML, schema_version 1); the resolved YAML is stored with every run.
+struct ExperimentConfig {
+    static constexpr int kSchemaVersion = 1;
+    int schemaVersion = kSchemaVersion;
+
+    struct Data {
+        std::string csv;    // a CSV file, or
+        std::string folder; // a class-per-folder tree (aclImdb layout included)
+        std::string textColumn = "review";
+        std::string labelColumn = "sentiment";
+        SubsetSpec subsets;
+    } data;
+
+    EncodingSettings encoding;
+
+    struct Model {
+        std::string init = "pretrained"; // pretrained (from weights) or random
+        std::string weights;             // a Hugging Face checkpoint folder
+        int64_t layers = 12;             // the shape for random initialisation
+        int64_t hiddenSize = 768;
+        int64_t heads = 12;
+        int64_t intermediateSize = 3072;
+        bool trainable = true; // false: only the pooler and the classifier learn
+    } model;
+
+    struct Training {
+        int64_t batchSize = 6;
+        int64_t epochs = 2;
+        double learningRate = 0.000001;
+        std::string schedule = "constant"; // constant or linear (warm-up, then linear decay to 0)
+        double warmupRatio = 0.0;
+        double weightDecay = 0.0;
+        bool decayBiasAndNorm = false; // Hugging Face's convention: no weight decay on biases and LayerNorm
+        double maxGradNorm = 1.0;      // 0 turns clipping off
+        int64_t gradientAccumulation = 1;
+        uint64_t seed = 42;
+        int64_t threads = 0;           // 0: all cores
+        std::string precision = "fp32"; // fp32 or bf16 (autocast, fp32 master weights)
+        bool lengthBuckets = true;      // batches of similar length (shuffled buckets)
+        bool classWeights = false;      // weight the loss by inverse class frequency
+        int64_t earlyStoppingPatience = 0; // epochs without improvement; 0 = off
+        double earlyStoppingMinDelta = 0.0;
+        std::string bestMetric = "validation_loss"; // or accuracy, macro_f1
+        int64_t logEverySteps = 10;
+        int64_t keepEpochCheckpoints = 0; // 0 = keep all epoch-N folders (best and last are always kept)
+    } training;
+
+    struct Output {
+        std::string dir = "runs/experiment";
+    } output;
+};
+
+enum class ConfigPreset { None = 0, Tutorial, Recommended };
+
+ExperimentConfig presetConfig(ConfigPreset preset);
+Result<ConfigPreset> parsePreset(const std::string& name);
+
+std::string experimentConfigToYaml(const ExperimentConfig& config);
+// overrides: "key.path=value" pairs applied before validation (fika-cli train --set).
+Result<ExperimentConfig> experimentConfigFromYaml(const std::string& yaml, const std::string& fileName = "config",
+                                                  const std::vector<std::string>& overrides = {});
+Result<ExperimentConfig> loadExperimentConfig(const std::string& path, const std::vector<std::string>& overrides = {});
+Status validateExperimentConfig(const ExperimentConfig& config);
+
+} // namespace fika::core

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/trainer.h"
+
+#include "data/csv_import.h"
+#include "data/folder_import.h"
+#include "model/checkpoint.h"
+#include "train/batching.h"
+
+#include <ATen/autocast_mode.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace fika::core {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class CpuAutocast {
+public:
+    explicit CpuAutocast(bool enabled) : m_enabled(enabled)
+    {
+        if (m_enabled) {
+            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+            at::autocast::set_cpu_enabled(true);
+        }
+    }
+    ~CpuAutocast()
+    {
+        if (m_enabled) {
+            at::autocast::set_cpu_enabled(false);
+            at::autocast::clear_cache();
+        }
+    }
+
+private:
+    bool m_enabled;
+};
+
+struct Prepared {
+    Dataset dataset;
+    Subsets subsets;
+    BertClassifier model{nullptr};
+    std::shared_ptr<const Tokenizer> tokenizer;
+    EncodedDataset encoded;
+};
+
+Result<Prepared> prepare(const ExperimentConfig& config, const TrainOptions& options, TrainObserver& observer)
+{
+    Prepared p;
+    auto imported = config.data.csv.empty()
+                        ? importFolder(config.data.folder, {"train", config.data.textColumn, config.data.labelColumn})
+                        : importCsv(config.data.csv, {config.data.textColumn, config.data.labelColumn});
+    if (!imported)
+        return imported.error();
+    for (const auto& warning : imported->report.warnings)
+        observer.onMessage("warning: " + warning);
+    if (imported->report.invalidRows > 0)
+        observer.onMessage("skipped " + std::to_string(imported->report.invalidRows) + " rows with problems");
+    p.dataset = std::move(imported->dataset);
+    auto subsets = splitSubsets(p.dataset.labels, p.dataset.labelMap.size(), config.data.subsets);
+    if (!subsets)
+        return subsets.error();
+    p.subsets = std::move(subsets.value());
+    if (p.subsets.validation.empty())
+        return makeError(ErrorCode::InvalidArgument,
+                         "data.subsets: the validation subset is empty (" + std::to_string(p.dataset.size()) +
+                             " examples); raise data.subsets.validation",
+                         "", 0, -1, "data.subsets.validation");
+
+    const std::string vocab = config.encoding.vocab.empty() ? options.defaultVocab : config.encoding.vocab;
+    if (config.model.init == "pretrained") {
+        LoadOptions load;
+        load.labels = p.dataset.labelMap.names;
+        load.fallbackVocab = vocab;
+        auto loaded = loadCheckpoint(config.model.weights, load);
+        if (!loaded)
+            return loaded.error();
+        observer.onMessage(loaded->report.summary());
+        p.model = loaded->model;
+        p.tokenizer = loaded->tokenizer;
+    } else {
+        auto tokenizer = Tokenizer::fromVocabFile(vocab, config.encoding.lowercase);
+        if (!tokenizer)
+            return tokenizer.error();
+        BertConfig shape;
+        shape.vocabSize = static_cast<int64_t>(tokenizer->vocab().size());
+        shape.numLayers = config.model.layers;
+        shape.hiddenSize = config.model.hiddenSize;
+        shape.numHeads = config.model.heads;
+        shape.intermediateSize = config.model.intermediateSize;
+        shape.maxPositions = std::max<int64_t>(512, config.encoding.sequenceLength);
+        shape.padTokenId = tokenizer->vocab().padId();
+        shape.labels = p.dataset.labelMap.names;
+        p.model = BertClassifier(shape, false);
+        p.model->initializeWeights(config.training.seed);
+        p.tokenizer = std::make_shared<const Tokenizer>(std::move(tokenizer.value()));
+    }
+    if (!config.model.trainable) {
+        p.model->setTrainable(BertBlock::Embeddings, false);
+        p.model->setTrainable(BertBlock::Encoder, false);
+    }
+    p.encoded = encodeDataset(p.dataset, *p.tokenizer, config.encoding, static_cast<int>(config.training.threads));
+    return p;
+}
+
+// AdamW with decoupled weight decay; biases and LayerNorm weights in a group without decay.
+std::unique_ptr<torch::optim::AdamW> makeOptimizer(BertClassifier& model, const ExperimentConfig::Training& t)
+{
+    std::vector<torch::Tensor> decay, noDecay;
+    for (const auto& item : model->named_parameters()) {
+        if (!item.value().requires_grad())
+            continue;
+        const bool exempt = !t.decayBiasAndNorm && (item.key().ends_with(".bias") || item.key().find("LayerNorm") != std::string::npos);
+        (exempt ? noDecay : decay).push_back(item.value());
+    }
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(
+                                   torch::optim::AdamWOptions(t.learningRate).weight_decay(t.weightDecay)));
+    groups.emplace_back(noDecay, std::make_unique<torch::optim::AdamWOptions>(
+                                     torch::optim::AdamWOptions(t.learningRate).weight_decay(0.0)));
+    return std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(t.learningRate));
+}
+
+void setLearningRate(torch::optim::AdamW& optimizer, double lr)
+{
+    for (auto& group : optimizer.param_groups())
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+}
+
+struct EvalResult {
+    EvaluationMetrics metrics;
+};
+
+EvaluationMetrics evaluateSubset(BertClassifier& model, const EncodedDataset& data, const std::vector<int64_t>& subset,
+                                 int64_t batchSize, int32_t padId, size_t classes, bool bf16)
+{
+    torch::NoGradGuard noGrad;
+    model->eval();
+    std::vector<int32_t> labels;
+    std::vector<std::vector<float>> probabilities;
+    double lossSum = 0;
+    for (const auto& examples : epochBatches(subset, data, batchSize * 2, false, true, 0, 0)) {
+        const Batch batch = collate(data, examples, padId);
+        torch::Tensor logits;
+        {
+            CpuAutocast autocast(bf16);
+            logits = model->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
+        }
+        lossSum += torch::cross_entropy_loss(logits, batch.labels, {}, at::Reduction::Sum).item<double>();
+        const torch::Tensor probs = torch::softmax(logits, -1).contiguous();
+        for (int64_t r = 0; r < probs.size(0); ++r) {
+            const float* row = probs.data_ptr<float>() + r * static_cast<int64_t>(classes);
+            probabilities.emplace_back(row, row + classes);
+            labels.push_back(data.labels[static_cast<size_t>(examples[static_cast<size_t>(r)])]);
+        }
+    }
+    return computeMetrics(labels, probabilities, lossSum / std::max<size_t>(1, labels.size()), classes);
+}
+
+nlohmann::json metricsJson(const EvaluationMetrics& m, const std::vector<std::string>& labels)
+{
+    nlohmann::json perClass = nlohmann::json::object();
+    for (size_t c = 0; c < m.perClass.size(); ++c)
+        perClass[labels[c]] = {{"precision", m.perClass[c].precision}, {"recall", m.perClass[c].recall},
+                               {"f1", m.perClass[c].f1}, {"support", m.perClass[c].support}};
+    nlohmann::json out = {{"loss", m.loss}, {"accuracy", m.accuracy}, {"macro_f1", m.macroF1}, {"per_class", perClass},
+                          {"confusion_matrix", m.confusion.rows()}, {"labels", labels}};
+    if (m.rocAuc >= 0)
+        out["roc_auc"] = m.rocAuc;
+    return out;
+}
+
+Status writeText(const std::string& path, const std::string& text)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush())
+        return makeError(ErrorCode::IoError, path + ": cannot be written", path);
+    return Ok{};
+}
+
+// Higher is better for the chosen metric.
+double scoreOf(const EvaluationMetrics& m, const std::string& metric)
+{
+    if (metric == "accuracy")
+        return m.accuracy;
+    if (metric == "macro_f1")
+        return m.macroF1;
+    return -m.loss;
+}
+
+} // namespace
+
+double scheduledLearningRate(const ExperimentConfig::Training& t, int64_t step, int64_t totalSteps)
+{
+    if (t.schedule != "linear")
+        return t.learningRate;
+    const auto warmup = static_cast<int64_t>(std::ceil(t.warmupRatio * static_cast<double>(totalSteps)));
+    if (step < warmup)
+        return t.learningRate * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, warmup));
+    return t.learningRate * std::max(0.0, static_cast<double>(totalSteps - step) /
+                                              static_cast<double>(std::max<int64_t>(1, totalSteps - warmup)));
+}
+
+Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observer, const TrainOptions& options)
+{
+    try {
+        if (auto valid = validateExperimentConfig(config); !valid)
+            return valid.error();
+        const auto& t = config.training;
+        if (t.threads > 0)
+            torch::set_num_threads(static_cast<int>(t.threads));
+        const fs::path runDir(config.output.dir);
+        const fs::path checkpoints = runDir / "checkpoints";
+        std::error_code ec;
+        fs::create_directories(checkpoints, ec);
+        if (ec || !fs::is_directory(checkpoints))
+            return makeError(ErrorCode::IoError, config.output.dir + ": the output folder cannot be created (" + ec.message() + ")",
+                             config.output.dir, 0, -1, "output.dir");
+        if (auto written = writeText((runDir / "config.yaml").string(), experimentConfigToYaml(config)); !written)
+            return written.error();
+
+        auto prepared = prepare(config, options, observer);
+        if (!prepared)
+            return prepared.error();
+        Prepared& p = prepared.value();
+        const auto& labels = p.dataset.labelMap.names;
+        const int32_t padId = p.tokenizer->vocab().padId();
+        auto optimizer = makeOptimizer(p.model, t);
+
+        int64_t startEpoch = 0, startBatch = 0, step = 0, bestEpoch = 0, stale = 0;
+        double bestScore = -1e300;
+        nlohmann::json history = nlohmann::json::array();
+        if (options.resume) {
+            const fs::path last = checkpoints / "last";
+            std::ifstream stateFile(last / "trainer_state.json");
+            const auto state = nlohmann::json::parse(stateFile, nullptr, false);
+            if (state.is_discarded())
+                return makeError(ErrorCode::FileNotFound, (last / "trainer_state.json").string() + ": nothing to resume",
+                                 last.string());
+            auto loaded = loadCheckpoint(last.string(), LoadOptions{labels, ""});
+            if (!loaded)
+                return loaded.error();
+            torch::NoGradGuard noGrad;
+            auto target = p.model->named_parameters();
+            for (const auto& item : loaded->model->named_parameters())
+                target[item.key()].copy_(item.value());
+            torch::load(*optimizer, (last / "optimizer.pt").string());
+            startEpoch = state["epoch"];
+            startBatch = state["batch"];
+            step = state["step"];
+            bestEpoch = state["best_epoch"];
+            bestScore = state["best_score"];
+            stale = state["epochs_without_improvement"];
+            history = state["history"];
+            observer.onMessage("resuming at epoch " + std::to_string(startEpoch + 1) + ", batch " + std::to_string(startBatch));
+        }
+
+        torch::Tensor classWeights;
+        if (t.classWeights) {
+            std::vector<float> counts(labels.size(), 0.f);
+            for (int64_t i : p.subsets.training)
+                counts[static_cast<size_t>(p.dataset.labels[static_cast<size_t>(i)])] += 1.f;
+            classWeights = torch::tensor(counts);
+            classWeights = classWeights.sum() / (static_cast<double>(labels.size()) * classWeights.clamp_min(1.f));
+        }
+
+        const int64_t batchesPerEpoch = (static_cast<int64_t>(p.subsets.training.size()) + t.batchSize - 1) / t.batchSize;
+        const int64_t stepsPerEpoch = (batchesPerEpoch + t.gradientAccumulation - 1) / t.gradientAccumulation;
+        const int64_t totalSteps = stepsPerEpoch * t.epochs;
+        const bool bf16 = t.precision == "bf16";
+        std::ofstream metricsLog(runDir / "metrics.jsonl", std::ios::app);
+        TrainSummary summary;
+        const auto runStart = Clock::now();
+
+        // Writes a checkpoint folder; `nextBatch` is where a resumed run continues.
+        auto saveTo = [&](const std::string& name, int64_t epoch, int64_t nextBatch, const nlohmann::json& metrics) {
+            const nlohmann::json state = {{"epoch", epoch}, {"batch", nextBatch}, {"step", step},
+                                          {"best_epoch", bestEpoch}, {"best_score", bestScore},
+                                          {"epochs_without_improvement", stale}, {"history", history},
+                                          {"total_steps", totalSteps}};
+            return saveCheckpoint(p.model, *p.tokenizer, config.encoding.sequenceLength, (checkpoints / name).string(),
+                                  [&](const std::string& folder) -> Status {
+                                      torch::save(*optimizer, folder + "/optimizer.pt");
+                                      if (auto s = writeText(folder + "/trainer_state.json", state.dump(2)); !s)
+                                          return s;
+                                      if (auto s = writeText(folder + "/metrics.json", metrics.dump(2)); !s)
+                                          return s;
+                                      return writeText(folder + "/experiment.yaml", experimentConfigToYaml(config));
+                                  });
+        };
+
+        for (int64_t epoch = startEpoch; epoch < t.epochs; ++epoch) {
+            const auto epochStart = Clock::now();
+            const auto batches = epochBatches(p.subsets.training, p.encoded, t.batchSize, true, t.lengthBuckets, t.seed, epoch);
+            p.model->train();
+            optimizer->zero_grad();
+            double windowLoss = 0, epochLoss = 0;
+            int64_t windowBatches = 0, epochBatchesDone = 0, windowSamples = 0;
+            auto windowStart = Clock::now();
+            const int64_t firstBatch = epoch == startEpoch ? startBatch : 0;
+            for (int64_t b = firstBatch; b < static_cast<int64_t>(batches.size()); ++b) {
+                // Dropout depends on (seed, batch position) only, so a resumed run repeats it exactly.
+                torch::manual_seed(t.seed * 1000003ull + static_cast<uint64_t>(epoch * batchesPerEpoch + b));
+                const Batch batch = collate(p.encoded, batches[static_cast<size_t>(b)], padId);
+                torch::Tensor loss;
+                {
+                    CpuAutocast autocast(bf16);
+                    const torch::Tensor logits =
+                        p.model->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
+                    loss = torch::cross_entropy_loss(logits, batch.labels, classWeights);
+                }
+                (loss / static_cast<double>(t.gradientAccumulation)).backward();
+                const double lossValue = loss.item<double>();
+                summary.batchLosses.push_back(lossValue);
+                windowLoss += lossValue;
+                epochLoss += lossValue;
+                ++windowBatches;
+                ++epochBatchesDone;
+                windowSamples += static_cast<int64_t>(batch.examples.size());
+
+                const bool stepNow = (b + 1) % t.gradientAccumulation == 0 || b + 1 == static_cast<int64_t>(batches.size());
+                if (stepNow) {
+                    if (t.maxGradNorm > 0)
+                        torch::nn::utils::clip_grad_norm_(p.model->parameters(), t.maxGradNorm);
+                    const double lr = scheduledLearningRate(t, step, totalSteps);
+                    setLearningRate(*optimizer, lr);
+                    optimizer->step();
+                    optimizer->zero_grad();
+                    ++step;
+                    if (step % t.logEverySteps == 0 || step == totalSteps) {
+                        const double seconds = std::chrono::duration<double>(Clock::now() - windowStart).count();
+                        StepEvent event{step, totalSteps, epoch + 1, windowLoss / static_cast<double>(windowBatches), lr,
+                                        static_cast<double>(windowSamples) / std::max(seconds, 1e-9), 0};
+                        event.etaSeconds = static_cast<double>(totalSteps - step) *
+                                           (seconds / std::max<double>(1, static_cast<double>(windowBatches) /
+                                                                                static_cast<double>(t.gradientAccumulation)));
+                        observer.onStep(event);
+                        metricsLog << nlohmann::json{{"type", "step"}, {"step", step}, {"epoch", epoch + 1},
+                                                     {"loss", event.loss}, {"learning_rate", lr},
+                                                     {"samples_per_s", event.samplesPerSecond}}
+                                          .dump()
+                                   << "\n";
+                        windowLoss = 0;
+                        windowBatches = 0;
+                        windowSamples = 0;
+                        windowStart = Clock::now();
+                    }
+                }
+                if (options.stop && options.stop->load()) {
+                    // Resume from the start of the unfinished accumulation group.
+                    const int64_t next = stepNow ? b + 1 : b + 1 - ((b + 1) % t.gradientAccumulation);
+                    if (!stepNow)
+                        summary.batchLosses.resize(summary.batchLosses.size() - static_cast<size_t>((b + 1) % t.gradientAccumulation));
+                    if (auto saved = saveTo("last", epoch, next, nlohmann::json::object()); !saved)
+                        return saved.error();
+                    observer.onMessage("stopped; resume with the `last` checkpoint");
+                    summary.stopped = true;
+                    summary.steps = step;
+                    summary.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
+                    return summary;
+                }
+            }
+
+            EpochEvent event;
+            event.epoch = epoch + 1;
+            event.epochs = t.epochs;
+            event.trainingLoss = epochLoss / static_cast<double>(std::max<int64_t>(1, epochBatchesDone));
+            event.validation = evaluateSubset(p.model, p.encoded, p.subsets.validation, t.batchSize, padId, labels.size(), bf16);
+            event.elapsedSeconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
+            const double score = scoreOf(event.validation, t.bestMetric);
+            event.best = score > bestScore + t.earlyStoppingMinDelta;
+            if (event.best) {
+                bestScore = score;
+                bestEpoch = epoch + 1;
+                stale = 0;
+            } else {
+                ++stale;
+            }
+            nlohmann::json metrics = metricsJson(event.validation, labels);
+            metrics["epoch"] = epoch + 1;
+            metrics["training_loss"] = event.trainingLoss;
+            metrics["elapsed_seconds"] = event.elapsedSeconds;
+            history.push_back(metrics);
+            metricsLog << nlohmann::json{{"type", "epoch"}, {"metrics", metrics}}.dump() << "\n" << std::flush;
+            observer.onEpoch(event);
+
+            const std::string epochName = "epoch-" + std::to_string(epoch + 1);
+            for (const std::string& name : {epochName, std::string("last")})
+                if (auto saved = saveTo(name, epoch + 1, 0, metrics); !saved)
+                    return saved.error();
+            if (event.best)
+                if (auto saved = saveTo("best", epoch + 1, 0, metrics); !saved)
+                    return saved.error();
+            if (t.keepEpochCheckpoints > 0 && epoch + 1 > t.keepEpochCheckpoints)
+                fs::remove_all(checkpoints / ("epoch-" + std::to_string(epoch + 1 - t.keepEpochCheckpoints)), ec);
+            summary.epochsCompleted = epoch + 1;
+            if (t.earlyStoppingPatience > 0 && stale >= t.earlyStoppingPatience) {
+                observer.onMessage("early stop: no improvement for " + std::to_string(stale) + " epochs");
+                break;
+            }
+        }
+        summary.steps = step;
+        summary.bestEpoch = bestEpoch;
+        summary.bestValue = t.bestMetric == "validation_loss" ? -bestScore : bestScore;
+        summary.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
+        return summary;
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        return makeError(ErrorCode::IoError, "training failed: " + what.substr(0, what.find('\n')));
+    }
+}
+
+} // namespace fika::core

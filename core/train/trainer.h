@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+#include "train/experiment_config.h"
+#include "train/metrics.h"
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace fika::core {
+
+struct StepEvent {
+    int64_t step = 0;       // optimizer steps so far
+    int64_t totalSteps = 0;
+    int64_t epoch = 0;      // 1-based
+    double loss = 0;        // mean training loss since the previous step event
+    double learningRate = 0;
+    double samplesPerSecond = 0;
+    double etaSeconds = 0;
+};
+
+struct EpochEvent {
+    int64_t epoch = 0; // 1-based
+    int64_t epochs = 0;
+    double trainingLoss = 0;
+    EvaluationMetrics validation;
+    double elapsedSeconds = 0;
+    bool best = false;
+};
+
+// Receives progress from the training thread. Implementations hop to their own thread if needed.
+class TrainObserver {
+public:
+    virtual ~TrainObserver() = default;
+    virtual void onMessage(const std::string& /*message*/) {}
+    virtual void onStep(const StepEvent& /*event*/) {}
+    virtual void onEpoch(const EpochEvent& /*event*/) {}
+};
+
+struct TrainOptions {
+    bool resume = false;                          // continue from <output.dir>/checkpoints/last
+    const std::atomic<bool>* stop = nullptr;      // honoured within one batch
+    std::string defaultVocab;                     // for random initialisation without encoding.vocab
+};
+
+struct TrainSummary {
+    bool stopped = false;
+    int64_t epochsCompleted = 0;
+    int64_t steps = 0;
+    int64_t bestEpoch = 0;
+    double bestValue = 0;
+    std::vector<double> batchLosses; // every batch's loss, in order (tests compare runs with these)
+    double elapsedSeconds = 0;
+};
+
+// Fine-tunes (or trains from scratch) a BERT classifier as the config says. Writes
+// <output.dir>/config.yaml, metrics.jsonl and checkpoints/{epoch-N,best,last}. Each checkpoint is a
+// Hugging Face folder plus optimizer.pt and trainer_state.json, so `last` can be resumed exactly:
+// batch order depends only on (seed, epoch) and dropout is re-seeded from (seed, step).
+Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observer, const TrainOptions& options = {});
+
+// Learning rate at an optimizer step (0-based), as Hugging Face's constant and linear schedules.
+double scheduledLearningRate(const ExperimentConfig::Training& training, int64_t step, int64_t totalSteps);
+
+} // namespace fika::core

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The training engine on a tiny model and a synthetic task: it learns, it is reproducible, a stopped
+// run resumes to the same losses, and bad configurations are refused with their key path.
+#include <torch/torch.h>
+
+#include "test_support.h"
+
+#include "train/metrics.h"
+#include "train/trainer.h"
+
+#include <QTemporaryDir>
+
+#include <random>
+
+using namespace fika::core;
+
+namespace {
+
+// Reviews whose label is carried by one word among random filler: easy for any working trainer.
+std::string syntheticCsv(int rows)
+{
+    const char* filler[] = {"the", "movie", "plot", "actor", "scene", "was", "and", "a", "film", "story", "music", "end"};
+    std::mt19937 rng(7);
+    std::string csv = "review,sentiment\n";
+    for (int i = 0; i < rows; ++i) {
+        const bool positive = i % 2 == 0;
+        std::string text;
+        const int words = 4 + static_cast<int>(rng() % 8);
+        const int where = static_cast<int>(rng() % static_cast<unsigned>(words));
+        for (int w = 0; w < words; ++w)
+            text += std::string(w == where ? (positive ? "great" : "awful") : filler[rng() % 12]) + " ";
+        csv += "\"" + text + "\"," + (positive ? "positive" : "negative") + "\n";
+    }
+    return csv;
+}
+
+ExperimentConfig tinyConfig(const QTemporaryDir& dir, int rows = 240)
+{
+    const std::string csv = dir.filePath(QStringLiteral("reviews.csv")).toStdString();
+    if (!std::filesystem::exists(csv))
+        fika::test::writeBytes(csv, syntheticCsv(rows));
+    ExperimentConfig c = presetConfig(ConfigPreset::Recommended);
+    c.data.csv = csv;
+    c.encoding.vocab = fika::test::bundledVocabPath();
+    c.encoding.sequenceLength = 24;
+    c.model.init = "random";
+    c.model.layers = 2;
+    c.model.hiddenSize = 32;
+    c.model.heads = 4;
+    c.model.intermediateSize = 64;
+    c.training.batchSize = 16;
+    c.training.epochs = 3;
+    c.training.learningRate = 2e-3;
+    c.training.threads = 1;
+    c.training.logEverySteps = 1;
+    c.output.dir = dir.filePath(QStringLiteral("run")).toStdString();
+    return c;
+}
+
+class Recorder : public TrainObserver {
+public:
+    std::vector<StepEvent> steps;
+    std::vector<EpochEvent> epochs;
+    int64_t stopAtStep = -1;
+    std::atomic<bool> stop{false};
+    void onStep(const StepEvent& e) override
+    {
+        steps.push_back(e);
+        if (e.step == stopAtStep)
+            stop = true;
+    }
+    void onEpoch(const EpochEvent& e) override { epochs.push_back(e); }
+};
+
+} // namespace
+
+class TestTrainer : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void learnsASimpleTask()
+    {
+        QTemporaryDir dir;
+        Recorder recorder;
+        ExperimentConfig config = tinyConfig(dir);
+        config.training.epochs = 10;
+        config.training.keepEpochCheckpoints = 2;
+        auto summary = train(config, recorder);
+        QVERIFY2(summary.ok(), summary.error().message.c_str());
+        QCOMPARE(recorder.epochs.size(), size_t(10));
+        const auto& last = recorder.epochs.back().validation;
+        QString accuracies;
+        for (const auto& e : recorder.epochs)
+            accuracies += QString::number(e.validation.accuracy, 'f', 3) + QLatin1Char(' ');
+        qInfo("validation accuracy by epoch: %s", qPrintable(accuracies));
+        QVERIFY(last.accuracy >= 0.9);
+        QVERIFY(recorder.epochs.back().trainingLoss < recorder.epochs.front().trainingLoss);
+        QCOMPARE(last.confusion.total(), int64_t(48));
+        const std::string checkpoints = dir.filePath(QStringLiteral("run/checkpoints/")).toStdString();
+        for (const char* folder : {"epoch-9", "epoch-10", "best", "last"})
+            QVERIFY2(std::filesystem::exists(checkpoints + folder + "/model.safetensors"), folder);
+        QVERIFY(!std::filesystem::exists(checkpoints + "epoch-8")); // retention keeps the last two epochs
+        QVERIFY(std::filesystem::exists(checkpoints + "best/optimizer.pt"));
+        QVERIFY(std::filesystem::exists(checkpoints + "last/trainer_state.json"));
+        // Linear warm-up then decay, as Hugging Face's schedule.
+        QVERIFY(recorder.steps.front().learningRate < recorder.steps[5].learningRate);
+        QVERIFY(recorder.steps.back().learningRate < recorder.steps[5].learningRate);
+    }
+
+    void sameSeedSameLosses()
+    {
+        QTemporaryDir a, b;
+        Recorder ra, rb;
+        auto configA = tinyConfig(a);
+        configA.training.epochs = 1;
+        auto configB = tinyConfig(b);
+        configB.training.epochs = 1;
+        const auto first = train(configA, ra);
+        const auto second = train(configB, rb);
+        QVERIFY(first.ok() && second.ok());
+        QCOMPARE(first->batchLosses, second->batchLosses);
+    }
+
+    void resumedRunEqualsUninterrupted()
+    {
+        QTemporaryDir whole, parts;
+        Recorder uninterrupted;
+        auto reference = train(tinyConfig(whole), uninterrupted);
+        QVERIFY(reference.ok());
+
+        Recorder first;
+        first.stopAtStep = 17; // inside the second epoch (12 batches per epoch)
+        TrainOptions stopOptions;
+        stopOptions.stop = &first.stop;
+        auto stopped = train(tinyConfig(parts), first, stopOptions);
+        QVERIFY2(stopped.ok(), stopped.error().message.c_str());
+        QVERIFY(stopped->stopped);
+        QCOMPARE(stopped->batchLosses.size(), size_t(17)); // stopped within the batch that asked
+
+        Recorder second;
+        TrainOptions resume;
+        resume.resume = true;
+        auto resumed = train(tinyConfig(parts), second, resume);
+        QVERIFY2(resumed.ok(), resumed.error().message.c_str());
+        std::vector<double> joined = stopped->batchLosses;
+        joined.insert(joined.end(), resumed->batchLosses.begin(), resumed->batchLosses.end());
+        QCOMPARE(joined, reference->batchLosses);
+        QCOMPARE(second.epochs.back().validation.loss, uninterrupted.epochs.back().validation.loss);
+    }
+
+    void configRoundTripsAndPresets()
+    {
+        QTemporaryDir dir;
+        const ExperimentConfig original = tinyConfig(dir);
+        auto reread = experimentConfigFromYaml(experimentConfigToYaml(original), "c.yaml");
+        QVERIFY2(reread.ok(), reread.error().message.c_str());
+        QCOMPARE(experimentConfigToYaml(reread.value()), experimentConfigToYaml(original));
+
+        const ExperimentConfig tutorial = presetConfig(ConfigPreset::Tutorial);
+        QCOMPARE(tutorial.training.batchSize, int64_t(6));
+        QCOMPARE(tutorial.training.epochs, int64_t(2));
+        QCOMPARE(tutorial.training.learningRate, 0.000001);
+        QCOMPARE(tutorial.encoding.sequenceLength, 512);
+        QCOMPARE(tutorial.data.subsets.trainingPercent, 80.0);
+        const ExperimentConfig recommended = presetConfig(ConfigPreset::Recommended);
+        QCOMPARE(recommended.training.learningRate, 2e-5);
+        QCOMPARE(recommended.training.schedule, std::string("linear"));
+        QCOMPARE(recommended.training.warmupRatio, 0.1);
+        QCOMPARE(recommended.encoding.truncation, Truncation::HeadTail);
+    }
+
+    void badConfigs_data()
+    {
+        QTest::addColumn<QString>("override");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown key") << QStringLiteral("training.learnin_rate=0.1") << QStringLiteral("training.learnin_rate: unknown key");
+        QTest::newRow("unknown section") << QStringLiteral("trainer.epochs=3") << QStringLiteral("trainer.epochs: unknown key");
+        QTest::newRow("wrong type") << QStringLiteral("training.epochs=many") << QStringLiteral("training.epochs: has the wrong type");
+        QTest::newRow("sequence length 600") << QStringLiteral("encoding.sequence_length=600")
+                                             << QStringLiteral("encoding.sequence_length: sequence length 600 is outside");
+        QTest::newRow("learning rate 0") << QStringLiteral("training.learning_rate=0") << QStringLiteral("training.learning_rate: must lie in (0, 1)");
+        QTest::newRow("negative learning rate") << QStringLiteral("training.learning_rate=-1e-5") << QStringLiteral("training.learning_rate");
+        QTest::newRow("bad precision") << QStringLiteral("training.precision=fp8") << QStringLiteral("training.precision: must be fp32 or bf16");
+        QTest::newRow("bad truncation") << QStringLiteral("encoding.truncation=middle") << QStringLiteral("encoding.truncation: unknown truncation");
+    }
+    void badConfigs()
+    {
+        QFETCH(QString, override);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        auto config = experimentConfigFromYaml(experimentConfigToYaml(tinyConfig(dir)), "c.yaml", {override.toStdString()});
+        QCOMPARE(config.error().code, ErrorCode::Yaml);
+        QVERIFY2(config.error().message.find(message.toStdString()) != std::string::npos, config.error().message.c_str());
+    }
+
+    void badRunsAreClearErrors()
+    {
+        QTemporaryDir dir;
+        Recorder recorder;
+        ExperimentConfig noValidation = tinyConfig(dir, 3);
+        noValidation.data.subsets = {100, 0, 0, 1, true};
+        auto empty = train(noValidation, recorder);
+        QVERIFY(!empty.ok());
+        QVERIFY2(empty.error().message.find("validation subset is empty") != std::string::npos, empty.error().message.c_str());
+
+        ExperimentConfig unwritable = tinyConfig(dir);
+        unwritable.output.dir = "/proc/fika-cannot-write-here";
+        auto denied = train(unwritable, recorder);
+        QVERIFY(!denied.ok());
+        QVERIFY(denied.error().message.find("output folder cannot be created") != std::string::npos);
+
+        ExperimentConfig otherArchitecture = tinyConfig(dir);
+        const std::string gpt = dir.filePath(QStringLiteral("gpt2")).toStdString();
+        fika::test::writeBytes(gpt + "/config.json", "{\"model_type\": \"gpt2\"}");
+        otherArchitecture.model.init = "pretrained";
+        otherArchitecture.model.weights = gpt;
+        auto wrong = train(otherArchitecture, recorder);
+        QVERIFY(!wrong.ok());
+        QVERIFY(wrong.error().message.find("is not a BERT model") != std::string::npos);
+    }
+
+    void schedule()
+    {
+        ExperimentConfig::Training t;
+        t.learningRate = 1.0;
+        t.schedule = "linear";
+        t.warmupRatio = 0.1;
+        QCOMPARE(scheduledLearningRate(t, 0, 100), 0.0);
+        QCOMPARE(scheduledLearningRate(t, 5, 100), 0.5);
+        QCOMPARE(scheduledLearningRate(t, 10, 100), 1.0);
+        QCOMPARE(scheduledLearningRate(t, 55, 100), 0.5);
+        t.schedule = "constant";
+        QCOMPARE(scheduledLearningRate(t, 55, 100), 1.0);
+    }
+
+    void metrics()
+    {
+        // truth: 0 0 0 1 1; predicted: 0 0 1 1 0
+        const std::vector<int32_t> labels = {0, 0, 0, 1, 1};
+        const std::vector<std::vector<float>> probs = {{0.9f, 0.1f}, {0.8f, 0.2f}, {0.4f, 0.6f}, {0.3f, 0.7f}, {0.55f, 0.45f}};
+        const auto m = computeMetrics(labels, probs, 0.5, 2);
+        QCOMPARE(m.confusion.rows(), (std::vector<std::vector<int64_t>>{{2, 1}, {1, 1}}));
+        QCOMPARE(m.accuracy, 0.6);
+        QCOMPARE(m.perClass[0].recall, 2.0 / 3.0);
+        QCOMPARE(m.perClass[0].precision, 2.0 / 3.0);
+        QCOMPARE(m.perClass[1].recall, 0.5);
+        QCOMPARE(m.perClass[1].support, int64_t(2));
+        // positives score 0.7 and 0.45 against negatives 0.1, 0.2, 0.6: 5 of 6 pairs ordered
+        QCOMPARE(m.rocAuc, 5.0 / 6.0);
+        QCOMPARE(rocAuc({0.5f, 0.5f}, {0, 1}), 0.5);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "tst_trainer.moc"
