@@ -97,7 +97,6 @@ int runInitConfig(const std::vector<std::string>& argv)
     core::ExperimentConfig config = core::presetConfig(preset.value());
     config.data.csv = args.value("--csv", "reviews.csv");
     config.model.weights = args.value("--weights", "bert-base-uncased");
-    config.encoding.vocab = defaultVocabPath();
     config.output.dir = "runs/" + args.value("--preset", "tutorial");
     std::ofstream file(*out, std::ios::trunc);
     file << "# Fika experiment (" << args.value("--preset", "tutorial") << " preset). Any key can be overridden with\n"

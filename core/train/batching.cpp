@@ -74,9 +74,9 @@ std::vector<std::vector<int64_t>> epochBatches(const std::vector<int64_t>& subse
     return batches;
 }
 
-Batch collate(const EncodedDataset& data, const std::vector<int64_t>& examples, int32_t padId)
+Batch collate(const EncodedDataset& data, const std::vector<int64_t>& examples, int32_t padId, size_t padTo)
 {
-    size_t longest = 0;
+    size_t longest = padTo;
     for (int64_t e : examples)
         longest = std::max(longest, data.ids[static_cast<size_t>(e)].size());
     const auto rows = static_cast<int64_t>(examples.size());

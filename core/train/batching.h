@@ -33,7 +33,7 @@ std::vector<std::vector<int64_t>> epochBatches(const std::vector<int64_t>& subse
                                                int64_t batchSize, bool shuffle, bool lengthBuckets, uint64_t seed,
                                                int64_t epoch);
 
-// Pads a batch to its longest example (dynamic padding).
-Batch collate(const EncodedDataset& data, const std::vector<int64_t>& examples, int32_t padId);
+// Pads a batch to its longest example (dynamic padding), or to padTo tokens when that is larger.
+Batch collate(const EncodedDataset& data, const std::vector<int64_t>& examples, int32_t padId, size_t padTo = 0);
 
 } // namespace fika::core

@@ -52,6 +52,7 @@ YAML::Node toNode(const ExperimentConfig& c)
     t["seed"] = c.training.seed;
     t["threads"] = c.training.threads;
     t["precision"] = c.training.precision;
+    t["dynamic_padding"] = c.training.dynamicPadding;
     t["length_buckets"] = c.training.lengthBuckets;
     t["class_weights"] = c.training.classWeights;
     t["early_stopping_patience"] = c.training.earlyStoppingPatience;
@@ -113,7 +114,7 @@ ExperimentConfig fromNode(const YAML::Node& root)
         const char* p = "training";
         rejectUnknownKeys(t, p, {"batch_size", "epochs", "learning_rate", "schedule", "warmup_ratio", "weight_decay",
                                  "decay_bias_and_norm", "max_grad_norm", "gradient_accumulation", "seed", "threads",
-                                 "precision", "length_buckets", "class_weights", "early_stopping_patience",
+                                 "precision", "dynamic_padding", "length_buckets", "class_weights", "early_stopping_patience",
                                  "early_stopping_min_delta", "best_metric", "log_every_steps", "keep_epoch_checkpoints"});
         auto& x = c.training;
         read(t, p, "batch_size", x.batchSize);
@@ -128,6 +129,7 @@ ExperimentConfig fromNode(const YAML::Node& root)
         read(t, p, "seed", x.seed);
         read(t, p, "threads", x.threads);
         read(t, p, "precision", x.precision);
+        read(t, p, "dynamic_padding", x.dynamicPadding);
         read(t, p, "length_buckets", x.lengthBuckets);
         read(t, p, "class_weights", x.classWeights);
         read(t, p, "early_stopping_patience", x.earlyStoppingPatience);

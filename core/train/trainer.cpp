@@ -309,7 +309,8 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             for (int64_t b = firstBatch; b < static_cast<int64_t>(batches.size()); ++b) {
                 // Dropout depends on (seed, batch position) only, so a resumed run repeats it exactly.
                 torch::manual_seed(t.seed * 1000003ull + static_cast<uint64_t>(epoch * batchesPerEpoch + b));
-                const Batch batch = collate(p.encoded, batches[static_cast<size_t>(b)], padId);
+                const Batch batch = collate(p.encoded, batches[static_cast<size_t>(b)], padId,
+                                            t.dynamicPadding ? 0 : static_cast<size_t>(config.encoding.sequenceLength));
                 torch::Tensor loss;
                 {
                     CpuAutocast autocast(bf16);

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -42,6 +43,24 @@ inline std::string readBytes(const std::string& path)
     std::ostringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();
+}
+
+// Reviews whose label is carried by one word among random filler: easy for any working trainer.
+inline std::string syntheticReviewsCsv(int rows)
+{
+    const char* filler[] = {"the", "movie", "plot", "actor", "scene", "was", "and", "a", "film", "story", "music", "end"};
+    std::mt19937 rng(7);
+    std::string csv = "review,sentiment\n";
+    for (int i = 0; i < rows; ++i) {
+        const bool positive = i % 2 == 0;
+        std::string text;
+        const int words = 4 + static_cast<int>(rng() % 8);
+        const int where = static_cast<int>(rng() % static_cast<unsigned>(words));
+        for (int w = 0; w < words; ++w)
+            text += std::string(w == where ? (positive ? "great" : "awful") : filler[rng() % 12]) + " ";
+        csv += "\"" + text + "\"," + (positive ? "positive" : "negative") + "\n";
+    }
+    return csv;
 }
 
 } // namespace fika::test

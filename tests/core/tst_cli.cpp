@@ -150,6 +150,51 @@ private Q_SLOTS:
         QVERIFY(wrongType.err.contains("is not a BERT model"));
     }
 
+    void trainsAndEvaluates()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("reviews.csv"));
+        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(240));
+        const QString config = dir.filePath(QStringLiteral("experiment.yaml"));
+        QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--preset"), QStringLiteral("recommended"),
+                         QStringLiteral("--csv"), csv, QStringLiteral("--out"), config})
+                     .exitCode,
+                 0);
+        QStringList train = {QStringLiteral("train"), QStringLiteral("--config"), config};
+        for (const char* setting : {"model.init=random", "model.layers=2", "model.hidden_size=32", "model.heads=4",
+                                    "model.intermediate_size=64", "encoding.sequence_length=24", "training.batch_size=16",
+                                    "training.epochs=6", "training.learning_rate=0.002", "training.threads=1"})
+            train << QStringLiteral("--set") << QString::fromUtf8(setting);
+        train << QStringLiteral("--set") << QStringLiteral("output.dir=") + dir.filePath(QStringLiteral("run"));
+        const Run trained = runCli(train);
+        QVERIFY2(trained.exitCode == 0, trained.err.constData());
+        QVERIFY(trained.err.contains("epoch 6/6"));
+        const std::string metricsLog = fika::test::readBytes(dir.filePath(QStringLiteral("run/metrics.jsonl")).toStdString());
+        QVERIFY(metricsLog.find("\"type\":\"epoch\"") != std::string::npos);
+
+        const Run evaluated = runCli({QStringLiteral("evaluate"), QStringLiteral("--checkpoint"),
+                                      dir.filePath(QStringLiteral("run/checkpoints/best")), QStringLiteral("--csv"), csv,
+                                      QStringLiteral("--json")});
+        QCOMPARE(evaluated.exitCode, 0);
+        const auto json = nlohmann::json::parse(evaluated.out.toStdString());
+        QVERIFY(json["accuracy"].get<double>() > 0.9);
+        for (const char* key : {"loss", "macro_f1", "per_class", "confusion_matrix", "roc_auc"})
+            QVERIFY2(json.contains(key), key);
+        QCOMPARE(json["per_class"]["positive"]["support"].get<int>(), 120);
+
+        const QString other = dir.filePath(QStringLiteral("other.csv"));
+        fika::test::writeBytes(other.toStdString(), "review,sentiment\ngood,positive\nso-so,neutral\n");
+        const Run unknownLabel = runCli({QStringLiteral("evaluate"), QStringLiteral("--checkpoint"),
+                                         dir.filePath(QStringLiteral("run/checkpoints/best")), QStringLiteral("--csv"), other});
+        QCOMPARE(unknownLabel.exitCode, 1);
+        QVERIFY(unknownLabel.err.contains("line 3: label 'neutral' is not one the model knows (negative, positive)"));
+
+        const Run badKey = runCli({QStringLiteral("train"), QStringLiteral("--config"), config, QStringLiteral("--set"),
+                                   QStringLiteral("training.batch=8")});
+        QCOMPARE(badKey.exitCode, 1);
+        QVERIFY(badKey.err.contains("training.batch: unknown key"));
+    }
+
     void inspectsTheImdbSample()
     {
         FIKA_REQUIRE_SHARED("data/imdb/aclImdb-sample/train");

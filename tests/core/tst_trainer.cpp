@@ -10,35 +10,16 @@
 
 #include <QTemporaryDir>
 
-#include <random>
 
 using namespace fika::core;
 
 namespace {
 
-// Reviews whose label is carried by one word among random filler: easy for any working trainer.
-std::string syntheticCsv(int rows)
-{
-    const char* filler[] = {"the", "movie", "plot", "actor", "scene", "was", "and", "a", "film", "story", "music", "end"};
-    std::mt19937 rng(7);
-    std::string csv = "review,sentiment\n";
-    for (int i = 0; i < rows; ++i) {
-        const bool positive = i % 2 == 0;
-        std::string text;
-        const int words = 4 + static_cast<int>(rng() % 8);
-        const int where = static_cast<int>(rng() % static_cast<unsigned>(words));
-        for (int w = 0; w < words; ++w)
-            text += std::string(w == where ? (positive ? "great" : "awful") : filler[rng() % 12]) + " ";
-        csv += "\"" + text + "\"," + (positive ? "positive" : "negative") + "\n";
-    }
-    return csv;
-}
-
 ExperimentConfig tinyConfig(const QTemporaryDir& dir, int rows = 240)
 {
     const std::string csv = dir.filePath(QStringLiteral("reviews.csv")).toStdString();
     if (!std::filesystem::exists(csv))
-        fika::test::writeBytes(csv, syntheticCsv(rows));
+        fika::test::writeBytes(csv, fika::test::syntheticReviewsCsv(rows));
     ExperimentConfig c = presetConfig(ConfigPreset::Recommended);
     c.data.csv = csv;
     c.encoding.vocab = fika::test::bundledVocabPath();
