@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "main_window.h"
 
+#include "datasets/datasets_view.h"
 #include "qt_config.h"
 #include "runtime/runtime.h"
 
@@ -46,7 +47,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                                               tr("Fika fine-tunes BERT text classifiers: import reviews, encode them, "
                                                  "train, evaluate and deploy."),
                                               m_views));
-    addSection(tr("Datasets"), makePlaceholder(tr("Datasets"), tr("Import a CSV file or a folder of texts."), m_views));
+    m_datasets = new DatasetsView(m_views);
+    addSection(tr("Datasets"), m_datasets);
     addSection(tr("Modeling"), makePlaceholder(tr("Modeling"), tr("Build and train a BERT classifier."), m_views));
     addSection(tr("Evaluation"), makePlaceholder(tr("Evaluation"), tr("Loss curves and the confusion matrix."), m_views));
     addSection(tr("Deployment"), makePlaceholder(tr("Deployment"), tr("Serve a checkpoint on a local HTTP API."), m_views));

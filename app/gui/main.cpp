@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // fika: the desktop app.
+#include "datasets/datasets_view.h"
 #include "main_window.h"
 #include "runtime/runtime.h"
 
@@ -32,16 +33,25 @@ int main(int argc, char** argv)
                                         QStringLiteral("Save a PNG of the main window to <file> and quit."),
                                         QStringLiteral("file"));
     parser.addOption(screenshot);
+    const QCommandLineOption dataset(QStringLiteral("dataset"),
+                                     QStringLiteral("Import <path> (a CSV file or a folder) into the Datasets view."),
+                                     QStringLiteral("path"));
+    parser.addOption(dataset);
     parser.process(app);
 
     fika::core::initRuntime();
     fika::ui::MainWindow window;
     window.show();
-    if (parser.isSet(screenshot)) {
-        QTimer::singleShot(500, &window, [&window, file = parser.value(screenshot)] {
-            const bool saved = window.grab().save(file);
-            QApplication::exit(saved ? 0 : 1);
-        });
+    auto takeScreenshot = [&window, file = parser.value(screenshot)] {
+        QTimer::singleShot(500, &window, [&window, file] { QApplication::exit(window.grab().save(file) ? 0 : 1); });
+    };
+    if (parser.isSet(dataset)) {
+        window.showSection(1);
+        if (parser.isSet(screenshot))
+            QObject::connect(window.datasetsView(), &fika::ui::DatasetsView::importFinished, &window, takeScreenshot);
+        window.datasetsView()->importPath(parser.value(dataset));
+    } else if (parser.isSet(screenshot)) {
+        takeScreenshot();
     }
     return QApplication::exec();
 }

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "datasets/dataset_table_model.h"
+#include "datasets/datasets_view.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <fstream>
+
+class TestDatasetsView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void importsShowsLengthsAndSavesAVersion()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("reviews.csv"));
+        {
+            std::ofstream out(csv.toStdString());
+            out << "review,sentiment\n\"Great fun, really.\",positive\nDull.,negative\n,negative\n";
+            for (int i = 0; i < 37; ++i)
+                out << "\"word " << std::string(static_cast<size_t>(i * 3), 'x') << " and more words here\"," << (i % 2 ? "positive" : "negative") << "\n";
+        }
+        fika::ui::DatasetsView view;
+        view.show();
+        QSignalSpy finished(&view, &fika::ui::DatasetsView::importFinished);
+        view.importPath(csv);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QCOMPARE(view.tableModel()->rowCount(), 39); // one row skipped: empty review
+        QCOMPARE(view.tableModel()->data(view.tableModel()->index(0, 2)).toString(), QStringLiteral("positive"));
+        QVERIFY(view.truncationSummary().startsWith(QStringLiteral("512 cuts 0.0 % of the texts")));
+        view.setSequenceLength(6);
+        QVERIFY2(view.truncationSummary().startsWith(QStringLiteral("6 cuts ")), qPrintable(view.truncationSummary()));
+        QVERIFY(!view.truncationSummary().startsWith(QStringLiteral("6 cuts 0.0 %")));
+        QCOMPARE(view.subsetSummary(), QStringLiteral("31 training, 8 validation, 0 test examples"));
+
+        const QString version = dir.filePath(QStringLiteral("v1.yaml"));
+        QString error;
+        QVERIFY2(view.saveVersion(version, &error), qPrintable(error));
+        std::ifstream in(version.toStdString());
+        const std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        QVERIFY(yaml.find("sequence_length: 6") != std::string::npos);
+        QVERIFY(yaml.find("sha256: ") != std::string::npos);
+    }
+
+    void badFilesReportAndKeepTheView()
+    {
+        fika::ui::DatasetsView view;
+        QSignalSpy finished(&view, &fika::ui::DatasetsView::importFinished);
+        view.importPath(QStringLiteral("/nonexistent/reviews.csv"));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QCOMPARE(view.tableModel()->rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestDatasetsView)
+#include "tst_datasets_view.moc"

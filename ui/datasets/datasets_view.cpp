@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "datasets/datasets_view.h"
+
+#include "datasets/dataset_table_model.h"
+#include "datasets/length_histogram.h"
+#include "qt_config.h"
+
+#include "data/csv_import.h"
+#include "data/dataset_version.h"
+#include "data/folder_import.h"
+#include "text/tokenizer.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDoubleSpinBox>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace fika::ui {
+namespace {
+
+QString bundledVocab()
+{
+    const QString installed = QCoreApplication::applicationDirPath() + QStringLiteral("/../share/fika/vocab/bert-base-uncased-vocab.txt");
+    if (QFileInfo::exists(installed))
+        return installed;
+    return QStringLiteral(FIKA_SOURCE_DIR "/resources/vocab/bert-base-uncased-vocab.txt");
+}
+
+// Runs on a worker thread: import, then token lengths with the bundled vocabulary.
+ImportOutcome runImport(const QString& path, std::shared_ptr<std::atomic<bool>> cancel, QObject* receiver,
+                        QProgressBar* progress)
+{
+    ImportOutcome outcome;
+    outcome.sourcePath = path;
+    core::JobContext context;
+    context.stopRequested = cancel.get();
+    int lastPercent = -1;
+    context.progress = [&](int64_t done, int64_t total) {
+        const int percent = total > 0 ? static_cast<int>(100 * done / total) : 0;
+        if (percent != lastPercent) { // at most 100 updates, queued to the UI thread
+            lastPercent = percent;
+            QMetaObject::invokeMethod(receiver, [progress, percent] { progress->setValue(percent); }, Qt::QueuedConnection);
+        }
+    };
+    const std::string file = toStdString(path);
+    auto imported = QFileInfo(path).isDir() ? core::importFolder(file, {}, context) : core::importCsv(file, {}, context);
+    if (!imported) {
+        outcome.error = toQString(imported.error().message);
+        return outcome;
+    }
+    auto tokenizer = core::Tokenizer::fromVocabFile(toStdString(bundledVocab()));
+    if (!tokenizer) {
+        outcome.error = toQString(tokenizer.error().message);
+        return outcome;
+    }
+    auto dataset = std::make_shared<core::Dataset>(std::move(imported->dataset));
+    outcome.report = std::move(imported->report);
+    std::vector<std::string_view> texts(dataset->texts.begin(), dataset->texts.end());
+    outcome.lengths = core::LengthStats::fromLengths(tokenizer->tokenCounts(texts, 0));
+    outcome.dataset = std::move(dataset);
+    outcome.ok = true;
+    return outcome;
+}
+
+} // namespace
+
+DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
+{
+    setAcceptDrops(true);
+    auto* layout = new QVBoxLayout(this);
+
+    auto* buttons = new QHBoxLayout;
+    m_importCsv = new QPushButton(tr("Import CSV…"), this);
+    m_importFolder = new QPushButton(tr("Import folder…"), this);
+    m_saveVersion = new QPushButton(tr("Save version…"), this);
+    m_saveVersion->setEnabled(false);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 100);
+    m_progress->setVisible(false);
+    buttons->addWidget(m_importCsv);
+    buttons->addWidget(m_importFolder);
+    buttons->addWidget(m_progress, 1);
+    buttons->addStretch();
+    buttons->addWidget(m_saveVersion);
+    layout->addLayout(buttons);
+
+    m_summary = new QLabel(tr("Drop a CSV file (review and sentiment columns) or a folder with one sub-folder per class here."), this);
+    m_summary->setWordWrap(true);
+    layout->addWidget(m_summary);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    m_model = new DatasetTableModel(this);
+    m_table = new QTableView(splitter);
+    m_table->setModel(m_model);
+    m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->setWordWrap(false);
+    m_problems = new QListWidget(splitter);
+    m_problems->setVisible(false);
+
+    auto* settings = new QWidget(splitter);
+    auto* settingsLayout = new QHBoxLayout(settings);
+    auto* encodingBox = new QWidget(settings);
+    auto* encodingForm = new QFormLayout(encodingBox);
+    m_sequenceLength = new QSpinBox(encodingBox);
+    m_sequenceLength->setRange(core::kMinSequenceLength, core::kMaxSequenceLength);
+    m_sequenceLength->setValue(512);
+    m_truncation = new QComboBox(encodingBox);
+    m_truncation->addItem(tr("Head (keep the start)"), static_cast<int>(core::Truncation::Head));
+    m_truncation->addItem(tr("Tail (keep the end)"), static_cast<int>(core::Truncation::Tail));
+    m_truncation->addItem(tr("Head + tail (first 128 and last tokens)"), static_cast<int>(core::Truncation::HeadTail));
+    encodingForm->addRow(tr("Language model"), new QLabel(tr("English BERT uncased"), encodingBox));
+    encodingForm->addRow(tr("Sequence length"), m_sequenceLength);
+    encodingForm->addRow(tr("Truncation"), m_truncation);
+
+    auto* subsetBox = new QWidget(settings);
+    auto* subsetForm = new QFormLayout(subsetBox);
+    auto percent = [subsetBox](double value) {
+        auto* box = new QDoubleSpinBox(subsetBox);
+        box->setRange(0, 100);
+        box->setSuffix(QStringLiteral(" %"));
+        box->setValue(value);
+        return box;
+    };
+    m_training = percent(80);
+    m_validation = percent(20);
+    m_test = percent(0);
+    m_seed = new QSpinBox(subsetBox);
+    m_seed->setRange(0, 1 << 30);
+    m_seed->setValue(42);
+    m_stratified = new QCheckBox(tr("Stratified (same class shares in every subset)"), subsetBox);
+    m_stratified->setChecked(true);
+    m_subsetCounts = new QLabel(subsetBox);
+    m_subsetCounts->setWordWrap(true);
+    subsetForm->addRow(tr("Training"), m_training);
+    subsetForm->addRow(tr("Validation"), m_validation);
+    subsetForm->addRow(tr("Test"), m_test);
+    subsetForm->addRow(tr("Seed"), m_seed);
+    subsetForm->addRow(m_stratified);
+    subsetForm->addRow(m_subsetCounts);
+
+    m_histogram = new LengthHistogram(settings);
+    settingsLayout->addWidget(encodingBox);
+    settingsLayout->addWidget(m_histogram, 1);
+    settingsLayout->addWidget(subsetBox);
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_problems);
+    splitter->addWidget(settings);
+    layout->addWidget(splitter, 1);
+
+    connect(m_importCsv, &QPushButton::clicked, this, &DatasetsView::chooseCsv);
+    connect(m_importFolder, &QPushButton::clicked, this, &DatasetsView::chooseFolder);
+    connect(m_saveVersion, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save dataset version"), QString(), tr("YAML (*.yaml)"));
+        if (!path.isEmpty())
+            saveVersion(path);
+    });
+    connect(m_sequenceLength, &QSpinBox::valueChanged, m_histogram, &LengthHistogram::setSequenceLength);
+    for (QDoubleSpinBox* box : {m_training, m_validation, m_test})
+        connect(box, &QDoubleSpinBox::valueChanged, this, &DatasetsView::updateSubsets);
+    connect(m_seed, &QSpinBox::valueChanged, this, &DatasetsView::updateSubsets);
+    connect(m_stratified, &QCheckBox::toggled, this, &DatasetsView::updateSubsets);
+    connect(&m_watcher, &QFutureWatcher<ImportOutcome>::finished, this, &DatasetsView::onImported);
+}
+
+DatasetsView::~DatasetsView()
+{
+    m_cancel->store(true); // an import in flight stops at its next row
+    m_watcher.waitForFinished();
+}
+
+void DatasetsView::chooseCsv()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import CSV"), QString(), tr("CSV files (*.csv);;All files (*)"));
+    if (!path.isEmpty())
+        importPath(path);
+}
+
+void DatasetsView::chooseFolder()
+{
+    const QString path = QFileDialog::getExistingDirectory(this, tr("Import folder (one sub-folder per class)"));
+    if (!path.isEmpty())
+        importPath(path);
+}
+
+void DatasetsView::importPath(const QString& path)
+{
+    if (m_watcher.isRunning())
+        return;
+    m_cancel->store(false);
+    m_progress->setValue(0);
+    m_progress->setVisible(true);
+    m_importCsv->setEnabled(false);
+    m_importFolder->setEnabled(false);
+    m_summary->setText(tr("Importing %1…").arg(path));
+    m_watcher.setFuture(QtConcurrent::run(runImport, path, m_cancel, static_cast<QObject*>(this), m_progress));
+}
+
+void DatasetsView::onImported()
+{
+    ImportOutcome outcome = m_watcher.result();
+    m_progress->setVisible(false);
+    m_importCsv->setEnabled(true);
+    m_importFolder->setEnabled(true);
+    if (!outcome.ok) {
+        m_summary->setText(tr("Import failed: %1").arg(outcome.error));
+        Q_EMIT importFinished(false);
+        return;
+    }
+    m_current = std::move(outcome);
+    const core::Dataset& dataset = *m_current.dataset;
+    m_model->setDataset(m_current.dataset);
+    QStringList classes;
+    const auto counts = dataset.classCounts();
+    for (size_t c = 0; c < counts.size(); ++c)
+        classes << QStringLiteral("%1: %2").arg(toQString(dataset.labelMap.names[c])).arg(counts[c]);
+    m_summary->setText(tr("%1 — %2 rows imported, %3 skipped. Classes (balance %4): %5")
+                           .arg(m_current.sourcePath)
+                           .arg(m_current.report.rowsImported)
+                           .arg(m_current.report.invalidRows)
+                           .arg(core::classBalance(counts), 0, 'f', 2)
+                           .arg(classes.join(QStringLiteral(", "))));
+    m_problems->clear();
+    for (const auto& warning : m_current.report.warnings)
+        m_problems->addItem(tr("Warning: %1").arg(toQString(warning)));
+    for (const auto& problem : m_current.report.problems)
+        m_problems->addItem(toQString(problem.message));
+    m_problems->setVisible(m_problems->count() > 0);
+    m_histogram->setStats(m_current.lengths);
+    m_histogram->setSequenceLength(m_sequenceLength->value());
+    m_saveVersion->setEnabled(true);
+    updateSubsets();
+    Q_EMIT importFinished(true);
+}
+
+core::SubsetSpec DatasetsView::subsetSpec() const
+{
+    return {m_training->value(), m_validation->value(), m_test->value(), static_cast<uint64_t>(m_seed->value()),
+            m_stratified->isChecked()};
+}
+
+void DatasetsView::updateSubsets()
+{
+    if (!m_current.dataset) {
+        m_subsetCounts->clear();
+        return;
+    }
+    auto subsets = core::splitSubsets(m_current.dataset->labels, m_current.dataset->labelMap.size(), subsetSpec());
+    if (!subsets) {
+        m_subsetCounts->setText(toQString(subsets.error().message));
+        return;
+    }
+    m_subsetCounts->setText(tr("%1 training, %2 validation, %3 test examples")
+                                .arg(subsets->training.size())
+                                .arg(subsets->validation.size())
+                                .arg(subsets->test.size()));
+}
+
+bool DatasetsView::saveVersion(const QString& path, QString* error)
+{
+    auto fail = [&](const std::string& message) {
+        if (error)
+            *error = toQString(message);
+        m_summary->setText(tr("Saving failed: %1").arg(toQString(message)));
+        return false;
+    };
+    if (!m_current.dataset)
+        return fail("nothing imported yet");
+    const core::Dataset& dataset = *m_current.dataset;
+    auto subsets = core::splitSubsets(dataset.labels, dataset.labelMap.size(), subsetSpec());
+    if (!subsets)
+        return fail(subsets.error().message);
+    auto source = core::describeSource(toStdString(m_current.sourcePath));
+    if (!source)
+        return fail(source.error().message);
+    core::DatasetVersion version;
+    version.name = toStdString(QFileInfo(m_current.sourcePath).completeBaseName());
+    version.createdUtc = core::utcNowIso8601();
+    version.source = source.value();
+    version.textColumn = dataset.textFeature;
+    version.labelColumn = dataset.targetFeature;
+    version.classes = dataset.labelMap.names;
+    version.classCounts = dataset.classCounts();
+    version.encoding.sequenceLength = m_sequenceLength->value();
+    version.encoding.truncation = static_cast<core::Truncation>(m_truncation->currentData().toInt());
+    version.subsets = subsetSpec();
+    version.trainingCount = static_cast<int64_t>(subsets->training.size());
+    version.validationCount = static_cast<int64_t>(subsets->validation.size());
+    version.testCount = static_cast<int64_t>(subsets->test.size());
+    if (auto saved = core::saveDatasetVersion(version, toStdString(path)); !saved)
+        return fail(saved.error().message);
+    m_summary->setText(tr("Saved dataset version %1").arg(path));
+    return true;
+}
+
+int DatasetsView::sequenceLength() const
+{
+    return m_sequenceLength->value();
+}
+
+void DatasetsView::setSequenceLength(int length)
+{
+    m_sequenceLength->setValue(length);
+}
+
+QString DatasetsView::truncationSummary() const
+{
+    return m_histogram->summaryText();
+}
+
+QString DatasetsView::subsetSummary() const
+{
+    return m_subsetCounts->text();
+}
+
+void DatasetsView::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void DatasetsView::dropEvent(QDropEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile())
+        importPath(urls.first().toLocalFile());
+}
+
+} // namespace fika::ui

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "data/dataset.h"
+#include "data/subsets.h"
+#include "text/length_stats.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTableView;
+
+namespace fika::ui {
+
+class DatasetTableModel;
+class LengthHistogram;
+
+// What a background import produces: the dataset, its report and its token lengths.
+struct ImportOutcome {
+    bool ok = false;
+    QString error;
+    std::shared_ptr<const core::Dataset> dataset;
+    core::ImportReport report;
+    core::LengthStats lengths;
+    QString sourcePath;
+};
+
+// Import a CSV or a class-per-folder tree (button or drag-and-drop) on a worker thread with a
+// progress bar; preview the rows; choose the encoding (sequence length, truncation) against a live
+// token-length histogram; split into subsets; save a dataset version (YAML).
+class DatasetsView : public QWidget {
+    Q_OBJECT
+public:
+    explicit DatasetsView(QWidget* parent = nullptr);
+    ~DatasetsView() override;
+
+    void importPath(const QString& path); // starts a background import
+    bool saveVersion(const QString& path, QString* error = nullptr);
+
+    int sequenceLength() const;
+    void setSequenceLength(int length);
+    QString truncationSummary() const;
+    const DatasetTableModel* tableModel() const { return m_model; }
+    QString subsetSummary() const;
+
+Q_SIGNALS:
+    void importFinished(bool ok);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void chooseCsv();
+    void chooseFolder();
+    void onImported();
+    void updateSubsets();
+    core::SubsetSpec subsetSpec() const;
+
+    QPushButton* m_importCsv = nullptr;
+    QPushButton* m_importFolder = nullptr;
+    QPushButton* m_saveVersion = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_summary = nullptr;
+    QListWidget* m_problems = nullptr;
+    QTableView* m_table = nullptr;
+    DatasetTableModel* m_model = nullptr;
+    LengthHistogram* m_histogram = nullptr;
+    QSpinBox* m_sequenceLength = nullptr;
+    QComboBox* m_truncation = nullptr;
+    QDoubleSpinBox* m_training = nullptr;
+    QDoubleSpinBox* m_validation = nullptr;
+    QDoubleSpinBox* m_test = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QCheckBox* m_stratified = nullptr;
+    QLabel* m_subsetCounts = nullptr;
+
+    QFutureWatcher<ImportOutcome> m_watcher;
+    std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);
+    ImportOutcome m_current;
+};
+
+} // namespace fika::ui

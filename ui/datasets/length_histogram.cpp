@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "datasets/length_histogram.h"
+
+#include "qcustomplot_wrapper.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace fika::ui {
+namespace {
+constexpr int kBinTokens = 16;
+constexpr int kShownTokens = 1024; // longer texts share the last bar
+} // namespace
+
+LengthHistogram::LengthHistogram(QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_plot = new QCustomPlot(this);
+    m_plot->setMinimumHeight(180);
+    m_plot->xAxis->setLabel(tr("tokens per text ([CLS] and [SEP] included)"));
+    m_plot->yAxis->setLabel(tr("texts"));
+    m_bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
+    m_bars->setWidth(kBinTokens * 0.9);
+    m_bars->setPen(Qt::NoPen);
+    m_bars->setBrush(QColor(70, 130, 180));
+    m_line = new QCPItemStraightLine(m_plot);
+    m_line->setPen(QPen(QColor(200, 40, 40), 2));
+    m_summary = new QLabel(this);
+    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_summary);
+}
+
+void LengthHistogram::setStats(core::LengthStats stats)
+{
+    m_stats = std::move(stats);
+    const auto counts = m_stats.histogram(kBinTokens, kShownTokens);
+    QVector<double> keys, values;
+    double highest = 0;
+    for (size_t bin = 0; bin < counts.size(); ++bin) {
+        keys << static_cast<double>(bin) * kBinTokens + kBinTokens / 2.0;
+        values << static_cast<double>(counts[bin]);
+        highest = std::max(highest, static_cast<double>(counts[bin]));
+    }
+    m_bars->setData(keys, values);
+    m_plot->xAxis->setRange(0, kShownTokens + kBinTokens);
+    m_plot->yAxis->setRange(0, std::max(1.0, highest * 1.1));
+    updateSummary();
+}
+
+void LengthHistogram::setSequenceLength(int length)
+{
+    m_sequenceLength = length;
+    updateSummary();
+}
+
+QString LengthHistogram::summaryText() const
+{
+    return m_summary->text();
+}
+
+void LengthHistogram::updateSummary()
+{
+    m_line->point1->setCoords(m_sequenceLength, 0);
+    m_line->point2->setCoords(m_sequenceLength, 1);
+    if (m_stats.count == 0) {
+        m_summary->setText(tr("Import a dataset to see its token lengths."));
+    } else {
+        m_summary->setText(tr("%1 cuts %2 % of the texts (mean %3, median %4, 90th percentile %5, longest %6 tokens)")
+                               .arg(m_sequenceLength)
+                               .arg(100.0 * m_stats.truncatedShare(m_sequenceLength), 0, 'f', 1)
+                               .arg(m_stats.mean, 0, 'f', 0)
+                               .arg(m_stats.median, 0, 'f', 0)
+                               .arg(m_stats.p90, 0, 'f', 0)
+                               .arg(m_stats.max));
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+} // namespace fika::ui
