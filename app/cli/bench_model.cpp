@@ -3,11 +3,10 @@
 // matrix-product rate, fp32 and bf16 autocast.
 #include <torch/torch.h>
 
-#include <ATen/autocast_mode.h>
-
 #include "cli/args.h"
 #include "cli/commands.h"
 
+#include "model/autocast.h"
 #include "model/bert_classifier.h"
 #include "runtime/runtime.h"
 
@@ -35,27 +34,6 @@ std::vector<std::string> splitList(const std::string& text)
     return items;
 }
 
-// bf16 autocast on the CPU for the guard's lifetime; weights stay fp32 (master weights).
-class CpuAutocast {
-public:
-    explicit CpuAutocast(bool enabled) : m_enabled(enabled)
-    {
-        if (m_enabled) {
-            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-            at::autocast::set_cpu_enabled(true);
-        }
-    }
-    ~CpuAutocast()
-    {
-        if (m_enabled) {
-            at::autocast::set_cpu_enabled(false);
-            at::autocast::clear_cache();
-        }
-    }
-
-private:
-    bool m_enabled;
-};
 
 double seconds(Clock::time_point start)
 {
@@ -136,14 +114,14 @@ int runBenchModel(const std::vector<std::string>& argv)
                     auto step = [&] {
                         if (!train) {
                             c10::InferenceMode inference;
-                            CpuAutocast autocast(bf16);
+                            core::CpuAutocast autocast(bf16);
                             model->forward(ids, mask, types);
                             return;
                         }
                         optimizer.zero_grad();
                         torch::Tensor loss;
                         {
-                            CpuAutocast autocast(bf16);
+                            core::CpuAutocast autocast(bf16);
                             loss = torch::cross_entropy_loss(model->forward(ids, mask, types).logits.to(torch::kFloat), labels);
                         }
                         loss.backward();

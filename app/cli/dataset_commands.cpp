@@ -126,25 +126,26 @@ int runDatasetVersion(const std::vector<std::string>& argv)
     if (args.positional().size() != 1 || !args.value("--out"))
         return usageError("dataset version needs one CSV file or folder and --out FILE.yaml");
 
-    core::DatasetVersion version;
+    core::SubsetSpec subsetSpec;
+    core::EncodingSettings encoding;
     try {
-        version.subsets.trainingPercent = std::stod(args.value("--training", "80"));
-        version.subsets.validationPercent = std::stod(args.value("--validation", "20"));
-        version.subsets.testPercent = std::stod(args.value("--test", "0"));
-        version.subsets.seed = std::stoull(args.value("--seed", "42"));
-        version.encoding.sequenceLength = std::stoi(args.value("--sequence-length", "512"));
+        subsetSpec.trainingPercent = std::stod(args.value("--training", "80"));
+        subsetSpec.validationPercent = std::stod(args.value("--validation", "20"));
+        subsetSpec.testPercent = std::stod(args.value("--test", "0"));
+        subsetSpec.seed = std::stoull(args.value("--seed", "42"));
+        encoding.sequenceLength = std::stoi(args.value("--sequence-length", "512"));
     } catch (const std::exception&) {
         return usageError("--training, --validation, --test, --seed and --sequence-length need numbers");
     }
-    version.subsets.stratified = !args.flag("--no-stratify");
-    if (auto valid = core::validateSequenceLength(version.encoding.sequenceLength); !valid)
+    subsetSpec.stratified = !args.flag("--no-stratify");
+    if (auto valid = core::validateSequenceLength(encoding.sequenceLength); !valid)
         return usageError(valid.error().message);
     auto truncation = core::parseTruncation(args.value("--truncation", "head"));
     if (!truncation)
         return usageError(truncation.error().message);
-    version.encoding.truncation = truncation.value();
-    version.encoding.lowercase = !args.flag("--cased");
-    version.encoding.vocab = args.value("--vocab", "");
+    encoding.truncation = truncation.value();
+    encoding.lowercase = !args.flag("--cased");
+    encoding.vocab = args.value("--vocab", "");
 
     const std::string sourcePath = args.positional()[0];
     auto imported = importSource(sourcePath, args);
@@ -153,27 +154,13 @@ int runDatasetVersion(const std::vector<std::string>& argv)
         return 1;
     }
     printProblems(imported->report);
-    const core::Dataset& dataset = imported->dataset;
-    auto subsets = core::splitSubsets(dataset.labels, dataset.labelMap.size(), version.subsets);
-    if (!subsets) {
-        std::cerr << "fika-cli: " << subsets.error().message << "\n";
+    auto made = core::makeDatasetVersion(imported->dataset, sourcePath, encoding, subsetSpec,
+                                         args.value("--name", std::filesystem::path(sourcePath).stem().string()));
+    if (!made) {
+        std::cerr << "fika-cli: " << made.error().message << "\n";
         return 1;
     }
-    auto source = core::describeSource(sourcePath);
-    if (!source) {
-        std::cerr << "fika-cli: " << source.error().message << "\n";
-        return 1;
-    }
-    version.name = args.value("--name", std::filesystem::path(sourcePath).stem().string());
-    version.createdUtc = core::utcNowIso8601();
-    version.source = source.value();
-    version.textColumn = dataset.textFeature;
-    version.labelColumn = dataset.targetFeature;
-    version.classes = dataset.labelMap.names;
-    version.classCounts = dataset.classCounts();
-    version.trainingCount = static_cast<int64_t>(subsets->training.size());
-    version.validationCount = static_cast<int64_t>(subsets->validation.size());
-    version.testCount = static_cast<int64_t>(subsets->test.size());
+    const core::DatasetVersion& version = made.value();
     if (auto saved = core::saveDatasetVersion(version, *args.value("--out")); !saved) {
         std::cerr << "fika-cli: " << saved.error().message << "\n";
         return 1;

@@ -5,7 +5,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 
-#include "data/csv_reader.h"
+#include "data/csv_import.h"
 #include "model/predictor.h"
 
 #include <nlohmann/json.hpp>
@@ -39,37 +39,12 @@ int runPredict(const std::vector<std::string>& argv)
 
     std::vector<std::string> texts = args.positional();
     if (const auto csv = args.value("--csv")) {
-        const std::string textColumn = args.value("--text-column", "review");
-        auto opened = core::CsvReader::openFile(*csv);
-        if (!opened) {
-            std::cerr << "fika-cli: " << opened.error().message << "\n";
+        auto column = core::readCsvColumn(*csv, args.value("--text-column", "review"));
+        if (!column) {
+            std::cerr << "fika-cli: " << column.error().message << "\n";
             return 1;
         }
-        core::CsvRecord record;
-        size_t column = SIZE_MAX;
-        for (bool header = true;; header = false) {
-            auto got = opened.value()->next(record);
-            if (!got) {
-                std::cerr << "fika-cli: " << got.error().message << "\n";
-                return 1;
-            }
-            if (!got.value())
-                break;
-            if (header) {
-                for (size_t i = 0; i < record.fields.size(); ++i)
-                    if (record.fields[i] == textColumn)
-                        column = i;
-                if (column == SIZE_MAX) {
-                    std::cerr << "fika-cli: " << *csv << ": line 1: no column named '" << textColumn << "'\n";
-                    return 1;
-                }
-            } else if (column < record.fields.size()) {
-                texts.push_back(std::move(record.fields[column]));
-            } else {
-                std::cerr << "fika-cli: " << *csv << ": line " << record.line << ": too few fields\n";
-                return 1;
-            }
-        }
+        texts.insert(texts.end(), column->begin(), column->end());
     } else if (texts.empty()) {
         std::string line;
         while (std::getline(std::cin, line))

@@ -3,7 +3,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 
-#include "data/csv_reader.h"
+#include "data/csv_import.h"
 #include "text/tokenizer.h"
 
 #include <nlohmann/json.hpp>
@@ -76,35 +76,12 @@ int runBenchTokenizer(const std::vector<std::string>& argv)
         return 1;
     }
 
-    auto reader = core::CsvReader::openFile(*csvPath);
-    if (!reader) {
-        std::cerr << "fika-cli: " << reader.error().message << "\n";
+    auto column = core::readCsvColumn(*csvPath, args.value("--column", "review"));
+    if (!column) {
+        std::cerr << "fika-cli: " << column.error().message << "\n";
         return 1;
     }
-    const std::string column = args.value("--column", "review");
-    core::CsvRecord record;
-    std::vector<std::string> texts;
-    size_t columnIndex = SIZE_MAX;
-    for (bool header = true;; header = false) {
-        auto got = reader.value()->next(record);
-        if (!got) {
-            std::cerr << "fika-cli: " << got.error().message << "\n";
-            return 1;
-        }
-        if (!got.value())
-            break;
-        if (header) {
-            for (size_t i = 0; i < record.fields.size(); ++i)
-                if (record.fields[i] == column)
-                    columnIndex = i;
-            if (columnIndex == SIZE_MAX) {
-                std::cerr << "fika-cli: " << *csvPath << ": no column named '" << column << "'\n";
-                return 1;
-            }
-        } else if (columnIndex < record.fields.size()) {
-            texts.push_back(std::move(record.fields[columnIndex]));
-        }
-    }
+    const std::vector<std::string>& texts = column.value();
     std::vector<std::string_view> views(texts.begin(), texts.end());
     size_t bytes = 0;
     for (const auto& text : texts)

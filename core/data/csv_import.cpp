@@ -185,4 +185,34 @@ Result<ImportResult> importCsv(const std::string& path, const CsvImportOptions& 
     return result;
 }
 
+Result<std::vector<std::string>> readCsvColumn(const std::string& path, const std::string& column)
+{
+    auto opened = CsvReader::openFile(path);
+    if (!opened)
+        return opened.error();
+    CsvRecord record;
+    std::vector<std::string> values;
+    size_t index = 0;
+    for (bool header = true;; header = false) {
+        auto got = opened.value()->next(record);
+        if (!got)
+            return got.error();
+        if (!got.value())
+            break;
+        if (header) {
+            auto found = columnIndex(record.fields, column, path);
+            if (!found)
+                return found.error();
+            index = found.value();
+        } else if (index < record.fields.size()) {
+            values.push_back(std::move(record.fields[index]));
+        } else {
+            return makeError(ErrorCode::Csv, path + ": line " + std::to_string(record.line) + ": too few fields for column '" +
+                                                 column + "'",
+                             path, record.line, -1, column);
+        }
+    }
+    return values;
+}
+
 } // namespace fika::core

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fika::core {
 
@@ -28,5 +29,9 @@ Result<ImportReport> scanCsv(const std::string& path, const CsvImportOptions& op
 // Reads a whole CSV into a Dataset. Needs at least one data row and two classes.
 Result<ImportResult> importCsv(const std::string& path, const CsvImportOptions& options = {},
                                const JobContext& context = {});
+
+// The values of one column, for texts without labels (prediction, benchmarks). Rows with too few
+// fields are an error naming their line.
+Result<std::vector<std::string>> readCsvColumn(const std::string& path, const std::string& column);
 
 } // namespace fika::core

@@ -3,6 +3,7 @@
 
 #include "common/sha256.h"
 #include "common/yaml_fields.h"
+#include "data/dataset.h"
 
 #include <algorithm>
 #include <chrono>
@@ -61,6 +62,32 @@ Result<DatasetSource> describeSource(const std::string& path)
     }
     source.sha256 = hash.hexDigest();
     return source;
+}
+
+Result<DatasetVersion> makeDatasetVersion(const Dataset& dataset, const std::string& sourcePath,
+                                          const EncodingSettings& encoding, const SubsetSpec& subsetSpec,
+                                          const std::string& name)
+{
+    auto subsets = splitSubsets(dataset.labels, dataset.labelMap.size(), subsetSpec);
+    if (!subsets)
+        return subsets.error();
+    auto source = describeSource(sourcePath);
+    if (!source)
+        return source.error();
+    DatasetVersion version;
+    version.name = name;
+    version.createdUtc = utcNowIso8601();
+    version.source = source.value();
+    version.textColumn = dataset.textFeature;
+    version.labelColumn = dataset.targetFeature;
+    version.classes = dataset.labelMap.names;
+    version.classCounts = dataset.classCounts();
+    version.encoding = encoding;
+    version.subsets = subsetSpec;
+    version.trainingCount = static_cast<int64_t>(subsets->training.size());
+    version.validationCount = static_cast<int64_t>(subsets->validation.size());
+    version.testCount = static_cast<int64_t>(subsets->test.size());
+    return version;
 }
 
 std::string datasetVersionToYaml(const DatasetVersion& v)

@@ -35,6 +35,13 @@ struct DatasetVersion {
     int64_t testCount = 0;
 };
 
+struct Dataset;
+
+// A version of an imported dataset: splits it as `subsets` says and describes its source.
+Result<DatasetVersion> makeDatasetVersion(const Dataset& dataset, const std::string& sourcePath,
+                                          const EncodingSettings& encoding, const SubsetSpec& subsets,
+                                          const std::string& name);
+
 // Size and SHA-256 of a CSV file or an import folder.
 Result<DatasetSource> describeSource(const std::string& path);
 

@@ -3,10 +3,9 @@
 
 #include "data/csv_import.h"
 #include "data/folder_import.h"
+#include "model/autocast.h"
 #include "model/checkpoint.h"
 #include "train/batching.h"
-
-#include <ATen/autocast_mode.h>
 
 #include <nlohmann/json.hpp>
 
@@ -22,26 +21,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class CpuAutocast {
-public:
-    explicit CpuAutocast(bool enabled) : m_enabled(enabled)
-    {
-        if (m_enabled) {
-            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-            at::autocast::set_cpu_enabled(true);
-        }
-    }
-    ~CpuAutocast()
-    {
-        if (m_enabled) {
-            at::autocast::set_cpu_enabled(false);
-            at::autocast::clear_cache();
-        }
-    }
-
-private:
-    bool m_enabled;
-};
 
 struct Prepared {
     Dataset dataset;
@@ -134,20 +113,16 @@ void setLearningRate(torch::optim::AdamW& optimizer, double lr)
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 }
 
-struct EvalResult {
-    EvaluationMetrics metrics;
-};
-
 EvaluationMetrics evaluateSubset(BertClassifier& model, const EncodedDataset& data, const std::vector<int64_t>& subset,
-                                 int64_t batchSize, int32_t padId, size_t classes, bool bf16)
+                                 int64_t batchSize, int32_t padId, size_t classes, bool bf16, size_t padTo)
 {
     torch::NoGradGuard noGrad;
     model->eval();
     std::vector<int32_t> labels;
     std::vector<std::vector<float>> probabilities;
     double lossSum = 0;
-    for (const auto& examples : epochBatches(subset, data, batchSize * 2, false, true, 0, 0)) {
-        const Batch batch = collate(data, examples, padId);
+    for (const auto& examples : epochBatches(subset, data, batchSize * 2, false, padTo == 0, 0, 0)) {
+        const Batch batch = collate(data, examples, padId, padTo);
         torch::Tensor logits;
         {
             CpuAutocast autocast(bf16);
@@ -276,6 +251,7 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
         const int64_t stepsPerEpoch = (batchesPerEpoch + t.gradientAccumulation - 1) / t.gradientAccumulation;
         const int64_t totalSteps = stepsPerEpoch * t.epochs;
         const bool bf16 = t.precision == "bf16";
+        const size_t padTo = t.dynamicPadding ? 0 : static_cast<size_t>(config.encoding.sequenceLength);
         std::ofstream metricsLog(runDir / "metrics.jsonl", std::ios::app);
         TrainSummary summary;
         const auto runStart = Clock::now();
@@ -309,8 +285,7 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             for (int64_t b = firstBatch; b < static_cast<int64_t>(batches.size()); ++b) {
                 // Dropout depends on (seed, batch position) only, so a resumed run repeats it exactly.
                 torch::manual_seed(t.seed * 1000003ull + static_cast<uint64_t>(epoch * batchesPerEpoch + b));
-                const Batch batch = collate(p.encoded, batches[static_cast<size_t>(b)], padId,
-                                            t.dynamicPadding ? 0 : static_cast<size_t>(config.encoding.sequenceLength));
+                const Batch batch = collate(p.encoded, batches[static_cast<size_t>(b)], padId, padTo);
                 torch::Tensor loss;
                 {
                     CpuAutocast autocast(bf16);
@@ -374,7 +349,8 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             event.epoch = epoch + 1;
             event.epochs = t.epochs;
             event.trainingLoss = epochLoss / static_cast<double>(std::max<int64_t>(1, epochBatchesDone));
-            event.validation = evaluateSubset(p.model, p.encoded, p.subsets.validation, t.batchSize, padId, labels.size(), bf16);
+            event.validation =
+                evaluateSubset(p.model, p.encoded, p.subsets.validation, t.batchSize, padId, labels.size(), bf16, padTo);
             event.elapsedSeconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
             const double score = scoreOf(event.validation, t.bestMetric);
             event.best = score > bestScore + t.earlyStoppingMinDelta;

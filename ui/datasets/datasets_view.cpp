@@ -282,28 +282,14 @@ bool DatasetsView::saveVersion(const QString& path, QString* error)
     };
     if (!m_current.dataset)
         return fail("nothing imported yet");
-    const core::Dataset& dataset = *m_current.dataset;
-    auto subsets = core::splitSubsets(dataset.labels, dataset.labelMap.size(), subsetSpec());
-    if (!subsets)
-        return fail(subsets.error().message);
-    auto source = core::describeSource(toStdString(m_current.sourcePath));
-    if (!source)
-        return fail(source.error().message);
-    core::DatasetVersion version;
-    version.name = toStdString(QFileInfo(m_current.sourcePath).completeBaseName());
-    version.createdUtc = core::utcNowIso8601();
-    version.source = source.value();
-    version.textColumn = dataset.textFeature;
-    version.labelColumn = dataset.targetFeature;
-    version.classes = dataset.labelMap.names;
-    version.classCounts = dataset.classCounts();
-    version.encoding.sequenceLength = m_sequenceLength->value();
-    version.encoding.truncation = static_cast<core::Truncation>(m_truncation->currentData().toInt());
-    version.subsets = subsetSpec();
-    version.trainingCount = static_cast<int64_t>(subsets->training.size());
-    version.validationCount = static_cast<int64_t>(subsets->validation.size());
-    version.testCount = static_cast<int64_t>(subsets->test.size());
-    if (auto saved = core::saveDatasetVersion(version, toStdString(path)); !saved)
+    core::EncodingSettings encoding;
+    encoding.sequenceLength = m_sequenceLength->value();
+    encoding.truncation = static_cast<core::Truncation>(m_truncation->currentData().toInt());
+    auto version = core::makeDatasetVersion(*m_current.dataset, toStdString(m_current.sourcePath), encoding, subsetSpec(),
+                                            toStdString(QFileInfo(m_current.sourcePath).completeBaseName()));
+    if (!version)
+        return fail(version.error().message);
+    if (auto saved = core::saveDatasetVersion(version.value(), toStdString(path)); !saved)
         return fail(saved.error().message);
     m_summary->setText(tr("Saved dataset version %1").arg(path));
     return true;
