@@ -71,7 +71,7 @@ int runBenchLoad(const std::vector<std::string>& argv)
                                                       : core::BertConfig::base();
     if (const auto create = args.value("--create")) {
         core::BertClassifier model(config);
-        auto tokenizer = core::Tokenizer::fromVocabFile(defaultVocabPath());
+        auto tokenizer = core::Tokenizer::fromVocabFile(core::bundledVocabPath());
         if (!tokenizer) {
             std::cerr << "fika-cli: " << tokenizer.error().message << "\n";
             return 1;

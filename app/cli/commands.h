@@ -20,9 +20,6 @@ int runEvaluate(const std::vector<std::string>& args);
 int runBenchModel(const std::vector<std::string>& args);
 int runBenchLoad(const std::vector<std::string>& args);
 
-// The bundled bert-base-uncased vocab (installed, or in the source tree for a build folder).
-std::string defaultVocabPath();
-
 int usageError(const std::string& message);
 
 } // namespace fika::cli

@@ -3,6 +3,8 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 
+#include "runtime/runtime.h"
+
 #include "data/csv_import.h"
 #include "data/dataset_version.h"
 #include "data/folder_import.h"
@@ -70,7 +72,7 @@ int runDatasetInspect(const std::vector<std::string>& argv)
         std::cerr << "fika-cli: " << imported.error().message << "\n";
         return 1;
     }
-    auto tokenizer = core::Tokenizer::fromVocabFile(args.value("--vocab", defaultVocabPath()), !args.flag("--cased"));
+    auto tokenizer = core::Tokenizer::fromVocabFile(args.value("--vocab", core::bundledVocabPath()), !args.flag("--cased"));
     if (!tokenizer) {
         std::cerr << "fika-cli: " << tokenizer.error().message << "\n";
         return 1;

@@ -4,7 +4,6 @@
 
 #include "runtime/runtime.h"
 
-#include <filesystem>
 #include <iostream>
 
 namespace fika::cli {
@@ -51,18 +50,6 @@ int usageError(const std::string& message)
 {
     std::cerr << "fika-cli: " << message << "\nTry 'fika-cli --help'.\n";
     return 2;
-}
-
-std::string defaultVocabPath()
-{
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    for (const fs::path& candidate : {exe.parent_path() / "../share/fika/vocab/bert-base-uncased-vocab.txt",
-                                      fs::path(FIKA_SOURCE_DIR) / "resources/vocab/bert-base-uncased-vocab.txt"})
-        if (fs::exists(candidate, ec))
-            return candidate.lexically_normal().string();
-    return "bert-base-uncased-vocab.txt";
 }
 
 } // namespace fika::cli

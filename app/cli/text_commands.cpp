@@ -3,6 +3,8 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 
+#include "runtime/runtime.h"
+
 #include "data/csv_import.h"
 #include "text/tokenizer.h"
 
@@ -16,7 +18,7 @@ namespace {
 
 core::Result<core::Tokenizer> loadTokenizer(const Args& args)
 {
-    return core::Tokenizer::fromVocabFile(args.value("--vocab", defaultVocabPath()), !args.flag("--cased"));
+    return core::Tokenizer::fromVocabFile(args.value("--vocab", core::bundledVocabPath()), !args.flag("--cased"));
 }
 
 int threadsOption(const Args& args, int fallback)

@@ -139,7 +139,7 @@ int runTrain(const std::vector<std::string>& argv)
     core::TrainOptions options;
     options.resume = args.flag("--resume");
     options.stop = &g_stopRequested;
-    options.defaultVocab = defaultVocabPath();
+    options.defaultVocab = core::bundledVocabPath();
     auto summary = core::train(config.value(), observer, options);
     if (!summary) {
         std::cerr << "fika-cli: " << summary.error().message << "\n";

@@ -1,29 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/subsets.h"
 
+#include "common/shuffle.h"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
 
 namespace fika::core {
 namespace {
-
-// Unbiased integer in [0, bound) by rejection, independent of the standard library's distributions.
-uint64_t uniformBelow(std::mt19937_64& rng, uint64_t bound)
-{
-    const uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
-    uint64_t value;
-    do {
-        value = rng();
-    } while (value >= limit);
-    return value % bound;
-}
-
-void shuffle(std::vector<int64_t>& items, std::mt19937_64& rng)
-{
-    for (size_t i = items.size(); i > 1; --i)
-        std::swap(items[i - 1], items[uniformBelow(rng, i)]);
-}
 
 // Shares `total` among groups in proportion to their sizes: floors first, then the largest
 // remainders (earlier groups win ties), so the shares add up to exactly `total`.
@@ -85,7 +70,7 @@ Result<Subsets> splitSubsets(const std::vector<int32_t>& labels, size_t numClass
     Subsets subsets;
     for (size_t g = 0; g < groups.size(); ++g) {
         std::vector<int64_t>& group = groups[g];
-        shuffle(group, rng);
+        shuffleSeeded(group, rng);
         const size_t testEnd = std::min(testShares[g], group.size());
         const size_t validationEnd = std::min(testEnd + validationShares[g], group.size());
         subsets.test.insert(subsets.test.end(), group.begin(), group.begin() + static_cast<std::ptrdiff_t>(testEnd));

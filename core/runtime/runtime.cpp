@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 
+#include <filesystem>
 #include <thread>
 
 namespace fika::core {
@@ -40,6 +41,18 @@ std::string blasPerformanceWarning()
            (__builtin_cpu_supports("avx512f") ? "AVX-512" : "AVX2") +
            ", so matrix products run several times slower than they could; start Fika with "
            "OPENBLAS_CORETYPE=" + suggestion + " set in the environment";
+}
+
+std::string bundledVocabPath()
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    for (const fs::path& candidate : {exe.parent_path() / "../share/fika/vocab/bert-base-uncased-vocab.txt",
+                                      fs::path(FIKA_SOURCE_DIR) / "resources/vocab/bert-base-uncased-vocab.txt"})
+        if (fs::exists(candidate, ec))
+            return candidate.lexically_normal().string();
+    return "bert-base-uncased-vocab.txt";
 }
 
 std::string fikaVersion()

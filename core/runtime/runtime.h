@@ -15,6 +15,10 @@ std::string blasCoreName();
 // virtual machines that hide the CPU model): matrix products then run about 4× slower. Empty if fine.
 std::string blasPerformanceWarning();
 
+// The bundled bert-base-uncased vocab: installed beside the executable (../share/fika/vocab), else
+// in the source tree (for a build folder).
+std::string bundledVocabPath();
+
 std::string fikaVersion();
 std::string torchVersion();
 

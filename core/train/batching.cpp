@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/batching.h"
 
+#include "common/shuffle.h"
 #include "text/parallel.h"
 
 #include <algorithm>
@@ -10,19 +11,6 @@ namespace fika::core {
 namespace {
 
 constexpr int64_t kBucketPoolBatches = 50;
-
-void shuffle(std::vector<int64_t>& items, std::mt19937_64& rng)
-{
-    for (size_t i = items.size(); i > 1; --i) {
-        const uint64_t bound = i;
-        const uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
-        uint64_t r;
-        do {
-            r = rng();
-        } while (r >= limit);
-        std::swap(items[i - 1], items[r % bound]);
-    }
-}
 
 } // namespace
 
@@ -48,7 +36,7 @@ std::vector<std::vector<int64_t>> epochBatches(const std::vector<int64_t>& subse
     };
     std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(epoch) + 1);
     if (shuffleOrder)
-        shuffle(order, rng);
+        shuffleSeeded(order, rng);
     if (lengthBuckets) {
         const int64_t pool = batchSize * (shuffleOrder ? kBucketPoolBatches : static_cast<int64_t>(order.size()));
         for (size_t start = 0; start < order.size(); start += static_cast<size_t>(pool)) {
@@ -65,7 +53,7 @@ std::vector<std::vector<int64_t>> epochBatches(const std::vector<int64_t>& subse
         std::vector<int64_t> batchOrder(batches.size());
         for (size_t i = 0; i < batchOrder.size(); ++i)
             batchOrder[i] = static_cast<int64_t>(i);
-        shuffle(batchOrder, rng);
+        shuffleSeeded(batchOrder, rng);
         std::vector<std::vector<int64_t>> shuffled;
         for (int64_t i : batchOrder)
             shuffled.push_back(std::move(batches[static_cast<size_t>(i)]));

@@ -176,6 +176,12 @@ Status check(bool ok, const std::string& path, const std::string& what)
     return makeError(ErrorCode::InvalidArgument, path + ": " + what, "", 0, -1, path);
 }
 
+// A check's error message prefixed with the key it is about.
+Status underKey(const Status& status, const std::string& path)
+{
+    return status ? status : check(false, path, status.error().message);
+}
+
 } // namespace
 
 ExperimentConfig presetConfig(ConfigPreset preset)
@@ -206,11 +212,8 @@ Status validateExperimentConfig(const ExperimentConfig& c)
     const Status checks[] = {
         check(!(c.data.csv.empty() && c.data.folder.empty()), "data.csv", "set data.csv or data.folder"),
         check(c.data.csv.empty() || c.data.folder.empty(), "data.folder", "set only one of data.csv and data.folder"),
-        validateSubsetSpec(c.data.subsets).ok() ? Status(Ok{})
-                                                : check(false, "data.subsets", validateSubsetSpec(c.data.subsets).error().message),
-        validateSequenceLength(c.encoding.sequenceLength).ok()
-            ? Status(Ok{})
-            : check(false, "encoding.sequence_length", validateSequenceLength(c.encoding.sequenceLength).error().message),
+        underKey(validateSubsetSpec(c.data.subsets), "data.subsets"),
+        underKey(validateSequenceLength(c.encoding.sequenceLength), "encoding.sequence_length"),
         check(c.model.init == "pretrained" || c.model.init == "random", "model.init", "must be pretrained or random"),
         check(c.model.init != "pretrained" || !c.model.weights.empty(), "model.weights",
               "pretrained initialisation needs a checkpoint folder"),

@@ -8,6 +8,7 @@
 #include "data/csv_import.h"
 #include "data/dataset_version.h"
 #include "data/folder_import.h"
+#include "runtime/runtime.h"
 #include "text/tokenizer.h"
 
 #include <QCheckBox>
@@ -33,14 +34,6 @@
 namespace fika::ui {
 namespace {
 
-QString bundledVocab()
-{
-    const QString installed = QCoreApplication::applicationDirPath() + QStringLiteral("/../share/fika/vocab/bert-base-uncased-vocab.txt");
-    if (QFileInfo::exists(installed))
-        return installed;
-    return QStringLiteral(FIKA_SOURCE_DIR "/resources/vocab/bert-base-uncased-vocab.txt");
-}
-
 // Runs on a worker thread: import, then token lengths with the bundled vocabulary.
 ImportOutcome runImport(const QString& path, std::shared_ptr<std::atomic<bool>> cancel, QObject* receiver,
                         QProgressBar* progress)
@@ -63,7 +56,7 @@ ImportOutcome runImport(const QString& path, std::shared_ptr<std::atomic<bool>> 
         outcome.error = toQString(imported.error().message);
         return outcome;
     }
-    auto tokenizer = core::Tokenizer::fromVocabFile(toStdString(bundledVocab()));
+    auto tokenizer = core::Tokenizer::fromVocabFile(core::bundledVocabPath());
     if (!tokenizer) {
         outcome.error = toQString(tokenizer.error().message);
         return outcome;
