@@ -9,6 +9,7 @@
 #include "model/predictor.h"
 #include "runtime/runtime.h"
 #include "train/metrics.h"
+#include "train/encoded_cache.h"
 #include "train/trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -121,7 +122,7 @@ int runTrain(const std::vector<std::string>& argv)
         else
             rest.push_back(argv[i]);
     }
-    if (auto error = args.parse(rest, {"--config"}, {"--resume"}); !error.empty())
+    if (auto error = args.parse(rest, {"--config"}, {"--resume", "--no-cache"}); !error.empty())
         return usageError(error);
     const auto path = args.value("--config");
     if (!path)
@@ -140,6 +141,8 @@ int runTrain(const std::vector<std::string>& argv)
     options.resume = args.flag("--resume");
     options.stop = &g_stopRequested;
     options.defaultVocab = core::bundledVocabPath();
+    if (!args.flag("--no-cache"))
+        options.cacheDir = core::defaultEncodedCacheDir();
     auto summary = core::train(config.value(), observer, options);
     if (!summary) {
         std::cerr << "fika-cli: " << summary.error().message << "\n";

@@ -6,6 +6,8 @@
 #include "model/autocast.h"
 #include "model/checkpoint.h"
 #include "train/batching.h"
+#include "train/encoded_cache.h"
+#include "data/dataset_version.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +15,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 namespace fs = std::filesystem;
 
@@ -30,29 +33,23 @@ struct Prepared {
     EncodedDataset encoded;
 };
 
-Result<Prepared> prepare(const ExperimentConfig& config, const TrainOptions& options, TrainObserver& observer)
+Status importDataset(const ExperimentConfig& config, Prepared& p, std::vector<std::string>& messages)
 {
-    Prepared p;
     auto imported = config.data.csv.empty()
                         ? importFolder(config.data.folder, {"train", config.data.textColumn, config.data.labelColumn})
                         : importCsv(config.data.csv, {config.data.textColumn, config.data.labelColumn});
     if (!imported)
         return imported.error();
     for (const auto& warning : imported->report.warnings)
-        observer.onMessage("warning: " + warning);
+        messages.push_back("warning: " + warning);
     if (imported->report.invalidRows > 0)
-        observer.onMessage("skipped " + std::to_string(imported->report.invalidRows) + " rows with problems");
+        messages.push_back("skipped " + std::to_string(imported->report.invalidRows) + " rows with problems");
     p.dataset = std::move(imported->dataset);
-    auto subsets = splitSubsets(p.dataset.labels, p.dataset.labelMap.size(), config.data.subsets);
-    if (!subsets)
-        return subsets.error();
-    p.subsets = std::move(subsets.value());
-    if (p.subsets.validation.empty())
-        return makeError(ErrorCode::InvalidArgument,
-                         "data.subsets: the validation subset is empty (" + std::to_string(p.dataset.size()) +
-                             " examples); raise data.subsets.validation",
-                         "", 0, -1, "data.subsets.validation");
+    return Ok{};
+}
 
+Status loadModel(const ExperimentConfig& config, const TrainOptions& options, TrainObserver& observer, Prepared& p)
+{
     const std::string vocab = config.encoding.vocab.empty() ? options.defaultVocab : config.encoding.vocab;
     if (config.model.init == "pretrained") {
         LoadOptions load;
@@ -85,7 +82,66 @@ Result<Prepared> prepare(const ExperimentConfig& config, const TrainOptions& opt
         p.model->setTrainable(BertBlock::Embeddings, false);
         p.model->setTrainable(BertBlock::Encoder, false);
     }
+    return Ok{};
+}
+
+// Imports and tokenizes the dataset, or reads both from the encoded-dataset cache when the source,
+// columns, encoding settings and tokenizer are the same as in an earlier run.
+Result<Prepared> prepare(const ExperimentConfig& config, const TrainOptions& options, TrainObserver& observer)
+{
+    Prepared p;
+    std::string cacheFile;
+    std::optional<CachedEncoding> cached;
+    if (!options.cacheDir.empty()) {
+        auto source = describeSource(config.data.csv.empty() ? config.data.folder : config.data.csv);
+        if (!source)
+            return source.error();
+        cacheFile = encodedCacheFile(options.cacheDir, encodedCacheKey(source->sha256, config.data.textColumn,
+                                                                        config.data.labelColumn, "train", config.encoding));
+        cached = loadEncodedCache(cacheFile);
+    }
+    std::vector<std::string> messages;
+    if (cached) {
+        messages = cached->importMessages;
+        p.dataset.textFeature = cached->textFeature;
+        p.dataset.targetFeature = cached->targetFeature;
+        p.dataset.labelMap.names = cached->labelNames;
+        p.dataset.labels = cached->encoded.labels;
+    } else if (auto imported = importDataset(config, p, messages); !imported) {
+        return imported.error();
+    }
+    for (const auto& message : messages)
+        observer.onMessage(message);
+    auto subsets = splitSubsets(p.dataset.labels, p.dataset.labelMap.size(), config.data.subsets);
+    if (!subsets)
+        return subsets.error();
+    p.subsets = std::move(subsets.value());
+    if (p.subsets.validation.empty())
+        return makeError(ErrorCode::InvalidArgument,
+                         "data.subsets: the validation subset is empty (" + std::to_string(p.dataset.labels.size()) +
+                             " examples); raise data.subsets.validation",
+                         "", 0, -1, "data.subsets.validation");
+    if (auto loaded = loadModel(config, options, observer, p); !loaded)
+        return loaded.error();
+
+    const std::string digest = tokenizerDigest(*p.tokenizer);
+    if (cached && cached->tokenizerDigest == digest) {
+        p.encoded = std::move(cached->encoded);
+        observer.onMessage("encoded dataset read from the cache " + cacheFile);
+        return p;
+    }
+    if (cached) { // same data, another tokenizer: the texts are needed after all
+        messages.clear();
+        if (auto imported = importDataset(config, p, messages); !imported)
+            return imported.error();
+    }
     p.encoded = encodeDataset(p.dataset, *p.tokenizer, config.encoding, static_cast<int>(config.training.threads));
+    if (!cacheFile.empty()) {
+        const CachedEncoding entry{digest, p.dataset.textFeature, p.dataset.targetFeature, p.dataset.labelMap.names,
+                                   messages, p.encoded};
+        if (auto saved = saveEncodedCache(cacheFile, entry); !saved)
+            observer.onMessage("warning: " + saved.error().message);
+    }
     return p;
 }
 

@@ -43,6 +43,7 @@ struct TrainOptions {
     bool resume = false;                          // continue from <output.dir>/checkpoints/last
     const std::atomic<bool>* stop = nullptr;      // honoured within one batch
     std::string defaultVocab;                     // for random initialisation without encoding.vocab
+    std::string cacheDir;                         // encoded-dataset cache; empty: no cache
 };
 
 struct TrainSummary {

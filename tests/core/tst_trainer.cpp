@@ -8,7 +8,10 @@
 #include "train/metrics.h"
 #include "train/trainer.h"
 
+#include <QDir>
 #include <QTemporaryDir>
+
+#include <algorithm>
 
 
 using namespace fika::core;
@@ -40,6 +43,7 @@ ExperimentConfig tinyConfig(const QTemporaryDir& dir, int rows = 240)
 
 class Recorder : public TrainObserver {
 public:
+    std::vector<std::string> messages;
     std::vector<StepEvent> steps;
     std::vector<EpochEvent> epochs;
     int64_t stopAtStep = -1;
@@ -51,6 +55,11 @@ public:
             stop = true;
     }
     void onEpoch(const EpochEvent& e) override { epochs.push_back(e); }
+    void onMessage(const std::string& m) override { messages.push_back(m); }
+    bool said(const std::string& part) const
+    {
+        return std::any_of(messages.begin(), messages.end(), [&](const auto& m) { return m.find(part) != std::string::npos; });
+    }
 };
 
 } // namespace
@@ -99,6 +108,40 @@ private Q_SLOTS:
         const auto second = train(configB, rb);
         QVERIFY(first.ok() && second.ok());
         QCOMPARE(first->batchLosses, second->batchLosses);
+    }
+
+    void encodedDatasetIsCached()
+    {
+        QTemporaryDir dir, cache;
+        TrainOptions options;
+        options.cacheDir = cache.path().toStdString();
+        auto config = tinyConfig(dir);
+        config.training.epochs = 1;
+        Recorder first, second, third, fourth;
+        const auto uncached = train(config, first, options);
+        QVERIFY2(uncached.ok(), uncached.error().message.c_str());
+        QVERIFY(!first.said("read from the cache"));
+        const auto files = QDir(cache.path()).entryList(QDir::Files);
+        QCOMPARE(files.size(), 1);
+
+        const auto cached = train(config, second, options);
+        QVERIFY2(cached.ok(), cached.error().message.c_str());
+        QVERIFY(second.said("read from the cache"));
+        QCOMPARE(cached->batchLosses, uncached->batchLosses);
+
+        // A damaged cache file is ignored and rewritten; the run is the same.
+        const std::string file = cache.filePath(files.front()).toStdString();
+        std::filesystem::resize_file(file, std::filesystem::file_size(file) - 7);
+        const auto repaired = train(config, third, options);
+        QVERIFY2(repaired.ok(), repaired.error().message.c_str());
+        QVERIFY(!third.said("read from the cache"));
+        QCOMPARE(repaired->batchLosses, uncached->batchLosses);
+
+        // Other encoding settings use another cache entry.
+        config.encoding.sequenceLength = 16;
+        QVERIFY(train(config, fourth, options).ok());
+        QVERIFY(!fourth.said("read from the cache"));
+        QCOMPARE(QDir(cache.path()).entryList(QDir::Files).size(), 2);
     }
 
     void resumedRunEqualsUninterrupted()

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/encoded_cache.h"
+
+#include "common/sha256.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace fika::core {
+namespace {
+
+constexpr char kMagic[8] = {'F', 'I', 'K', 'A', 'E', 'N', 'C', '1'};
+constexpr uint32_t kMaxHeaderBytes = 64u << 20;
+
+template <typename T>
+bool readPod(std::istream& in, T& value)
+{
+    return static_cast<bool>(in.read(reinterpret_cast<char*>(&value), sizeof(T)));
+}
+
+template <typename T>
+void writePod(std::ostream& out, const T& value)
+{
+    out.write(reinterpret_cast<const char*>(&value), sizeof(T));
+}
+
+} // namespace
+
+std::string encodedCacheKey(const std::string& sourceSha256, const std::string& textColumn,
+                            const std::string& labelColumn, const std::string& folderSplit,
+                            const EncodingSettings& encoding)
+{
+    const nlohmann::json key = {{"format", 1},
+                                {"source", sourceSha256},
+                                {"text_column", textColumn},
+                                {"label_column", labelColumn},
+                                {"folder_split", folderSplit},
+                                {"sequence_length", encoding.sequenceLength},
+                                {"truncation", truncationName(encoding.truncation)}};
+    Sha256 hash;
+    hash.update(key.dump());
+    return hash.hexDigest();
+}
+
+std::string tokenizerDigest(const Tokenizer& tokenizer)
+{
+    Sha256 hash;
+    hash.update(tokenizer.lowercase() ? "lowercase\n" : "cased\n");
+    const Vocab& vocab = tokenizer.vocab();
+    for (size_t id = 0; id < vocab.size(); ++id) {
+        hash.update(vocab.token(static_cast<int32_t>(id)));
+        hash.update("\n");
+    }
+    return hash.hexDigest();
+}
+
+std::string defaultEncodedCacheDir()
+{
+    fs::path base;
+    if (const char* fika = std::getenv("FIKA_CACHE_DIR"); fika && *fika)
+        base = fika;
+    else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+        base = fs::path(xdg) / "fika";
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        base = fs::path(home) / ".cache" / "fika";
+    else
+        return {};
+    return (base / "encoded").string();
+}
+
+std::string encodedCacheFile(const std::string& cacheDir, const std::string& key)
+{
+    return (fs::path(cacheDir) / (key + ".bin")).string();
+}
+
+std::optional<CachedEncoding> loadEncodedCache(const std::string& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    char magic[sizeof(kMagic)];
+    uint32_t headerBytes = 0;
+    if (!in.read(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof magic) != 0 || !readPod(in, headerBytes) ||
+        headerBytes > kMaxHeaderBytes)
+        return std::nullopt;
+    std::string headerText(headerBytes, '\0');
+    if (!in.read(headerText.data(), headerBytes))
+        return std::nullopt;
+    CachedEncoding cache;
+    uint64_t count = 0;
+    try {
+        const auto header = nlohmann::json::parse(headerText);
+        cache.tokenizerDigest = header.at("tokenizer").get<std::string>();
+        cache.textFeature = header.at("text_feature").get<std::string>();
+        cache.targetFeature = header.at("target_feature").get<std::string>();
+        cache.labelNames = header.at("labels").get<std::vector<std::string>>();
+        cache.importMessages = header.at("messages").get<std::vector<std::string>>();
+        count = header.at("examples").get<uint64_t>();
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+    const auto fileBytes = fs::file_size(file);
+    if (count > fileBytes / 8) // every example takes at least a label and a length
+        return std::nullopt;
+    cache.encoded.ids.resize(count);
+    cache.encoded.labels.resize(count);
+    for (uint64_t i = 0; i < count; ++i) {
+        int32_t label = 0;
+        uint32_t length = 0;
+        if (!readPod(in, label) || !readPod(in, length) || length > 4096 || label < 0 ||
+            static_cast<size_t>(label) >= cache.labelNames.size())
+            return std::nullopt;
+        cache.encoded.labels[i] = label;
+        auto& ids = cache.encoded.ids[i];
+        ids.resize(length);
+        if (!in.read(reinterpret_cast<char*>(ids.data()), static_cast<std::streamsize>(length * sizeof(int32_t))))
+            return std::nullopt;
+    }
+    if (in.peek() != std::char_traits<char>::eof())
+        return std::nullopt;
+    return cache;
+}
+
+Status saveEncodedCache(const std::string& file, const CachedEncoding& cache)
+{
+    std::error_code ec;
+    fs::create_directories(fs::path(file).parent_path(), ec);
+    const std::string temporary = file + ".tmp" + std::to_string(::getpid());
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        const nlohmann::json header = {{"tokenizer", cache.tokenizerDigest},  {"text_feature", cache.textFeature},
+                                       {"target_feature", cache.targetFeature}, {"labels", cache.labelNames},
+                                       {"messages", cache.importMessages},     {"examples", cache.encoded.size()}};
+        const std::string headerText = header.dump();
+        out.write(kMagic, sizeof kMagic);
+        writePod(out, static_cast<uint32_t>(headerText.size()));
+        out.write(headerText.data(), static_cast<std::streamsize>(headerText.size()));
+        for (size_t i = 0; i < cache.encoded.size(); ++i) {
+            const auto& ids = cache.encoded.ids[i];
+            writePod(out, cache.encoded.labels[i]);
+            writePod(out, static_cast<uint32_t>(ids.size()));
+            out.write(reinterpret_cast<const char*>(ids.data()), static_cast<std::streamsize>(ids.size() * sizeof(int32_t)));
+        }
+        if (!out.flush()) {
+            fs::remove(temporary, ec);
+            return makeError(ErrorCode::IoError, temporary + ": the encoded-dataset cache cannot be written", temporary);
+        }
+    }
+    fs::rename(temporary, file, ec);
+    if (ec) {
+        fs::remove(temporary, ec);
+        return makeError(ErrorCode::IoError, file + ": the encoded-dataset cache cannot be written", file);
+    }
+    return Ok{};
+}
+
+} // namespace fika::core
