@@ -2,62 +2,128 @@
 #include "main_window.h"
 
 #include "datasets/datasets_view.h"
+#include "deployment/deployment_view.h"
+#include "deployment/tester_widget.h"
+#include "evaluation/evaluation_view.h"
+#include "modeling/experiment_wizard.h"
+#include "modeling/modeling_view.h"
+#include "project/project_view.h"
 #include "qt_config.h"
+#include "studio.h"
+#include "training/training_controller.h"
+
 #include "runtime/runtime.h"
 
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
 #include <QHBoxLayout>
-#include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 
 namespace fika::ui {
-namespace {
 
-QWidget* makePlaceholder(const QString& title, const QString& text, QWidget* parent)
-{
-    auto* page = new QWidget(parent);
-    auto* layout = new QVBoxLayout(page);
-    auto* heading = new QLabel(QStringLiteral("<h2>%1</h2>").arg(title.toHtmlEscaped()), page);
-    auto* body = new QLabel(text, page);
-    body->setWordWrap(true);
-    layout->addWidget(heading);
-    layout->addWidget(body);
-    layout->addStretch();
-    return page;
-}
-
-} // namespace
-
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_studio(new Studio(this))
 {
     setWindowTitle(tr("Fika"));
-    resize(1100, 720);
+    resize(1280, 820);
 
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
     m_navigation = new QListWidget(central);
-    m_navigation->setFixedWidth(180);
+    m_navigation->setFixedWidth(170);
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    QFont navigationFont = m_navigation->font();
+    navigationFont.setPointSizeF(navigationFont.pointSizeF() * 1.15);
+    m_navigation->setFont(navigationFont);
+    m_navigation->setSpacing(4);
     m_views = new QStackedWidget(central);
     layout->addWidget(m_navigation);
     layout->addWidget(m_views, 1);
     setCentralWidget(central);
 
-    addSection(tr("Project"), makePlaceholder(tr("Project"),
-                                              tr("Fika fine-tunes BERT text classifiers: import reviews, encode them, "
-                                                 "train, evaluate and deploy."),
-                                              m_views));
+    m_project = new ProjectView(m_studio, m_views);
     m_datasets = new DatasetsView(m_views);
+    m_datasets->setVersionsFolder(m_studio->datasetsDir());
+    m_modeling = new ModelingView(m_studio, m_views);
+    m_evaluation = new EvaluationView(m_studio, m_views);
+    m_deployment = new DeploymentView(m_studio, m_views);
+    addSection(tr("Project"), m_project);
     addSection(tr("Datasets"), m_datasets);
-    addSection(tr("Modeling"), makePlaceholder(tr("Modeling"), tr("Build and train a BERT classifier."), m_views));
-    addSection(tr("Evaluation"), makePlaceholder(tr("Evaluation"), tr("Loss curves and the confusion matrix."), m_views));
-    addSection(tr("Deployment"), makePlaceholder(tr("Deployment"), tr("Serve a checkpoint on a local HTTP API."), m_views));
+    addSection(tr("Modeling"), m_modeling);
+    addSection(tr("Evaluation"), m_evaluation);
+    addSection(tr("Deployment"), m_deployment);
+
+    m_testerDock = new QDockWidget(tr("Tester"), this);
+    m_testerDock->setObjectName(QStringLiteral("testerDock"));
+    m_dockTester = new TesterWidget(m_studio, m_testerDock);
+    m_testerDock->setWidget(m_dockTester);
+    addDockWidget(Qt::RightDockWidgetArea, m_testerDock);
+    m_testerDock->hide();
 
     connect(m_navigation, &QListWidget::currentRowChanged, m_views, &QStackedWidget::setCurrentIndex);
+    connect(m_studio, &Studio::projectChanged, this, [this] {
+        m_datasets->setVersionsFolder(m_studio->datasetsDir());
+        setWindowTitle(tr("Fika — %1").arg(toQString(m_studio->project()->name)));
+    });
+    connect(m_studio, &Studio::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text); });
+    connect(m_datasets, &DatasetsView::versionSaved, m_studio, &Studio::notifyDatasetsChanged);
+    connect(m_datasets, &DatasetsView::useInNewExperiment, this, [this] { openExperimentWizard(); });
+    connect(m_modeling, &ModelingView::newExperimentRequested, this, [this] { openExperimentWizard(); });
+    connect(m_studio->training(), &TrainingController::finished, this, [this](bool ok) {
+        if (ok)
+            showSection(EvaluationSection);
+    });
+    createMenus();
     m_navigation->setCurrentRow(0);
     statusBar()->showMessage(tr("Fika %1 — LibTorch %2, %3 compute threads")
                                  .arg(toQString(core::fikaVersion()), toQString(core::torchVersion()))
                                  .arg(core::computeThreads()));
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
+    auto* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New project…"), QKeySequence::New, m_project, &ProjectView::newProjectDialog);
+    file->addAction(tr("&Open project…"), QKeySequence::Open, m_project, &ProjectView::openProjectDialog);
+    file->addAction(tr("&Import dataset…"), QKeySequence(tr("Ctrl+I")), this, [this] {
+        showSection(DatasetsSection);
+        m_datasets->chooseCsv();
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    auto* view = menuBar()->addMenu(tr("&View"));
+    const QStringList names = sectionNames();
+    for (int i = 0; i < names.size(); ++i)
+        view->addAction(names[i], QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this, [this, i] { showSection(i); });
+    view->addSeparator();
+    view->addAction(m_testerDock->toggleViewAction());
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Fika"), this, [this] {
+        QMessageBox::about(this, tr("About Fika"),
+                           tr("<b>Fika %1</b><p>A desktop studio for fine-tuning BERT text classifiers.</p>"
+                              "<p>LibTorch %2. GPL-3.0-or-later.</p>")
+                               .arg(toQString(core::fikaVersion()), toQString(core::torchVersion())));
+    });
+}
+
+ExperimentWizard* MainWindow::openExperimentWizard()
+{
+    auto* wizard = new ExperimentWizard(m_studio, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &QDialog::accepted, this, [this] { showSection(ModelingSection); });
+    wizard->open();
+    return wizard;
 }
 
 void MainWindow::addSection(const QString& name, QWidget* view)
@@ -82,6 +148,21 @@ void MainWindow::showSection(int index)
 int MainWindow::currentSection() const
 {
     return m_views->currentIndex();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_studio->training()->isRunning() &&
+        QMessageBox::question(this, tr("Training is running"),
+                              tr("Stop the training and quit? The last finished epoch can be resumed later.")) !=
+            QMessageBox::Yes) {
+        event->ignore();
+        return;
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace fika::ui

@@ -10,6 +10,7 @@
 #include "runtime/runtime.h"
 #include "train/metrics.h"
 #include "train/encoded_cache.h"
+#include "train/evaluation.h"
 #include "train/trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -180,39 +181,20 @@ int runEvaluate(const std::vector<std::string>& argv)
         std::cerr << "fika-cli: " << predictor.error().message << "\n";
         return 1;
     }
-    const auto& modelLabels = predictor.value()->labels();
     const core::Dataset& dataset = imported->dataset;
-    std::vector<int32_t> truth;
-    for (size_t i = 0; i < dataset.size(); ++i) {
-        const std::string& name = dataset.labelMap.names[static_cast<size_t>(dataset.labels[i])];
-        const auto it = std::find(modelLabels.begin(), modelLabels.end(), name);
-        if (it == modelLabels.end()) {
-            std::cerr << "fika-cli: " << *csv << ": line " << dataset.sourceLines[i] << ": label '" << name
-                      << "' is not one the model knows (";
-            for (size_t k = 0; k < modelLabels.size(); ++k)
-                std::cerr << (k ? ", " : "") << modelLabels[k];
-            std::cerr << ")\n";
-            return 1;
-        }
-        truth.push_back(static_cast<int32_t>(it - modelLabels.begin()));
+    std::vector<std::string> labelNames;
+    for (int32_t label : dataset.labels)
+        labelNames.push_back(dataset.labelMap.names[static_cast<size_t>(label)]);
+    auto evaluated = core::evaluateTexts(*predictor.value(), dataset.texts, labelNames, dataset.sourceLines, *csv);
+    if (!evaluated) {
+        std::cerr << "fika-cli: " << evaluated.error().message << "\n";
+        return 1;
     }
-    const auto predictions = predictor.value()->predict(dataset.texts);
-    std::vector<std::vector<float>> probabilities;
-    double loss = 0;
-    for (size_t i = 0; i < predictions.size(); ++i) {
-        probabilities.push_back(predictions[i].probabilities);
-        loss -= std::log(std::max(1e-12f, predictions[i].probabilities[static_cast<size_t>(truth[i])]));
-    }
-    const auto m = core::computeMetrics(truth, probabilities, loss / std::max<size_t>(1, truth.size()), modelLabels.size());
+    const auto& modelLabels = evaluated->labels;
+    const auto& m = evaluated->metrics;
+    const auto& truth = evaluated->truth;
     if (args.flag("--json")) {
-        nlohmann::json perClass = nlohmann::json::object();
-        for (size_t c = 0; c < modelLabels.size(); ++c)
-            perClass[modelLabels[c]] = {{"precision", m.perClass[c].precision}, {"recall", m.perClass[c].recall},
-                                        {"f1", m.perClass[c].f1}, {"support", m.perClass[c].support}};
-        nlohmann::json out = {{"accuracy", m.accuracy}, {"loss", m.loss}, {"macro_f1", m.macroF1},
-                              {"per_class", perClass}, {"confusion_matrix", m.confusion.rows()}, {"labels", modelLabels}};
-        if (m.rocAuc >= 0)
-            out["roc_auc"] = m.rocAuc;
+        nlohmann::json out = core::metricsToJson(m, modelLabels);
         std::cout << out.dump() << "\n";
         return 0;
     }

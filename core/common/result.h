@@ -24,6 +24,7 @@ enum class ErrorCode {
     Vocab,
     Yaml,
     Cancelled,
+    Json,
 };
 
 // A user-facing error: a readable message plus where it happened, when known.

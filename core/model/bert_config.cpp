@@ -16,15 +16,23 @@ const char* activationName(Activation activation)
     return "none";
 }
 
-int64_t BertConfig::parameterCount() const
+BertBlockSizes BertConfig::blockParameterCounts() const
 {
     const int64_t h = hiddenSize;
-    const int64_t embeddings = (vocabSize + maxPositions + typeVocabSize) * h + 2 * h;
     const int64_t layer = 4 * (h * h + h) + 2 * h + (h * intermediateSize + intermediateSize) +
                           (intermediateSize * h + h) + 2 * h;
-    const int64_t pooler = h * h + h;
-    const int64_t classifier = h * numLabels() + numLabels();
-    return embeddings + numLayers * layer + pooler + classifier;
+    BertBlockSizes sizes;
+    sizes.embeddings = (vocabSize + maxPositions + typeVocabSize) * h + 2 * h;
+    sizes.encoderLayers = numLayers * layer;
+    sizes.pooler = h * h + h;
+    sizes.classifier = h * numLabels() + numLabels();
+    return sizes;
+}
+
+int64_t BertConfig::parameterCount() const
+{
+    const auto s = blockParameterCounts();
+    return s.embeddings + s.encoderLayers + s.pooler + s.classifier;
 }
 
 BertConfig BertConfig::base()

@@ -13,6 +13,11 @@ namespace fika::core {
 enum class Activation { None = 0, Gelu, GeluNew, Relu };
 
 // The fields of a Hugging Face BERT config.json that shape the model.
+// Parameters per block of BertForSequenceClassification.
+struct BertBlockSizes {
+    int64_t embeddings = 0, encoderLayers = 0, pooler = 0, classifier = 0;
+};
+
 struct BertConfig {
     int64_t vocabSize = 30522;
     int64_t hiddenSize = 768;
@@ -33,6 +38,7 @@ struct BertConfig {
     int64_t numLabels() const { return static_cast<int64_t>(labels.size()); }
     double effectiveClassifierDropout() const { return classifierDropout >= 0 ? classifierDropout : hiddenDropout; }
     int64_t parameterCount() const;
+    BertBlockSizes blockParameterCounts() const;
 
     // BERT-base (the bert-base-uncased shape), BERT-mini and a tiny shape for tests.
     static BertConfig base();

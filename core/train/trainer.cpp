@@ -7,6 +7,7 @@
 #include "model/checkpoint.h"
 #include "train/batching.h"
 #include "train/encoded_cache.h"
+#include "train/evaluation.h"
 #include "data/dataset_version.h"
 
 #include <nlohmann/json.hpp>
@@ -193,19 +194,6 @@ EvaluationMetrics evaluateSubset(BertClassifier& model, const EncodedDataset& da
         }
     }
     return computeMetrics(labels, probabilities, lossSum / std::max<size_t>(1, labels.size()), classes);
-}
-
-nlohmann::json metricsJson(const EvaluationMetrics& m, const std::vector<std::string>& labels)
-{
-    nlohmann::json perClass = nlohmann::json::object();
-    for (size_t c = 0; c < m.perClass.size(); ++c)
-        perClass[labels[c]] = {{"precision", m.perClass[c].precision}, {"recall", m.perClass[c].recall},
-                               {"f1", m.perClass[c].f1}, {"support", m.perClass[c].support}};
-    nlohmann::json out = {{"loss", m.loss}, {"accuracy", m.accuracy}, {"macro_f1", m.macroF1}, {"per_class", perClass},
-                          {"confusion_matrix", m.confusion.rows()}, {"labels", labels}};
-    if (m.rocAuc >= 0)
-        out["roc_auc"] = m.rocAuc;
-    return out;
 }
 
 Status writeText(const std::string& path, const std::string& text)
@@ -417,10 +405,12 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             } else {
                 ++stale;
             }
-            nlohmann::json metrics = metricsJson(event.validation, labels);
+            nlohmann::json metrics = metricsToJson(event.validation, labels);
             metrics["epoch"] = epoch + 1;
             metrics["training_loss"] = event.trainingLoss;
             metrics["elapsed_seconds"] = event.elapsedSeconds;
+            metrics["epochs"] = t.epochs;
+            metrics["best"] = event.best;
             history.push_back(metrics);
             metricsLog << nlohmann::json{{"type", "epoch"}, {"metrics", metrics}}.dump() << "\n" << std::flush;
             observer.onEpoch(event);

@@ -8,13 +8,17 @@
 #include "data/csv_import.h"
 #include "data/dataset_version.h"
 #include "data/folder_import.h"
+#include "project/project.h"
 #include "runtime/runtime.h"
 #include "text/tokenizer.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
+#include <QDir>
 #include <QDoubleSpinBox>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -82,6 +86,9 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     m_importFolder = new QPushButton(tr("Import folder…"), this);
     m_saveVersion = new QPushButton(tr("Save version…"), this);
     m_saveVersion->setEnabled(false);
+    m_saveVersion->setToolTip(tr("Keep this dataset with its encoding and subsets, to train on it"));
+    m_useInExperiment = new QPushButton(tr("Use in new experiment…"), this);
+    m_useInExperiment->setEnabled(false);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 100);
     m_progress->setVisible(false);
@@ -90,6 +97,7 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     buttons->addWidget(m_progress, 1);
     buttons->addStretch();
     buttons->addWidget(m_saveVersion);
+    buttons->addWidget(m_useInExperiment);
     layout->addLayout(buttons);
 
     m_summary = new QLabel(tr("Drop a CSV file (review and sentiment columns) or a folder with one sub-folder per class here."), this);
@@ -160,9 +168,16 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     connect(m_importCsv, &QPushButton::clicked, this, &DatasetsView::chooseCsv);
     connect(m_importFolder, &QPushButton::clicked, this, &DatasetsView::chooseFolder);
     connect(m_saveVersion, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save dataset version"), QString(), tr("YAML (*.yaml)"));
-        if (!path.isEmpty())
-            saveVersion(path);
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Save dataset version"), tr("Version name:"), QLineEdit::Normal,
+                                                   defaultVersionName(), &ok);
+        if (ok && !name.trimmed().isEmpty())
+            saveVersion(versionFile(name.trimmed()));
+    });
+    connect(m_useInExperiment, &QPushButton::clicked, this, [this] {
+        const QString file = versionFile(defaultVersionName());
+        if (saveVersion(file))
+            Q_EMIT useInNewExperiment(file);
     });
     connect(m_sequenceLength, &QSpinBox::valueChanged, m_histogram, &LengthHistogram::setSequenceLength);
     for (QDoubleSpinBox* box : {m_training, m_validation, m_test})
@@ -238,6 +253,7 @@ void DatasetsView::onImported()
     m_histogram->setStats(m_current.lengths);
     m_histogram->setSequenceLength(m_sequenceLength->value());
     m_saveVersion->setEnabled(true);
+    m_useInExperiment->setEnabled(true);
     updateSubsets();
     Q_EMIT importFinished(true);
 }
@@ -279,13 +295,30 @@ bool DatasetsView::saveVersion(const QString& path, QString* error)
     encoding.sequenceLength = m_sequenceLength->value();
     encoding.truncation = static_cast<core::Truncation>(m_truncation->currentData().toInt());
     auto version = core::makeDatasetVersion(*m_current.dataset, toStdString(m_current.sourcePath), encoding, subsetSpec(),
-                                            toStdString(QFileInfo(m_current.sourcePath).completeBaseName()));
+                                            toStdString(QFileInfo(path).completeBaseName()));
     if (!version)
         return fail(version.error().message);
     if (auto saved = core::saveDatasetVersion(version.value(), toStdString(path)); !saved)
         return fail(saved.error().message);
     m_summary->setText(tr("Saved dataset version %1").arg(path));
+    Q_EMIT versionSaved(path);
     return true;
+}
+
+void DatasetsView::setVersionsFolder(const QString& folder)
+{
+    m_versionsFolder = folder;
+}
+
+QString DatasetsView::defaultVersionName() const
+{
+    return QStringLiteral("%1-%2").arg(QFileInfo(m_current.sourcePath).completeBaseName()).arg(m_sequenceLength->value());
+}
+
+QString DatasetsView::versionFile(const QString& name) const
+{
+    QDir().mkpath(m_versionsFolder);
+    return QDir(m_versionsFolder).filePath(toQString(core::safeFileName(toStdString(name))) + QStringLiteral(".yaml"));
 }
 
 int DatasetsView::sequenceLength() const

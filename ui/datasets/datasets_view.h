@@ -46,7 +46,10 @@ public:
     ~DatasetsView() override;
 
     void importPath(const QString& path); // starts a background import
+    void chooseCsv();                     // file dialog, then import
     bool saveVersion(const QString& path, QString* error = nullptr);
+    void setVersionsFolder(const QString& folder); // where Save version and Use in new experiment write
+    QString versionFile(const QString& name) const;
 
     int sequenceLength() const;
     void setSequenceLength(int length);
@@ -56,21 +59,26 @@ public:
 
 Q_SIGNALS:
     void importFinished(bool ok);
+    void versionSaved(const QString& file);
+    void useInNewExperiment(const QString& versionFile);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
+
 private:
-    void chooseCsv();
     void chooseFolder();
     void onImported();
     void updateSubsets();
     core::SubsetSpec subsetSpec() const;
+    QString defaultVersionName() const;
 
     QPushButton* m_importCsv = nullptr;
     QPushButton* m_importFolder = nullptr;
     QPushButton* m_saveVersion = nullptr;
+    QPushButton* m_useInExperiment = nullptr;
+    QString m_versionsFolder;
     QProgressBar* m_progress = nullptr;
     QLabel* m_summary = nullptr;
     QListWidget* m_problems = nullptr;

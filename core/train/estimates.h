@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "model/bert_config.h"
+#include "train/experiment_config.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fika::core {
+
+// Rough figures the Modeling view shows before a run, calibrated on this project's own
+// measurements (BERT-base, batch 6 × 512: 4.25 GB peak, ~120 GFLOP/s effective on 2 cores).
+struct TrainingEstimate {
+    int64_t peakBytes = 0;
+    double epochSeconds = 0; // at full sequence length: an upper bound with dynamic padding
+};
+
+// The model shape an experiment will train: the checkpoint's config.json for pretrained weights
+// (when readable), else the config's shape.
+BertConfig experimentModelShape(const ExperimentConfig& config, size_t classes);
+
+TrainingEstimate estimateTraining(const BertConfig& shape, const ExperimentConfig& config, int64_t trainingExamples,
+                                  int threads);
+
+// Advice shown beside the settings: learning rate outside 1e-5 … 5e-5 for pretrained BERT, memory
+// against the machine's RAM.
+std::vector<std::string> trainingWarnings(const ExperimentConfig& config, const TrainingEstimate& estimate,
+                                          int64_t physicalMemoryBytes);
+
+int64_t physicalMemoryBytes();
+
+} // namespace fika::core

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/evaluation.h"
+
+#include "data/csv_import.h"
+#include "data/folder_import.h"
+#include "data/subsets.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace fika::core {
+
+Result<TextEvaluation> evaluateTexts(const Predictor& predictor, std::vector<std::string> texts,
+                                     const std::vector<std::string>& labelNames, const std::vector<int64_t>& lines,
+                                     const std::string& source)
+{
+    TextEvaluation out;
+    out.labels = predictor.labels();
+    for (size_t i = 0; i < labelNames.size(); ++i) {
+        const auto it = std::find(out.labels.begin(), out.labels.end(), labelNames[i]);
+        if (it == out.labels.end()) {
+            std::string known;
+            for (const auto& label : out.labels)
+                known += (known.empty() ? "" : ", ") + label;
+            const int64_t line = i < lines.size() ? lines[i] : 0;
+            return makeError(ErrorCode::InvalidArgument,
+                             source + (line > 0 ? ": line " + std::to_string(line) : std::string()) + ": label '" +
+                                 labelNames[i] + "' is not one the model knows (" + known + ")",
+                             source, line);
+        }
+        out.truth.push_back(static_cast<int32_t>(it - out.labels.begin()));
+    }
+    out.predictions = predictor.predict(texts);
+    out.texts = std::move(texts);
+    std::vector<std::vector<float>> probabilities;
+    double loss = 0;
+    for (size_t i = 0; i < out.predictions.size(); ++i) {
+        probabilities.push_back(out.predictions[i].probabilities);
+        loss -= std::log(std::max(1e-12f, out.predictions[i].probabilities[static_cast<size_t>(out.truth[i])]));
+    }
+    out.metrics = computeMetrics(out.truth, probabilities, loss / static_cast<double>(std::max<size_t>(1, out.truth.size())),
+                                 out.labels.size());
+    return out;
+}
+
+Result<TextEvaluation> evaluateValidationSubset(const ExperimentConfig& config, const std::string& checkpointDir)
+{
+    auto imported = config.data.csv.empty()
+                        ? importFolder(config.data.folder, {"train", config.data.textColumn, config.data.labelColumn})
+                        : importCsv(config.data.csv, {config.data.textColumn, config.data.labelColumn});
+    if (!imported)
+        return imported.error();
+    const Dataset& dataset = imported->dataset;
+    auto subsets = splitSubsets(dataset.labels, dataset.labelMap.size(), config.data.subsets);
+    if (!subsets)
+        return subsets.error();
+    PredictorOptions options;
+    options.sequenceLength = config.encoding.sequenceLength;
+    options.truncation = config.encoding.truncation;
+    auto predictor = Predictor::fromCheckpoint(checkpointDir, options);
+    if (!predictor)
+        return predictor.error();
+    std::vector<std::string> texts, labels;
+    std::vector<int64_t> lines;
+    for (int64_t index : subsets->validation) {
+        const auto i = static_cast<size_t>(index);
+        texts.push_back(dataset.texts[i]);
+        labels.push_back(dataset.labelMap.names[static_cast<size_t>(dataset.labels[i])]);
+        lines.push_back(dataset.sourceLines[i]);
+    }
+    return evaluateTexts(*predictor.value(), std::move(texts), labels, lines,
+                         config.data.csv.empty() ? config.data.folder : config.data.csv);
+}
+
+nlohmann::json metricsToJson(const EvaluationMetrics& m, const std::vector<std::string>& labels)
+{
+    nlohmann::json perClass = nlohmann::json::object();
+    for (size_t c = 0; c < m.perClass.size() && c < labels.size(); ++c)
+        perClass[labels[c]] = {{"precision", m.perClass[c].precision}, {"recall", m.perClass[c].recall},
+                               {"f1", m.perClass[c].f1}, {"support", m.perClass[c].support}};
+    nlohmann::json out = {{"loss", m.loss}, {"accuracy", m.accuracy}, {"macro_f1", m.macroF1}, {"per_class", perClass},
+                          {"confusion_matrix", m.confusion.rows()}, {"labels", labels}};
+    if (m.rocAuc >= 0)
+        out["roc_auc"] = m.rocAuc;
+    return out;
+}
+
+} // namespace fika::core

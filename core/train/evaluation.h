@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+#include "model/predictor.h"
+#include "train/experiment_config.h"
+#include "train/metrics.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+#include <vector>
+
+namespace fika::core {
+
+// A checkpoint's predictions on labelled texts, with the metrics they give.
+struct TextEvaluation {
+    std::vector<std::string> labels;       // the model's label order
+    std::vector<std::string> texts;
+    std::vector<int32_t> truth;            // in the model's label order
+    std::vector<Prediction> predictions;
+    EvaluationMetrics metrics;
+};
+
+// Predicts every text; a label the model does not know is an error naming source and line.
+Result<TextEvaluation> evaluateTexts(const Predictor& predictor, std::vector<std::string> texts,
+                                     const std::vector<std::string>& labelNames, const std::vector<int64_t>& lines,
+                                     const std::string& source);
+
+// Re-imports an experiment's data, takes the same validation subset as its training run and
+// evaluates a checkpoint of it there (the Evaluation view's checkpoint selector).
+Result<TextEvaluation> evaluateValidationSubset(const ExperimentConfig& config, const std::string& checkpointDir);
+
+// accuracy, loss, macro_f1, per_class {label: {precision, recall, f1, support}},
+// confusion_matrix (rows true, columns predicted), labels, and roc_auc for two classes.
+nlohmann::json metricsToJson(const EvaluationMetrics& metrics, const std::vector<std::string>& labels);
+
+} // namespace fika::core

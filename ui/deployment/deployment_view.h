@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+
+namespace fika::ui {
+
+class Studio;
+class TesterWidget;
+
+// Deploy a checkpoint: the in-app tester beside the local HTTP API's controls.
+class DeploymentView : public QWidget {
+    Q_OBJECT
+public:
+    explicit DeploymentView(Studio* studio, QWidget* parent = nullptr);
+    TesterWidget* tester() const { return m_tester; }
+
+private:
+    TesterWidget* m_tester = nullptr;
+};
+
+} // namespace fika::ui

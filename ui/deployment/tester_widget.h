@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "model/predictor.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+
+class QComboBox;
+class QCustomPlot;
+class QCPBars;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+
+namespace fika::ui {
+
+class Studio;
+
+// Type a text, press Play: the predicted class, a probability bar per class and the time taken.
+// Predictions come from a checkpoint loaded from disk (best or last), never from the model that
+// is training.
+class TesterWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit TesterWidget(Studio* studio, QWidget* parent = nullptr);
+
+    void setText(const QString& text);
+    QPushButton* playButton() const { return m_play; }
+    QComboBox* checkpointSelector() const { return m_checkpoints; }
+    QString resultText() const;
+    std::vector<double> shownProbabilities() const;
+    QString loadedCheckpoint() const { return m_loadedDir; }
+
+    // The predictor shown here, for the deployment server to share (null until loaded).
+    std::shared_ptr<const core::Predictor> predictor() const { return m_predictor; }
+
+Q_SIGNALS:
+    void predictorLoaded(bool ok);
+    void answered();
+
+private:
+    void reloadCheckpoints();
+    void loadPredictor();
+    void onLoaded();
+    void play();
+
+    Studio* m_studio;
+    QComboBox* m_checkpoints = nullptr;
+    QPlainTextEdit* m_text = nullptr;
+    QPushButton* m_play = nullptr;
+    QLabel* m_result = nullptr;
+    QCustomPlot* m_plot = nullptr;
+    QCPBars* m_bars = nullptr;
+    std::vector<double> m_probabilities;
+    std::shared_ptr<const core::Predictor> m_predictor;
+    QString m_loadedDir;
+    QString m_loadingDir;
+    bool m_playWhenLoaded = false;
+    QFutureWatcher<std::shared_ptr<core::Result<std::shared_ptr<core::Predictor>>>> m_watcher;
+};
+
+} // namespace fika::ui

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "evaluation/evaluation_view.h"
+
+#include "evaluation/confusion_matrix_plot.h"
+#include "qcustomplot_wrapper.h"
+#include "qt_config.h"
+#include "studio.h"
+#include "training/training_controller.h"
+#include "ui_format.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace fika::ui {
+namespace {
+
+// The files of a checkpoint that Hugging Face reads; optimizer and trainer state stay behind.
+const char* const kExportedFiles[] = {"config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json",
+                                      "special_tokens_map.json"};
+
+std::string csvField(const std::string& text)
+{
+    std::string out = "\"";
+    for (char c : text)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+} // namespace
+
+EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent), m_studio(studio)
+{
+    auto* layout = new QHBoxLayout(this);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    layout->addWidget(splitter);
+    m_experiments = new QListWidget(splitter);
+    m_experiments->setToolTip(tr("Tick experiments to compare their curves; select one for its details"));
+    m_experiments->setMaximumWidth(240);
+
+    auto* right = new QWidget(splitter);
+    auto* rightLayout = new QVBoxLayout(right);
+    auto* vertical = new QSplitter(Qt::Vertical, right);
+    rightLayout->addWidget(vertical);
+    m_charts = new TrainingCharts(vertical);
+
+    auto* details = new QWidget(vertical);
+    auto* detailsLayout = new QVBoxLayout(details);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    m_info = new QLabel(details);
+    m_info->setTextFormat(Qt::RichText);
+    m_info->setWordWrap(true);
+    detailsLayout->addWidget(m_info);
+    auto* toolbar = new QHBoxLayout;
+    m_checkpoints = new QComboBox(details);
+    m_checkpoints->setToolTip(tr("The checkpoint whose confusion matrix and predictions are shown"));
+    m_busy = new QProgressBar(details);
+    m_busy->setRange(0, 0);
+    m_busy->setVisible(false);
+    m_busy->setMaximumWidth(160);
+    m_exportChart = new QPushButton(tr("Export chart…"), details);
+    m_exportPredictions = new QPushButton(tr("Export predictions…"), details);
+    m_exportCheckpoint = new QPushButton(tr("Export checkpoint…"), details);
+    m_exportCheckpoint->setToolTip(tr("A folder that Hugging Face transformers loads as it is"));
+    toolbar->addWidget(new QLabel(tr("Checkpoint:"), details));
+    toolbar->addWidget(m_checkpoints);
+    toolbar->addWidget(m_busy);
+    toolbar->addStretch();
+    toolbar->addWidget(m_exportChart);
+    toolbar->addWidget(m_exportPredictions);
+    toolbar->addWidget(m_exportCheckpoint);
+    detailsLayout->addLayout(toolbar);
+
+    auto* bottom = new QSplitter(Qt::Horizontal, details);
+    m_matrix = new ConfusionMatrixPlot(bottom);
+    auto* examplesBox = new QWidget(bottom);
+    auto* examplesLayout = new QVBoxLayout(examplesBox);
+    examplesLayout->setContentsMargins(0, 0, 0, 0);
+    m_examplesTitle = new QLabel(tr("Click a cell of the confusion matrix to list its validation examples."), examplesBox);
+    m_examplesTitle->setWordWrap(true);
+    m_examples = new QTableWidget(0, 3, examplesBox);
+    m_examples->setHorizontalHeaderLabels({tr("Text"), tr("Predicted"), tr("Probability")});
+    m_examples->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_examples->verticalHeader()->setVisible(false);
+    m_examples->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_examples->setWordWrap(false);
+    examplesLayout->addWidget(m_examplesTitle);
+    examplesLayout->addWidget(m_examples);
+    bottom->addWidget(m_matrix);
+    bottom->addWidget(examplesBox);
+    bottom->setStretchFactor(1, 1);
+    detailsLayout->addWidget(bottom, 1);
+    vertical->setStretchFactor(1, 2);
+    splitter->setStretchFactor(1, 1);
+
+    connect(m_experiments, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0 && row < m_runDirs.size() && !m_studio->training()->isRunning())
+            m_studio->selectExperiment(m_runDirs[row], nullptr);
+        refreshCharts();
+        updateInfo();
+        loadCheckpoints();
+    });
+    connect(m_studio, &Studio::currentExperimentChanged, this, [this] {
+        const auto& config = m_studio->currentExperiment();
+        const int index = config ? static_cast<int>(m_runDirs.indexOf(toQString(config->output.dir))) : -1;
+        if (index < 0 && config)
+            reloadExperiments(); // a new experiment
+        else if (index != m_experiments->currentRow())
+            m_experiments->setCurrentRow(index);
+    });
+    connect(m_experiments, &QListWidget::itemChanged, this, &EvaluationView::refreshCharts);
+    connect(m_checkpoints, &QComboBox::currentIndexChanged, this, &EvaluationView::evaluateCheckpoint);
+    connect(m_matrix, &ConfusionMatrixPlot::cellClicked, this, &EvaluationView::showCell);
+    connect(&m_watcher, &QFutureWatcher<void>::finished, this, &EvaluationView::onEvaluated);
+    connect(m_exportChart, &QPushButton::clicked, this, &EvaluationView::exportChartDialog);
+    connect(m_exportPredictions, &QPushButton::clicked, this, &EvaluationView::exportPredictionsDialog);
+    connect(m_exportCheckpoint, &QPushButton::clicked, this, &EvaluationView::exportCheckpointDialog);
+    connect(m_studio, &Studio::experimentsChanged, this, &EvaluationView::reloadExperiments);
+    auto* training = m_studio->training();
+    connect(training, &TrainingController::started, this, &EvaluationView::reloadExperiments);
+    connect(training, &TrainingController::stepped, this, &EvaluationView::onStep);
+    connect(training, &TrainingController::epochEnded, this, &EvaluationView::onEpoch);
+    reloadExperiments();
+}
+
+QString EvaluationView::currentRunDir() const
+{
+    const int row = m_experiments->currentRow();
+    return row >= 0 && row < m_runDirs.size() ? m_runDirs[row] : QString();
+}
+
+int EvaluationView::liveRunIndex() const
+{
+    return m_runDirs.indexOf(m_studio->training()->runDir());
+}
+
+void EvaluationView::reloadExperiments()
+{
+    const QString current = m_studio->currentExperiment() ? toQString(m_studio->currentExperiment()->output.dir) : currentRunDir();
+    QStringList dirs = m_studio->experiments();
+    if (!current.isEmpty() && !dirs.contains(current))
+        dirs << current; // an experiment outside a project
+    m_runDirs = dirs;
+    m_runs.clear();
+    const QSignalBlocker blocker(m_experiments);
+    m_experiments->clear();
+    for (const QString& dir : dirs) {
+        RunSeries series;
+        series.name = QFileInfo(dir).fileName();
+        if (auto history = core::readRunHistory(toStdString(dir)))
+            series.history = std::move(history.value());
+        m_runs << series;
+        auto* item = new QListWidgetItem(series.name, m_experiments);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(dir == current ? Qt::Checked : Qt::Unchecked);
+        item->setToolTip(dir);
+    }
+    m_experiments->setCurrentRow(static_cast<int>(dirs.indexOf(current)));
+    refreshCharts();
+    updateInfo();
+    loadCheckpoints();
+}
+
+void EvaluationView::refreshCharts()
+{
+    QList<RunSeries> shown;
+    for (int i = 0; i < m_runs.size(); ++i)
+        if (m_experiments->item(i)->checkState() == Qt::Checked || i == m_experiments->currentRow())
+            shown << m_runs[i];
+    m_charts->setRuns(shown);
+}
+
+void EvaluationView::updateInfo()
+{
+    const int row = m_experiments->currentRow();
+    if (row < 0 || row >= m_runs.size()) {
+        m_info->setText(tr("<h2>Evaluation</h2>No experiment yet. Train one in the Modeling view."));
+        m_matrix->clear();
+        return;
+    }
+    const auto& history = m_runs[row].history;
+    if (history.epochs.empty()) {
+        m_info->setText(tr("<b>%1</b>: no epoch has ended yet.").arg(m_runs[row].name.toHtmlEscaped()));
+        m_matrix->clear();
+        return;
+    }
+    const auto best = history.bestEpoch();
+    const auto& last = history.epochs.back();
+    const core::EpochEvent* bestEvent = &last;
+    for (const auto& e : history.epochs)
+        if (e.epoch == best)
+            bestEvent = &e;
+    const auto& shown = *bestEvent;
+    double elapsed = 0, samples = 0;
+    for (const auto& e : history.epochs)
+        elapsed += e.elapsedSeconds;
+    for (const auto& s : history.steps)
+        samples += s.samplesPerSecond;
+    samples /= std::max<size_t>(1, history.steps.size());
+    m_info->setText(tr("<b>%1</b>: accuracy <b>%2</b>, macro-F1 %3%4 at the best epoch (%5 of %6); "
+                       "%7 elapsed, %8 examples/s")
+                        .arg(m_runs[row].name.toHtmlEscaped(), formatPercent(shown.validation.accuracy, 2),
+                             formatPercent(shown.validation.macroF1, 2),
+                             shown.validation.rocAuc >= 0 ? tr(", ROC AUC %1").arg(shown.validation.rocAuc, 0, 'f', 4) : QString())
+                        .arg(shown.epoch)
+                        .arg(last.epochs > 0 ? last.epochs : static_cast<int64_t>(history.epochs.size()))
+                        .arg(formatDuration(elapsed))
+                        .arg(samples, 0, 'f', 1));
+    if (!m_evaluation) {
+        QStringList labels;
+        for (const auto& name : history.labels)
+            labels << toQString(name);
+        m_matrix->setMatrix(shown.validation.confusion, labels);
+    }
+}
+
+QString EvaluationView::infoText() const
+{
+    return m_info->text();
+}
+
+void EvaluationView::loadCheckpoints()
+{
+    const QString dir = currentRunDir();
+    const QSignalBlocker blocker(m_checkpoints);
+    m_checkpoints->clear();
+    m_evaluation.reset();
+    m_evaluatedCheckpoint.clear();
+    m_examples->setRowCount(0);
+    if (dir.isEmpty() || m_studio->training()->isRunning())
+        return;
+    const QString checkpoints = dir + QStringLiteral("/checkpoints");
+    for (const QString& name : {QStringLiteral("best"), QStringLiteral("last")})
+        if (QFileInfo::exists(checkpoints + QLatin1Char('/') + name + QStringLiteral("/model.safetensors")))
+            m_checkpoints->addItem(name == QStringLiteral("best") ? tr("best") : tr("last"), checkpoints + QLatin1Char('/') + name);
+    QStringList epochs = QDir(checkpoints).entryList({QStringLiteral("epoch-*")}, QDir::Dirs);
+    std::sort(epochs.begin(), epochs.end(), [](const QString& a, const QString& b) {
+        return a.mid(6).toInt() < b.mid(6).toInt();
+    });
+    for (const QString& name : epochs)
+        m_checkpoints->addItem(tr("epoch %1").arg(name.mid(6)), checkpoints + QLatin1Char('/') + name);
+    if (m_checkpoints->count() > 0)
+        evaluateCheckpoint();
+}
+
+void EvaluationView::evaluateCheckpoint()
+{
+    const QString checkpoint = m_checkpoints->currentData().toString();
+    const auto& config = m_studio->currentExperiment();
+    if (checkpoint.isEmpty() || !config)
+        return;
+    if (m_watcher.isRunning()) { // evaluated when the running one ends
+        m_pendingCheckpoint = checkpoint;
+        return;
+    }
+    m_busy->setVisible(true);
+    m_busy->setToolTip(tr("Predicting the validation subset with %1").arg(checkpoint));
+    m_evaluatedCheckpoint = checkpoint;
+    m_watcher.setFuture(QtConcurrent::run([config = *config, dir = toStdString(checkpoint)] {
+        return std::make_shared<core::Result<core::TextEvaluation>>(core::evaluateValidationSubset(config, dir));
+    }));
+}
+
+void EvaluationView::onEvaluated()
+{
+    m_busy->setVisible(false);
+    const auto result = m_watcher.result();
+    if (!m_pendingCheckpoint.isEmpty()) {
+        m_pendingCheckpoint.clear();
+        evaluateCheckpoint();
+        return;
+    }
+    if (!result->ok()) {
+        m_evaluation.reset();
+        Q_EMIT m_studio->statusMessage(tr("Evaluation failed: %1").arg(toQString(result->error().message)));
+        Q_EMIT evaluationFinished(false);
+        return;
+    }
+    m_evaluation = std::make_shared<const core::TextEvaluation>(std::move(result->value()));
+    QStringList labels;
+    for (const auto& name : m_evaluation->labels)
+        labels << toQString(name);
+    m_matrix->setMatrix(m_evaluation->metrics.confusion, labels);
+    Q_EMIT m_studio->statusMessage(tr("%1: accuracy %2 on %3 validation examples")
+                                       .arg(m_checkpoints->currentText(), formatPercent(m_evaluation->metrics.accuracy, 2))
+                                       .arg(m_evaluation->texts.size()));
+    Q_EMIT evaluationFinished(true);
+}
+
+void EvaluationView::showCell(int truth, int predicted)
+{
+    m_examples->setRowCount(0);
+    if (!m_evaluation) {
+        m_examplesTitle->setText(tr("The examples appear once the checkpoint's predictions are computed."));
+        return;
+    }
+    const auto& e = *m_evaluation;
+    int rows = 0;
+    for (size_t i = 0; i < e.texts.size(); ++i) {
+        if (e.truth[i] != truth || e.predictions[i].labelId != predicted)
+            continue;
+        m_examples->insertRow(rows);
+        auto* text = new QTableWidgetItem(toQString(e.texts[i]).left(400));
+        text->setToolTip(toQString(e.texts[i]).left(3000));
+        m_examples->setItem(rows, 0, text);
+        m_examples->setItem(rows, 1, new QTableWidgetItem(toQString(e.predictions[i].label)));
+        m_examples->setItem(rows, 2, new QTableWidgetItem(
+                                         formatPercent(e.predictions[i].probabilities[static_cast<size_t>(predicted)])));
+        ++rows;
+    }
+    m_examplesTitle->setText(tr("%1 examples labelled %2, predicted %3:")
+                                 .arg(rows)
+                                 .arg(toQString(e.labels[static_cast<size_t>(truth)]), toQString(e.labels[static_cast<size_t>(predicted)])));
+}
+
+void EvaluationView::onStep(const core::StepEvent& event)
+{
+    const int index = liveRunIndex();
+    if (index < 0)
+        return;
+    m_runs[index].history.steps.push_back(event);
+    refreshCharts();
+}
+
+void EvaluationView::onEpoch(const core::EpochEvent&)
+{
+    // The trainer logs the epoch to metrics.jsonl before it tells observers: read it back whole.
+    const int index = liveRunIndex();
+    if (index < 0)
+        return;
+    if (auto history = core::readRunHistory(toStdString(m_runDirs[index])))
+        m_runs[index].history = std::move(history.value());
+    refreshCharts();
+    if (index == m_experiments->currentRow())
+        updateInfo();
+}
+
+bool EvaluationView::exportPredictions(const QString& file, QString* error) const
+{
+    if (!m_evaluation) {
+        if (error)
+            *error = tr("No predictions yet: choose a checkpoint and wait for its evaluation.");
+        return false;
+    }
+    const auto& e = *m_evaluation;
+    std::ofstream out(toStdString(file), std::ios::binary | std::ios::trunc);
+    out << "text,true_label,predicted_label";
+    for (const auto& label : e.labels)
+        out << "," << csvField("p_" + label);
+    out << "\n";
+    for (size_t i = 0; i < e.texts.size(); ++i) {
+        out << csvField(e.texts[i]) << "," << csvField(e.labels[static_cast<size_t>(e.truth[i])]) << ","
+            << csvField(e.predictions[i].label);
+        for (float p : e.predictions[i].probabilities)
+            out << "," << p;
+        out << "\n";
+    }
+    if (!out.flush()) {
+        if (error)
+            *error = tr("%1 cannot be written.").arg(file);
+        return false;
+    }
+    return true;
+}
+
+bool EvaluationView::exportCheckpoint(const QString& dir, QString* error) const
+{
+    const QString checkpoint = m_checkpoints->currentData().toString();
+    if (checkpoint.isEmpty()) {
+        if (error)
+            *error = tr("This experiment has no checkpoint yet.");
+        return false;
+    }
+    std::error_code ec;
+    fs::create_directories(toStdString(dir), ec);
+    for (const char* name : kExportedFiles) {
+        const fs::path from = fs::path(toStdString(checkpoint)) / name;
+        if (!fs::exists(from))
+            continue;
+        fs::copy_file(from, fs::path(toStdString(dir)) / name, fs::copy_options::overwrite_existing, ec);
+        if (ec) {
+            if (error)
+                *error = tr("%1 cannot be written: %2").arg(dir, toQString(ec.message()));
+            return false;
+        }
+    }
+    return true;
+}
+
+void EvaluationView::exportChartDialog()
+{
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export chart"), QStringLiteral("loss.png"),
+                                                      tr("PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"));
+    if (file.isEmpty())
+        return;
+    const QString base = file.left(file.lastIndexOf(QLatin1Char('.')));
+    const QString suffix = file.mid(file.lastIndexOf(QLatin1Char('.')));
+    const QStringList names = {QStringLiteral("-steps"), QStringLiteral("-epochs"), QStringLiteral("-accuracy")};
+    bool ok = true;
+    for (int i = 0; i < 3; ++i)
+        ok = TrainingCharts::savePlot(m_charts->plots()[i], base + names[i] + suffix) && ok;
+    ok = TrainingCharts::savePlot(m_matrix->plot(), base + QStringLiteral("-confusion") + suffix) && ok;
+    if (!ok)
+        QMessageBox::warning(this, tr("Export failed"), tr("%1 cannot be written.").arg(file));
+}
+
+void EvaluationView::exportPredictionsDialog()
+{
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export predictions"), QStringLiteral("predictions.csv"),
+                                                      tr("CSV (*.csv)"));
+    QString error;
+    if (!file.isEmpty() && !exportPredictions(file, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+void EvaluationView::exportCheckpointDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export checkpoint to a folder"));
+    QString error;
+    if (!dir.isEmpty() && !exportCheckpoint(dir, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+} // namespace fika::ui

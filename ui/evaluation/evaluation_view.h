@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "evaluation/training_charts.h"
+#include "train/evaluation.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+namespace fika::ui {
+
+class ConfusionMatrixPlot;
+class Studio;
+
+// Experiments side by side: live loss and accuracy curves, the run's key numbers, the confusion
+// matrix of a chosen checkpoint with the examples behind each cell, and exports.
+class EvaluationView : public QWidget {
+    Q_OBJECT
+public:
+    explicit EvaluationView(Studio* studio, QWidget* parent = nullptr);
+
+    TrainingCharts* charts() const { return m_charts; }
+    ConfusionMatrixPlot* confusionMatrix() const { return m_matrix; }
+    QComboBox* checkpointSelector() const { return m_checkpoints; }
+    QTableWidget* examplesTable() const { return m_examples; }
+    QString infoText() const;
+    bool evaluationReady() const { return m_evaluation != nullptr; }
+
+    void showCell(int truth, int predicted);
+    bool exportPredictions(const QString& file, QString* error) const;
+    bool exportCheckpoint(const QString& dir, QString* error) const;
+
+Q_SIGNALS:
+    void evaluationFinished(bool ok);
+
+private:
+    void reloadExperiments();
+    void refreshCharts();
+    void updateInfo();
+    void loadCheckpoints();
+    void evaluateCheckpoint();
+    void onEvaluated();
+    void onStep(const core::StepEvent& event);
+    void onEpoch(const core::EpochEvent& event);
+    QString currentRunDir() const;
+    int liveRunIndex() const;
+    void exportChartDialog();
+    void exportPredictionsDialog();
+    void exportCheckpointDialog();
+
+    Studio* m_studio;
+    QListWidget* m_experiments = nullptr;
+    TrainingCharts* m_charts = nullptr;
+    QLabel* m_info = nullptr;
+    QComboBox* m_checkpoints = nullptr;
+    QProgressBar* m_busy = nullptr;
+    QPushButton* m_exportChart = nullptr;
+    QPushButton* m_exportPredictions = nullptr;
+    QPushButton* m_exportCheckpoint = nullptr;
+    ConfusionMatrixPlot* m_matrix = nullptr;
+    QLabel* m_examplesTitle = nullptr;
+    QTableWidget* m_examples = nullptr;
+
+    QStringList m_runDirs;          // every experiment of the project, in list order
+    QList<RunSeries> m_runs;        // same order
+    std::shared_ptr<const core::TextEvaluation> m_evaluation;
+    QFutureWatcher<std::shared_ptr<core::Result<core::TextEvaluation>>> m_watcher;
+    QString m_evaluatedCheckpoint;
+    QString m_pendingCheckpoint;
+};
+
+} // namespace fika::ui

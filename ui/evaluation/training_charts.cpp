@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "evaluation/training_charts.h"
+
+#include "qcustomplot_wrapper.h"
+
+#include <QGridLayout>
+#include <QSvgGenerator>
+
+namespace fika::ui {
+namespace {
+
+constexpr double kSmoothing = 0.9; // weight of the running average in the smoothed loss
+
+QColor runColor(int index)
+{
+    static const QColor colors[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
+                                    QColor(148, 103, 189), QColor(255, 127, 14), QColor(23, 190, 207)};
+    return colors[index % 6];
+}
+
+QCustomPlot* makePlot(const QString& title, const QString& xLabel, const QString& yLabel, QWidget* parent)
+{
+    auto* plot = new QCustomPlot(parent);
+    plot->setMinimumSize(260, 200);
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, QFont(plot->font().family(), -1, QFont::Bold)));
+    plot->xAxis->setLabel(xLabel);
+    plot->yAxis->setLabel(yLabel);
+    plot->legend->setVisible(true);
+    QFont small = plot->font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    plot->legend->setFont(small);
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    return plot;
+}
+
+QCPGraph* addGraph(QCustomPlot* plot, const QString& name, const QPen& pen, bool markers)
+{
+    auto* graph = plot->addGraph();
+    graph->setName(name);
+    graph->setPen(pen);
+    if (markers)
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
+    return graph;
+}
+
+} // namespace
+
+TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QGridLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_stepLoss = makePlot(tr("Training loss per step"), tr("step"), tr("loss"), this);
+    m_epochLoss = makePlot(tr("Loss per epoch"), tr("epoch"), tr("loss"), this);
+    m_accuracy = makePlot(tr("Validation accuracy"), tr("epoch"), tr("accuracy"), this);
+    layout->addWidget(m_stepLoss, 0, 0);
+    layout->addWidget(m_epochLoss, 0, 1);
+    layout->addWidget(m_accuracy, 0, 2);
+}
+
+void TrainingCharts::setRuns(const QList<RunSeries>& runs)
+{
+    for (auto* plot : plots())
+        plot->clearGraphs();
+    const bool several = runs.size() > 1;
+    for (int r = 0; r < runs.size(); ++r) {
+        const auto& run = runs[r];
+        const QColor color = runColor(r);
+        const QString prefix = several ? run.name + QStringLiteral(": ") : QString();
+        QColor faint = color;
+        faint.setAlpha(70);
+        auto* raw = addGraph(m_stepLoss, prefix + tr("raw"), QPen(faint), false);
+        auto* smooth = addGraph(m_stepLoss, prefix + tr("smoothed"), QPen(color, 2), false);
+        double average = 0;
+        for (size_t i = 0; i < run.history.steps.size(); ++i) {
+            const auto& s = run.history.steps[i];
+            average = i == 0 ? s.loss : kSmoothing * average + (1 - kSmoothing) * s.loss;
+            raw->addData(static_cast<double>(s.step), s.loss);
+            smooth->addData(static_cast<double>(s.step), average);
+        }
+        auto* training = addGraph(m_epochLoss, prefix + tr("training"), QPen(color, 2), true);
+        auto* validation = addGraph(m_epochLoss, prefix + tr("validation"), QPen(color, 2, Qt::DashLine), true);
+        auto* accuracy = addGraph(m_accuracy, several ? run.name : tr("validation"), QPen(color, 2), true);
+        for (const auto& e : run.history.epochs) {
+            training->addData(static_cast<double>(e.epoch), e.trainingLoss);
+            validation->addData(static_cast<double>(e.epoch), e.validation.loss);
+            accuracy->addData(static_cast<double>(e.epoch), e.validation.accuracy);
+        }
+    }
+    for (auto* plot : plots()) {
+        plot->rescaleAxes();
+        const QCPRange x = plot->xAxis->range();
+        plot->xAxis->setRange(x.lower - 0.5, x.upper + 0.5);
+        const QCPRange y = plot->yAxis->range();
+        plot->yAxis->setRange(y.lower - 0.05 * y.size() - 0.01, y.upper + 0.05 * y.size() + 0.01);
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+int TrainingCharts::graphPoints(int plot, int graph) const
+{
+    auto* p = plots().value(plot);
+    return p && graph < p->graphCount() ? p->graph(graph)->dataCount() : -1;
+}
+
+bool TrainingCharts::savePlot(QCustomPlot* plot, const QString& file)
+{
+    if (file.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive)) {
+        QSvgGenerator generator;
+        generator.setFileName(file);
+        generator.setSize(plot->size());
+        generator.setViewBox(plot->rect());
+        QCPPainter painter;
+        if (!painter.begin(&generator))
+            return false;
+        plot->toPainter(&painter, plot->width(), plot->height());
+        painter.end();
+        return QFileInfo(file).size() > 0;
+    }
+    if (file.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
+        return plot->savePdf(file);
+    return plot->savePng(file, 0, 0, 2.0);
+}
+
+} // namespace fika::ui

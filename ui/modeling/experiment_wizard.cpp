@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "modeling/experiment_wizard.h"
+
+#include "qt_config.h"
+#include "studio.h"
+
+#include "model/bert_config.h"
+#include "project/project.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QTabWidget>
+
+namespace fika::ui {
+
+ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(parent), m_studio(studio)
+{
+    setWindowTitle(tr("New experiment"));
+    resize(640, 460);
+    auto* layout = new QVBoxLayout(this);
+    m_tabs = new QTabWidget(this);
+    layout->addWidget(m_tabs);
+
+    // Dataset
+    auto* datasetTab = new QWidget(m_tabs);
+    auto* datasetForm = new QFormLayout(datasetTab);
+    m_versions = new QComboBox(datasetTab);
+    m_versions->setObjectName(QStringLiteral("datasetVersion"));
+    m_versionSummary = new QLabel(datasetTab);
+    m_versionSummary->setWordWrap(true);
+    datasetForm->addRow(tr("Dataset &version:"), m_versions);
+    datasetForm->addRow(m_versionSummary);
+    m_tabs->addTab(datasetTab, tr("1. Dataset"));
+
+    // Snippet
+    auto* snippetTab = new QWidget(m_tabs);
+    auto* snippetForm = new QFormLayout(snippetTab);
+    m_snippet = new QComboBox(snippetTab);
+    m_snippet->addItem(tr("BERT English uncased"));
+    m_snippet->setToolTip(tr("Pretrained BERT encoder → pooler Dense (pretrained) → Dense (untrained) → target"));
+    m_input = new QComboBox(snippetTab);
+    m_target = new QComboBox(snippetTab);
+    auto* snippetText = new QLabel(tr("The snippet reads the input feature's tokens, runs the BERT encoder, its pooler "
+                                      "Dense block and a new Dense block with one output per class."),
+                                   snippetTab);
+    snippetText->setWordWrap(true);
+    snippetForm->addRow(tr("&Snippet:"), m_snippet);
+    snippetForm->addRow(tr("&Input feature:"), m_input);
+    snippetForm->addRow(tr("&Target feature:"), m_target);
+    snippetForm->addRow(snippetText);
+    m_tabs->addTab(snippetTab, tr("2. Snippet"));
+
+    // Initialize weights
+    auto* weightsTab = new QWidget(m_tabs);
+    auto* weightsLayout = new QVBoxLayout(weightsTab);
+    m_pretrained = new QRadioButton(tr("&Pretrained: a Hugging Face folder (config.json, vocab.txt, model.safetensors)"), weightsTab);
+    auto* folderRow = new QHBoxLayout;
+    m_weights = new QLineEdit(weightsTab);
+    m_weights->setObjectName(QStringLiteral("weightsFolder"));
+    m_weights->setPlaceholderText(tr("e.g. ~/.cache/fika/models/bert-base-uncased"));
+    auto* browse = new QPushButton(tr("&Browse…"), weightsTab);
+    connect(browse, &QPushButton::clicked, this, &ExperimentWizard::browseWeights);
+    folderRow->addWidget(m_weights, 1);
+    folderRow->addWidget(browse);
+    m_weightsCheck = new QLabel(weightsTab);
+    m_weightsCheck->setWordWrap(true);
+    m_random = new QRadioButton(tr("&Random: train a BERT of this shape from scratch"), weightsTab);
+    auto* shapeBox = new QWidget(weightsTab);
+    auto* shapeForm = new QFormLayout(shapeBox);
+    auto spin = [shapeBox](int low, int high, int value) {
+        auto* box = new QSpinBox(shapeBox);
+        box->setRange(low, high);
+        box->setValue(value);
+        return box;
+    };
+    m_layers = spin(1, 48, 4);
+    m_hidden = spin(8, 4096, 256);
+    m_heads = spin(1, 64, 4);
+    m_intermediate = spin(8, 16384, 1024);
+    shapeForm->addRow(tr("Layers:"), m_layers);
+    shapeForm->addRow(tr("Hidden size:"), m_hidden);
+    shapeForm->addRow(tr("Attention heads:"), m_heads);
+    shapeForm->addRow(tr("Intermediate size:"), m_intermediate);
+    m_trainable = new QCheckBox(tr("&Weights trainable (all blocks)"), weightsTab);
+    m_trainable->setChecked(true);
+    weightsLayout->addWidget(m_pretrained);
+    weightsLayout->addLayout(folderRow);
+    weightsLayout->addWidget(m_weightsCheck);
+    weightsLayout->addWidget(m_random);
+    weightsLayout->addWidget(shapeBox);
+    weightsLayout->addWidget(m_trainable);
+    weightsLayout->addStretch();
+    m_pretrained->setChecked(true);
+    m_tabs->addTab(weightsTab, tr("3. Initialize weights"));
+
+    // Create
+    auto* createTab = new QWidget(m_tabs);
+    auto* createForm = new QFormLayout(createTab);
+    m_name = new QLineEdit(tr("experiment"), createTab);
+    m_name->setObjectName(QStringLiteral("experimentName"));
+    m_preset = new QComboBox(createTab);
+    m_preset->addItem(tr("Tutorial (batch 6, 2 epochs, learning rate 0.000001)"));
+    m_preset->addItem(tr("Recommended (learning rate 2e-5, warm-up and linear decay)"));
+    m_summary = new QLabel(createTab);
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    createForm->addRow(tr("&Name:"), m_name);
+    createForm->addRow(tr("Settings p&reset:"), m_preset);
+    createForm->addRow(m_summary);
+    m_tabs->addTab(createTab, tr("4. Create"));
+
+    auto* buttons = new QHBoxLayout;
+    m_back = new QPushButton(tr("< &Back"), this);
+    m_next = new QPushButton(tr("&Next >"), this);
+    m_create = new QPushButton(tr("&Create"), this);
+    m_create->setObjectName(QStringLiteral("create"));
+    auto* cancel = new QPushButton(tr("Cancel"), this);
+    buttons->addStretch();
+    buttons->addWidget(m_back);
+    buttons->addWidget(m_next);
+    buttons->addWidget(m_create);
+    buttons->addWidget(cancel);
+    layout->addLayout(buttons);
+    connect(m_back, &QPushButton::clicked, this, [this] { m_tabs->setCurrentIndex(m_tabs->currentIndex() - 1); });
+    connect(m_next, &QPushButton::clicked, this, [this] { m_tabs->setCurrentIndex(m_tabs->currentIndex() + 1); });
+    connect(m_create, &QPushButton::clicked, this, &ExperimentWizard::accept);
+    connect(cancel, &QPushButton::clicked, this, &ExperimentWizard::reject);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        m_back->setEnabled(index > 0);
+        m_next->setEnabled(index < m_tabs->count() - 1);
+        updateSummary();
+    });
+    connect(m_versions, &QComboBox::currentIndexChanged, this, &ExperimentWizard::versionChosen);
+    for (auto* edit : {m_weights, m_name})
+        connect(edit, &QLineEdit::textChanged, this, &ExperimentWizard::updateSummary);
+    for (auto* radio : {m_pretrained, m_random})
+        connect(radio, &QRadioButton::toggled, this, [this, shapeBox] {
+            shapeBox->setEnabled(m_random->isChecked());
+            m_weights->setEnabled(m_pretrained->isChecked());
+            updateSummary();
+        });
+    shapeBox->setEnabled(false);
+    m_back->setEnabled(false);
+    loadVersions();
+}
+
+void ExperimentWizard::loadVersions()
+{
+    m_versions->clear();
+    for (const QString& file : m_studio->datasetVersions())
+        m_versions->addItem(QFileInfo(file).completeBaseName(), file);
+    if (m_versions->count() == 0)
+        m_versionSummary->setText(tr("No dataset version yet. In the Datasets view, import a CSV and click Save version."));
+    versionChosen();
+}
+
+void ExperimentWizard::versionChosen()
+{
+    m_version.reset();
+    m_input->clear();
+    m_target->clear();
+    const QString file = m_versions->currentData().toString();
+    if (file.isEmpty())
+        return;
+    auto version = core::loadDatasetVersion(toStdString(file));
+    if (!version) {
+        m_versionSummary->setText(toQString(version.error().message));
+        return;
+    }
+    m_version = std::move(version.value());
+    QStringList classes;
+    for (const auto& name : m_version->classes)
+        classes << toQString(name);
+    m_versionSummary->setText(tr("%1\n%2 training, %3 validation, %4 test examples; classes: %5; sequence length %6")
+                                  .arg(toQString(m_version->source.path))
+                                  .arg(m_version->trainingCount)
+                                  .arg(m_version->validationCount)
+                                  .arg(m_version->testCount)
+                                  .arg(classes.join(QStringLiteral(", ")))
+                                  .arg(m_version->encoding.sequenceLength));
+    m_input->addItem(toQString(m_version->textColumn));
+    m_target->addItem(toQString(m_version->labelColumn));
+    if (m_name->text() == tr("experiment"))
+        m_name->setText(toQString(m_version->name));
+    updateSummary();
+}
+
+void ExperimentWizard::browseWeights()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Hugging Face model folder"), m_weights->text());
+    if (!dir.isEmpty())
+        m_weights->setText(dir);
+}
+
+void ExperimentWizard::setPretrainedFolder(const QString& folder)
+{
+    m_pretrained->setChecked(true);
+    m_weights->setText(folder);
+}
+
+void ExperimentWizard::setRandomShape(int layers, int hidden, int heads, int intermediate)
+{
+    m_random->setChecked(true);
+    m_layers->setValue(layers);
+    m_hidden->setValue(hidden);
+    m_heads->setValue(heads);
+    m_intermediate->setValue(intermediate);
+}
+
+void ExperimentWizard::setExperimentName(const QString& name)
+{
+    m_name->setText(name);
+}
+
+std::optional<core::ExperimentConfig> ExperimentWizard::experiment(QString* problem) const
+{
+    auto fail = [problem](const QString& text) {
+        if (problem)
+            *problem = text;
+        return std::nullopt;
+    };
+    if (!m_version)
+        return fail(tr("Choose a dataset version (tab 1). Save one in the Datasets view first."));
+    if (m_name->text().trimmed().isEmpty())
+        return fail(tr("Give the experiment a name (tab 4)."));
+    const auto preset = m_preset->currentIndex() == 1 ? core::ConfigPreset::Recommended : core::ConfigPreset::Tutorial;
+    auto config = core::experimentForDataset(*m_version, preset, toStdString(m_studio->newExperimentDir(m_name->text().trimmed())));
+    config.model.trainable = m_trainable->isChecked();
+    if (m_pretrained->isChecked()) {
+        const QString folder = m_weights->text().trimmed();
+        if (folder.isEmpty() || !QFileInfo::exists(folder + QStringLiteral("/config.json")))
+            return fail(tr("The weights folder must hold a Hugging Face config.json (tab 3), or choose Random."));
+        config.model.init = "pretrained";
+        config.model.weights = toStdString(folder);
+    } else {
+        if (m_hidden->value() % m_heads->value() != 0)
+            return fail(tr("The hidden size must be a multiple of the number of attention heads (tab 3)."));
+        config.model.init = "random";
+        config.model.layers = m_layers->value();
+        config.model.hiddenSize = m_hidden->value();
+        config.model.heads = m_heads->value();
+        config.model.intermediateSize = m_intermediate->value();
+    }
+    if (auto valid = core::validateExperimentConfig(config); !valid)
+        return fail(toQString(valid.error().message));
+    return config;
+}
+
+void ExperimentWizard::updateSummary()
+{
+    if (m_pretrained->isChecked()) {
+        const QString folder = m_weights->text().trimmed();
+        auto shape = core::loadBertConfig(toStdString(folder + QStringLiteral("/config.json")));
+        m_weightsCheck->setText(folder.isEmpty() ? QString()
+                                : shape         ? tr("✓ BERT, %1 layers, hidden %2").arg(shape->numLayers).arg(shape->hiddenSize)
+                                                : toQString(shape.error().message));
+    }
+    QString problem;
+    const auto config = experiment(&problem);
+    m_create->setEnabled(config.has_value());
+    if (!config) {
+        m_summary->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(problem.toHtmlEscaped()));
+        return;
+    }
+    m_summary->setText(tr("Creates <b>%1</b>: %2 → BERT (%3) → Dense → Dense → %4, batch %5, %6 epochs, learning rate %7.")
+                           .arg(toQString(config->output.dir).toHtmlEscaped(), toQString(config->data.textColumn).toHtmlEscaped(),
+                                config->model.init == "pretrained" ? tr("pretrained") : tr("random"),
+                                toQString(config->data.labelColumn).toHtmlEscaped())
+                           .arg(config->training.batchSize)
+                           .arg(config->training.epochs)
+                           .arg(config->training.learningRate));
+}
+
+void ExperimentWizard::accept()
+{
+    QString problem;
+    const auto config = experiment(&problem);
+    if (!config) {
+        QMessageBox::warning(this, tr("Experiment incomplete"), problem);
+        return;
+    }
+    if (!m_studio->createExperiment(*config, &problem)) {
+        QMessageBox::warning(this, tr("Experiment not created"), problem);
+        return;
+    }
+    QDialog::accept();
+}
+
+} // namespace fika::ui

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "modeling/modeling_view.h"
+
+#include "modeling/block_chain.h"
+#include "qt_config.h"
+#include "studio.h"
+#include "training/training_controller.h"
+#include "ui_format.h"
+
+#include "runtime/runtime.h"
+#include "train/estimates.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+
+#include <filesystem>
+
+namespace fika::ui {
+
+ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m_studio(studio)
+{
+    auto* layout = new QVBoxLayout(this);
+    auto* header = new QHBoxLayout;
+    m_title = new QLabel(this);
+    m_title->setTextFormat(Qt::RichText);
+    m_newExperiment = new QPushButton(tr("New experiment…"), this);
+    m_newExperiment->setShortcut(QKeySequence(tr("Ctrl+E")));
+    m_newExperiment->setToolTip(tr("Choose a dataset version, the BERT snippet and its initial weights (Ctrl+E)"));
+    connect(m_newExperiment, &QPushButton::clicked, this, &ModelingView::newExperimentRequested);
+    m_preset = new QComboBox(this);
+    m_preset->addItem(tr("Settings: tutorial"));
+    m_preset->addItem(tr("Settings: recommended"));
+    m_preset->setToolTip(tr("Tutorial: batch 6, 2 epochs, learning rate 0.000001, constant.\n"
+                            "Recommended: learning rate 2e-5, 10 % warm-up then linear decay, weight decay 0.01."));
+    connect(m_preset, &QComboBox::activated, this, &ModelingView::applyPreset);
+    header->addWidget(m_title, 1);
+    header->addWidget(m_preset);
+    header->addWidget(m_newExperiment);
+    layout->addLayout(header);
+
+    m_blocks = new BlockChain(this);
+    connect(m_blocks, &BlockChain::encoderTrainableChanged, this, &ModelingView::settingsEdited);
+    layout->addWidget(m_blocks);
+
+    auto* settings = new QGroupBox(tr("Training settings"), this);
+    auto* columns = new QHBoxLayout(settings);
+    auto* left = new QFormLayout;
+    auto* right = new QFormLayout;
+    columns->addLayout(left);
+    columns->addLayout(right);
+    m_batchSize = new QSpinBox(settings);
+    m_batchSize->setRange(1, 4096);
+    m_epochs = new QSpinBox(settings);
+    m_epochs->setRange(1, 1000);
+    m_learningRate = new QDoubleSpinBox(settings);
+    m_learningRate->setDecimals(7);
+    m_learningRate->setRange(0.0000001, 1.0);
+    m_learningRate->setSingleStep(0.000001);
+    m_schedule = new QComboBox(settings);
+    m_schedule->addItem(tr("Constant"), QStringLiteral("constant"));
+    m_schedule->addItem(tr("Linear warm-up, then linear decay"), QStringLiteral("linear"));
+    m_warmup = new QDoubleSpinBox(settings);
+    m_warmup->setRange(0, 100);
+    m_warmup->setSuffix(QStringLiteral(" %"));
+    m_weightDecay = new QDoubleSpinBox(settings);
+    m_weightDecay->setDecimals(4);
+    m_weightDecay->setRange(0, 1);
+    m_weightDecay->setSingleStep(0.01);
+    m_seed = new QSpinBox(settings);
+    m_seed->setRange(0, 2147483647);
+    m_threads = new QSpinBox(settings);
+    m_threads->setRange(0, 256);
+    m_threads->setSpecialValueText(tr("All cores"));
+    m_precision = new QComboBox(settings);
+    m_precision->addItem(tr("fp32"), QStringLiteral("fp32"));
+    m_precision->addItem(tr("bf16 (mixed)"), QStringLiteral("bf16"));
+    left->addRow(tr("&Batch size:"), m_batchSize);
+    left->addRow(tr("&Epochs:"), m_epochs);
+    left->addRow(tr("&Learning rate:"), m_learningRate);
+    left->addRow(tr("S&chedule:"), m_schedule);
+    left->addRow(tr("&Warm-up:"), m_warmup);
+    right->addRow(tr("Weight &decay:"), m_weightDecay);
+    right->addRow(tr("&Seed:"), m_seed);
+    right->addRow(tr("&Threads:"), m_threads);
+    right->addRow(tr("&Precision:"), m_precision);
+    layout->addWidget(settings);
+    for (auto* spin : {m_batchSize, m_epochs, m_seed, m_threads})
+        connect(spin, &QSpinBox::valueChanged, this, &ModelingView::settingsEdited);
+    for (auto* spin : {m_learningRate, m_warmup, m_weightDecay})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, &ModelingView::settingsEdited);
+    for (auto* combo : {m_schedule, m_precision})
+        connect(combo, &QComboBox::currentIndexChanged, this, &ModelingView::settingsEdited);
+
+    m_advice = new QLabel(this);
+    m_advice->setWordWrap(true);
+    m_advice->setTextFormat(Qt::RichText);
+    layout->addWidget(m_advice);
+
+    auto* runRow = new QHBoxLayout;
+    m_run = new QPushButton(tr("&Run"), this);
+    m_run->setShortcut(QKeySequence(tr("F5")));
+    m_run->setToolTip(tr("Train from the initial weights (F5)"));
+    m_stop = new QPushButton(tr("S&top"), this);
+    m_stop->setToolTip(tr("Stop after the current batch; the run can be resumed"));
+    m_resume = new QPushButton(tr("Res&ume"), this);
+    m_resume->setToolTip(tr("Continue the stopped run from its last checkpoint"));
+    m_progress = new QProgressBar(this);
+    m_progressText = new QLabel(this);
+    runRow->addWidget(m_run);
+    runRow->addWidget(m_stop);
+    runRow->addWidget(m_resume);
+    runRow->addWidget(m_progress, 1);
+    runRow->addWidget(m_progressText);
+    layout->addLayout(runRow);
+    m_log = new QPlainTextEdit(this);
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(2000);
+    layout->addWidget(m_log, 1);
+
+    connect(m_run, &QPushButton::clicked, this, [this] { run(false); });
+    connect(m_resume, &QPushButton::clicked, this, [this] { run(true); });
+    connect(m_stop, &QPushButton::clicked, m_studio->training(), &TrainingController::stop);
+    auto* training = m_studio->training();
+    connect(training, &TrainingController::message, m_log, &QPlainTextEdit::appendPlainText);
+    connect(training, &TrainingController::stepped, this, &ModelingView::onStep);
+    connect(training, &TrainingController::epochEnded, this, &ModelingView::onEpoch);
+    connect(training, &TrainingController::finished, this, &ModelingView::onFinished);
+    connect(m_studio, &Studio::currentExperimentChanged, this, &ModelingView::showExperiment);
+    showExperiment();
+}
+
+void ModelingView::showExperiment()
+{
+    const auto& config = m_studio->currentExperiment();
+    m_loading = true;
+    if (!config) {
+        m_title->setText(tr("<h2>Modeling</h2>No experiment yet: import a dataset, save a version, then click "
+                            "<b>New experiment…</b>"));
+    } else {
+        const auto& c = *config;
+        m_title->setText(tr("<h2>%1</h2>").arg(QFileInfo(toQString(c.output.dir)).fileName().toHtmlEscaped()));
+        m_blocks->setEncoderTrainable(c.model.trainable);
+        m_batchSize->setValue(static_cast<int>(c.training.batchSize));
+        m_epochs->setValue(static_cast<int>(c.training.epochs));
+        m_learningRate->setValue(c.training.learningRate);
+        m_schedule->setCurrentIndex(std::max(0, m_schedule->findData(toQString(c.training.schedule))));
+        m_warmup->setValue(c.training.warmupRatio * 100.0);
+        m_weightDecay->setValue(c.training.weightDecay);
+        m_seed->setValue(static_cast<int>(c.training.seed));
+        m_threads->setValue(static_cast<int>(c.training.threads));
+        m_precision->setCurrentIndex(std::max(0, m_precision->findData(toQString(c.training.precision))));
+        m_preset->setCurrentIndex(c.training.schedule == "linear" ? 1 : 0);
+    }
+    m_loading = false;
+    updateAdvice();
+    updateButtons();
+}
+
+void ModelingView::applyPreset(int index)
+{
+    if (!m_studio->currentExperiment())
+        return;
+    const auto preset = core::presetConfig(index == 1 ? core::ConfigPreset::Recommended : core::ConfigPreset::Tutorial);
+    auto config = *m_studio->currentExperiment();
+    config.training = preset.training;
+    QString error;
+    if (!m_studio->saveExperimentConfig(config, &error))
+        Q_EMIT m_studio->statusMessage(error);
+    showExperiment();
+}
+
+void ModelingView::setSetting(const QString& key, double value)
+{
+    if (key == QStringLiteral("training.batch_size"))
+        m_batchSize->setValue(static_cast<int>(value));
+    else if (key == QStringLiteral("training.epochs"))
+        m_epochs->setValue(static_cast<int>(value));
+    else if (key == QStringLiteral("training.learning_rate"))
+        m_learningRate->setValue(value);
+    else if (key == QStringLiteral("training.threads"))
+        m_threads->setValue(static_cast<int>(value));
+}
+
+void ModelingView::settingsEdited()
+{
+    if (m_loading || !m_studio->currentExperiment())
+        return;
+    auto config = *m_studio->currentExperiment();
+    auto& t = config.training;
+    config.model.trainable = m_blocks->encoderTrainable();
+    t.batchSize = m_batchSize->value();
+    t.epochs = m_epochs->value();
+    t.learningRate = m_learningRate->value();
+    t.schedule = toStdString(m_schedule->currentData().toString());
+    t.warmupRatio = m_warmup->value() / 100.0;
+    t.weightDecay = m_weightDecay->value();
+    t.seed = static_cast<uint64_t>(m_seed->value());
+    t.threads = m_threads->value();
+    t.precision = toStdString(m_precision->currentData().toString());
+    QString error;
+    if (!m_studio->saveExperimentConfig(config, &error))
+        Q_EMIT m_studio->statusMessage(error);
+    updateAdvice();
+}
+
+void ModelingView::updateAdvice()
+{
+    const auto& config = m_studio->currentExperiment();
+    if (!config) {
+        m_advice->clear();
+        return;
+    }
+    const auto info = m_studio->datasetInfo();
+    const auto shape = core::experimentModelShape(*config, static_cast<size_t>(std::max<qsizetype>(2, info.classes.size())));
+    m_blocks->setModel(shape, config->model.init == "pretrained", toQString(config->data.textColumn),
+                       toQString(config->data.labelColumn), config->encoding.sequenceLength);
+    const int threads = config->training.threads > 0 ? static_cast<int>(config->training.threads) : core::computeThreads();
+    const int64_t examples = info.trainingCount > 0 ? info.trainingCount : 1000;
+    const auto estimate = core::estimateTraining(shape, *config, examples, threads);
+    QStringList lines;
+    lines << tr("Estimated peak memory %1 of %2; an epoch takes at most %3%4.")
+                 .arg(formatBytes(estimate.peakBytes), formatBytes(core::physicalMemoryBytes()),
+                      formatDuration(estimate.epochSeconds),
+                      info.trainingCount > 0 ? tr(" for %1 training examples").arg(info.trainingCount)
+                                             : tr(" per 1,000 training examples"));
+    for (const auto& warning : core::trainingWarnings(*config, estimate, core::physicalMemoryBytes()))
+        lines << QStringLiteral("<span style='color:#c0392b'>⚠ %1</span>").arg(toQString(warning).toHtmlEscaped());
+    m_advice->setText(lines.join(QStringLiteral("<br>")));
+}
+
+QString ModelingView::warningsText() const
+{
+    return m_advice->text();
+}
+
+QString ModelingView::progressText() const
+{
+    return m_progressText->text();
+}
+
+void ModelingView::run(bool resume)
+{
+    const auto& config = m_studio->currentExperiment();
+    if (!config)
+        return;
+    const bool hasResults = std::filesystem::exists(config->output.dir + "/metrics.jsonl");
+    if (!resume && hasResults &&
+        QMessageBox::question(this, tr("Run again?"),
+                              tr("This experiment has results. Running again replaces its checkpoints and curves.")) !=
+            QMessageBox::Yes)
+        return;
+    m_log->clear();
+    m_progress->setValue(0);
+    m_progressText->setText(tr("Preparing data and model…"));
+    m_studio->training()->start(*config, resume);
+    updateButtons();
+}
+
+void ModelingView::onStep(const core::StepEvent& event)
+{
+    m_progress->setRange(0, static_cast<int>(event.totalSteps));
+    m_progress->setValue(static_cast<int>(event.step));
+    const QString text = tr("Epoch %1, step %2 of %3, loss %4, %5 examples/s, %6 left")
+                             .arg(event.epoch)
+                             .arg(event.step)
+                             .arg(event.totalSteps)
+                             .arg(event.loss, 0, 'f', 4)
+                             .arg(event.samplesPerSecond, 0, 'f', 1)
+                             .arg(formatDuration(event.etaSeconds));
+    m_progressText->setText(text);
+    Q_EMIT m_studio->statusMessage(text);
+}
+
+void ModelingView::onEpoch(const core::EpochEvent& event)
+{
+    m_log->appendPlainText(tr("Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6")
+                               .arg(event.epoch)
+                               .arg(event.epochs)
+                               .arg(event.trainingLoss, 0, 'f', 4)
+                               .arg(event.validation.loss, 0, 'f', 4)
+                               .arg(event.validation.accuracy, 0, 'f', 4)
+                               .arg(event.best ? tr(" (best so far)") : QString()));
+}
+
+void ModelingView::onFinished(bool ok, bool stopped, const QString& error)
+{
+    if (!ok) {
+        m_progressText->setText(tr("Training failed"));
+        m_log->appendPlainText(error);
+        QMessageBox::warning(this, tr("Training failed"), error);
+    } else {
+        m_progressText->setText(stopped ? tr("Stopped: Resume continues from the last checkpoint")
+                                        : tr("Finished: see the Evaluation view"));
+    }
+    Q_EMIT m_studio->statusMessage(m_progressText->text());
+    updateButtons();
+}
+
+void ModelingView::updateButtons()
+{
+    const bool running = m_studio->training()->isRunning();
+    const auto& config = m_studio->currentExperiment();
+    m_run->setEnabled(config && !running);
+    m_stop->setEnabled(running);
+    m_resume->setEnabled(config && !running && std::filesystem::exists(config->output.dir + "/checkpoints/last"));
+    m_newExperiment->setEnabled(!running);
+    m_preset->setEnabled(config && !running);
+}
+
+} // namespace fika::ui

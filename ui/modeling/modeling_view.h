@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "train/trainer.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace fika::ui {
+
+class BlockChain;
+class Studio;
+
+// The current experiment's model as a chain of blocks, its training settings with inline advice,
+// and Run / Stop / Resume with progress. Every change is saved to the experiment's config.yaml.
+class ModelingView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ModelingView(Studio* studio, QWidget* parent = nullptr);
+
+    QPushButton* runButton() const { return m_run; }
+    QPushButton* stopButton() const { return m_stop; }
+    QPushButton* resumeButton() const { return m_resume; }
+    QPushButton* newExperimentButton() const { return m_newExperiment; }
+    QString warningsText() const;
+    QString progressText() const;
+    // Settings by key path (training.batch_size, training.epochs, training.learning_rate …).
+    void setSetting(const QString& key, double value);
+
+Q_SIGNALS:
+    void newExperimentRequested();
+
+private:
+    void showExperiment();
+    void applyPreset(int index);
+    void settingsEdited();
+    void updateAdvice();
+    void run(bool resume);
+    void onStep(const core::StepEvent& event);
+    void onEpoch(const core::EpochEvent& event);
+    void onFinished(bool ok, bool stopped, const QString& error);
+    void updateButtons();
+
+    Studio* m_studio;
+    bool m_loading = false;
+    QLabel* m_title = nullptr;
+    QPushButton* m_newExperiment = nullptr;
+    QComboBox* m_preset = nullptr;
+    BlockChain* m_blocks = nullptr;
+    QSpinBox* m_batchSize = nullptr;
+    QSpinBox* m_epochs = nullptr;
+    QDoubleSpinBox* m_learningRate = nullptr;
+    QComboBox* m_schedule = nullptr;
+    QDoubleSpinBox* m_warmup = nullptr;
+    QDoubleSpinBox* m_weightDecay = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QSpinBox* m_threads = nullptr;
+    QComboBox* m_precision = nullptr;
+    QLabel* m_advice = nullptr;
+    QPushButton* m_run = nullptr;
+    QPushButton* m_stop = nullptr;
+    QPushButton* m_resume = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_progressText = nullptr;
+    QPlainTextEdit* m_log = nullptr;
+};
+
+} // namespace fika::ui

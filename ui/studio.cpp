@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "studio.h"
+
+#include "qt_config.h"
+#include "training/training_controller.h"
+
+#include <QDir>
+#include <QSettings>
+#include <QStandardPaths>
+
+#include <filesystem>
+#include <fstream>
+
+namespace fika::ui {
+namespace {
+
+constexpr int kMaxRecent = 8;
+const QString kRecentKey = QStringLiteral("projects/recent");
+
+} // namespace
+
+Studio::Studio(QObject* parent) : QObject(parent), m_training(new TrainingController(this))
+{
+    connect(m_training, &TrainingController::finished, this, [this] { Q_EMIT experimentsChanged(); });
+}
+
+bool Studio::newProject(const QString& dir, const QString& name, QString* error)
+{
+    auto project = core::createProject(toStdString(dir), toStdString(name));
+    if (!project) {
+        if (error)
+            *error = toQString(project.error().message);
+        return false;
+    }
+    m_project = std::move(project.value());
+    m_current.reset();
+    rememberRecent(dir);
+    Q_EMIT projectChanged();
+    Q_EMIT datasetsChanged();
+    Q_EMIT experimentsChanged();
+    Q_EMIT currentExperimentChanged();
+    return true;
+}
+
+bool Studio::openProject(const QString& dir, QString* error)
+{
+    auto project = core::openProject(toStdString(dir));
+    if (!project) {
+        if (error)
+            *error = toQString(project.error().message);
+        return false;
+    }
+    m_project = std::move(project.value());
+    m_current.reset();
+    rememberRecent(dir);
+    Q_EMIT projectChanged();
+    Q_EMIT datasetsChanged();
+    Q_EMIT experimentsChanged();
+    const QStringList runs = experiments();
+    if (!runs.isEmpty())
+        selectExperiment(runs.last(), nullptr);
+    else
+        Q_EMIT currentExperimentChanged();
+    return true;
+}
+
+QStringList Studio::recentProjects() const
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void Studio::rememberRecent(const QString& dir)
+{
+    QStringList recent = recentProjects();
+    const QString path = QDir(dir).absolutePath();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    QSettings().setValue(kRecentKey, recent);
+}
+
+QStringList Studio::datasetVersions() const
+{
+    QStringList out;
+    if (m_project)
+        for (const auto& file : core::listDatasetVersions(*m_project))
+            out << toQString(file);
+    return out;
+}
+
+QStringList Studio::experiments() const
+{
+    QStringList out;
+    if (m_project)
+        for (const auto& dir : core::listExperiments(*m_project))
+            out << toQString(dir);
+    return out;
+}
+
+QString Studio::datasetsDir() const
+{
+    if (m_project)
+        return toQString(m_project->datasetsDir());
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/datasets");
+}
+
+QString Studio::newExperimentDir(const QString& name) const
+{
+    if (m_project)
+        return toQString(core::newExperimentDir(*m_project, toStdString(name)));
+    core::Project scratch;
+    scratch.dir = toStdString(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+    return toQString(core::newExperimentDir(scratch, toStdString(name)));
+}
+
+bool Studio::saveExperimentConfig(const core::ExperimentConfig& config, QString* error)
+{
+    if (auto valid = core::validateExperimentConfig(config); !valid) {
+        if (error)
+            *error = toQString(valid.error().message);
+        return false;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(config.output.dir, ec);
+    const std::string file = config.output.dir + "/config.yaml";
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << core::experimentConfigToYaml(config);
+    if (!out.flush()) {
+        if (error)
+            *error = tr("%1 cannot be written. Choose a project folder you can write to.").arg(toQString(file));
+        return false;
+    }
+    m_current = config;
+    return true;
+}
+
+bool Studio::createExperiment(const core::ExperimentConfig& config, QString* error)
+{
+    if (!saveExperimentConfig(config, error))
+        return false;
+    Q_EMIT experimentsChanged();
+    Q_EMIT currentExperimentChanged();
+    return true;
+}
+
+bool Studio::selectExperiment(const QString& runDir, QString* error)
+{
+    auto config = core::loadExperimentConfig(toStdString(runDir + QStringLiteral("/config.yaml")));
+    if (!config) {
+        if (error)
+            *error = toQString(config.error().message);
+        return false;
+    }
+    config->output.dir = toStdString(runDir); // the folder may have moved with its project
+    m_current = std::move(config.value());
+    Q_EMIT currentExperimentChanged();
+    return true;
+}
+
+} // namespace fika::ui
+
+namespace fika::ui {
+
+DatasetInfo Studio::datasetInfo() const
+{
+    DatasetInfo info;
+    if (!m_current)
+        return info;
+    const std::string source = m_current->data.csv.empty() ? m_current->data.folder : m_current->data.csv;
+    for (const QString& file : datasetVersions()) {
+        auto version = core::loadDatasetVersion(toStdString(file));
+        if (!version || version->source.path != source || version->subsets.seed != m_current->data.subsets.seed)
+            continue;
+        for (const auto& name : version->classes)
+            info.classes << toQString(name);
+        info.trainingCount = version->trainingCount;
+        info.validationCount = version->validationCount;
+    }
+    return info;
+}
+
+} // namespace fika::ui

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "training/training_controller.h"
+
+#include "qt_config.h"
+#include "runtime/runtime.h"
+#include "train/encoded_cache.h"
+
+#include <QPointer>
+
+namespace fika::ui {
+namespace {
+
+// Forwards trainer events to the controller on the UI thread; never touches widgets itself.
+class QueuedObserver : public core::TrainObserver {
+public:
+    explicit QueuedObserver(TrainingController* controller) : m_controller(controller) {}
+    void onMessage(const std::string& text) override
+    {
+        post([text](TrainingController* c) { Q_EMIT c->message(toQString(text)); });
+    }
+    void onStep(const core::StepEvent& event) override
+    {
+        post([event](TrainingController* c) { Q_EMIT c->stepped(event); });
+    }
+    void onEpoch(const core::EpochEvent& event) override
+    {
+        post([event](TrainingController* c) { Q_EMIT c->epochEnded(event); });
+    }
+
+    template <typename F>
+    void post(F&& f)
+    {
+        QPointer<TrainingController> target = m_controller;
+        QMetaObject::invokeMethod(
+            m_controller, [target, f = std::forward<F>(f)] {
+                if (target)
+                    f(target.data());
+            },
+            Qt::QueuedConnection);
+    }
+
+private:
+    TrainingController* m_controller;
+};
+
+} // namespace
+
+TrainingController::TrainingController(QObject* parent) : QObject(parent) {}
+
+TrainingController::~TrainingController()
+{
+    stop();
+    join();
+}
+
+void TrainingController::join()
+{
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+bool TrainingController::start(const core::ExperimentConfig& config, bool resume)
+{
+    if (m_running)
+        return false;
+    join();
+    m_running = true;
+    m_runDir = toQString(config.output.dir);
+    m_stop = std::make_shared<std::atomic<bool>>(false);
+    Q_EMIT started(m_runDir);
+    m_thread = std::thread([this, config, resume, stopFlag = m_stop] {
+        QueuedObserver observer(this);
+        core::TrainOptions options;
+        options.resume = resume;
+        options.stop = stopFlag.get();
+        options.defaultVocab = core::bundledVocabPath();
+        options.cacheDir = core::defaultEncodedCacheDir();
+        const auto summary = core::train(config, observer, options);
+        const bool ok = summary.ok();
+        const bool stopped = ok && summary->stopped;
+        const QString error = ok ? QString() : toQString(summary.error().message);
+        observer.post([ok, stopped, error](TrainingController* c) {
+            c->m_running = false;
+            Q_EMIT c->finished(ok, stopped, error);
+        });
+    });
+    return true;
+}
+
+void TrainingController::stop()
+{
+    if (m_stop)
+        *m_stop = true;
+}
+
+} // namespace fika::ui
