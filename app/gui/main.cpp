@@ -3,6 +3,7 @@
 #include "datasets/datasets_view.h"
 #include "main_window.h"
 #include "runtime/runtime.h"
+#include "screenshot_tour.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -37,6 +38,10 @@ int main(int argc, char** argv)
                                      QStringLiteral("Import <path> (a CSV file or a folder) into the Datasets view."),
                                      QStringLiteral("path"));
     parser.addOption(dataset);
+    const QCommandLineOption tour(QStringLiteral("screenshot-tour"),
+                                  QStringLiteral("Walk through the tutorial on --dataset, saving a PNG of each view to <dir>, and quit."),
+                                  QStringLiteral("dir"));
+    parser.addOption(tour);
     parser.process(app);
 
     fika::core::initRuntime();
@@ -45,7 +50,15 @@ int main(int argc, char** argv)
     auto takeScreenshot = [&window, file = parser.value(screenshot)] {
         QTimer::singleShot(500, &window, [&window, file] { QApplication::exit(window.grab().save(file) ? 0 : 1); });
     };
-    if (parser.isSet(dataset)) {
+    if (parser.isSet(tour)) {
+        if (!parser.isSet(dataset)) {
+            std::fprintf(stderr, "fika: --screenshot-tour needs --dataset CSV\n");
+            return 2;
+        }
+        auto* guide = new fika::ui::ScreenshotTour(&window, parser.value(dataset), parser.value(tour), &window);
+        QObject::connect(guide, &fika::ui::ScreenshotTour::done, &app, [](bool ok) { QApplication::exit(ok ? 0 : 1); });
+        QTimer::singleShot(300, guide, &fika::ui::ScreenshotTour::start);
+    } else if (parser.isSet(dataset)) {
         window.showSection(1);
         if (parser.isSet(screenshot))
             QObject::connect(window.datasetsView(), &fika::ui::DatasetsView::importFinished, &window, takeScreenshot);

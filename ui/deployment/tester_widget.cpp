@@ -31,7 +31,8 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_text = new QPlainTextEdit(this);
     m_text->setPlaceholderText(tr("Type or paste a review, then press Play (Ctrl+Return)"));
     m_text->setMinimumHeight(80);
-    layout->addWidget(m_text, 1);
+    m_text->setMaximumHeight(200);
+    layout->addWidget(m_text);
     auto* row = new QHBoxLayout;
     m_play = new QPushButton(tr("▶ Play"), this);
     m_play->setToolTip(tr("Predict the class of the text (Ctrl+Return)"));
@@ -51,6 +52,7 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_bars->setPen(Qt::NoPen);
     m_bars->setWidth(0.6);
     layout->addWidget(m_plot);
+    layout->addStretch(1);
 
     auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     connect(shortcut, &QShortcut::activated, this, &TesterWidget::play);

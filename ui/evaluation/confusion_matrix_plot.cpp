@@ -66,6 +66,10 @@ ConfusionMatrixPlot::ConfusionMatrixPlot(QWidget* parent) : QWidget(parent)
 
     m_recallRect->axis(QCPAxis::atBottom)->setLabel(tr("recall"));
     m_recallRect->axis(QCPAxis::atBottom)->setRange(0, 1);
+    auto halves = QSharedPointer<QCPAxisTickerFixed>::create();
+    halves->setTickStep(0.5);
+    m_recallRect->axis(QCPAxis::atBottom)->setTicker(halves);
+    m_precisionRect->axis(QCPAxis::atLeft)->setTicker(halves);
     m_recallRect->axis(QCPAxis::atLeft)->setTickLabels(false);
     m_recallRect->axis(QCPAxis::atLeft)->setRangeReversed(true);
     m_recall = new QCPBars(m_recallRect->axis(QCPAxis::atLeft), m_recallRect->axis(QCPAxis::atBottom));

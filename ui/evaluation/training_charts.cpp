@@ -87,14 +87,33 @@ void TrainingCharts::setRuns(const QList<RunSeries>& runs)
             accuracy->addData(static_cast<double>(e.epoch), e.validation.accuracy);
         }
     }
-    for (auto* plot : plots()) {
-        plot->rescaleAxes();
-        const QCPRange x = plot->xAxis->range();
-        plot->xAxis->setRange(x.lower - 0.5, x.upper + 0.5);
-        const QCPRange y = plot->yAxis->range();
-        plot->yAxis->setRange(y.lower - 0.05 * y.size() - 0.01, y.upper + 0.05 * y.size() + 0.01);
-        plot->replot(QCustomPlot::rpQueuedReplot);
+    // Ranges by hand: QCustomPlot's rescale gives a one-epoch run a degenerate axis.
+    int64_t epochs = 1;
+    for (const auto& run : runs)
+        for (const auto& e : run.history.epochs)
+            epochs = std::max(epochs, e.epoch);
+    for (auto* plot : {m_epochLoss, m_accuracy}) {
+        plot->xAxis->setRange(0.5, static_cast<double>(epochs) + 0.5);
+        plot->xAxis->setTicker(QSharedPointer<QCPAxisTickerFixed>::create());
+        qSharedPointerCast<QCPAxisTickerFixed>(plot->xAxis->ticker())->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     }
+    m_stepLoss->rescaleAxes();
+    for (auto* plot : {m_stepLoss, m_epochLoss}) {
+        bool found = false;
+        const QCPRange values = plot->graphCount() ? plot->graph(0)->getValueRange(found) : QCPRange(0, 1);
+        double top = found ? values.upper : 1.0;
+        for (int g = 1; g < plot->graphCount(); ++g)
+            if (const QCPRange r = plot->graph(g)->getValueRange(found); found)
+                top = std::max(top, r.upper);
+        plot->yAxis->setRange(0, top * 1.1 + 1e-3);
+    }
+    double lowest = 1.0;
+    for (const auto& run : runs)
+        for (const auto& e : run.history.epochs)
+            lowest = std::min(lowest, e.validation.accuracy);
+    m_accuracy->yAxis->setRange(std::max(0.0, lowest - 0.05), 1.0);
+    for (auto* plot : plots())
+        plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 int TrainingCharts::graphPoints(int plot, int graph) const

@@ -57,7 +57,11 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     auto* left = new QFormLayout;
     auto* right = new QFormLayout;
     columns->addLayout(left);
+    columns->addSpacing(24);
     columns->addLayout(right);
+    columns->addStretch(1);
+    for (auto* form : {left, right})
+        form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     m_batchSize = new QSpinBox(settings);
     m_batchSize->setRange(1, 4096);
     m_epochs = new QSpinBox(settings);
@@ -125,7 +129,10 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_log = new QPlainTextEdit(this);
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(2000);
-    layout->addWidget(m_log, 1);
+    m_log->setMaximumHeight(180);
+    m_log->setPlaceholderText(tr("Training messages appear here."));
+    layout->addWidget(m_log);
+    layout->addStretch(1);
 
     connect(m_run, &QPushButton::clicked, this, [this] { run(false); });
     connect(m_resume, &QPushButton::clicked, this, [this] { run(true); });
