@@ -19,6 +19,7 @@ int runTrain(const std::vector<std::string>& args);
 int runEvaluate(const std::vector<std::string>& args);
 int runBenchModel(const std::vector<std::string>& args);
 int runBenchLoad(const std::vector<std::string>& args);
+int runServe(const std::vector<std::string>& args);
 
 int usageError(const std::string& message);
 

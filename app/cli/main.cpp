@@ -31,6 +31,10 @@ Fika fine-tunes BERT text classifiers. Commands:
       Accuracy, loss, macro-F1, per-class precision/recall/F1, confusion matrix, ROC AUC (two classes).
   export --checkpoint DIR --out DIR [--vocab FILE] [--labels a,b] [--sequence-length N]
       Loads any supported checkpoint layout and writes a folder Hugging Face transformers loads as it is.
+  serve --checkpoint DIR --port N --token-file FILE [--host 127.0.0.1] [--input-name review]
+        [--target-name sentiment] [--max-body-bytes 1048576] [--max-batch 16]
+      Serves the prediction API (POST /predict, GET /health, GET / tester page, GET /openapi.json);
+      names default to the checkpoint's; a missing token file is created with a new token.
   bench model [--shape base|mini|tiny] [--batches 6,16] [--lengths 128,256,512] [--precisions fp32,bf16]
               [--modes inference,train] [--steps 3] [--threads N] [--json]
       Inference and training-step throughput next to the measured matrix-product rate.
@@ -77,6 +81,8 @@ int main(int argc, char** argv)
         return runPredict(rest(1));
     if (command == "export")
         return runExport(rest(1));
+    if (command == "serve")
+        return runServe(rest(1));
     if (command == "init-config")
         return runInitConfig(rest(1));
     if (command == "train")

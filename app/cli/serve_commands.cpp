@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// fika-cli serve: the prediction API, headless.
+#include "cli/args.h"
+#include "cli/commands.h"
+
+#include "model/predictor.h"
+#include "serve/prediction_server.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+namespace fika::cli {
+namespace {
+
+std::atomic<bool> g_serveStop{false};
+
+void onServeInterrupt(int)
+{
+    g_serveStop = true;
+}
+
+} // namespace
+
+int runServe(const std::vector<std::string>& argv)
+{
+    Args args;
+    if (auto error = args.parse(argv, {"--checkpoint", "--port", "--token-file", "--host", "--input-name", "--target-name",
+                                       "--max-body-bytes", "--max-batch", "--sequence-length"},
+                                {});
+        !error.empty())
+        return usageError(error);
+    const auto checkpoint = args.value("--checkpoint");
+    const auto tokenFile = args.value("--token-file");
+    if (!checkpoint || !tokenFile || !args.value("--port"))
+        return usageError("serve needs --checkpoint DIR, --port N and --token-file FILE");
+    core::ServerOptions options;
+    const auto port = parseInteger(*args.value("--port"));
+    if (!port || *port > 65535)
+        return usageError("--port: expected a number from 0 to 65535");
+    options.port = static_cast<int>(*port);
+    options.host = args.value("--host", "127.0.0.1");
+    const auto maxBody = parseInteger(args.value("--max-body-bytes", "1048576"));
+    const auto maxBatch = parseInteger(args.value("--max-batch", "16"));
+    if (!maxBody || *maxBody < 1 || !maxBatch || *maxBatch < 1)
+        return usageError("--max-body-bytes and --max-batch take positive numbers");
+    options.maxBodyBytes = static_cast<size_t>(*maxBody);
+    options.maxBatch = static_cast<int>(*maxBatch);
+
+    std::string input, target;
+    const bool fromCheckpoint = core::checkpointFeatureNames(*checkpoint, input, target);
+    options.inputName = args.value("--input-name", input);
+    options.targetName = args.value("--target-name", target);
+    if (options.inputName.empty() || options.targetName.empty()) {
+        std::cerr << "fika-cli: " << *checkpoint
+                  << " is a plain Hugging Face folder: give --input-name (e.g. review) and --target-name (e.g. sentiment)\n";
+        return 2;
+    }
+    bool created = false;
+    auto token = core::readOrCreateTokenFile(*tokenFile, &created);
+    if (!token) {
+        std::cerr << "fika-cli: " << token.error().message << "\n";
+        return 1;
+    }
+    options.token = token.value();
+    if (created)
+        std::cerr << "a new API token was written to " << *tokenFile << "\n";
+    if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1")
+        std::cerr << "warning: listening on " << options.host
+                  << ": other machines can reach the API; anyone with the token can use it\n";
+
+    core::PredictorOptions predictorOptions;
+    predictorOptions.sequenceLength = static_cast<int>(parseInteger(args.value("--sequence-length", "0")).value_or(0));
+    auto predictor = core::Predictor::fromCheckpoint(*checkpoint, predictorOptions);
+    if (!predictor) {
+        std::cerr << "fika-cli: " << predictor.error().message << "\n";
+        return 1;
+    }
+    std::mutex logMutex;
+    options.log = [&logMutex](const std::string& line) {
+        std::lock_guard lock(logMutex);
+        std::cerr << line << "\n";
+    };
+    core::PredictionServer server(predictor.value(), options);
+    if (auto started = server.start(); !started) {
+        std::cerr << "fika-cli: " << started.error().message << "\n";
+        return 1;
+    }
+    std::signal(SIGINT, onServeInterrupt);
+    std::signal(SIGTERM, onServeInterrupt);
+    std::cerr << "serving " << *checkpoint << " (" << (fromCheckpoint ? "names from the checkpoint" : "names given") << ": "
+              << options.inputName << " → " << options.targetName << ") on " << server.url()
+              << "\ntry: curl -X POST -F \"" << options.inputName << "=A fun brain candy movie\" -u \"$(cat " << *tokenFile
+              << "):\" " << server.url() << "/predict\nCtrl-C stops.\n";
+    while (!g_serveStop)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::cerr << "stopping: answering the requests in flight\n";
+    server.stop();
+    std::cerr << "stopped\n";
+    return 0;
+}
+
+} // namespace fika::cli

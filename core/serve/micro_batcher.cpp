@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "serve/micro_batcher.h"
+
+#include <chrono>
+
+namespace fika::core {
+
+MicroBatcher::MicroBatcher(std::shared_ptr<const Predictor> predictor, Options options)
+    : m_predictor(std::move(predictor)), m_options(options)
+{
+    for (int i = 0; i < std::max(1, m_options.workers); ++i)
+        m_workers.emplace_back([this] { work(); });
+}
+
+MicroBatcher::~MicroBatcher()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    for (auto& worker : m_workers)
+        worker.join();
+}
+
+std::vector<Prediction> MicroBatcher::predict(std::vector<std::string> texts)
+{
+    auto job = std::make_shared<Job>();
+    job->texts = std::move(texts);
+    auto answer = job->done.get_future();
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(job);
+    }
+    m_wake.notify_one();
+    return answer.get();
+}
+
+void MicroBatcher::work()
+{
+    for (;;) {
+        std::vector<std::shared_ptr<Job>> jobs;
+        size_t texts = 0;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+            if (m_queue.empty())
+                return; // stopping, nothing left
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(m_options.maxWaitMicroseconds);
+            for (;;) {
+                while (!m_queue.empty() && (jobs.empty() || texts + m_queue.front()->texts.size() <= static_cast<size_t>(m_options.maxBatch))) {
+                    texts += m_queue.front()->texts.size();
+                    jobs.push_back(std::move(m_queue.front()));
+                    m_queue.pop_front();
+                }
+                if (texts >= static_cast<size_t>(m_options.maxBatch) || m_stopping || !m_queue.empty())
+                    break;
+                if (m_wake.wait_until(lock, deadline) == std::cv_status::timeout && m_queue.empty())
+                    break;
+            }
+        }
+        std::vector<std::string> batch;
+        batch.reserve(texts);
+        for (const auto& job : jobs)
+            batch.insert(batch.end(), job->texts.begin(), job->texts.end());
+        try {
+            auto predictions = m_predictor->predict(batch);
+            size_t next = 0;
+            for (const auto& job : jobs) {
+                std::vector<Prediction> mine(predictions.begin() + static_cast<std::ptrdiff_t>(next),
+                                             predictions.begin() + static_cast<std::ptrdiff_t>(next + job->texts.size()));
+                next += job->texts.size();
+                job->done.set_value(std::move(mine));
+            }
+        } catch (...) {
+            for (const auto& job : jobs)
+                job->done.set_exception(std::current_exception());
+        }
+    }
+}
+
+} // namespace fika::core
