@@ -17,6 +17,8 @@ packages=(
   libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
   # tests: offscreen/X11 GUI runs, fuzzers (clang's libFuzzer), browser tests
   xvfb xauth clang libclang-rt-14-dev curl python3
+  # the browser API tester page in headless Chromium, driven by playwright-core (npm)
+  chromium nodejs npm
 )
 
 missing=()
@@ -30,3 +32,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 echo "install-deps: all ${#packages[@]} packages present"
+
+# playwright-core for tests/web (from the npm registry; pinned in tests/web/package.json).
+web="$(dirname "$0")/../tests/web"
+if [ ! -d "$web/node_modules/playwright-core" ]; then
+  npm install --prefix "$web" --no-audit --no-fund --loglevel=error
+fi

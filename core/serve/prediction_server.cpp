@@ -83,7 +83,8 @@ struct PredictionServer::State {
     void predict(const httplib::Request& req, httplib::Response& res)
     {
         if (!constantTimeEquals(presentedToken(req), options.token)) {
-            res.set_header("WWW-Authenticate", "Basic realm=\"fika\"");
+            // A Bearer challenge: a Basic one would make browsers pop up a password dialog over the tester page.
+            res.set_header("WWW-Authenticate", "Bearer realm=\"fika\"");
             return sendError(res, 401, "missing or wrong token: send it as the basic-auth user (curl -u \"TOKEN:\") or as "
                                        "\"Authorization: Bearer TOKEN\"");
         }

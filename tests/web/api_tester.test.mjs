@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The browser API tester page in headless Chromium: start `fika-cli serve` on the tiny-bert
+// checkpoint, type a review and the token, click Play, read the probability bars.
+// Env: FIKA_CLI (fika-cli), FIKA_SHARED_DIR (../shared), FIKA_VOCAB (the bundled vocab).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync, mkdirSync, symlinkSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+const SKIP = 77;
+const checkpoint = join(process.env.FIKA_SHARED_DIR ?? '../shared', 'golden/tiny-bert');
+if (!existsSync(join(checkpoint, 'model.safetensors'))) {
+  console.log(`SKIP: needs ${checkpoint} (the shared data folder beside the checkout)`);
+  process.exit(SKIP);
+}
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  console.log('SKIP: playwright-core is not installed (npm install --prefix tests/web)');
+  process.exit(SKIP);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'fika-web-'));
+const token = 'a'.repeat(20) + 'b'.repeat(20);
+writeFileSync(join(dir, 'token'), token + '\n');
+// The tiny-bert goldens hold weights and config only: add the bundled vocabulary beside them.
+mkdirSync(join(dir, 'model'));
+for (const file of ['config.json', 'model.safetensors'])
+  symlinkSync(join(checkpoint, file), join(dir, 'model', file));
+copyFileSync(process.env.FIKA_VOCAB, join(dir, 'model', 'vocab.txt'));
+const server = spawn(process.env.FIKA_CLI, ['serve', '--checkpoint', dir + '/model', '--port', '0',
+  '--token-file', join(dir, 'token'), '--input-name', 'review', '--target-name', 'sentiment'],
+  { stdio: ['ignore', 'ignore', 'pipe'] });
+let log = '';
+const url = await new Promise((resolve, reject) => {
+  server.stderr.on('data', (chunk) => {
+    log += chunk;
+    const found = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+    if (found) resolve(found[1]);
+  });
+  server.on('exit', (code) => reject(new Error(`fika-cli serve exited with ${code}:\n${log}`)));
+  setTimeout(() => reject(new Error('fika-cli serve did not start:\n' + log)), 30000).unref();
+});
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+try {
+  const page = await browser.newPage();
+  await page.goto(url + '/');
+  assert.equal(await page.title(), 'Fika API tester');
+  await page.fill('#token', token);
+  await page.fill('#text', 'A fun brain candy movie...good dialog. A genuinely good day');
+  assert.match(await page.textContent('#curl'), new RegExp(`-u '${token}:' ${url}/predict`));
+  await page.click('#play');
+  await page.waitForSelector('.bar');
+  const bars = await page.$$eval('.bar', (rows) => rows.map((r) => [r.dataset.label, Number(r.dataset.probability)]));
+  assert.deepEqual(bars.map(([label]) => label).sort(), ['negative', 'positive']);
+  const sum = bars.reduce((total, [, p]) => total + p, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-5, `probabilities sum to ${sum}`);
+  const widths = await page.$$eval('.bar .fill', (fills) => fills.map((f) => parseFloat(f.style.width)));
+  assert.ok(widths.every((w) => w >= 0 && w <= 100));
+  assert.match(await page.textContent('#status'), /^(negative|positive) in \d+ ms$/);
+  console.log('bars:', JSON.stringify(bars));
+
+  await page.fill('#token', 'wrong-token-wrong-token');
+  await page.click('#play');
+  await page.waitForSelector('#status.error');
+  assert.match(await page.textContent('#status'), /^401: missing or wrong token/);
+} finally {
+  await browser.close();
+  server.kill('SIGINT');
+}
+const code = await new Promise((resolve) => server.on('exit', resolve));
+assert.equal(code, 0, log);
+assert.ok(!log.includes(token), 'the token appears in the server log');
+assert.match(log, /POST \/predict 200 /);
+console.log('PASS: the API tester page answered in headless Chromium');
