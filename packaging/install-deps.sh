@@ -18,8 +18,10 @@ packages=(
   # tests: offscreen/X11 GUI runs, fuzzers (clang's libFuzzer), browser tests
   xvfb xauth clang libclang-rt-14-dev curl python3
   # the browser API tester page in headless Chromium, driven by playwright-core (npm)
-  chromium nodejs npm
+  chromium
 )
+# Node from Debian unless a node with npm is installed already (NodeSource's conflicts with Debian's npm).
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
