@@ -8,6 +8,7 @@
 
 #include "datasets/datasets_view.h"
 #include "deployment/deployment_view.h"
+#include "deployment/server_panel.h"
 #include "deployment/tester_widget.h"
 #include "evaluation/confusion_matrix_plot.h"
 #include "evaluation/evaluation_view.h"
@@ -18,7 +19,9 @@
 #include "studio.h"
 #include "training/training_controller.h"
 
+#include <QCheckBox>
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -165,6 +168,22 @@ private Q_SLOTS:
         QVERIFY(std::abs(probabilities[0] + probabilities[1] - 1.0) < 1e-5);
         QVERIFY(tester->resultText().contains(QStringLiteral(" ms")));
         QVERIFY(tester->loadedCheckpoint().endsWith(QStringLiteral("checkpoints/best")));
+
+        // Deployment: Enable serves the best checkpoint; the shown curl command gets an answer.
+        auto* server = window.deploymentView()->server();
+        server->setPort(0);
+        QSignalSpy serving(server, &ServerPanel::servingChanged);
+        QTest::mouseClick(server->enableSwitch(), Qt::LeftButton, {}, QPoint(8, server->enableSwitch()->height() / 2));
+        QVERIFY(serving.wait(30000));
+        QVERIFY2(serving.first().first().toBool(), "the deployment did not start");
+        QVERIFY(server->token().size() >= 32);
+        QProcess curl;
+        curl.start(QStringLiteral("sh"), {QStringLiteral("-c"), server->curlCommand() + QStringLiteral(" -s")});
+        QVERIFY(curl.waitForFinished(30000));
+        const QByteArray answer = curl.readAllStandardOutput();
+        QVERIFY2(answer.contains("\"sentiment\"") && answer.contains("\"label\""), answer.constData());
+        QTest::mouseClick(server->enableSwitch(), Qt::LeftButton, {}, QPoint(8, server->enableSwitch()->height() / 2));
+        QVERIFY(!server->isServing());
 
         // Exports: predictions CSV, a Hugging Face folder, charts as PNG and SVG.
         const QString predictions = m_dir.filePath(QStringLiteral("predictions.csv"));

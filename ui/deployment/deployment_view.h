@@ -6,6 +6,7 @@
 namespace fika::ui {
 
 class Studio;
+class ServerPanel;
 class TesterWidget;
 
 // Deploy a checkpoint: the in-app tester beside the local HTTP API's controls.
@@ -14,8 +15,10 @@ class DeploymentView : public QWidget {
 public:
     explicit DeploymentView(Studio* studio, QWidget* parent = nullptr);
     TesterWidget* tester() const { return m_tester; }
+    ServerPanel* server() const { return m_server; }
 
 private:
+    ServerPanel* m_server = nullptr;
     TesterWidget* m_tester = nullptr;
 };
 

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "deployment/server_panel.h"
+
+#include "qt_config.h"
+#include "studio.h"
+
+#include "model/predictor.h"
+#include "serve/prediction_server.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QUrl>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace fika::ui {
+
+ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_studio(studio)
+{
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    m_experiment = new QComboBox(this);
+    m_checkpoint = new QComboBox(this);
+    m_port = new QSpinBox(this);
+    m_port->setRange(0, 65535);
+    m_port->setValue(8765);
+    m_port->setSpecialValueText(tr("any free port"));
+    m_enable = new QCheckBox(tr("&Enabled: serve on 127.0.0.1"), this);
+    m_enable->setToolTip(tr("Starts or stops the local HTTP API"));
+    m_state = new QLabel(tr("Stopped"), this);
+    form->addRow(tr("E&xperiment:"), m_experiment);
+    form->addRow(tr("&Checkpoint:"), m_checkpoint);
+    form->addRow(tr("&Port:"), m_port);
+    form->addRow(m_enable, m_state);
+
+    m_url = new QLineEdit(this);
+    m_url->setReadOnly(true);
+    auto* tokenRow = new QHBoxLayout;
+    m_token = new QLineEdit(this);
+    m_token->setReadOnly(true);
+    m_token->setEchoMode(QLineEdit::Password);
+    auto* show = new QPushButton(tr("Show"), this);
+    show->setCheckable(true);
+    auto* copy = new QPushButton(tr("Copy"), this);
+    auto* regenerate = new QPushButton(tr("Regenerate"), this);
+    regenerate->setToolTip(tr("A new random token; the old one stops working"));
+    tokenRow->addWidget(m_token, 1);
+    tokenRow->addWidget(show);
+    tokenRow->addWidget(copy);
+    tokenRow->addWidget(regenerate);
+    m_names = new QLabel(this);
+    form->addRow(tr("URL:"), m_url);
+    form->addRow(tr("Token:"), tokenRow);
+    form->addRow(tr("Input → output:"), m_names);
+    layout->addLayout(form);
+
+    layout->addWidget(new QLabel(tr("<b>Code examples</b>"), this));
+    m_code = new QPlainTextEdit(this);
+    m_code->setReadOnly(true);
+    m_code->setMaximumHeight(110);
+    QFont mono(QStringLiteral("monospace"));
+    mono.setStyleHint(QFont::Monospace);
+    m_code->setFont(mono);
+    layout->addWidget(m_code);
+    auto* buttons = new QHBoxLayout;
+    auto* copyCode = new QPushButton(tr("Copy command"), this);
+    m_open = new QPushButton(tr("Test deployment"), this);
+    m_open->setToolTip(tr("Opens the browser API tester page served by the deployment"));
+    m_open->setEnabled(false);
+    buttons->addWidget(copyCode);
+    buttons->addStretch();
+    buttons->addWidget(m_open);
+    layout->addLayout(buttons);
+    m_log = new QPlainTextEdit(this);
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(500);
+    m_log->setPlaceholderText(tr("Requests appear here: method, path, status, milliseconds."));
+    layout->addWidget(m_log, 1);
+
+    connect(show, &QPushButton::toggled, this,
+            [this](bool on) { m_token->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password); });
+    connect(copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_tokenValue); });
+    connect(copyCode, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(curlCommand()); });
+    connect(regenerate, &QPushButton::clicked, this, &ServerPanel::regenerateToken);
+    connect(m_open, &QPushButton::clicked, this, [this] { QDesktopServices::openUrl(QUrl(url() + QStringLiteral("/"))); });
+    connect(m_enable, &QCheckBox::toggled, this, &ServerPanel::setEnabled);
+    connect(m_experiment, &QComboBox::currentIndexChanged, this, &ServerPanel::reloadCheckpoints);
+    connect(&m_watcher, &QFutureWatcher<void>::finished, this, &ServerPanel::onPredictorLoaded);
+    connect(m_studio, &Studio::experimentsChanged, this, &ServerPanel::reloadExperiments);
+    connect(m_studio, &Studio::projectChanged, this, [this] {
+        m_tokenValue.clear();
+        updateTexts();
+    });
+    reloadExperiments();
+}
+
+ServerPanel::~ServerPanel()
+{
+    m_watcher.waitForFinished();
+    stopServer();
+}
+
+QString ServerPanel::tokenFile() const
+{
+    const QString base = m_studio->project() ? toQString(m_studio->project()->dir)
+                                             : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(base);
+    return base + QStringLiteral("/deployment.token");
+}
+
+void ServerPanel::regenerateToken()
+{
+    QFile::remove(tokenFile());
+    m_tokenValue.clear();
+    updateTexts();
+    if (m_server) { // the running server keeps its token: restart it with the new one
+        stopServer();
+        setEnabled(true);
+    }
+}
+
+void ServerPanel::reloadExperiments()
+{
+    const QString previous = m_experiment->currentData().toString();
+    const QSignalBlocker blocker(m_experiment);
+    m_experiment->clear();
+    for (const QString& dir : m_studio->experiments())
+        m_experiment->addItem(QFileInfo(dir).fileName(), dir);
+    if (m_experiment->count() == 0 && m_studio->currentExperiment()) {
+        const QString dir = toQString(m_studio->currentExperiment()->output.dir);
+        m_experiment->addItem(QFileInfo(dir).fileName(), dir);
+    }
+    const int index = m_experiment->findData(previous);
+    m_experiment->setCurrentIndex(index >= 0 ? index : m_experiment->count() - 1);
+    reloadCheckpoints();
+}
+
+void ServerPanel::reloadCheckpoints()
+{
+    m_checkpoint->clear();
+    const QString dir = m_experiment->currentData().toString() + QStringLiteral("/checkpoints/");
+    if (QFileInfo::exists(dir + QStringLiteral("best/model.safetensors")))
+        m_checkpoint->addItem(tr("best epoch"), dir + QStringLiteral("best"));
+    if (QFileInfo::exists(dir + QStringLiteral("last/model.safetensors")))
+        m_checkpoint->addItem(tr("last epoch"), dir + QStringLiteral("last"));
+    m_enable->setEnabled(m_checkpoint->count() > 0 || m_server);
+    updateTexts();
+}
+
+void ServerPanel::setPort(int port)
+{
+    m_port->setValue(port);
+}
+
+void ServerPanel::setEnabled(bool on)
+{
+    if (!on) {
+        stopServer();
+        return;
+    }
+    if (m_server || m_watcher.isRunning())
+        return;
+    const QString checkpoint = m_checkpoint->currentData().toString();
+    if (checkpoint.isEmpty()) {
+        m_state->setText(tr("Choose an experiment with a checkpoint first."));
+        const QSignalBlocker blocker(m_enable);
+        m_enable->setChecked(false);
+        return;
+    }
+    std::string input = "review", target = "sentiment";
+    core::checkpointFeatureNames(toStdString(checkpoint), input, target);
+    m_inputName = toQString(input);
+    m_targetName = toQString(target);
+    m_state->setText(tr("Loading %1…").arg(m_checkpoint->currentText()));
+    m_watcher.setFuture(QtConcurrent::run([path = toStdString(checkpoint)] {
+        return std::make_shared<core::Result<std::shared_ptr<core::Predictor>>>(core::Predictor::fromCheckpoint(path));
+    }));
+}
+
+void ServerPanel::onPredictorLoaded()
+{
+    const auto result = m_watcher.result();
+    auto refuse = [this](const QString& why) {
+        m_state->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(why.toHtmlEscaped()));
+        const QSignalBlocker blocker(m_enable);
+        m_enable->setChecked(false);
+        Q_EMIT servingChanged(false);
+    };
+    if (!m_enable->isChecked())
+        return; // switched off while loading
+    if (!result->ok())
+        return refuse(toQString(result->error().message));
+    auto token = core::readOrCreateTokenFile(toStdString(tokenFile()));
+    if (!token)
+        return refuse(toQString(token.error().message));
+    m_tokenValue = toQString(token.value());
+    core::ServerOptions options;
+    options.port = m_port->value();
+    options.token = token.value();
+    options.inputName = toStdString(m_inputName);
+    options.targetName = toStdString(m_targetName);
+    QPointer<QPlainTextEdit> log = m_log;
+    options.log = [log](const std::string& line) {
+        QMetaObject::invokeMethod(
+            log, [log, text = toQString(line)] {
+                if (log)
+                    log->appendPlainText(text);
+            },
+            Qt::QueuedConnection);
+    };
+    auto server = std::make_unique<core::PredictionServer>(result->value(), options);
+    if (auto started = server->start(); !started)
+        return refuse(toQString(started.error().message) + tr(" Choose another port."));
+    m_server = std::move(server);
+    m_state->setText(tr("<b>Serving</b> %1").arg(m_checkpoint->currentText()));
+    m_experiment->setEnabled(false);
+    m_checkpoint->setEnabled(false);
+    m_port->setEnabled(false);
+    m_open->setEnabled(true);
+    updateTexts();
+    Q_EMIT servingChanged(true);
+}
+
+void ServerPanel::stopServer()
+{
+    if (!m_server)
+        return;
+    m_server.reset(); // answers the requests in flight, then closes
+    m_state->setText(tr("Stopped"));
+    m_experiment->setEnabled(true);
+    m_checkpoint->setEnabled(true);
+    m_port->setEnabled(true);
+    m_open->setEnabled(false);
+    updateTexts();
+    Q_EMIT servingChanged(false);
+}
+
+QString ServerPanel::url() const
+{
+    return m_server ? toQString(m_server->url())
+                    : QStringLiteral("http://127.0.0.1:%1").arg(m_port->value() == 0 ? QStringLiteral("PORT")
+                                                                                   : QString::number(m_port->value()));
+}
+
+QString ServerPanel::token() const
+{
+    return m_tokenValue;
+}
+
+QString ServerPanel::curlCommand() const
+{
+    const QString input = m_inputName.isEmpty() ? QStringLiteral("review") : m_inputName;
+    return QStringLiteral("curl -X POST -F \"%1=A fun brain candy movie...good dialog. A genuinely good day\" -u \"%2:\" %3/predict")
+        .arg(input, m_tokenValue.isEmpty() ? QStringLiteral("<token>") : m_tokenValue, url());
+}
+
+void ServerPanel::updateTexts()
+{
+    if (m_tokenValue.isEmpty() && QFileInfo::exists(tokenFile()))
+        if (auto token = core::readOrCreateTokenFile(toStdString(tokenFile())))
+            m_tokenValue = toQString(token.value());
+    m_url->setText(url());
+    m_token->setText(m_tokenValue.isEmpty() ? tr("(created when the deployment is enabled)") : m_tokenValue);
+    if (!m_checkpoint->currentData().toString().isEmpty() && !m_server) {
+        std::string input = "review", target = "sentiment";
+        core::checkpointFeatureNames(toStdString(m_checkpoint->currentData().toString()), input, target);
+        m_inputName = toQString(input);
+        m_targetName = toQString(target);
+    }
+    m_names->setText(m_inputName.isEmpty() ? QString() : tr("%1 → %2").arg(m_inputName, m_targetName));
+    m_code->setPlainText(curlCommand());
+}
+
+} // namespace fika::ui

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace fika::core {
+class Predictor;
+class PredictionServer;
+template <typename T>
+class Result;
+} // namespace fika::core
+
+namespace fika::ui {
+
+class Studio;
+
+// A deployment: an experiment's checkpoint served on the local HTTP API. The Enable switch starts
+// and stops the server in the app; URL, token (copy, regenerate), names, the ready curl command
+// and a button that opens the browser API tester.
+class ServerPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ServerPanel(Studio* studio, QWidget* parent = nullptr);
+    ~ServerPanel() override;
+
+    QCheckBox* enableSwitch() const { return m_enable; }
+    QString url() const;
+    QString token() const;
+    QString curlCommand() const;
+    bool isServing() const { return m_server != nullptr; }
+    void setPort(int port);
+
+Q_SIGNALS:
+    void servingChanged(bool serving);
+
+private:
+    void reloadExperiments();
+    void reloadCheckpoints();
+    void setEnabled(bool on);
+    void onPredictorLoaded();
+    void stopServer();
+    void regenerateToken();
+    void updateTexts();
+    QString tokenFile() const;
+
+    Studio* m_studio;
+    QComboBox* m_experiment = nullptr;
+    QComboBox* m_checkpoint = nullptr;
+    QSpinBox* m_port = nullptr;
+    QCheckBox* m_enable = nullptr;
+    QLabel* m_state = nullptr;
+    QLineEdit* m_url = nullptr;
+    QLineEdit* m_token = nullptr;
+    QLabel* m_names = nullptr;
+    QPlainTextEdit* m_code = nullptr;
+    QPlainTextEdit* m_log = nullptr;
+    QPushButton* m_open = nullptr;
+    QString m_tokenValue;
+    QString m_inputName, m_targetName;
+    std::unique_ptr<core::PredictionServer> m_server;
+    QFutureWatcher<std::shared_ptr<core::Result<std::shared_ptr<core::Predictor>>>> m_watcher;
+};
+
+} // namespace fika::ui
