@@ -40,6 +40,10 @@ Fika fine-tunes BERT text classifiers. Commands:
       Inference and training-step throughput next to the measured matrix-product rate.
   bench load [--shape base] [--json]
       Saves a random model of that shape, then times loading it back (seconds, peak memory).
+  bench serve [--shape tiny|mini] [--clients 16] [--requests 10000] [--max-batch 16]
+              [--sequence-length 128] [--csv FILE] [--json]
+      The prediction API under concurrent clients: requests/s, p50/p99 latency, overhead against
+      the predictor's own batched throughput.
   bench tokenizer --csv FILE [--column review] [--vocab FILE] [--threads N] [--json]
       Tokenizer throughput in MB/s of UTF-8 text (best of 3).
 
@@ -93,6 +97,8 @@ int main(int argc, char** argv)
         return runBenchModel(rest(2));
     if (command == "bench" && args.size() > 1 && args[1] == "load")
         return runBenchLoad(rest(2));
+    if (command == "bench" && args.size() > 1 && args[1] == "serve")
+        return runBenchServe(rest(2));
     if (command == "bench" && args.size() > 1 && args[1] == "tokenizer")
         return runBenchTokenizer(rest(2));
     if (command == "dataset" && args.size() > 1 && args[1] == "inspect")

@@ -174,6 +174,7 @@ Status PredictionServer::start()
     const int threads = s.options.connectionThreads;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
     server.set_payload_max_length(s.options.maxBodyBytes);
+    server.set_tcp_nodelay(true); // headers and body go out in two writes: no Nagle delay between them
     server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
         t_requestStart = Clock::now();
         return httplib::Server::HandlerResponse::Unhandled;
