@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QTimer>
 
 #include <cstdio>
@@ -25,6 +26,8 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("Fika"));
     QApplication::setOrganizationName(QStringLiteral("Fika"));
     QApplication::setApplicationVersion(QStringLiteral(FIKA_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/fika.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.fika.Fika"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Desktop studio for fine-tuning BERT text classifiers"));
