@@ -20,6 +20,7 @@ int runEvaluate(const std::vector<std::string>& args);
 int runBenchModel(const std::vector<std::string>& args);
 int runBenchLoad(const std::vector<std::string>& args);
 int runServe(const std::vector<std::string>& args);
+int runDownload(const std::vector<std::string>& args);
 int runBenchServe(const std::vector<std::string>& args);
 
 int usageError(const std::string& message);

@@ -35,6 +35,9 @@ Fika fine-tunes BERT text classifiers. Commands:
         [--target-name sentiment] [--max-body-bytes 1048576] [--max-batch 16]
       Serves the prediction API (POST /predict, GET /health, GET / tester page, GET /openapi.json);
       names default to the checkpoint's; a missing token file is created with a new token.
+  download [--list] [ID ...] [--cache DIR] [--catalog FILE]
+      Downloads (resuming, checksummed) the IMDB dataset or pretrained models listed in the catalog
+      into the cache; prints the folder to import or to use as model weights.
   bench model [--shape base|mini|tiny] [--batches 6,16] [--lengths 128,256,512] [--precisions fp32,bf16]
               [--modes inference,train] [--steps 3] [--threads N] [--json]
       Inference and training-step throughput next to the measured matrix-product rate.
@@ -85,6 +88,8 @@ int main(int argc, char** argv)
         return runPredict(rest(1));
     if (command == "export")
         return runExport(rest(1));
+    if (command == "download")
+        return runDownload(rest(1));
     if (command == "serve")
         return runServe(rest(1));
     if (command == "init-config")

@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -53,6 +54,18 @@ std::string bundledVocabPath()
         if (fs::exists(candidate, ec))
             return candidate.lexically_normal().string();
     return "bert-base-uncased-vocab.txt";
+}
+
+std::string fikaCacheDir()
+{
+    namespace fs = std::filesystem;
+    if (const char* fika = std::getenv("FIKA_CACHE_DIR"); fika && *fika)
+        return fika;
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+        return (fs::path(xdg) / "fika").string();
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return (fs::path(home) / ".cache" / "fika").string();
+    return "fika-cache";
 }
 
 std::string fikaVersion()

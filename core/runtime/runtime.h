@@ -18,6 +18,8 @@ std::string blasPerformanceWarning();
 // The bundled bert-base-uncased vocab: installed beside the executable (../share/fika/vocab), else
 // in the source tree (for a build folder).
 std::string bundledVocabPath();
+// Downloads and caches: $FIKA_CACHE_DIR, else $XDG_CACHE_HOME/fika, else ~/.cache/fika.
+std::string fikaCacheDir();
 
 std::string fikaVersion();
 std::string torchVersion();

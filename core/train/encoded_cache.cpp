@@ -2,6 +2,7 @@
 #include "train/encoded_cache.h"
 
 #include "common/sha256.h"
+#include "runtime/runtime.h"
 
 #include <nlohmann/json.hpp>
 
@@ -64,16 +65,7 @@ std::string tokenizerDigest(const Tokenizer& tokenizer)
 
 std::string defaultEncodedCacheDir()
 {
-    fs::path base;
-    if (const char* fika = std::getenv("FIKA_CACHE_DIR"); fika && *fika)
-        base = fika;
-    else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-        base = fs::path(xdg) / "fika";
-    else if (const char* home = std::getenv("HOME"); home && *home)
-        base = fs::path(home) / ".cache" / "fika";
-    else
-        return {};
-    return (base / "encoded").string();
+    return (fs::path(fikaCacheDir()) / "encoded").string();
 }
 
 std::string encodedCacheFile(const std::string& cacheDir, const std::string& key)

@@ -26,7 +26,7 @@ std::string encodedCacheKey(const std::string& sourceSha256, const std::string& 
                             const EncodingSettings& encoding);
 std::string tokenizerDigest(const Tokenizer& tokenizer);
 
-// $FIKA_CACHE_DIR, else $XDG_CACHE_HOME/fika, else ~/.cache/fika; with "/encoded" appended.
+// fikaCacheDir() + "/encoded".
 std::string defaultEncodedCacheDir();
 std::string encodedCacheFile(const std::string& cacheDir, const std::string& key);
 

@@ -25,6 +25,11 @@ inline bool sharedExists(const std::string& relative)
     return std::filesystem::exists(sharedPath(relative));
 }
 
+inline std::string sourcePath(const std::string& relative)
+{
+    return std::string(FIKA_SOURCE_DIR) + "/" + relative;
+}
+
 inline std::string bundledVocabPath()
 {
     return std::string(FIKA_SOURCE_DIR) + "/resources/vocab/bert-base-uncased-vocab.txt";

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "download/downloader.h"
+
+#include "common/sha256.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <curl/curl.h>
+
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+namespace fs = std::filesystem;
+
+namespace fika::core {
+namespace {
+
+struct Transfer {
+    CURL* curl = nullptr;
+    std::FILE* out = nullptr;
+    const JobContext* context = nullptr;
+    int64_t offset = 0;
+    long status = 0;
+    std::string etag;
+    bool writeFailed = false;
+};
+
+size_t onHeader(char* data, size_t size, size_t count, void* user)
+{
+    auto* t = static_cast<Transfer*>(user);
+    std::string line(data, size * count);
+    if (line.rfind("HTTP/", 0) == 0)
+        t->etag.clear(); // a redirect's headers came first
+    std::string lower = line;
+    for (auto& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* name : {"x-linked-etag:", "etag:"}) {
+        if (lower.rfind(name, 0) == 0 && (t->etag.empty() || std::string(name) == "x-linked-etag:")) {
+            std::string value = line.substr(std::string(name).size());
+            std::string clean;
+            for (char c : value)
+                if (std::isxdigit(static_cast<unsigned char>(c)))
+                    clean += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (clean.size() == 64 && value.find("W/") == std::string::npos)
+                t->etag = clean;
+        }
+    }
+    return size * count;
+}
+
+size_t onData(char* data, size_t size, size_t count, void* user)
+{
+    auto* t = static_cast<Transfer*>(user);
+    if (t->status == 0)
+        curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
+    if (t->status >= 300)
+        return size * count; // an error page: never into the file
+    if (std::fwrite(data, 1, size * count, t->out) != size * count) {
+        t->writeFailed = true;
+        return 0;
+    }
+    return size * count;
+}
+
+int onProgress(void* user, curl_off_t total, curl_off_t done, curl_off_t, curl_off_t)
+{
+    auto* t = static_cast<Transfer*>(user);
+    if (!t->context)
+        return 0;
+    if (t->context->shouldStop())
+        return 1; // aborts the transfer; the .part stays for a resume
+    t->context->report(t->offset + done, total > 0 ? t->offset + total : 0);
+    return 0;
+}
+
+std::string hostOf(const std::string& url)
+{
+    const auto start = url.find("://");
+    const auto from = start == std::string::npos ? 0 : start + 3;
+    return url.substr(from, url.find('/', from) - from);
+}
+
+void initCurlOnce()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+} // namespace
+
+Result<DownloadReport> downloadFile(const std::string& url, const std::string& file, const DownloadOptions& options)
+{
+    initCurlOnce();
+    std::error_code ec;
+    fs::create_directories(fs::path(file).parent_path(), ec);
+    const std::string part = file + ".part";
+    DownloadReport report;
+    report.resumedFrom = fs::exists(part, ec) ? static_cast<int64_t>(fs::file_size(part, ec)) : 0;
+
+    Transfer t;
+    t.context = options.context;
+    t.offset = report.resumedFrom;
+    t.out = std::fopen(part.c_str(), report.resumedFrom > 0 ? "ab" : "wb");
+    if (!t.out)
+        return makeError(ErrorCode::IoError, part + ": cannot be written", part);
+    CURL* curl = curl_easy_init();
+    t.curl = curl;
+    char errorText[CURL_ERROR_SIZE] = {};
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(curl, CURLOPT_FAILONERROR, 0L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options.connectTimeoutSeconds);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L); // give up after 60 s without a byte
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "Fika/" FIKA_VERSION);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorText);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, onHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, onData);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, onProgress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
+    if (report.resumedFrom > 0)
+        curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(report.resumedFrom));
+    const CURLcode code = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(curl);
+    std::fclose(t.out);
+
+    auto failWith = [&](Error error, bool keepPart) -> Result<DownloadReport> {
+        if (!keepPart)
+            fs::remove(part, ec);
+        return error;
+    };
+    if (code == CURLE_ABORTED_BY_CALLBACK)
+        return makeError(ErrorCode::Cancelled, url + ": download stopped; starting it again resumes it");
+    if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_CONNECT || code == CURLE_OPERATION_TIMEDOUT)
+        return failWith(makeError(ErrorCode::IoError, "cannot reach " + hostOf(url) + " (" + errorText +
+                                                          "): are you offline? Download it on another machine and "
+                                                          "choose \"Use a local folder…\""),
+                        true);
+    if (code == CURLE_RANGE_ERROR || status == 416) // the .part does not fit the file on the server: start over
+        return failWith(makeError(ErrorCode::IoError, url + ": the interrupted download cannot be resumed; try again"), false);
+    if (status == 404)
+        return failWith(makeError(ErrorCode::FileNotFound, url + ": not found (HTTP 404)"), false);
+    if (status >= 400)
+        return failWith(makeError(ErrorCode::IoError, url + ": the server answered HTTP " + std::to_string(status)), true);
+    if (t.writeFailed)
+        return failWith(makeError(ErrorCode::IoError, part + ": cannot be written (disk full?)", part), true);
+    if (code != CURLE_OK)
+        return failWith(makeError(ErrorCode::IoError, url + ": download interrupted (" + std::string(errorText) +
+                                                          "); starting it again resumes it"),
+                        true);
+    if (report.resumedFrom > 0 && status == 200) // the server ignored the Range: the body is the whole file
+        return failWith(makeError(ErrorCode::IoError, url + ": the server does not resume downloads; try again"), false);
+
+    report.sha256 = sha256OfFile(part);
+    report.bytes = static_cast<int64_t>(fs::file_size(part, ec));
+    const std::string expected = !options.expectedSha256.empty() ? options.expectedSha256 : t.etag;
+    if (!expected.empty() && report.sha256 != expected)
+        return failWith(makeError(ErrorCode::IoError, url + ": checksum mismatch (SHA-256 " + report.sha256 +
+                                                          ", expected " + expected + "); the download was discarded"),
+                        false);
+    fs::rename(part, file, ec);
+    if (ec)
+        return makeError(ErrorCode::IoError, file + ": cannot be written (" + ec.message() + ")", file);
+    return report;
+}
+
+Status extractArchive(const std::string& archivePath, const std::string& dir, const JobContext* context)
+{
+    archive* in = archive_read_new();
+    archive_read_support_filter_all(in);
+    archive_read_support_format_all(in);
+    archive* out = archive_write_disk_new();
+    // Entries are re-rooted under dir (absolute names refused below); libarchive refuses ".." and
+    // writing through symlinks.
+    archive_write_disk_set_options(out, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+                                            ARCHIVE_EXTRACT_SECURE_SYMLINKS);
+    auto cleanup = [&] {
+        archive_read_free(in);
+        archive_write_free(out);
+    };
+    if (archive_read_open_filename(in, archivePath.c_str(), 1 << 16) != ARCHIVE_OK) {
+        const std::string why = archive_error_string(in) ? archive_error_string(in) : "unreadable";
+        cleanup();
+        return makeError(ErrorCode::IoError, archivePath + ": cannot be opened as an archive (" + why + ")", archivePath);
+    }
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    const auto total = static_cast<int64_t>(fs::file_size(archivePath, ec));
+    archive_entry* entry = nullptr;
+    int64_t entries = 0;
+    for (;;) {
+        const int r = archive_read_next_header(in, &entry);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r != ARCHIVE_OK || (context && context->shouldStop())) {
+            const std::string why = context && context->shouldStop() ? "stopped"
+                                    : archive_error_string(in)         ? archive_error_string(in)
+                                                                       : "damaged";
+            cleanup();
+            return makeError(ErrorCode::IoError, archivePath + ": extraction failed after " + std::to_string(entries) +
+                                                     " entries (" + why + ")",
+                             archivePath);
+        }
+        const std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+        if (name.empty() || name.front() == '/') {
+            cleanup();
+            return makeError(ErrorCode::IoError, archivePath + ": entry '" + name + "' refused (absolute path)", archivePath);
+        }
+        const std::string target = (fs::path(dir) / name).string();
+        archive_entry_set_pathname(entry, target.c_str());
+        if (const char* link = archive_entry_hardlink(entry)) {
+            if (link[0] == '/') {
+                cleanup();
+                return makeError(ErrorCode::IoError, archivePath + ": link '" + name + "' refused (absolute target)", archivePath);
+            }
+            archive_entry_set_hardlink(entry, (fs::path(dir) / link).string().c_str());
+        }
+        if (archive_write_header(out, entry) != ARCHIVE_OK) {
+            const std::string why = archive_error_string(out) ? archive_error_string(out) : "refused";
+            cleanup();
+            return makeError(ErrorCode::IoError, archivePath + ": entry refused (" + why + ")", archivePath);
+        }
+        const void* block = nullptr;
+        size_t size = 0;
+        la_int64_t offset = 0;
+        while (archive_read_data_block(in, &block, &size, &offset) == ARCHIVE_OK)
+            archive_write_data_block(out, block, size, offset);
+        archive_write_finish_entry(out);
+        if (context && ++entries % 256 == 0)
+            context->report(archive_filter_bytes(in, -1), total);
+    }
+    cleanup();
+    return Ok{};
+}
+
+} // namespace fika::core

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "download/library.h"
+
+#include "common/yaml_fields.h"
+#include "download/downloader.h"
+#include "runtime/runtime.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace fika::core {
+namespace {
+
+constexpr const char* kCompleteMarker = ".complete"; // written last: the folder is whole
+
+std::string modelUrl(const Catalog& catalog, const CatalogModel& model, const std::string& file)
+{
+    return catalog.hub + "/" + model.repo + "/resolve/" + model.revision + "/" + file;
+}
+
+} // namespace
+
+std::string bundledCatalogPath()
+{
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    for (const fs::path& candidate :
+         {exe.parent_path() / "../share/fika/catalog.yaml", fs::path(FIKA_SOURCE_DIR) / "resources/catalog.yaml"})
+        if (fs::exists(candidate, ec))
+            return candidate.lexically_normal().string();
+    return "catalog.yaml";
+}
+
+Result<Catalog> loadCatalog(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in)
+        return makeError(ErrorCode::FileNotFound, path + ": no such catalog file", path);
+    std::stringstream text;
+    text << in.rdbuf();
+    Catalog catalog;
+    try {
+        const YAML::Node root = YAML::Load(text.str());
+        yaml::rejectUnknownKeys(root, "", {"schema_version", "hub", "datasets", "models"});
+        yaml::read(root, "", "hub", catalog.hub);
+        for (size_t i = 0; root["datasets"] && i < root["datasets"].size(); ++i) {
+            const auto node = root["datasets"][i];
+            const std::string where = "datasets[" + std::to_string(i) + "]";
+            yaml::rejectUnknownKeys(node, where, {"id", "name", "url", "sha256", "folder"});
+            CatalogDataset d;
+            yaml::read(node, where, "id", d.id, true);
+            yaml::read(node, where, "name", d.name);
+            yaml::read(node, where, "url", d.url, true);
+            yaml::read(node, where, "sha256", d.sha256, true);
+            yaml::read(node, where, "folder", d.folder, true);
+            catalog.datasets.push_back(d);
+        }
+        for (size_t i = 0; root["models"] && i < root["models"].size(); ++i) {
+            const auto node = root["models"][i];
+            const std::string where = "models[" + std::to_string(i) + "]";
+            yaml::rejectUnknownKeys(node, where, {"id", "name", "repo", "revision"});
+            CatalogModel m;
+            yaml::read(node, where, "id", m.id, true);
+            yaml::read(node, where, "name", m.name);
+            yaml::read(node, where, "repo", m.repo, true);
+            yaml::read(node, where, "revision", m.revision);
+            catalog.models.push_back(m);
+        }
+    } catch (const yaml::YamlFieldError& e) {
+        return yaml::toError(e, path);
+    } catch (const YAML::Exception& e) {
+        return makeError(ErrorCode::Yaml, path + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg, path);
+    }
+    return catalog;
+}
+
+Result<std::string> fetchDataset(const Catalog& catalog, const std::string& id, const std::string& cacheDir,
+                                 const JobContext* context)
+{
+    const CatalogDataset* dataset = nullptr;
+    for (const auto& d : catalog.datasets)
+        if (d.id == id)
+            dataset = &d;
+    if (!dataset)
+        return makeError(ErrorCode::InvalidArgument, "no dataset '" + id + "' in the catalog");
+    const fs::path base = fs::path(cacheDir) / "datasets" / id;
+    const fs::path folder = base / dataset->folder;
+    if (fs::exists(base / kCompleteMarker))
+        return folder.string();
+    const std::string archive = (base / fs::path(dataset->url).filename()).string();
+    if (!fs::exists(archive)) {
+        DownloadOptions options;
+        options.expectedSha256 = dataset->sha256;
+        options.context = context;
+        if (auto downloaded = downloadFile(dataset->url, archive, options); !downloaded)
+            return downloaded.error();
+    }
+    std::error_code ec;
+    fs::remove_all(folder, ec); // a half-extracted folder from an interrupted run
+    if (auto extracted = extractArchive(archive, base.string(), context); !extracted)
+        return extracted.error();
+    if (!fs::is_directory(folder))
+        return makeError(ErrorCode::IoError, archive + ": has no folder '" + dataset->folder + "'", archive);
+    std::ofstream(base / kCompleteMarker) << dataset->sha256 << "\n";
+    fs::remove(archive, ec); // the extracted folder is what Fika reads
+    return folder.string();
+}
+
+Result<std::string> fetchModel(const Catalog& catalog, const std::string& id, const std::string& cacheDir,
+                               const JobContext* context)
+{
+    const CatalogModel* model = nullptr;
+    for (const auto& m : catalog.models)
+        if (m.id == id)
+            model = &m;
+    if (!model)
+        return makeError(ErrorCode::InvalidArgument, "no model '" + id + "' in the catalog");
+    const fs::path folder = fs::path(cacheDir) / "models" / id;
+    if (fs::exists(folder / kCompleteMarker))
+        return folder.string();
+    DownloadOptions options;
+    options.context = context;
+    auto get = [&](const std::string& file) {
+        const fs::path target = folder / file;
+        if (fs::exists(target))
+            return Result<DownloadReport>(DownloadReport{});
+        return downloadFile(modelUrl(catalog, *model, file), target.string(), options);
+    };
+    for (const char* file : {"config.json", "vocab.txt"})
+        if (auto got = get(file); !got)
+            return got.error();
+    bool haveWeights = false;
+    for (const char* file : {"model.safetensors.index.json", "model.safetensors", "pytorch_model.bin"}) {
+        auto got = get(file);
+        if (!got && got.error().code == ErrorCode::FileNotFound)
+            continue; // the hub has another layout of the weights
+        if (!got)
+            return got.error();
+        if (std::string(file) == "model.safetensors.index.json") {
+            std::ifstream in(folder / file);
+            std::set<std::string> shards;
+            try {
+                for (const auto& item : nlohmann::json::parse(in).at("weight_map").items())
+                    shards.insert(item.value().get<std::string>());
+            } catch (const nlohmann::json::exception& e) {
+                return makeError(ErrorCode::Json, (folder / file).string() + ": " + e.what());
+            }
+            for (const auto& shard : shards)
+                if (shard.find('/') != std::string::npos || shard.find("..") != std::string::npos)
+                    return makeError(ErrorCode::Json, (folder / file).string() + ": unsafe shard name '" + shard + "'");
+                else if (auto s = get(shard); !s)
+                    return s.error();
+        }
+        haveWeights = true;
+        break;
+    }
+    if (!haveWeights)
+        return makeError(ErrorCode::FileNotFound, model->repo + ": the hub has no weights Fika reads (model.safetensors or "
+                                                                "pytorch_model.bin)");
+    std::ofstream(folder / kCompleteMarker) << model->repo << "\n";
+    return folder.string();
+}
+
+std::vector<std::string> cachedModels(const Catalog& catalog, const std::string& cacheDir)
+{
+    std::vector<std::string> ids;
+    for (const auto& m : catalog.models)
+        if (fs::exists(fs::path(cacheDir) / "models" / m.id / kCompleteMarker))
+            ids.push_back(m.id);
+    return ids;
+}
+
+} // namespace fika::core

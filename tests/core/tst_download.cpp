@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Downloads against a local HTTP server the test starts, serving files it creates: resume after a
+// broken transfer, checksums (given and the hub's ETag), 404, an unreachable host, archive
+// extraction that refuses "..", and a model and a dataset fetched from a local "hub".
+#include "test_support.h"
+
+#include "common/sha256.h"
+#include "download/downloader.h"
+#include "download/library.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <httplib.h>
+
+#include <QTemporaryDir>
+
+#include <atomic>
+#include <thread>
+
+using namespace fika::core;
+
+namespace {
+
+std::string randomBytes(size_t n, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::string out(n, '\0');
+    for (auto& c : out)
+        c = static_cast<char>(rng());
+    return out;
+}
+
+std::string sha256Of(const std::string& bytes)
+{
+    Sha256 hash;
+    hash.update(bytes);
+    return hash.hexDigest();
+}
+
+// A .tar.gz built with libarchive: name → content.
+std::string makeTarGz(const std::vector<std::pair<std::string, std::string>>& files)
+{
+    std::string out;
+    archive* a = archive_write_new();
+    archive_write_add_filter_gzip(a);
+    archive_write_set_format_pax_restricted(a);
+    archive_write_open(
+        a, &out, nullptr,
+        [](archive*, void* user, const void* buffer, size_t length) -> la_ssize_t {
+            static_cast<std::string*>(user)->append(static_cast<const char*>(buffer), length);
+            return static_cast<la_ssize_t>(length);
+        },
+        nullptr);
+    for (const auto& [name, content] : files) {
+        archive_entry* entry = archive_entry_new();
+        archive_entry_set_pathname(entry, name.c_str());
+        archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_perm(entry, 0644);
+        archive_write_header(a, entry);
+        archive_write_data(a, content.data(), content.size());
+        archive_entry_free(entry);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+    return out;
+}
+
+} // namespace
+
+class TestDownload : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_payload = randomBytes(3 << 20, 1);
+        m_archive = makeTarGz({{"aclImdb/train/pos/0_9.txt", "A fine film."}, {"aclImdb/train/neg/1_2.txt", "Dull."},
+                               {"aclImdb/README", "sample"}});
+        m_server.Get("/file.bin", [this](const httplib::Request&, httplib::Response& res) {
+            res.set_content(m_payload, "application/octet-stream");
+        });
+        // Breaks off half-way the first time, then serves whole files and ranges.
+        m_server.Get("/flaky.bin", [this](const httplib::Request&, httplib::Response& res) {
+            const bool breakNow = m_flakyCalls++ == 0;
+            res.set_content_provider(m_payload.size(), "application/octet-stream",
+                                     [this, breakNow](size_t offset, size_t length, httplib::DataSink& sink) {
+                                         if (breakNow && offset >= m_payload.size() / 2)
+                                             return false;
+                                         const size_t chunk = std::min<size_t>(length, 64 << 10);
+                                         sink.write(m_payload.data() + offset, chunk);
+                                         return true;
+                                     });
+        });
+        m_server.Get("/imdb.tar.gz", [this](const httplib::Request&, httplib::Response& res) {
+            res.set_content(m_archive, "application/gzip");
+        });
+        m_server.Get("/evil.tar.gz", [](const httplib::Request&, httplib::Response& res) {
+            res.set_content(makeTarGz({{"../escaped.txt", "outside"}}), "application/gzip");
+        });
+        // A local "hub": org/tiny has config, vocab and model.safetensors (no sharded index).
+        m_server.Get(R"(/org/tiny/resolve/main/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+            const std::string file = req.matches[1];
+            if (file == "config.json")
+                res.set_content("{\"model_type\": \"bert\"}", "application/json");
+            else if (file == "vocab.txt")
+                res.set_content("[PAD]\n[UNK]\n", "text/plain");
+            else if (file == "model.safetensors") {
+                res.set_header("X-Linked-Etag", "\"" + sha256Of(m_payload) + "\"");
+                res.set_content(m_payload, "application/octet-stream");
+            } else
+                res.status = 404;
+        });
+        m_server.Get(R"(/org/lying/resolve/main/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+            const std::string file = req.matches[1];
+            if (file == "model.safetensors") {
+                res.set_header("X-Linked-Etag", "\"" + std::string(64, 'a') + "\"");
+                res.set_content(m_payload, "application/octet-stream");
+            } else if (file == "config.json" || file == "vocab.txt")
+                res.set_content("x", "text/plain");
+            else
+                res.status = 404;
+        });
+        m_port = m_server.bind_to_any_port("127.0.0.1");
+        QVERIFY(m_port > 0);
+        m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    }
+
+    void cleanupTestCase()
+    {
+        m_server.stop();
+        m_thread.join();
+    }
+
+    void downloadsAndVerifies()
+    {
+        const std::string file = m_dir.filePath(QStringLiteral("a/file.bin")).toStdString();
+        DownloadOptions options;
+        options.expectedSha256 = sha256Of(m_payload);
+        int64_t lastDone = 0;
+        JobContext context;
+        context.progress = [&](int64_t done, int64_t) { lastDone = done; };
+        options.context = &context;
+        auto report = downloadFile(url("/file.bin"), file, options);
+        QVERIFY2(report.ok(), report.error().message.c_str());
+        QVERIFY(report->sha256 == options.expectedSha256);
+        QVERIFY(fika::test::readBytes(file) == m_payload);
+        QCOMPARE(lastDone, int64_t(m_payload.size()));
+        QVERIFY(!std::filesystem::exists(file + ".part"));
+    }
+
+    void resumesABrokenDownload()
+    {
+        const std::string file = m_dir.filePath(QStringLiteral("flaky.bin")).toStdString();
+        auto first = downloadFile(url("/flaky.bin"), file);
+        QVERIFY(!first.ok());
+        QVERIFY2(first.error().message.find("resumes") != std::string::npos, first.error().message.c_str());
+        QVERIFY(!std::filesystem::exists(file));
+        const auto partial = std::filesystem::file_size(file + ".part");
+        QVERIFY(partial > 0 && partial < m_payload.size());
+        DownloadOptions options;
+        options.expectedSha256 = sha256Of(m_payload);
+        auto second = downloadFile(url("/flaky.bin"), file, options);
+        QVERIFY2(second.ok(), second.error().message.c_str());
+        QCOMPARE(second->resumedFrom, int64_t(partial));
+        QVERIFY(fika::test::readBytes(file) == m_payload);
+    }
+
+    void wrongChecksumIsDiscarded()
+    {
+        const std::string file = m_dir.filePath(QStringLiteral("bad.bin")).toStdString();
+        DownloadOptions options;
+        options.expectedSha256 = std::string(64, '0');
+        auto report = downloadFile(url("/file.bin"), file, options);
+        QVERIFY(!report.ok());
+        QVERIFY(report.error().message.find("checksum mismatch") != std::string::npos);
+        QVERIFY(!std::filesystem::exists(file));
+        QVERIFY(!std::filesystem::exists(file + ".part"));
+    }
+
+    void notFoundAndUnreachable()
+    {
+        const std::string file = m_dir.filePath(QStringLiteral("none.bin")).toStdString();
+        auto missing = downloadFile(url("/none.bin"), file);
+        QVERIFY(!missing.ok());
+        QVERIFY(missing.error().code == ErrorCode::FileNotFound);
+        QVERIFY(!std::filesystem::exists(file + ".part"));
+        DownloadOptions quick;
+        quick.connectTimeoutSeconds = 5;
+        auto offline = downloadFile("http://127.0.0.1:1/file.bin", file, quick);
+        QVERIFY(!offline.ok());
+        QVERIFY2(offline.error().message.find("cannot reach 127.0.0.1:1") != std::string::npos, offline.error().message.c_str());
+        QVERIFY(offline.error().message.find("Use a local folder") != std::string::npos);
+    }
+
+    void extractionRefusesEscapes()
+    {
+        const std::string archive = m_dir.filePath(QStringLiteral("evil/evil.tar.gz")).toStdString();
+        QVERIFY(downloadFile(url("/evil.tar.gz"), archive).ok());
+        const std::string into = m_dir.filePath(QStringLiteral("evil/out")).toStdString();
+        auto extracted = extractArchive(archive, into);
+        QVERIFY(!extracted.ok());
+        QVERIFY(!std::filesystem::exists(m_dir.filePath(QStringLiteral("evil/escaped.txt")).toStdString()));
+    }
+
+    void fetchesADatasetAndModels()
+    {
+        Catalog catalog;
+        catalog.hub = url("");
+        catalog.datasets.push_back({"imdb", "IMDB", url("/imdb.tar.gz"), sha256Of(m_archive), "aclImdb"});
+        catalog.models.push_back({"tiny", "tiny", "org/tiny", "main"});
+        catalog.models.push_back({"lying", "lying", "org/lying", "main"});
+        const std::string cache = m_dir.filePath(QStringLiteral("cache")).toStdString();
+        auto folder = fetchDataset(catalog, "imdb", cache);
+        QVERIFY2(folder.ok(), folder.error().message.c_str());
+        QVERIFY(fika::test::readBytes(folder.value() + "/train/pos/0_9.txt") == "A fine film.");
+        QVERIFY(fetchDataset(catalog, "imdb", cache).ok()); // done work is not repeated
+
+        auto model = fetchModel(catalog, "tiny", cache);
+        QVERIFY2(model.ok(), model.error().message.c_str());
+        QVERIFY(fika::test::readBytes(model.value() + "/model.safetensors") == m_payload);
+        QVERIFY(std::filesystem::exists(model.value() + "/config.json"));
+        QVERIFY(cachedModels(catalog, cache) == std::vector<std::string>{"tiny"});
+        auto lying = fetchModel(catalog, "lying", cache); // the hub's ETag does not match the bytes
+        QVERIFY(!lying.ok());
+        QVERIFY(lying.error().message.find("checksum mismatch") != std::string::npos);
+        QVERIFY(!fetchModel(catalog, "unknown", cache).ok());
+    }
+
+    void bundledCatalogReads()
+    {
+        auto catalog = loadCatalog(fika::test::sourcePath("resources/catalog.yaml"));
+        QVERIFY2(catalog.ok(), catalog.error().message.c_str());
+        QCOMPARE(catalog->datasets.size(), size_t(1));
+        QVERIFY(catalog->datasets[0].url == "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz");
+        QCOMPARE(catalog->models.size(), size_t(6));
+        const std::string bad = m_dir.filePath(QStringLiteral("bad.yaml")).toStdString();
+        fika::test::writeBytes(bad, "schema_version: 1\nmodels:\n  - id: x\n    repository: y\n");
+        auto refused = loadCatalog(bad);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.find("models[0].repository: unknown key") != std::string::npos,
+                 refused.error().message.c_str());
+    }
+
+private:
+    std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(m_port) + path; }
+
+    QTemporaryDir m_dir;
+    httplib::Server m_server;
+    std::thread m_thread;
+    int m_port = 0;
+    std::string m_payload, m_archive;
+    std::atomic<int> m_flakyCalls{0};
+};
+
+QTEST_GUILESS_MAIN(TestDownload)
+#include "tst_download.moc"
