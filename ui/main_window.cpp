@@ -5,6 +5,7 @@
 #include "deployment/deployment_view.h"
 #include "deployment/tester_widget.h"
 #include "evaluation/evaluation_view.h"
+#include "library/data_library_dialog.h"
 #include "modeling/experiment_wizard.h"
 #include "modeling/modeling_view.h"
 #include "project/project_view.h"
@@ -99,6 +100,15 @@ void MainWindow::createMenus()
     file->addAction(tr("&Import dataset…"), QKeySequence(tr("Ctrl+I")), this, [this] {
         showSection(DatasetsSection);
         m_datasets->chooseCsv();
+    });
+    file->addAction(tr("Data &library…"), QKeySequence(tr("Ctrl+L")), this, [this] {
+        auto* dialog = new DataLibraryDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &DataLibraryDialog::datasetReady, this, [this](const QString& folder) {
+            showSection(DatasetsSection);
+            m_datasets->importPath(folder);
+        });
+        dialog->open();
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);

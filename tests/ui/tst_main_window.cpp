@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "library/data_library_dialog.h"
 #include "main_window.h"
+
+#include <QListWidget>
 
 #include <QTest>
 
@@ -18,6 +21,16 @@ private Q_SLOTS:
         QCOMPARE(window.currentSection(), 0);
         window.showSection(3);
         QCOMPARE(window.currentSection(), 3);
+    }
+
+    void dataLibraryListsTheCatalog()
+    {
+        fika::ui::DataLibraryDialog dialog;
+        auto* items = dialog.findChild<QListWidget*>();
+        QVERIFY(items);
+        QCOMPARE(items->count(), 7); // IMDB and six BERTs
+        QVERIFY(items->item(0)->text().contains(QStringLiteral("IMDB")));
+        QVERIFY(items->item(0)->toolTip().startsWith(QStringLiteral("https://ai.stanford.edu/")));
     }
 };
 

@@ -5,7 +5,10 @@
 #include "studio.h"
 
 #include "model/bert_config.h"
+#include "download/library.h"
+#include "library/data_library_dialog.h"
 #include "project/project.h"
+#include "runtime/runtime.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -72,8 +75,24 @@ ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(pa
     m_weights->setPlaceholderText(tr("e.g. ~/.cache/fika/models/bert-base-uncased"));
     auto* browse = new QPushButton(tr("&Browse…"), weightsTab);
     connect(browse, &QPushButton::clicked, this, &ExperimentWizard::browseWeights);
+    auto* library = new QPushButton(tr("Data &library…"), weightsTab);
+    library->setToolTip(tr("Download a pretrained BERT from the Hugging Face hub"));
+    connect(library, &QPushButton::clicked, this, [this] {
+        auto* dialog = new DataLibraryDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &DataLibraryDialog::modelReady, this, &ExperimentWizard::setPretrainedFolder);
+        dialog->open();
+    });
+    m_downloaded = new QComboBox(weightsTab);
+    m_downloaded->setToolTip(tr("Models downloaded with the data library"));
+    connect(m_downloaded, &QComboBox::activated, this, [this](int index) {
+        if (index > 0)
+            setPretrainedFolder(m_downloaded->itemData(index).toString());
+    });
+    folderRow->addWidget(m_downloaded);
     folderRow->addWidget(m_weights, 1);
     folderRow->addWidget(browse);
+    folderRow->addWidget(library);
     m_weightsCheck = new QLabel(weightsTab);
     m_weightsCheck->setWordWrap(true);
     m_random = new QRadioButton(tr("&Random: train a BERT of this shape from scratch"), weightsTab);
@@ -154,6 +173,19 @@ ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(pa
     shapeBox->setEnabled(false);
     m_back->setEnabled(false);
     loadVersions();
+    loadDownloadedModels();
+}
+
+void ExperimentWizard::loadDownloadedModels()
+{
+    m_downloaded->clear();
+    m_downloaded->addItem(tr("Downloaded models…"));
+    auto catalog = core::loadCatalog(core::bundledCatalogPath());
+    if (!catalog)
+        return;
+    const std::string cache = core::fikaCacheDir();
+    for (const auto& id : core::cachedModels(catalog.value(), cache))
+        m_downloaded->addItem(toQString(id), toQString(cache + "/models/" + id));
 }
 
 void ExperimentWizard::loadVersions()

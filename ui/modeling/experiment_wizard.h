@@ -40,6 +40,7 @@ public:
 
 private:
     void loadVersions();
+    void loadDownloadedModels();
     void versionChosen();
     void updateSummary();
     void browseWeights();
@@ -55,6 +56,7 @@ private:
     QRadioButton* m_pretrained = nullptr;
     QRadioButton* m_random = nullptr;
     QLineEdit* m_weights = nullptr;
+    QComboBox* m_downloaded = nullptr;
     QLabel* m_weightsCheck = nullptr;
     QSpinBox* m_layers = nullptr;
     QSpinBox* m_hidden = nullptr;
