@@ -8,6 +8,7 @@
 #include "library/data_library_dialog.h"
 #include "modeling/experiment_wizard.h"
 #include "modeling/modeling_view.h"
+#include "preferences_dialog.h"
 #include "project/project_view.h"
 #include "qt_config.h"
 #include "studio.h"
@@ -108,6 +109,11 @@ void MainWindow::createMenus()
             showSection(DatasetsSection);
             m_datasets->importPath(folder);
         });
+        dialog->open();
+    });
+    file->addAction(tr("&Preferences…"), QKeySequence::Preferences, this, [this] {
+        auto* dialog = new PreferencesDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
     });
     file->addSeparator();

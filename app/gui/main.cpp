@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // fika: the desktop app.
 #include "datasets/datasets_view.h"
+#include "language.h"
 #include "main_window.h"
 #include "runtime/runtime.h"
 #include "screenshot_tour.h"
@@ -28,6 +29,8 @@ int main(int argc, char** argv)
     QApplication::setApplicationVersion(QStringLiteral(FIKA_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/fika.svg")));
     QApplication::setDesktopFileName(QStringLiteral("io.github.fika.Fika"));
+
+    fika::ui::applyLanguage(fika::ui::savedLanguageChoice());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Desktop studio for fine-tuning BERT text classifiers"));

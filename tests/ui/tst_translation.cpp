@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Swedish translation: complete (every message finished, nothing in the sources untranslated)
+// and shown after switching the language in Preferences.
+#include "language.h"
+#include "main_window.h"
+#include "preferences_dialog.h"
+
+#include <QComboBox>
+#include <QDomDocument>
+#include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestTranslation : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void everyMessageIsFinished()
+    {
+        // lupdate over today's sources into a copy: no message may be new or unfinished.
+        QTemporaryDir dir;
+        const QString ts = dir.filePath(QStringLiteral("fika_sv.ts"));
+        QVERIFY(QFile::copy(QStringLiteral(FIKA_SOURCE_DIR "/translations/fika_sv.ts"), ts));
+        QFile::setPermissions(ts, QFile::ReadOwner | QFile::WriteOwner);
+        QProcess lupdate;
+        lupdate.start(QStringLiteral(FIKA_LUPDATE),
+                      {QStringLiteral("-no-obsolete"), QStringLiteral(FIKA_SOURCE_DIR "/ui"),
+                       QStringLiteral(FIKA_SOURCE_DIR "/app/gui"), QStringLiteral("-ts"), ts});
+        QVERIFY(lupdate.waitForFinished(60000));
+        QCOMPARE(lupdate.exitCode(), 0);
+        QFile file(ts);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QDomDocument doc;
+        QVERIFY(doc.setContent(&file));
+        const auto messages = doc.elementsByTagName(QStringLiteral("message"));
+        QVERIFY(messages.size() > 250);
+        QStringList unfinished;
+        for (int i = 0; i < messages.size(); ++i) {
+            const auto message = messages.at(i).toElement();
+            const auto translation = message.firstChildElement(QStringLiteral("translation"));
+            if (translation.attribute(QStringLiteral("type")) == QStringLiteral("unfinished") || translation.text().isEmpty())
+                unfinished << message.firstChildElement(QStringLiteral("source")).text();
+        }
+        QVERIFY2(unfinished.isEmpty(), qPrintable(QStringLiteral("untranslated: ") + unfinished.join(QStringLiteral(" | "))));
+    }
+
+    void switchingToSwedishInPreferences()
+    {
+        fika::ui::PreferencesDialog preferences;
+        auto* box = preferences.languageBox();
+        box->setCurrentIndex(box->findData(QStringLiteral("sv")));
+        preferences.accept();
+        QCOMPARE(fika::ui::savedLanguageChoice(), QStringLiteral("sv"));
+        fika::ui::MainWindow window;
+        QCOMPARE(window.sectionNames(),
+                 (QStringList{QStringLiteral("Projekt"), QStringLiteral("Datamängder"), QStringLiteral("Modellering"),
+                              QStringLiteral("Utvärdering"), QStringLiteral("Driftsättning")}));
+        QCOMPARE(fika::ui::applyLanguage(QStringLiteral("en")), QStringLiteral("en"));
+        fika::ui::MainWindow english;
+        QCOMPARE(english.sectionNames().first(), QStringLiteral("Project"));
+    }
+};
+
+QTEST_MAIN(TestTranslation)
+#include "tst_translation.moc"

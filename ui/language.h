@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace fika::ui {
+
+// The language Fika speaks: "" follows the system, else "en" or "sv". Installs Fika's own
+// translation (built into the app) and Qt's for standard dialogs; returns the language in use.
+QString applyLanguage(const QString& choice);
+QString savedLanguageChoice();          // from the settings; "" when never chosen
+void saveLanguageChoice(const QString& choice);
+QStringList availableLanguages();       // codes with a translation, "en" first
+
+} // namespace fika::ui
