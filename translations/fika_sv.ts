@@ -238,154 +238,239 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DatasetsView</name>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="85" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="91" />
         <source>Import CSV…</source>
         <translation>Importera CSV…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="86" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="92" />
         <source>Import folder…</source>
         <translation>Importera mapp…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="87" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="93" />
         <source>Save version…</source>
         <translation>Spara version…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="89" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="95" />
         <source>Keep this dataset with its encoding and subsets, to train on it</source>
         <translation>Behåll datamängden med dess kodning och delmängder för att träna på den</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="90" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="96" />
         <source>Use in new experiment…</source>
         <translation>Använd i nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="103" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="109" />
         <source>Drop a CSV file (review and sentiment columns) or a folder with one sub-folder per class here.</source>
         <translation>Släpp en CSV-fil (kolumnerna review och sentiment) eller en mapp med en undermapp per klass här.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="126" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="146" />
         <source>Head (keep the start)</source>
         <translation>Huvud (behåll början)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="127" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="147" />
         <source>Tail (keep the end)</source>
         <translation>Svans (behåll slutet)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="128" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="148" />
         <source>Head + tail (first 128 and last tokens)</source>
         <translation>Huvud + svans (första 128 och sista token)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="129" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="158" />
         <source>Language model</source>
         <translation>Språkmodell</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="129" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="150" />
         <source>English BERT uncased</source>
         <translation>Engelsk BERT uncased</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="130" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="152" />
+        <source>Multilingual BERT cased</source>
+        <translation>Flerspråkig BERT cased</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="156" />
+        <source>Download bert-base-multilingual-cased in the data library first</source>
+        <translation>Ladda först ner bert-base-multilingual-cased i databiblioteket</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="159" />
         <source>Sequence length</source>
         <translation>Sekvenslängd</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="131" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="160" />
         <source>Truncation</source>
         <translation>Avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="148" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="177" />
         <source>Stratified (same class shares in every subset)</source>
         <translation>Stratifierad (samma klassandelar i varje delmängd)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="152" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="181" />
         <source>Training</source>
         <translation>Träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="153" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="182" />
         <source>Validation</source>
         <translation>Validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="154" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="183" />
         <source>Test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="155" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="184" />
         <source>Seed</source>
         <translation>Frö</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="172" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="201" />
         <source>Save dataset version</source>
         <translation>Spara datamängdsversion</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="172" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="201" />
         <source>Version name:</source>
         <translation>Versionens namn:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="198" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="228" />
         <source>Import CSV</source>
         <translation>Importera CSV</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="198" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="228" />
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV-filer (*.csv);;Alla filer (*)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="205" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="235" />
         <source>Import folder (one sub-folder per class)</source>
         <translation>Importera mapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="219" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="249" />
         <source>Importing %1…</source>
         <translation>Importerar %1…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="230" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="260" />
         <source>Import failed: %1</source>
         <translation>Importen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="241" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="271" />
         <source>%1 — %2 rows imported, %3 skipped. Classes (balance %4): %5</source>
         <translation>%1 — %2 rader importerade, %3 överhoppade. Klasser (balans %4): %5</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="249" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="279" />
         <source>Warning: %1</source>
         <translation>Varning: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="278" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="287" />
+        <source>🔧 %1: text</source>
+        <translation>🔧 %1: text</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="288" />
+        <source>🔧 %1: categorical, %2 classes</source>
+        <translation>🔧 %1: kategorisk, %2 klasser</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="289" />
+        <source>Encoding of the input column: sequence length, language model, truncation</source>
+        <translation>Indatakolumnens kodning: sekvenslängd, språkmodell, avkortning</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="290" />
+        <source>Encoding of the target column</source>
+        <translation>Målkolumnens kodning</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="316" />
         <source>%1 training, %2 validation, %3 test examples</source>
         <translation>%1 tränings-, %2 validerings-, %3 testexempel</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="289" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="327" />
         <source>Saving failed: %1</source>
         <translation>Det gick inte att spara: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="303" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="346" />
         <source>Saved dataset version %1</source>
         <translation>Sparade datamängdsversionen %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="427" />
+        <source>Encoding of %1</source>
+        <translation>Kodning av %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="431" />
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="432" />
+        <source>Categorical</source>
+        <translation>Kategorisk</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="435" />
+        <source>The input of a text classifier is text</source>
+        <translation>Indata till en textklassificerare är text</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="435" />
+        <source>The target of a classifier is categorical</source>
+        <translation>Målet för en klassificerare är kategoriskt</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="436" />
+        <source>Type:</source>
+        <translation>Typ:</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="450" />
+        <source>%1 cuts %2 of the texts</source>
+        <translation>%1 kortar %2 av texterna</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="455" />
+        <source>&amp;Sequence length:</source>
+        <translation>&amp;Sekvenslängd:</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="457" />
+        <source>&amp;Language model:</source>
+        <translation>&amp;Språkmodell:</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="458" />
+        <source>&amp;Truncation:</source>
+        <translation>&amp;Avkortning:</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="466" />
+        <source>Classes:</source>
+        <translation>Klasser:</translation>
     </message>
 </context>
 <context>

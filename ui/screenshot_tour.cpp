@@ -11,6 +11,7 @@
 #include "studio.h"
 #include "training/training_controller.h"
 
+#include <QDialog>
 #include <QDir>
 #include <QTabWidget>
 #include <QTimer>
@@ -63,6 +64,14 @@ void ScreenshotTour::afterImport(bool ok)
     datasets->setSequenceLength(128);
     QTimer::singleShot(kSettleMs, this, [this, datasets] {
         save(m_window, QStringLiteral("2-datasets-histogram"));
+        // The wrench of the text column: exec() runs the dialog's own loop, the timer fires inside it.
+        QTimer::singleShot(kSettleMs, this, [this, datasets] {
+            if (auto* dialog = datasets->encodingDialog()) {
+                save(dialog, QStringLiteral("2b-encoding-dialog"));
+                dialog->reject();
+            }
+        });
+        datasets->showTextEncoding();
         QString error;
         if (!datasets->saveVersion(datasets->versionFile(QStringLiteral("imdb-128")), &error))
             return fail(error);

@@ -20,7 +20,9 @@
 #include "training/training_controller.h"
 
 #include <QCheckBox>
+#include <QDialog>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -98,6 +100,20 @@ private Q_SLOTS:
         auto* length = datasets->findChild<QSpinBox*>();
         QVERIFY(length);
         length->setFocus();
+        length->selectAll();
+        QTest::keyClicks(length, QStringLiteral("24"));
+        QCOMPARE(datasets->sequenceLength(), 24);
+        // The wrench of the text column opens its encoding; a length typed there is applied.
+        QTimer::singleShot(200, datasets, [datasets] {
+            auto* dialog = datasets->encodingDialog();
+            QVERIFY(dialog);
+            auto* dialogLength = dialog->findChild<QSpinBox*>();
+            dialogLength->setValue(32);
+            QVERIFY(dialog->findChild<QLabel*>() != nullptr);
+            dialog->accept();
+        });
+        datasets->showTextEncoding();
+        QCOMPARE(datasets->sequenceLength(), 32);
         length->selectAll();
         QTest::keyClicks(length, QStringLiteral("24"));
         QCOMPARE(datasets->sequenceLength(), 24);

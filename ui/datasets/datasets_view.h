@@ -13,6 +13,8 @@
 
 class QCheckBox;
 class QComboBox;
+class QDialog;
+class QToolButton;
 class QDoubleSpinBox;
 class QLabel;
 class QListWidget;
@@ -56,6 +58,8 @@ public:
     QString truncationSummary() const;
     const DatasetTableModel* tableModel() const { return m_model; }
     QString subsetSummary() const;
+    QDialog* encodingDialog() const { return m_encodingDialog; }
+    void showTextEncoding() { openEncodingDialog(true); } // the wrench of the text column
 
 Q_SIGNALS:
     void importFinished(bool ok);
@@ -73,6 +77,8 @@ private:
     void updateSubsets();
     core::SubsetSpec subsetSpec() const;
     QString defaultVersionName() const;
+    void recountTokens();
+    void openEncodingDialog(bool textColumn);
 
     QPushButton* m_importCsv = nullptr;
     QPushButton* m_importFolder = nullptr;
@@ -87,6 +93,10 @@ private:
     LengthHistogram* m_histogram = nullptr;
     QSpinBox* m_sequenceLength = nullptr;
     QComboBox* m_truncation = nullptr;
+    QComboBox* m_languageModel = nullptr;
+    QToolButton* m_textColumnButton = nullptr;
+    QToolButton* m_labelColumnButton = nullptr;
+    QDialog* m_encodingDialog = nullptr; // open while exec() runs, for screenshots
     QDoubleSpinBox* m_training = nullptr;
     QDoubleSpinBox* m_validation = nullptr;
     QDoubleSpinBox* m_test = nullptr;
