@@ -12,6 +12,9 @@ namespace {
 constexpr double kBytesPerTokenLayerPerHidden = 88.0; // activations kept for backward (measured, fp32)
 constexpr double kBaselineBytes = 300e6;              // LibTorch, tokenizer, dataset
 constexpr double kFlopsPerSecondPerThread = 60e9;
+// Small models are bound by memory traffic and per-operation overhead, not FLOPs: seconds per
+// token, layer and hidden unit on one thread (calibrated on BERT-mini and a 2-layer, 64-wide BERT).
+constexpr double kSecondsPerTokenLayerHidden = 5e-7;
 
 std::string gigabytes(double bytes)
 {
@@ -54,7 +57,10 @@ TrainingEstimate estimateTraining(const BertConfig& shape, const ExperimentConfi
     const double computeParameters = static_cast<double>(sizes.encoderLayers + sizes.pooler + sizes.classifier);
     const double flopsPerToken = (config.model.trainable ? 6.0 : 2.0) * computeParameters;
     const double epochTokens = static_cast<double>(trainingExamples * config.encoding.sequenceLength);
-    e.epochSeconds = flopsPerToken * epochTokens / (kFlopsPerSecondPerThread * std::max(1, threads));
+    const double computeBound = flopsPerToken * epochTokens / (kFlopsPerSecondPerThread * std::max(1, threads));
+    const double memoryBound = epochTokens * static_cast<double>(shape.numLayers * shape.hiddenSize) *
+                               kSecondsPerTokenLayerHidden / std::max(1, threads) / (config.model.trainable ? 1.0 : 3.0);
+    e.epochSeconds = std::max(computeBound, memoryBound);
     return e;
 }
 

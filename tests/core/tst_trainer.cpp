@@ -5,6 +5,7 @@
 
 #include "test_support.h"
 
+#include "train/estimates.h"
 #include "train/metrics.h"
 #include "train/trainer.h"
 
@@ -254,6 +255,24 @@ private Q_SLOTS:
         QCOMPARE(scheduledLearningRate(t, 55, 100), 0.5);
         t.schedule = "constant";
         QCOMPARE(scheduledLearningRate(t, 55, 100), 1.0);
+    }
+
+    void estimatesAndAdvice()
+    {
+        ExperimentConfig base = presetConfig(ConfigPreset::Tutorial); // BERT-base, batch 6 x 512
+        const auto baseShape = experimentModelShape(base, 2);
+        const auto e = estimateTraining(baseShape, base, 20000, 2);
+        QVERIFY2(e.peakBytes > 3.5e9 && e.peakBytes < 6e9, std::to_string(e.peakBytes).c_str()); // measured 4.25 GB
+        QVERIFY(e.epochSeconds > 3600 * 6 && e.epochSeconds < 3600 * 24);                          // measured ~12 h
+        const auto warnings = trainingWarnings(base, e, int64_t(24) << 30);
+        QCOMPARE(warnings.size(), size_t(1)); // 1e-6 is outside 1e-5 ... 5e-5
+        QVERIFY(warnings[0].find("1e-5") != std::string::npos);
+        QCOMPARE(trainingWarnings(base, e, int64_t(2) << 30).size(), size_t(2)); // and 2 GB of RAM is too little
+        base.training.learningRate = 2e-5;
+        QVERIFY(trainingWarnings(base, e, int64_t(24) << 30).empty());
+        ExperimentConfig frozen = base;
+        frozen.model.trainable = false;
+        QVERIFY(estimateTraining(baseShape, frozen, 20000, 2).epochSeconds < e.epochSeconds / 2);
     }
 
     void metrics()
