@@ -67,7 +67,8 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
         keepProbability = 1.0;
     if (!torch::GradMode::is_enabled() || c10::InferenceMode::is_enabled())
         return torch::matmul(dropped(probabilities(q, k, mask), keep, keepProbability).to(v.scalar_type()), v);
-    return AttentionFunction::apply(q, k, v, mask, keep.defined() ? keep : torch::ones({}, torch::kBool), keepProbability);
+    return AttentionFunction::apply(q, k, v, mask, keep.defined() ? keep : torch::ones({}, torch::TensorOptions().dtype(torch::kBool).device(q.device())),
+                                   keepProbability);
 }
 
 torch::Tensor attentionReference(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,

@@ -69,7 +69,7 @@ torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden, const torch::T
     torch::Tensor keep;
     double keepProbability = 1.0;
     if (is_training() && m_attentionDropout > 0.0)
-        keep = dropoutKeepMask({batch, m_heads, length, length}, m_attentionDropout, keepProbability);
+        keep = dropoutKeepMask({batch, m_heads, length, length}, m_attentionDropout, keepProbability).to(hidden.device());
     const torch::Tensor context = attention(q, k, v, additiveMask, keep, keepProbability)
                                       .transpose(1, 2)
                                       .reshape({batch, length, m_heads * m_headSize});

@@ -322,7 +322,7 @@ Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int max
     std::vector<torch::Tensor> keep;
     std::vector<TensorToWrite> tensors;
     for (const auto& item : model->named_parameters(true)) {
-        torch::Tensor t = item.value().detach().to(torch::kFloat).contiguous();
+        torch::Tensor t = item.value().detach().to(torch::kCPU).to(torch::kFloat).contiguous();
         keep.push_back(t);
         tensors.push_back({item.key(), TensorDtype::F32, t.sizes().vec(), t.data_ptr(),
                            static_cast<size_t>(t.numel()) * sizeof(float)});

@@ -57,7 +57,7 @@ torch::Tensor dropout(const torch::Tensor& x, double p, bool training)
     if (!training || p <= 0.0)
         return x;
     double keepProbability = 1.0;
-    const torch::Tensor keep = dropoutKeepMask(x.sizes(), p, keepProbability);
+    const torch::Tensor keep = dropoutKeepMask(x.sizes(), p, keepProbability).to(x.device());
     return x * keep * (1.0 / keepProbability);
 }
 

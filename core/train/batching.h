@@ -24,6 +24,10 @@ EncodedDataset encodeDataset(const Dataset& dataset, const Tokenizer& tokenizer,
 struct Batch {
     torch::Tensor ids, attentionMask, typeIds, labels; // [B, T], [B, T], [B, T], [B]
     std::vector<int64_t> examples;                      // dataset indices, in batch order
+    Batch to(const torch::Device& device) const
+    {
+        return {ids.to(device), attentionMask.to(device), typeIds.to(device), labels.to(device), examples};
+    }
 };
 
 // The batches of one epoch, as example indices. Training order depends only on (seed, epoch), so a

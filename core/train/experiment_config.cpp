@@ -52,6 +52,7 @@ YAML::Node toNode(const ExperimentConfig& c)
     t["seed"] = c.training.seed;
     t["threads"] = c.training.threads;
     t["precision"] = c.training.precision;
+    t["device"] = c.training.device;
     t["dynamic_padding"] = c.training.dynamicPadding;
     t["length_buckets"] = c.training.lengthBuckets;
     t["class_weights"] = c.training.classWeights;
@@ -114,7 +115,7 @@ ExperimentConfig fromNode(const YAML::Node& root)
         const char* p = "training";
         rejectUnknownKeys(t, p, {"batch_size", "epochs", "learning_rate", "schedule", "warmup_ratio", "weight_decay",
                                  "decay_bias_and_norm", "max_grad_norm", "gradient_accumulation", "seed", "threads",
-                                 "precision", "dynamic_padding", "length_buckets", "class_weights", "early_stopping_patience",
+                                 "precision", "device", "dynamic_padding", "length_buckets", "class_weights", "early_stopping_patience",
                                  "early_stopping_min_delta", "best_metric", "log_every_steps", "keep_epoch_checkpoints"});
         auto& x = c.training;
         read(t, p, "batch_size", x.batchSize);
@@ -129,6 +130,7 @@ ExperimentConfig fromNode(const YAML::Node& root)
         read(t, p, "seed", x.seed);
         read(t, p, "threads", x.threads);
         read(t, p, "precision", x.precision);
+        read(t, p, "device", x.device);
         read(t, p, "dynamic_padding", x.dynamicPadding);
         read(t, p, "length_buckets", x.lengthBuckets);
         read(t, p, "class_weights", x.classWeights);
@@ -231,6 +233,8 @@ Status validateExperimentConfig(const ExperimentConfig& c)
         check(t.gradientAccumulation >= 1, "training.gradient_accumulation", "must be at least 1"),
         check(t.threads >= 0, "training.threads", "cannot be negative (0 = all cores)"),
         check(t.precision == "fp32" || t.precision == "bf16", "training.precision", "must be fp32 or bf16"),
+        check(t.device == "cpu" || t.device == "cuda", "training.device", "must be cpu or cuda"),
+        check(t.device == "cpu" || t.precision == "fp32", "training.precision", "bf16 runs on the CPU only; use fp32 with cuda"),
         check(t.earlyStoppingPatience >= 0, "training.early_stopping_patience", "cannot be negative"),
         check(t.bestMetric == "validation_loss" || t.bestMetric == "accuracy" || t.bestMetric == "macro_f1",
               "training.best_metric", "must be validation_loss, accuracy or macro_f1"),

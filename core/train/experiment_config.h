@@ -49,6 +49,7 @@ struct ExperimentConfig {
         uint64_t seed = 42;
         int64_t threads = 0;           // 0: all cores
         std::string precision = "fp32"; // fp32 or bf16 (autocast, fp32 master weights)
+        std::string device = "cpu";     // cpu, or cuda with a CUDA build of LibTorch
         bool dynamicPadding = true;     // pad each batch to its longest example (false: to the sequence length)
         bool lengthBuckets = true;      // batches of similar length (shuffled buckets)
         bool classWeights = false;      // weight the loss by inverse class frequency

@@ -171,7 +171,8 @@ void setLearningRate(torch::optim::AdamW& optimizer, double lr)
 }
 
 EvaluationMetrics evaluateSubset(BertClassifier& model, const EncodedDataset& data, const std::vector<int64_t>& subset,
-                                 int64_t batchSize, int32_t padId, size_t classes, bool bf16, size_t padTo)
+                                 int64_t batchSize, int32_t padId, size_t classes, bool bf16, size_t padTo,
+                                 const torch::Device& device)
 {
     torch::NoGradGuard noGrad;
     model->eval();
@@ -179,14 +180,14 @@ EvaluationMetrics evaluateSubset(BertClassifier& model, const EncodedDataset& da
     std::vector<std::vector<float>> probabilities;
     double lossSum = 0;
     for (const auto& examples : epochBatches(subset, data, batchSize * 2, false, padTo == 0, 0, 0)) {
-        const Batch batch = collate(data, examples, padId, padTo);
+        const Batch batch = collate(data, examples, padId, padTo).to(device);
         torch::Tensor logits;
         {
             CpuAutocast autocast(bf16);
             logits = model->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
         }
         lossSum += torch::cross_entropy_loss(logits, batch.labels, {}, at::Reduction::Sum).item<double>();
-        const torch::Tensor probs = torch::softmax(logits, -1).contiguous();
+        const torch::Tensor probs = torch::softmax(logits, -1).to(torch::kCPU).contiguous();
         for (int64_t r = 0; r < probs.size(0); ++r) {
             const float* row = probs.data_ptr<float>() + r * static_cast<int64_t>(classes);
             probabilities.emplace_back(row, row + classes);
@@ -236,6 +237,12 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
         const auto& t = config.training;
         if (t.threads > 0)
             torch::set_num_threads(static_cast<int>(t.threads));
+        if (t.device == "cuda" && !torch::cuda::is_available())
+            return makeError(ErrorCode::InvalidArgument,
+                             "training.device: cuda needs a CUDA build of LibTorch and a GPU; this Fika's LibTorch has none "
+                             "(README: Building against another LibTorch), or set training.device to cpu",
+                             "", 0, -1, "training.device");
+        const torch::Device device(t.device == "cuda" ? torch::kCUDA : torch::kCPU);
         const fs::path runDir(config.output.dir);
         const fs::path checkpoints = runDir / "checkpoints";
         std::error_code ec;
@@ -252,6 +259,7 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
         Prepared& p = prepared.value();
         const auto& labels = p.dataset.labelMap.names;
         const int32_t padId = p.tokenizer->vocab().padId();
+        p.model->to(device); // before the optimizer, so that its state lives beside the weights
         auto optimizer = makeOptimizer(p.model, t);
 
         int64_t startEpoch = 0, startBatch = 0, step = 0, bestEpoch = 0, stale = 0;
@@ -289,6 +297,7 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
                 counts[static_cast<size_t>(p.dataset.labels[static_cast<size_t>(i)])] += 1.f;
             classWeights = torch::tensor(counts);
             classWeights = classWeights.sum() / (static_cast<double>(labels.size()) * classWeights.clamp_min(1.f));
+            classWeights = classWeights.to(device);
         }
 
         const int64_t batchesPerEpoch = (static_cast<int64_t>(p.subsets.training.size()) + t.batchSize - 1) / t.batchSize;
@@ -329,7 +338,7 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             for (int64_t b = firstBatch; b < static_cast<int64_t>(batches.size()); ++b) {
                 // Dropout depends on (seed, batch position) only, so a resumed run repeats it exactly.
                 torch::manual_seed(t.seed * 1000003ull + static_cast<uint64_t>(epoch * batchesPerEpoch + b));
-                const Batch batch = collate(p.encoded, batches[static_cast<size_t>(b)], padId, padTo);
+                const Batch batch = collate(p.encoded, batches[static_cast<size_t>(b)], padId, padTo).to(device);
                 torch::Tensor loss;
                 {
                     CpuAutocast autocast(bf16);
@@ -394,7 +403,7 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             event.epochs = t.epochs;
             event.trainingLoss = epochLoss / static_cast<double>(std::max<int64_t>(1, epochBatchesDone));
             event.validation =
-                evaluateSubset(p.model, p.encoded, p.subsets.validation, t.batchSize, padId, labels.size(), bf16, padTo);
+                evaluateSubset(p.model, p.encoded, p.subsets.validation, t.batchSize, padId, labels.size(), bf16, padTo, device);
             event.elapsedSeconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
             const double score = scoreOf(event.validation, t.bestMetric);
             event.best = score > bestScore + t.earlyStoppingMinDelta;

@@ -205,6 +205,7 @@ private Q_SLOTS:
         QTest::newRow("learning rate 0") << QStringLiteral("training.learning_rate=0") << QStringLiteral("training.learning_rate: must lie in (0, 1)");
         QTest::newRow("negative learning rate") << QStringLiteral("training.learning_rate=-1e-5") << QStringLiteral("training.learning_rate");
         QTest::newRow("bad precision") << QStringLiteral("training.precision=fp8") << QStringLiteral("training.precision: must be fp32 or bf16");
+        QTest::newRow("bad device") << QStringLiteral("training.device=tpu") << QStringLiteral("training.device: must be cpu or cuda");
         QTest::newRow("bad truncation") << QStringLiteral("encoding.truncation=middle") << QStringLiteral("encoding.truncation: unknown truncation");
     }
     void badConfigs()
@@ -241,6 +242,15 @@ private Q_SLOTS:
         auto wrong = train(otherArchitecture, recorder);
         QVERIFY(!wrong.ok());
         QVERIFY(wrong.error().message.find("is not a BERT model") != std::string::npos);
+
+        if (!torch::cuda::is_available()) { // this LibTorch has no CUDA: a clear error, not a crash
+            ExperimentConfig gpu = tinyConfig(dir);
+            gpu.training.device = "cuda";
+            auto refused = train(gpu, recorder);
+            QVERIFY(!refused.ok());
+            QVERIFY2(refused.error().message.find("training.device: cuda needs a CUDA build") != std::string::npos,
+                     refused.error().message.c_str());
+        }
     }
 
     void schedule()
