@@ -26,25 +26,16 @@ Studio::Studio(QObject* parent) : QObject(parent), m_training(new TrainingContro
 
 bool Studio::newProject(const QString& dir, const QString& name, QString* error)
 {
-    auto project = core::createProject(toStdString(dir), toStdString(name));
-    if (!project) {
-        if (error)
-            *error = toQString(project.error().message);
-        return false;
-    }
-    m_project = std::move(project.value());
-    m_current.reset();
-    rememberRecent(dir);
-    Q_EMIT projectChanged();
-    Q_EMIT datasetsChanged();
-    Q_EMIT experimentsChanged();
-    Q_EMIT currentExperimentChanged();
-    return true;
+    return setProject(core::createProject(toStdString(dir), toStdString(name)), dir, error);
 }
 
 bool Studio::openProject(const QString& dir, QString* error)
 {
-    auto project = core::openProject(toStdString(dir));
+    return setProject(core::openProject(toStdString(dir)), dir, error);
+}
+
+bool Studio::setProject(core::Result<core::Project> project, const QString& dir, QString* error)
+{
     if (!project) {
         if (error)
             *error = toQString(project.error().message);

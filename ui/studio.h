@@ -56,6 +56,7 @@ Q_SIGNALS:
     void statusMessage(const QString& text);
 
 private:
+    bool setProject(core::Result<core::Project> project, const QString& dir, QString* error);
     void rememberRecent(const QString& dir);
 
     std::optional<core::Project> m_project;

@@ -1,9 +1,30 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/args.h"
+#include "cli/commands.h"
+
+#include <csignal>
 
 #include <charconv>
 
 namespace fika::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void onInterrupt(int)
+{
+    g_interrupted = true;
+}
+
+} // namespace
+
+const std::atomic<bool>& stopOnInterrupt()
+{
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    return g_interrupted;
+}
+
 
 std::string Args::parse(const std::vector<std::string>& argv, const std::set<std::string>& valued,
                         const std::set<std::string>& flags)

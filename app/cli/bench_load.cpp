@@ -73,8 +73,7 @@ int runBenchLoad(const std::vector<std::string>& argv)
         core::BertClassifier model(config);
         auto tokenizer = core::Tokenizer::fromVocabFile(core::bundledVocabPath());
         if (!tokenizer) {
-            std::cerr << "fika-cli: " << tokenizer.error().message << "\n";
-            return 1;
+            return fail(tokenizer.error());
         }
         auto saved = core::saveCheckpoint(model, tokenizer.value(), 512, *create);
         if (!saved)
@@ -101,8 +100,7 @@ int runBenchLoad(const std::vector<std::string>& argv)
     if (temporary)
         std::filesystem::remove_all(dir);
     if (!loaded) {
-        std::cerr << "fika-cli: " << loaded.error().message << "\n";
-        return 1;
+        return fail(loaded.error());
     }
     const nlohmann::json out = {{"shape", shape},           {"weights_mb", fileMb},
                                 {"load_seconds", seconds},  {"baseline_rss_mb", baselineMb},

@@ -72,8 +72,7 @@ int runBenchServe(const std::vector<std::string>& argv)
                                                    : core::BertConfig::tiny();
     auto tokenizer = core::Tokenizer::fromVocabFile(core::bundledVocabPath());
     if (!tokenizer) {
-        std::cerr << "fika-cli: " << tokenizer.error().message << "\n";
-        return 1;
+        return fail(tokenizer.error());
     }
     shape.vocabSize = static_cast<int64_t>(tokenizer->vocab().size());
     shape.labels = {"negative", "positive"};
@@ -81,8 +80,7 @@ int runBenchServe(const std::vector<std::string>& argv)
     {
         core::BertClassifier model(shape, true);
         if (auto saved = core::saveCheckpoint(model, tokenizer.value(), sequenceLength, dir.string()); !saved) {
-            std::cerr << "fika-cli: " << saved.error().message << "\n";
-            return 1;
+            return fail(saved.error());
         }
     }
     core::PredictorOptions predictorOptions;
@@ -91,8 +89,7 @@ int runBenchServe(const std::vector<std::string>& argv)
     auto predictor = core::Predictor::fromCheckpoint(dir.string(), predictorOptions);
     std::filesystem::remove_all(dir);
     if (!predictor) {
-        std::cerr << "fika-cli: " << predictor.error().message << "\n";
-        return 1;
+        return fail(predictor.error());
     }
     const auto texts = benchTexts(args.value("--csv"), 512);
 
@@ -112,8 +109,7 @@ int runBenchServe(const std::vector<std::string>& argv)
     options.connectionThreads = clients + 2;
     core::PredictionServer server(predictor.value(), options);
     if (auto started = server.start(); !started) {
-        std::cerr << "fika-cli: " << started.error().message << "\n";
-        return 1;
+        return fail(started.error());
     }
     std::atomic<int> next{0}, errors{0};
     std::vector<std::vector<double>> latencies(static_cast<size_t>(clients));

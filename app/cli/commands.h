@@ -1,10 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <atomic>
+#include <iostream>
 #include <string>
 #include <vector>
 
 namespace fika::cli {
+
+// Prints "fika-cli: <message>" on stderr and returns 1, the exit code of a failure.
+template <typename E>
+int fail(const E& error)
+{
+    std::cerr << "fika-cli: " << error.message << "\n";
+    return 1;
+}
+
+// Installs Ctrl-C and SIGTERM handlers that set the returned flag, for commands that stop cleanly.
+const std::atomic<bool>& stopOnInterrupt();
 
 // Each command takes its arguments after the command words and returns the process exit code:
 // 0 success, 1 a failure the user caused (message on stderr), 2 a usage error.

@@ -69,13 +69,11 @@ int runDatasetInspect(const std::vector<std::string>& argv)
 
     auto imported = importSource(args.positional()[0], args);
     if (!imported) {
-        std::cerr << "fika-cli: " << imported.error().message << "\n";
-        return 1;
+        return fail(imported.error());
     }
     auto tokenizer = core::Tokenizer::fromVocabFile(args.value("--vocab", core::bundledVocabPath()), !args.flag("--cased"));
     if (!tokenizer) {
-        std::cerr << "fika-cli: " << tokenizer.error().message << "\n";
-        return 1;
+        return fail(tokenizer.error());
     }
     const core::Dataset& dataset = imported->dataset;
     const core::ImportReport& report = imported->report;
@@ -152,20 +150,17 @@ int runDatasetVersion(const std::vector<std::string>& argv)
     const std::string sourcePath = args.positional()[0];
     auto imported = importSource(sourcePath, args);
     if (!imported) {
-        std::cerr << "fika-cli: " << imported.error().message << "\n";
-        return 1;
+        return fail(imported.error());
     }
     printProblems(imported->report);
     auto made = core::makeDatasetVersion(imported->dataset, sourcePath, encoding, subsetSpec,
                                          args.value("--name", std::filesystem::path(sourcePath).stem().string()));
     if (!made) {
-        std::cerr << "fika-cli: " << made.error().message << "\n";
-        return 1;
+        return fail(made.error());
     }
     const core::DatasetVersion& version = made.value();
     if (auto saved = core::saveDatasetVersion(version, *args.value("--out")); !saved) {
-        std::cerr << "fika-cli: " << saved.error().message << "\n";
-        return 1;
+        return fail(saved.error());
     }
     std::cout << "saved " << *args.value("--out") << ": " << version.trainingCount << " training, "
               << version.validationCount << " validation, " << version.testCount << " test examples\n";

@@ -14,16 +14,6 @@
 #include <iostream>
 
 namespace fika::cli {
-namespace {
-
-std::atomic<bool> g_downloadStop{false};
-
-void onDownloadInterrupt(int)
-{
-    g_downloadStop = true;
-}
-
-} // namespace
 
 int runDownload(const std::vector<std::string>& argv)
 {
@@ -32,8 +22,7 @@ int runDownload(const std::vector<std::string>& argv)
         return usageError(error);
     auto catalog = core::loadCatalog(args.value("--catalog", core::bundledCatalogPath()));
     if (!catalog) {
-        std::cerr << "fika-cli: " << catalog.error().message << "\n";
-        return 1;
+        return fail(catalog.error());
     }
     const std::string cache = args.value("--cache", core::fikaCacheDir());
     if (args.flag("--list") || args.positional().empty()) {
@@ -47,9 +36,8 @@ int runDownload(const std::vector<std::string>& argv)
                       << (std::find(cached.begin(), cached.end(), m.id) != cached.end() ? "  [downloaded]" : "") << "\n";
         return args.positional().empty() && !args.flag("--list") ? usageError("download needs a dataset or model id") : 0;
     }
-    std::signal(SIGINT, onDownloadInterrupt);
     core::JobContext context;
-    context.stopRequested = &g_downloadStop;
+    context.stopRequested = &stopOnInterrupt();
     const bool tty = isatty(STDERR_FILENO);
     int64_t lastMb = -1;
     context.progress = [&](int64_t done, int64_t total) {

@@ -41,8 +41,7 @@ int runPredict(const std::vector<std::string>& argv)
     if (const auto csv = args.value("--csv")) {
         auto column = core::readCsvColumn(*csv, args.value("--text-column", "review"));
         if (!column) {
-            std::cerr << "fika-cli: " << column.error().message << "\n";
-            return 1;
+            return fail(column.error());
         }
         texts.insert(texts.end(), column->begin(), column->end());
     } else if (texts.empty()) {
@@ -53,8 +52,7 @@ int runPredict(const std::vector<std::string>& argv)
 
     auto predictor = core::Predictor::fromCheckpoint(*checkpoint, options);
     if (!predictor) {
-        std::cerr << "fika-cli: " << predictor.error().message << "\n";
-        return 1;
+        return fail(predictor.error());
     }
     const auto predictions = predictor.value()->predict(texts);
     const auto& labels = predictor.value()->labels();
@@ -98,15 +96,13 @@ int runExport(const std::vector<std::string>& argv)
     }
     auto loaded = core::loadCheckpoint(*source, options);
     if (!loaded) {
-        std::cerr << "fika-cli: " << loaded.error().message << "\n";
-        return 1;
+        return fail(loaded.error());
     }
     std::cerr << loaded->report.summary();
     const int length = static_cast<int>(
         parseInteger(args.value("--sequence-length", std::to_string(loaded->maxSequenceLength))).value_or(512));
     if (auto saved = core::saveCheckpoint(loaded->model, *loaded->tokenizer, length, *out); !saved) {
-        std::cerr << "fika-cli: " << saved.error().message << "\n";
-        return 1;
+        return fail(saved.error());
     }
     std::cout << "exported " << *out << " (Hugging Face BertForSequenceClassification, labels";
     for (const auto& label : loaded->config.labels)

@@ -14,16 +14,6 @@
 #include <thread>
 
 namespace fika::cli {
-namespace {
-
-std::atomic<bool> g_serveStop{false};
-
-void onServeInterrupt(int)
-{
-    g_serveStop = true;
-}
-
-} // namespace
 
 int runServe(const std::vector<std::string>& argv)
 {
@@ -62,8 +52,7 @@ int runServe(const std::vector<std::string>& argv)
     bool created = false;
     auto token = core::readOrCreateTokenFile(*tokenFile, &created);
     if (!token) {
-        std::cerr << "fika-cli: " << token.error().message << "\n";
-        return 1;
+        return fail(token.error());
     }
     options.token = token.value();
     if (created)
@@ -76,8 +65,7 @@ int runServe(const std::vector<std::string>& argv)
     predictorOptions.sequenceLength = static_cast<int>(parseInteger(args.value("--sequence-length", "0")).value_or(0));
     auto predictor = core::Predictor::fromCheckpoint(*checkpoint, predictorOptions);
     if (!predictor) {
-        std::cerr << "fika-cli: " << predictor.error().message << "\n";
-        return 1;
+        return fail(predictor.error());
     }
     std::mutex logMutex;
     options.log = [&logMutex](const std::string& line) {
@@ -86,16 +74,14 @@ int runServe(const std::vector<std::string>& argv)
     };
     core::PredictionServer server(predictor.value(), options);
     if (auto started = server.start(); !started) {
-        std::cerr << "fika-cli: " << started.error().message << "\n";
-        return 1;
+        return fail(started.error());
     }
-    std::signal(SIGINT, onServeInterrupt);
-    std::signal(SIGTERM, onServeInterrupt);
+    const auto& stop = stopOnInterrupt();
     std::cerr << "serving " << *checkpoint << " (" << (fromCheckpoint ? "names from the checkpoint" : "names given") << ": "
               << options.inputName << " → " << options.targetName << ") on " << server.url()
               << "\ntry: curl -X POST -F \"" << options.inputName << "=A fun brain candy movie\" -u \"$(cat " << *tokenFile
               << "):\" " << server.url() << "/predict\nCtrl-C stops.\n";
-    while (!g_serveStop)
+    while (!stop)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::cerr << "stopping: answering the requests in flight\n";
     server.stop();

@@ -41,8 +41,7 @@ int runTokenize(const std::vector<std::string>& argv)
         return usageError("tokenize reads JSON lines: pass --jsonl");
     auto tokenizer = loadTokenizer(args);
     if (!tokenizer) {
-        std::cerr << "fika-cli: " << tokenizer.error().message << "\n";
-        return 1;
+        return fail(tokenizer.error());
     }
     std::string line;
     int64_t lineNumber = 0;
@@ -74,14 +73,12 @@ int runBenchTokenizer(const std::vector<std::string>& argv)
         return usageError("--threads needs a whole number (0 = all cores)");
     auto tokenizer = loadTokenizer(args);
     if (!tokenizer) {
-        std::cerr << "fika-cli: " << tokenizer.error().message << "\n";
-        return 1;
+        return fail(tokenizer.error());
     }
 
     auto column = core::readCsvColumn(*csvPath, args.value("--column", "review"));
     if (!column) {
-        std::cerr << "fika-cli: " << column.error().message << "\n";
-        return 1;
+        return fail(column.error());
     }
     const std::vector<std::string>& texts = column.value();
     std::vector<std::string_view> views(texts.begin(), texts.end());

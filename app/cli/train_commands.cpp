@@ -26,13 +26,6 @@
 namespace fika::cli {
 namespace {
 
-std::atomic<bool> g_stopRequested{false};
-
-void onInterrupt(int)
-{
-    g_stopRequested = true;
-}
-
 std::string duration(double seconds)
 {
     const auto s = static_cast<long>(seconds);
@@ -130,24 +123,20 @@ int runTrain(const std::vector<std::string>& argv)
         return usageError("train needs --config FILE");
     auto config = core::loadExperimentConfig(*path, overrides);
     if (!config) {
-        std::cerr << "fika-cli: " << config.error().message << "\n";
-        return 1;
+        return fail(config.error());
     }
     if (const auto warning = core::blasPerformanceWarning(); !warning.empty())
         std::cerr << "warning: " << warning << "\n";
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
     ConsoleObserver observer;
     core::TrainOptions options;
     options.resume = args.flag("--resume");
-    options.stop = &g_stopRequested;
+    options.stop = &stopOnInterrupt();
     options.defaultVocab = core::bundledVocabPath();
     if (!args.flag("--no-cache"))
         options.cacheDir = core::defaultEncodedCacheDir();
     auto summary = core::train(config.value(), observer, options);
     if (!summary) {
-        std::cerr << "fika-cli: " << summary.error().message << "\n";
-        return 1;
+        return fail(summary.error());
     }
     std::cerr << (summary->stopped ? "stopped" : "finished") << " after " << summary->steps << " steps in "
               << duration(summary->elapsedSeconds) << "; best epoch " << summary->bestEpoch << "; checkpoints in "
@@ -171,15 +160,13 @@ int runEvaluate(const std::vector<std::string>& argv)
     csvOptions.labelColumn = args.value("--label-column", "sentiment");
     auto imported = core::importCsv(*csv, csvOptions);
     if (!imported) {
-        std::cerr << "fika-cli: " << imported.error().message << "\n";
-        return 1;
+        return fail(imported.error());
     }
     core::PredictorOptions predictorOptions;
     predictorOptions.sequenceLength = static_cast<int>(parseInteger(args.value("--sequence-length", "0")).value_or(0));
     auto predictor = core::Predictor::fromCheckpoint(*checkpoint, predictorOptions);
     if (!predictor) {
-        std::cerr << "fika-cli: " << predictor.error().message << "\n";
-        return 1;
+        return fail(predictor.error());
     }
     const core::Dataset& dataset = imported->dataset;
     std::vector<std::string> labelNames;
@@ -187,8 +174,7 @@ int runEvaluate(const std::vector<std::string>& argv)
         labelNames.push_back(dataset.labelMap.names[static_cast<size_t>(label)]);
     auto evaluated = core::evaluateTexts(*predictor.value(), dataset.texts, labelNames, dataset.sourceLines, *csv);
     if (!evaluated) {
-        std::cerr << "fika-cli: " << evaluated.error().message << "\n";
-        return 1;
+        return fail(evaluated.error());
     }
     const auto& modelLabels = evaluated->labels;
     const auto& m = evaluated->metrics;
