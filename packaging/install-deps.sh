@@ -19,6 +19,8 @@ packages=(
   xvfb xauth clang libclang-rt-14-dev curl python3
   # the browser API tester page in headless Chromium, driven by playwright-core (npm)
   chromium
+  # the Debian package: dpkg-shlibdeps for its dependencies, appstreamcli to validate its metadata
+  dpkg-dev appstream
 )
 # Node from Debian unless a node with npm is installed already (NodeSource's conflicts with Debian's npm).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
@@ -38,5 +40,5 @@ echo "install-deps: all ${#packages[@]} packages present"
 # playwright-core for tests/web (from the npm registry; pinned in tests/web/package.json).
 web="$(dirname "$0")/../tests/web"
 if [ ! -d "$web/node_modules/playwright-core" ]; then
-  npm install --prefix "$web" --no-audit --no-fund --loglevel=error
+  npm ci --prefix "$web" --no-audit --no-fund --loglevel=error
 fi
