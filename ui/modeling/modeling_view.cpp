@@ -53,6 +53,7 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     layout->addWidget(m_blocks);
 
     auto* settings = new QGroupBox(tr("Training settings"), this);
+    m_settings = settings;
     auto* columns = new QHBoxLayout(settings);
     auto* left = new QFormLayout;
     auto* right = new QFormLayout;
@@ -322,6 +323,9 @@ void ModelingView::updateButtons()
     m_resume->setEnabled(config && !running && std::filesystem::exists(config->output.dir + "/checkpoints/last"));
     m_newExperiment->setEnabled(!running);
     m_preset->setEnabled(config && !running);
+    // A run keeps the settings it started with (its config.yaml); edit them between runs.
+    m_settings->setEnabled(config && !running);
+    m_blocks->setEnabled(config && !running);
 }
 
 } // namespace fika::ui

@@ -54,6 +54,7 @@ private:
     QPushButton* m_newExperiment = nullptr;
     QComboBox* m_preset = nullptr;
     BlockChain* m_blocks = nullptr;
+    QWidget* m_settings = nullptr;
     QSpinBox* m_batchSize = nullptr;
     QSpinBox* m_epochs = nullptr;
     QDoubleSpinBox* m_learningRate = nullptr;
