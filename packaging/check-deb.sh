@@ -10,6 +10,8 @@ echo "check-deb: $deb ($(du -h "$deb" | cut -f1))"
 dpkg -i "$deb" || DEBIAN_FRONTEND=noninteractive apt-get -f install -y -q
 /usr/bin/fika-cli --version
 /usr/bin/fika --version
+/usr/bin/fika --help >/dev/null
+/usr/bin/fika-cli --help >/dev/null
 appstreamcli validate --no-net /usr/share/metainfo/io.github.fika.Fika.metainfo.xml
 test -f /usr/share/applications/io.github.fika.Fika.desktop
 test -f /usr/share/icons/hicolor/48x48/apps/fika.png

@@ -22,6 +22,8 @@ int main(int argc, char** argv)
             std::printf("Fika %s\n", FIKA_VERSION);
             return 0;
         }
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0)
+            qputenv("QT_QPA_PLATFORM", "offscreen"); // help needs no display either
     }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Fika"));
