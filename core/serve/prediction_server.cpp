@@ -9,6 +9,10 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -18,6 +22,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 thread_local Clock::time_point t_requestStart;
+
+// cpp-httplib 0.11 listens with a backlog of 5, compiled into Debian's library: 16 clients
+// connecting at once overflow it and some connections fail. Listening again on the bound socket
+// raises the backlog (Linux allows it); the socket is found by its port.
+void raiseListenBacklog(int port)
+{
+    for (int fd = 3; fd < 4096; ++fd) {
+        int listening = 0;
+        socklen_t size = sizeof listening;
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening)
+            continue;
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+            continue;
+        const int bound = address.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
+                                                        : ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+        if (bound == port)
+            ::listen(fd, SOMAXCONN);
+    }
+}
 
 void sendError(httplib::Response& res, int status, const std::string& message)
 {
@@ -175,6 +200,9 @@ Status PredictionServer::start()
     server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
     server.set_payload_max_length(s.options.maxBodyBytes);
     server.set_tcp_nodelay(true); // headers and body go out in two writes: no Nagle delay between them
+    // cpp-httplib closes a keep-alive connection after 5 requests by default; a client sending its
+    // next request at that moment gets no answer. Keep connections open (idle ones still time out).
+    server.set_keep_alive_max_count(100000);
     server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
         t_requestStart = Clock::now();
         return httplib::Server::HandlerResponse::Unhandled;
@@ -239,6 +267,7 @@ Status PredictionServer::start()
     if (s.port <= 0 || (s.options.port != 0 && !server.bind_to_port(s.options.host, s.options.port)))
         return makeError(ErrorCode::IoError, s.options.host + ":" + std::to_string(s.options.port) +
                                                  ": cannot listen there (in use, or not an address of this machine)");
+    raiseListenBacklog(s.port);
     s.thread = std::thread([&server] { server.listen_after_bind(); });
     return Ok{};
 }
