@@ -4,6 +4,8 @@
 #include "qt_config.h"
 #include "training/training_controller.h"
 
+#include "train/evaluation.h"
+
 #include <QDir>
 #include <QSettings>
 #include <QStandardPaths>
@@ -158,7 +160,7 @@ DatasetInfo Studio::datasetInfo() const
     DatasetInfo info;
     if (!m_current)
         return info;
-    const std::string source = m_current->data.csv.empty() ? m_current->data.folder : m_current->data.csv;
+    const std::string source = core::experimentDataSource(*m_current);
     for (const QString& file : datasetVersions()) {
         auto version = core::loadDatasetVersion(toStdString(file));
         if (!version || version->source.path != source || version->subsets.seed != m_current->data.subsets.seed)

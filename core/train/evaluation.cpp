@@ -45,11 +45,21 @@ Result<TextEvaluation> evaluateTexts(const Predictor& predictor, std::vector<std
     return out;
 }
 
+std::string experimentDataSource(const ExperimentConfig& config)
+{
+    return config.data.csv.empty() ? config.data.folder : config.data.csv;
+}
+
+Result<ImportResult> importExperimentData(const ExperimentConfig& config)
+{
+    return config.data.csv.empty()
+               ? importFolder(config.data.folder, {"train", config.data.textColumn, config.data.labelColumn})
+               : importCsv(config.data.csv, {config.data.textColumn, config.data.labelColumn});
+}
+
 Result<TextEvaluation> evaluateValidationSubset(const ExperimentConfig& config, const std::string& checkpointDir)
 {
-    auto imported = config.data.csv.empty()
-                        ? importFolder(config.data.folder, {"train", config.data.textColumn, config.data.labelColumn})
-                        : importCsv(config.data.csv, {config.data.textColumn, config.data.labelColumn});
+    auto imported = importExperimentData(config);
     if (!imported)
         return imported.error();
     const Dataset& dataset = imported->dataset;
@@ -70,8 +80,7 @@ Result<TextEvaluation> evaluateValidationSubset(const ExperimentConfig& config, 
         labels.push_back(dataset.labelMap.names[static_cast<size_t>(dataset.labels[i])]);
         lines.push_back(dataset.sourceLines[i]);
     }
-    return evaluateTexts(*predictor.value(), std::move(texts), labels, lines,
-                         config.data.csv.empty() ? config.data.folder : config.data.csv);
+    return evaluateTexts(*predictor.value(), std::move(texts), labels, lines, experimentDataSource(config));
 }
 
 nlohmann::json metricsToJson(const EvaluationMetrics& m, const std::vector<std::string>& labels)

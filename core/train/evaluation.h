@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "data/dataset.h"
 #include "model/predictor.h"
 #include "train/experiment_config.h"
 #include "train/metrics.h"
@@ -21,6 +22,10 @@ struct TextEvaluation {
     std::vector<Prediction> predictions;
     EvaluationMetrics metrics;
 };
+
+// The experiment's data file or folder, and its import (a folder's "train" split).
+std::string experimentDataSource(const ExperimentConfig& config);
+Result<ImportResult> importExperimentData(const ExperimentConfig& config);
 
 // Predicts every text; a label the model does not know is an error naming source and line.
 Result<TextEvaluation> evaluateTexts(const Predictor& predictor, std::vector<std::string> texts,

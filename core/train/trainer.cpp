@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/trainer.h"
 
-#include "data/csv_import.h"
-#include "data/folder_import.h"
 #include "model/autocast.h"
 #include "model/checkpoint.h"
 #include "train/batching.h"
@@ -36,9 +34,7 @@ struct Prepared {
 
 Status importDataset(const ExperimentConfig& config, Prepared& p, std::vector<std::string>& messages)
 {
-    auto imported = config.data.csv.empty()
-                        ? importFolder(config.data.folder, {"train", config.data.textColumn, config.data.labelColumn})
-                        : importCsv(config.data.csv, {config.data.textColumn, config.data.labelColumn});
+    auto imported = importExperimentData(config);
     if (!imported)
         return imported.error();
     for (const auto& warning : imported->report.warnings)
@@ -94,7 +90,7 @@ Result<Prepared> prepare(const ExperimentConfig& config, const TrainOptions& opt
     std::string cacheFile;
     std::optional<CachedEncoding> cached;
     if (!options.cacheDir.empty()) {
-        auto source = describeSource(config.data.csv.empty() ? config.data.folder : config.data.csv);
+        auto source = describeSource(experimentDataSource(config));
         if (!source)
             return source.error();
         cacheFile = encodedCacheFile(options.cacheDir, encodedCacheKey(source->sha256, config.data.textColumn,
