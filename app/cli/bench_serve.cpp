@@ -10,6 +10,7 @@
 #include "model/checkpoint.h"
 #include "model/predictor.h"
 #include "runtime/runtime.h"
+#include "serve/micro_batcher.h"
 #include "serve/prediction_server.h"
 
 #include <httplib.h>
@@ -58,7 +59,7 @@ double percentile(std::vector<double> values, double p)
 int runBenchServe(const std::vector<std::string>& argv)
 {
     Args args;
-    if (auto error = args.parse(argv, {"--shape", "--clients", "--requests", "--max-batch", "--max-wait-us", "--sequence-length", "--csv"},
+    if (auto error = args.parse(argv, {"--shape", "--clients", "--requests", "--rounds", "--max-batch", "--max-wait-us", "--sequence-length", "--csv"},
                                 {"--json"});
         !error.empty())
         return usageError(error);
@@ -93,19 +94,6 @@ int runBenchServe(const std::vector<std::string>& argv)
     }
     const auto texts = benchTexts(args.value("--csv"), 512);
 
-    // The predictor alone, in batches of max-batch: the ceiling for the server. Best of 3 passes
-    // over all 512 texts, so that the reference is not one noisy half-second.
-    predictor.value()->predict(std::vector<std::string>(texts.begin(), texts.begin() + maxBatch)); // warm-up
-    double predictorPerSecond = 0;
-    for (int pass = 0; pass < 3; ++pass) {
-        const auto directStart = Clock::now();
-        for (size_t i = 0; i < texts.size(); i += static_cast<size_t>(maxBatch))
-            predictor.value()->predict(std::vector<std::string>(
-                texts.begin() + static_cast<long>(i), texts.begin() + static_cast<long>(std::min(texts.size(), i + maxBatch))));
-        predictorPerSecond = std::max(predictorPerSecond, static_cast<double>(texts.size()) /
-                                                              std::chrono::duration<double>(Clock::now() - directStart).count());
-    }
-
     core::ServerOptions options;
     options.token = core::generateToken();
     options.maxBatch = maxBatch;
@@ -115,53 +103,98 @@ int runBenchServe(const std::vector<std::string>& argv)
     if (auto started = server.start(); !started) {
         return fail(started.error());
     }
-    std::atomic<int> next{0}, errors{0};
-    std::vector<std::vector<double>> latencies(static_cast<size_t>(clients));
-    const auto start = Clock::now();
-    std::vector<std::thread> threads;
-    for (int c = 0; c < clients; ++c)
-        threads.emplace_back([&, c] {
-            httplib::Client client(server.url());
-            client.set_bearer_token_auth(options.token);
-            client.set_read_timeout(60, 0);
-            client.set_tcp_nodelay(true);
-            client.set_keep_alive(true); // as wrk does: a new connection per request measures TCP set-up, not the API
-            for (int i = next++; i < requests; i = next++) {
-                const auto sent = Clock::now();
-                auto r = client.Post("/predict", httplib::MultipartFormDataItems{{"review", texts[static_cast<size_t>(i) % texts.size()], "", ""}});
-                if (!r || r->status != 200)
-                    ++errors;
-                latencies[static_cast<size_t>(c)].push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
-            }
-        });
-    for (auto& t : threads)
-        t.join();
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+    // The predictor alone over all texts in batches of max-batch: the ceiling for the server. Like
+    // the server's worker, it runs on a thread of its own and is the only one computing: the
+    // server's worker has given its compute threads back after being idle (releaseComputeThreads).
+    core::releaseComputeThreads(); // this thread built and loaded the model
+    auto predictorPass = [&] {
+        std::this_thread::sleep_for(core::MicroBatcher::kIdleBeforeRelease + std::chrono::milliseconds(100));
+        double seconds = 0;
+        std::thread([&] {
+            const auto begin = Clock::now();
+            for (size_t i = 0; i < texts.size(); i += static_cast<size_t>(maxBatch))
+                predictor.value()->predict(std::vector<std::string>(
+                    texts.begin() + static_cast<long>(i), texts.begin() + static_cast<long>(std::min(texts.size(), i + maxBatch))));
+            seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+        }).join();
+        return seconds;
+    };
+    std::atomic<int> errors{0};
+    std::vector<double> latencies;
+    auto serverPass = [&](int count) {
+        std::atomic<int> next{0};
+        std::vector<std::vector<double>> perClient(static_cast<size_t>(clients));
+        const auto begin = Clock::now();
+        std::vector<std::thread> threads;
+        for (int c = 0; c < clients; ++c)
+            threads.emplace_back([&, c] {
+                httplib::Client client(server.url());
+                client.set_bearer_token_auth(options.token);
+                client.set_read_timeout(60, 0);
+                client.set_tcp_nodelay(true);
+                client.set_keep_alive(true); // as wrk does: a new connection per request measures TCP set-up, not the API
+                for (int i = next++; i < count; i = next++) {
+                    const auto sent = Clock::now();
+                    auto r = client.Post("/predict", httplib::MultipartFormDataItems{{"review", texts[static_cast<size_t>(i) % texts.size()], "", ""}});
+                    if (!r || r->status != 200)
+                        ++errors;
+                    perClient[static_cast<size_t>(c)].push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+                }
+            });
+        for (auto& t : threads)
+            t.join();
+        for (const auto& l : perClient)
+            latencies.insert(latencies.end(), l.begin(), l.end());
+        return std::chrono::duration<double>(Clock::now() - begin).count();
+    };
+
+    // This machine's speed drifts by 20 % from one second to the next, so the two are measured in
+    // alternating rounds and compared over the same stretch of time.
+    predictorPass(); // warm-up
+    serverPass(2 * clients);
+    latencies.clear();
+    const auto warmStats = server.batchStats();
+    const int rounds = static_cast<int>(parseInteger(args.value("--rounds", "5")).value_or(5));
+    const int perRound = std::max(1, requests / std::max(1, rounds));
+    double predictorSeconds = 0, serverSeconds = 0;
+    for (int round = 0; round < rounds; ++round) {
+        predictorSeconds += predictorPass();
+        serverSeconds += serverPass(perRound);
+    }
+    const auto stats = server.batchStats();
     server.stop();
-    std::vector<double> all;
-    for (const auto& l : latencies)
-        all.insert(all.end(), l.begin(), l.end());
-    const double perSecond = requests / seconds;
+    const double predictorPerSecond = static_cast<double>(texts.size()) * rounds / predictorSeconds;
+    const double perSecond = static_cast<double>(perRound) * rounds / serverSeconds;
+    const auto batches = stats.batches - warmStats.batches;
+    const auto batchedTexts = stats.texts - warmStats.texts;
+    const double modelSeconds = stats.modelSeconds - warmStats.modelSeconds;
     const nlohmann::json out = {{"shape", shapeName},
                                 {"clients", clients},
-                                {"requests", requests},
+                                {"requests", perRound * rounds},
                                 {"errors", errors.load()},
                                 {"requests_per_s", perSecond},
-                                {"p50_ms", percentile(all, 0.5)},
-                                {"p99_ms", percentile(all, 0.99)},
+                                {"p50_ms", percentile(latencies, 0.5)},
+                                {"p99_ms", percentile(latencies, 0.99)},
                                 {"predictor_texts_per_s", predictorPerSecond},
                                 {"overhead", 1.0 - perSecond / predictorPerSecond},
+                                {"mean_batch", batches ? static_cast<double>(batchedTexts) / static_cast<double>(batches) : 0.0},
+                                {"model_busy", modelSeconds / serverSeconds},
+                                {"model_texts_per_s", modelSeconds > 0 ? static_cast<double>(batchedTexts) / modelSeconds : 0.0},
                                 {"threads", core::computeThreads()},
                                 {"blas", core::blasCoreName()}};
     if (args.flag("--json")) {
         std::cout << out.dump() << "\n";
     } else {
-        std::cout << "shape " << shapeName << ", " << clients << " clients, " << requests << " requests, "
-                  << errors.load() << " errors\n"
+        std::cout << "shape " << shapeName << ", " << clients << " clients, " << out["requests"].get<int>() << " requests in "
+                  << rounds << " rounds, " << errors.load() << " errors\n"
                   << "server    " << perSecond << " requests/s, p50 " << out["p50_ms"].get<double>() << " ms, p99 "
                   << out["p99_ms"].get<double>() << " ms\n"
                   << "predictor " << predictorPerSecond << " texts/s in batches of " << maxBatch << "\n"
-                  << "overhead  " << 100.0 * out["overhead"].get<double>() << " %\n";
+                  << "overhead  " << 100.0 * out["overhead"].get<double>() << " %\n"
+                  << "batches   " << out["mean_batch"].get<double>() << " texts on average; the model ran "
+                  << 100.0 * out["model_busy"].get<double>() << " % of the time at " << out["model_texts_per_s"].get<double>()
+                  << " texts/s\n";
     }
     return errors.load() == 0 ? 0 : 1;
 }

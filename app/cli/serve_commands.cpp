@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 
 #include "model/predictor.h"
+#include "runtime/runtime.h"
 #include "serve/prediction_server.h"
 
 #include <atomic>
@@ -67,6 +68,7 @@ int runServe(const std::vector<std::string>& argv)
     if (!predictor) {
         return fail(predictor.error());
     }
+    core::releaseComputeThreads(); // only the server's worker computes from now on
     std::mutex logMutex;
     options.log = [&logMutex](const std::string& line) {
         std::lock_guard lock(logMutex);

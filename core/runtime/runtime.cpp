@@ -23,6 +23,16 @@ int computeThreads()
     return at::get_num_threads();
 }
 
+void releaseComputeThreads()
+{
+    // Looked up at run time: the OpenMP runtime is the one LibTorch was built with.
+    using PauseFn = int (*)(int);
+    static auto* pause = reinterpret_cast<PauseFn>(dlsym(RTLD_DEFAULT, "omp_pause_resource_all"));
+    constexpr int kPauseSoft = 1; // omp_pause_soft: threads go, settings stay
+    if (pause)
+        pause(kPauseSoft);
+}
+
 std::string blasCoreName()
 {
     using CoreNameFn = char* (*)();

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "serve/micro_batcher.h"
 
+#include "runtime/runtime.h"
+
 #include <chrono>
 
 namespace fika::core {
+
 
 MicroBatcher::MicroBatcher(std::shared_ptr<const Predictor> predictor, Options options)
     : m_predictor(std::move(predictor)), m_options(options)
@@ -36,6 +39,12 @@ std::vector<Prediction> MicroBatcher::predict(std::vector<std::string> texts)
     return answer.get();
 }
 
+MicroBatcher::Stats MicroBatcher::stats() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_stats;
+}
+
 void MicroBatcher::work()
 {
     for (;;) {
@@ -43,7 +52,14 @@ void MicroBatcher::work()
         size_t texts = 0;
         {
             std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+            const auto ready = [this] { return m_stopping || !m_queue.empty(); };
+            if (!m_wake.wait_for(lock, kIdleBeforeRelease, ready)) {
+                // Idle: other threads (the tester, training) run faster without our helper threads.
+                lock.unlock();
+                releaseComputeThreads();
+                lock.lock();
+                m_wake.wait(lock, ready);
+            }
             if (m_queue.empty())
                 return; // stopping, nothing left
             const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(m_options.maxWaitMicroseconds);
@@ -64,7 +80,14 @@ void MicroBatcher::work()
         for (const auto& job : jobs)
             batch.insert(batch.end(), job->texts.begin(), job->texts.end());
         try {
+            const auto started = std::chrono::steady_clock::now();
             auto predictions = m_predictor->predict(batch);
+            {
+                std::lock_guard lock(m_mutex);
+                ++m_stats.batches;
+                m_stats.texts += static_cast<int64_t>(batch.size());
+                m_stats.modelSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            }
             size_t next = 0;
             for (const auto& job : jobs) {
                 std::vector<Prediction> mine(predictions.begin() + static_cast<std::ptrdiff_t>(next),

@@ -187,6 +187,14 @@ const ServerOptions& PredictionServer::options() const
     return m_state->options;
 }
 
+PredictionServer::BatchStats PredictionServer::batchStats() const
+{
+    if (!m_state->batcher)
+        return {};
+    const auto stats = m_state->batcher->stats();
+    return {stats.batches, stats.texts, stats.modelSeconds};
+}
+
 Status PredictionServer::start()
 {
     State& s = *m_state;

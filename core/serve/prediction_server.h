@@ -41,6 +41,13 @@ public:
     int port() const;
     std::string url() const; // http://host:port
     const ServerOptions& options() const;
+    // Batches run and texts predicted since start(), and the model's busy time.
+    struct BatchStats {
+        int64_t batches = 0;
+        int64_t texts = 0;
+        double modelSeconds = 0;
+    };
+    BatchStats batchStats() const;
 
 private:
     struct State;

@@ -8,6 +8,8 @@
 
 #include "model/checkpoint.h"
 #include "model/predictor.h"
+#include "runtime/runtime.h"
+#include "serve/micro_batcher.h"
 #include "serve/prediction_server.h"
 
 #include <httplib.h>
@@ -17,6 +19,7 @@
 #include <QTemporaryDir>
 
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -39,6 +42,12 @@ std::shared_ptr<Predictor> tinyPredictor(const QTemporaryDir& dir)
         return nullptr;
     auto predictor = Predictor::fromCheckpoint(folder);
     return predictor ? predictor.value() : nullptr;
+}
+
+int processThreads()
+{
+    const std::filesystem::directory_iterator tasks("/proc/self/task");
+    return static_cast<int>(std::distance(begin(tasks), end(tasks)));
 }
 
 nlohmann::json parse(const httplib::Result& r)
@@ -244,6 +253,45 @@ private Q_SLOTS:
         QCOMPARE(broken.load(), 0);
         httplib::Client after(server.url());
         QVERIFY(!after.Get("/health"));
+    }
+
+    // An idle worker gives its OpenMP helpers back (they would make every other thread's tensor
+    // work sleep and wake between operations) and computes the same answers when work returns.
+    void idleWorkerGivesComputeThreadsBack()
+    {
+        initRuntime(); // before the server: a thread takes the thread count when it first computes
+        if (computeThreads() < 2)
+            QSKIP("one core: OpenMP starts no helper threads");
+        ServerOptions options;
+        options.token = kToken;
+        PredictionServer server(m_predictor, options);
+        QVERIFY(server.start().ok());
+        httplib::Client client(server.url());
+        client.set_bearer_token_auth(kToken);
+        // Big enough for LibTorch to run operations in parallel: 16 rows of 60 tokens.
+        nlohmann::json rows = nlohmann::json::array();
+        for (int i = 0; i < 16; ++i) {
+            std::string text;
+            for (int w = 0; w < 60; ++w)
+                text += (w % 3 ? "good " : "dull ") + std::to_string(i) + " ";
+            rows.push_back({{"review", text}});
+        }
+        const std::string body = nlohmann::json{{"rows", rows}}.dump();
+        auto ask = [&] {
+            auto r = client.Post("/predict", body, "application/json");
+            return r && r->status == 200 ? r->body : std::string();
+        };
+        const std::string first = ask();
+        QVERIFY(!first.empty());
+        releaseComputeThreads(); // this thread's own team, if any
+        const auto idle = MicroBatcher::kIdleBeforeRelease + std::chrono::milliseconds(300);
+        std::this_thread::sleep_for(idle);
+        const int idleThreads = processThreads();
+        QVERIFY(ask() == first);
+        const int busyThreads = processThreads();
+        QVERIFY2(busyThreads > idleThreads, qPrintable(QStringLiteral("%1 threads idle, %2 after a request").arg(idleThreads).arg(busyThreads)));
+        QTRY_COMPARE_WITH_TIMEOUT(processThreads(), idleThreads, 10000);
+        QVERIFY(ask() == first);
     }
 
     void tokens()

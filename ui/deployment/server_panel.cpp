@@ -5,6 +5,7 @@
 #include "studio.h"
 
 #include "model/predictor.h"
+#include "runtime/runtime.h"
 #include "serve/prediction_server.h"
 
 #include <QApplication>
@@ -187,7 +188,9 @@ void ServerPanel::setEnabled(bool on)
     m_targetName = toQString(target);
     m_state->setText(tr("Loading %1…").arg(m_checkpoint->currentText()));
     m_watcher.setFuture(QtConcurrent::run([path = toStdString(checkpoint)] {
-        return std::make_shared<core::Result<std::shared_ptr<core::Predictor>>>(core::Predictor::fromCheckpoint(path));
+        auto loaded = std::make_shared<core::Result<std::shared_ptr<core::Predictor>>>(core::Predictor::fromCheckpoint(path));
+        core::releaseComputeThreads(); // the pool thread stays; its OpenMP team would slow serving
+        return loaded;
     }));
 }
 

@@ -7,6 +7,8 @@
 #include "training/training_controller.h"
 #include "ui_format.h"
 
+#include "runtime/runtime.h"
+
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -106,7 +108,9 @@ void TesterWidget::loadPredictor()
         core::PredictorOptions options;
         options.sequenceLength = sequenceLength;
         options.truncation = truncation;
-        return std::make_shared<core::Result<std::shared_ptr<core::Predictor>>>(core::Predictor::fromCheckpoint(path, options));
+        auto loaded = std::make_shared<core::Result<std::shared_ptr<core::Predictor>>>(core::Predictor::fromCheckpoint(path, options));
+        core::releaseComputeThreads(); // the pool thread stays; its OpenMP team would slow training
+        return loaded;
     }));
 }
 
@@ -161,6 +165,7 @@ void TesterWidget::play()
     timer.start();
     const auto prediction = m_predictor->predict({toStdString(text)}).front();
     const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    core::releaseComputeThreads(); // the GUI thread keeps no OpenMP team to slow training or serving
     m_probabilities.assign(prediction.probabilities.begin(), prediction.probabilities.end());
     QVector<double> keys, values;
     for (size_t i = 0; i < m_probabilities.size(); ++i) {

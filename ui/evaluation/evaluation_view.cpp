@@ -8,6 +8,8 @@
 #include "training/training_controller.h"
 #include "ui_format.h"
 
+#include "runtime/runtime.h"
+
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
@@ -273,7 +275,9 @@ void EvaluationView::evaluateCheckpoint()
     m_busy->setToolTip(tr("Predicting the validation subset with %1").arg(checkpoint));
     m_evaluatedCheckpoint = checkpoint;
     m_watcher.setFuture(QtConcurrent::run([config = *config, dir = toStdString(checkpoint)] {
-        return std::make_shared<core::Result<core::TextEvaluation>>(core::evaluateValidationSubset(config, dir));
+        auto evaluation = std::make_shared<core::Result<core::TextEvaluation>>(core::evaluateValidationSubset(config, dir));
+        core::releaseComputeThreads(); // the pool thread stays; its OpenMP team would slow training
+        return evaluation;
     }));
 }
 
