@@ -59,7 +59,7 @@ double percentile(std::vector<double> values, double p)
 int runBenchServe(const std::vector<std::string>& argv)
 {
     Args args;
-    if (auto error = args.parse(argv, {"--shape", "--clients", "--requests", "--rounds", "--max-batch", "--max-wait-us", "--sequence-length", "--csv"},
+    if (auto error = args.parse(argv, {"--shape", "--clients", "--requests", "--rounds", "--workers", "--max-batch", "--max-wait-us", "--sequence-length", "--csv"},
                                 {"--json"});
         !error.empty())
         return usageError(error);
@@ -99,6 +99,7 @@ int runBenchServe(const std::vector<std::string>& argv)
     options.maxBatch = maxBatch;
     options.maxWaitMicroseconds = static_cast<int>(parseInteger(args.value("--max-wait-us", "2000")).value_or(2000));
     options.connectionThreads = clients + 2;
+    options.workers = static_cast<int>(parseInteger(args.value("--workers", "1")).value_or(1));
     core::PredictionServer server(predictor.value(), options);
     if (auto started = server.start(); !started) {
         return fail(started.error());
@@ -193,7 +194,7 @@ int runBenchServe(const std::vector<std::string>& argv)
                   << "predictor " << predictorPerSecond << " texts/s in batches of " << maxBatch << "\n"
                   << "overhead  " << 100.0 * out["overhead"].get<double>() << " %\n"
                   << "batches   " << out["mean_batch"].get<double>() << " texts on average; the model ran "
-                  << 100.0 * out["model_busy"].get<double>() << " % of the time at " << out["model_texts_per_s"].get<double>()
+                  << 100.0 * out["model_busy"].get<double>() << " % of the time (summed over workers) at " << out["model_texts_per_s"].get<double>()
                   << " texts/s\n";
     }
     return errors.load() == 0 ? 0 : 1;

@@ -32,9 +32,10 @@ Fika fine-tunes BERT text classifiers. Commands:
   export --checkpoint DIR --out DIR [--vocab FILE] [--labels a,b] [--sequence-length N]
       Loads any supported checkpoint layout and writes a folder Hugging Face transformers loads as it is.
   serve --checkpoint DIR --port N --token-file FILE [--host 127.0.0.1] [--input-name review]
-        [--target-name sentiment] [--max-body-bytes 1048576] [--max-batch 16]
+        [--target-name sentiment] [--max-body-bytes 1048576] [--max-batch 16] [--workers 1]
       Serves the prediction API (POST /predict, GET /health, GET / tester page, GET /openapi.json);
       names default to the checkpoint's; a missing token file is created with a new token.
+      Workers compute batches at the same time, sharing the cores.
   download [--list] [ID ...] [--cache DIR] [--catalog FILE]
       Downloads (resuming, checksummed) the IMDB dataset or pretrained models listed in the catalog
       into the cache; prints the folder to import or to use as model weights.
@@ -43,10 +44,10 @@ Fika fine-tunes BERT text classifiers. Commands:
       Inference and training-step throughput next to the measured matrix-product rate.
   bench load [--shape base] [--json]
       Saves a random model of that shape, then times loading it back (seconds, peak memory).
-  bench serve [--shape tiny|mini] [--clients 16] [--requests 10000] [--max-batch 16]
-              [--sequence-length 128] [--csv FILE] [--json]
+  bench serve [--shape tiny|mini] [--clients 16] [--requests 10000] [--rounds 5] [--max-batch 16]
+              [--max-wait-us 2000] [--workers 1] [--sequence-length 128] [--csv FILE] [--json]
       The prediction API under concurrent clients: requests/s, p50/p99 latency, overhead against
-      the predictor's own batched throughput.
+      the predictor's own batched throughput (measured in alternating rounds).
   bench tokenizer --csv FILE [--column review] [--vocab FILE] [--threads N] [--json]
       Tokenizer throughput in MB/s of UTF-8 text (best of 3).
 

@@ -20,7 +20,7 @@ int runServe(const std::vector<std::string>& argv)
 {
     Args args;
     if (auto error = args.parse(argv, {"--checkpoint", "--port", "--token-file", "--host", "--input-name", "--target-name",
-                                       "--max-body-bytes", "--max-batch", "--sequence-length"},
+                                       "--max-body-bytes", "--max-batch", "--workers", "--sequence-length"},
                                 {});
         !error.empty())
         return usageError(error);
@@ -36,10 +36,12 @@ int runServe(const std::vector<std::string>& argv)
     options.host = args.value("--host", "127.0.0.1");
     const auto maxBody = parseInteger(args.value("--max-body-bytes", "1048576"));
     const auto maxBatch = parseInteger(args.value("--max-batch", "16"));
-    if (!maxBody || *maxBody < 1 || !maxBatch || *maxBatch < 1)
-        return usageError("--max-body-bytes and --max-batch take positive numbers");
+    const auto workers = parseInteger(args.value("--workers", "1"));
+    if (!maxBody || *maxBody < 1 || !maxBatch || *maxBatch < 1 || !workers || *workers < 1 || *workers > 64)
+        return usageError("--max-body-bytes, --max-batch and --workers (at most 64) take positive numbers");
     options.maxBodyBytes = static_cast<size_t>(*maxBody);
     options.maxBatch = static_cast<int>(*maxBatch);
+    options.workers = static_cast<int>(*workers);
 
     std::string input, target;
     const bool fromCheckpoint = core::checkpointFeatureNames(*checkpoint, input, target);

@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -31,6 +32,17 @@ void releaseComputeThreads()
     constexpr int kPauseSoft = 1; // omp_pause_soft: threads go, settings stay
     if (pause)
         pause(kPauseSoft);
+}
+
+void setThreadComputeThreads(int threads)
+{
+    // LibTorch sets a thread's count from the process default at its first parallel operation:
+    // run that first, or it would undo this.
+    at::internal::lazy_init_num_threads();
+    using SetFn = void (*)(int);
+    static auto* set = reinterpret_cast<SetFn>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+    if (set)
+        set(std::max(1, threads));
 }
 
 std::string blasCoreName()

@@ -14,6 +14,9 @@ int computeThreads();
 // operations (measured here: a tiny BERT predicted at half speed). Call it when a thread is done
 // with tensor work for a while; its next operation starts a new team.
 void releaseComputeThreads();
+// Sets how many intra-op threads the calling thread's own tensor work uses, leaving the process
+// default (initRuntime) for other threads.
+void setThreadComputeThreads(int threads);
 
 // OpenBLAS's kernel set ("SkylakeX", "Haswell", …), or empty when OpenBLAS is not in use.
 std::string blasCoreName();

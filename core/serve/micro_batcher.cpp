@@ -11,8 +11,13 @@ namespace fika::core {
 MicroBatcher::MicroBatcher(std::shared_ptr<const Predictor> predictor, Options options)
     : m_predictor(std::move(predictor)), m_options(options)
 {
-    for (int i = 0; i < std::max(1, m_options.workers); ++i)
-        m_workers.emplace_back([this] { work(); });
+    const int workers = std::max(1, m_options.workers);
+    for (int i = 0; i < workers; ++i)
+        m_workers.emplace_back([this, workers] {
+            if (workers > 1) // the cores are shared between the workers
+                setThreadComputeThreads(std::max(1, computeThreads() / workers));
+            work();
+        });
 }
 
 MicroBatcher::~MicroBatcher()

@@ -201,7 +201,7 @@ Status PredictionServer::start()
     if (s.options.token.size() < 16)
         return makeError(ErrorCode::InvalidArgument, "the API token must have at least 16 characters");
     s.batcher = std::make_unique<MicroBatcher>(
-        s.predictor, MicroBatcher::Options{s.options.maxBatch, s.options.maxWaitMicroseconds, 1});
+        s.predictor, MicroBatcher::Options{s.options.maxBatch, s.options.maxWaitMicroseconds, s.options.workers});
     s.openApi = openApiJson(s.options, s.predictor->labels());
     auto& server = s.server;
     const int threads = s.options.connectionThreads;

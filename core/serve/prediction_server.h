@@ -21,6 +21,7 @@ struct ServerOptions {
     size_t maxBodyBytes = 1 << 20;
     int maxBatch = 16;
     int maxWaitMicroseconds = 2000;
+    int workers = 1;                   // batches computed at once, sharing the cores
     int connectionThreads = 16;
     std::string testerPage;            // HTML served at GET /; empty: the built-in page
     // One line per request: "POST /predict 200 12.3 ms". Never the token.

@@ -294,6 +294,37 @@ private Q_SLOTS:
         QVERIFY(ask() == first);
     }
 
+    void twoWorkersAnswerAsOne()
+    {
+        ServerOptions options;
+        options.token = kToken;
+        options.workers = 2;
+        PredictionServer server(m_predictor, options);
+        QVERIFY(server.start().ok());
+        std::vector<std::string> texts;
+        for (int i = 0; i < 8; ++i)
+            texts.push_back(kReview + std::string(static_cast<size_t>(i), '!') + " take " + std::to_string(i));
+        const auto expected = m_predictor->predict(texts);
+        std::atomic<int> same{0};
+        std::vector<std::thread> clients;
+        for (size_t c = 0; c < texts.size(); ++c)
+            clients.emplace_back([&, c] {
+                httplib::Client client(server.url());
+                client.set_bearer_token_auth(kToken);
+                client.set_read_timeout(60, 0);
+                for (int i = 0; i < 10; ++i) {
+                    auto r = client.Post("/predict", httplib::MultipartFormDataItems{{"review", texts[c], "", ""}});
+                    if (r && r->status == 200 &&
+                        std::abs(parse(r)["sentiment"]["positive"].get<double>() - expected[c].probabilities[1]) < 1e-5)
+                        ++same;
+                }
+            });
+        for (auto& t : clients)
+            t.join();
+        QCOMPARE(same.load(), 80);
+        QVERIFY(server.batchStats().texts == 80);
+    }
+
     void tokens()
     {
         const auto a = generateToken(), b = generateToken();
