@@ -44,7 +44,7 @@ Fika fine-tunes BERT text classifiers. Commands:
       Inference and training-step throughput next to the measured matrix-product rate.
   bench load [--shape base] [--json]
       Saves a random model of that shape, then times loading it back (seconds, peak memory).
-  bench serve [--shape tiny|mini] [--clients 16] [--requests 10000] [--rounds 5] [--max-batch 16]
+  bench serve [--shape tiny|mini] [--clients 16] [--requests 10000] [--rounds 10] [--max-batch 16]
               [--max-wait-us 2000] [--workers 1] [--sequence-length 128] [--csv FILE] [--json]
       The prediction API under concurrent clients: requests/s, p50/p99 latency, overhead against
       the predictor's own batched throughput (measured in alternating rounds).
