@@ -294,6 +294,23 @@ private Q_SLOTS:
         QVERIFY(ask() == first);
     }
 
+    // Each of several workers computes with its share of the cores; the process default stays.
+    void threadComputeThreadsStayPerThread()
+    {
+        initRuntime();
+        const int all = computeThreads();
+        int inThread = 0;
+        std::thread([&] {
+            setThreadComputeThreads(1);
+            const auto a = torch::rand({256, 256});
+            (void)torch::matmul(a, a).sum().item<float>(); // LibTorch's first parallel work in this thread
+            (void)torch::gelu(torch::rand({1 << 20})).sum().item<float>();
+            inThread = computeThreads();
+        }).join();
+        QCOMPARE(inThread, 1);
+        QCOMPARE(computeThreads(), all);
+    }
+
     void twoWorkersAnswerAsOne()
     {
         ServerOptions options;
