@@ -7,7 +7,6 @@
 
 namespace fika::core {
 
-
 MicroBatcher::MicroBatcher(std::shared_ptr<const Predictor> predictor, Options options)
     : m_predictor(std::move(predictor)), m_options(options)
 {
