@@ -61,6 +61,7 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     connect(m_play, &QPushButton::clicked, this, &TesterWidget::play);
     connect(m_checkpoints, &QComboBox::currentIndexChanged, this, &TesterWidget::loadPredictor);
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &TesterWidget::onLoaded);
+    connect(&m_predictWatcher, &QFutureWatcher<void>::finished, this, &TesterWidget::onPredicted);
     connect(m_studio, &Studio::currentExperimentChanged, this, &TesterWidget::reloadCheckpoints);
     connect(m_studio->training(), &TrainingController::finished, this, &TesterWidget::reloadCheckpoints);
     reloadCheckpoints();
@@ -161,11 +162,34 @@ void TesterWidget::play()
         m_result->setText(tr("Type a text first."));
         return;
     }
-    QElapsedTimer timer;
-    timer.start();
-    const auto prediction = m_predictor->predict({toStdString(text)}).front();
-    const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
-    core::releaseComputeThreads(); // the GUI thread keeps no OpenMP team to slow training or serving
+    if (m_predictWatcher.isRunning()) {
+        m_playAgain = true;
+        return;
+    }
+    m_predictWatcher.setFuture(QtConcurrent::run([predictor = m_predictor, text = toStdString(text)] {
+        QElapsedTimer timer;
+        timer.start();
+        TimedPrediction answer;
+        try {
+            answer.prediction = predictor->predict({text}).front();
+        } catch (const std::exception& e) { // LibTorch reports failures as exceptions
+            answer.error = e.what();
+        }
+        answer.milliseconds = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        core::releaseComputeThreads(); // the pool thread stays; its OpenMP team would slow training
+        return answer;
+    }));
+}
+
+void TesterWidget::onPredicted()
+{
+    const TimedPrediction answer = m_predictWatcher.result();
+    if (!answer.error.empty()) {
+        m_result->setText(tr("<span style='color:#c0392b'>%1</span>").arg(toQString(answer.error).toHtmlEscaped()));
+        m_playAgain = false;
+        return;
+    }
+    const core::Prediction& prediction = answer.prediction;
     m_probabilities.assign(prediction.probabilities.begin(), prediction.probabilities.end());
     QVector<double> keys, values;
     for (size_t i = 0; i < m_probabilities.size(); ++i) {
@@ -177,8 +201,12 @@ void TesterWidget::play()
     m_result->setText(tr("<b>%1</b> (%2) in %3 ms")
                           .arg(toQString(prediction.label).toHtmlEscaped(),
                                formatPercent(m_probabilities[static_cast<size_t>(prediction.labelId)]))
-                          .arg(ms, 0, 'f', 1));
+                          .arg(answer.milliseconds, 0, 'f', 1));
     Q_EMIT answered();
+    if (m_playAgain) {
+        m_playAgain = false;
+        play();
+    }
 }
 
 QString TesterWidget::resultText() const

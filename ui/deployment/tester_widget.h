@@ -21,7 +21,7 @@ class Studio;
 
 // Type a text, press Play: the predicted class, a probability bar per class and the time taken.
 // Predictions come from a checkpoint loaded from disk (best or last), never from the model that
-// is training.
+// is training, and run on a pool thread: BERT-base on 512 tokens would freeze the window.
 class TesterWidget : public QWidget {
     Q_OBJECT
 public:
@@ -46,6 +46,13 @@ private:
     void loadPredictor();
     void onLoaded();
     void play();
+    void onPredicted();
+
+    struct TimedPrediction {
+        core::Prediction prediction;
+        double milliseconds = 0;
+        std::string error; // set when the prediction failed
+    };
 
     Studio* m_studio;
     QComboBox* m_checkpoints = nullptr;
@@ -59,7 +66,9 @@ private:
     QString m_loadedDir;
     QString m_loadingDir;
     bool m_playWhenLoaded = false;
+    bool m_playAgain = false; // Play pressed while a prediction ran: predict the newest text next
     QFutureWatcher<std::shared_ptr<core::Result<std::shared_ptr<core::Predictor>>>> m_watcher;
+    QFutureWatcher<TimedPrediction> m_predictWatcher;
 };
 
 } // namespace fika::ui
