@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deployment/server_panel.h"
 
+#include "deployment/predictor_loading.h"
 #include "qt_config.h"
 #include "studio.h"
 
 #include "model/predictor.h"
-#include "runtime/runtime.h"
 #include "serve/prediction_server.h"
 
 #include <QApplication>
@@ -26,7 +26,6 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QUrl>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace fika::ui {
 
@@ -187,11 +186,7 @@ void ServerPanel::setEnabled(bool on)
     m_inputName = toQString(input);
     m_targetName = toQString(target);
     m_state->setText(tr("Loading %1…").arg(m_checkpoint->currentText()));
-    m_watcher.setFuture(QtConcurrent::run([path = toStdString(checkpoint)] {
-        auto loaded = std::make_shared<core::Result<std::shared_ptr<core::Predictor>>>(core::Predictor::fromCheckpoint(path));
-        core::releaseComputeThreads(); // the pool thread stays; its OpenMP team would slow serving
-        return loaded;
-    }));
+    m_watcher.setFuture(loadPredictorInBackground(checkpoint, core::PredictorOptions{}));
 }
 
 void ServerPanel::onPredictorLoaded()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "deployment/predictor_loading.h"
+
 #include <QFutureWatcher>
 #include <QWidget>
 
@@ -69,7 +71,7 @@ private:
     QString m_tokenValue;
     QString m_inputName, m_targetName;
     std::unique_ptr<core::PredictionServer> m_server;
-    QFutureWatcher<std::shared_ptr<core::Result<std::shared_ptr<core::Predictor>>>> m_watcher;
+    QFutureWatcher<PredictorLoad> m_watcher;
 };
 
 } // namespace fika::ui

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deployment/tester_widget.h"
 
+#include "deployment/predictor_loading.h"
 #include "qcustomplot_wrapper.h"
 #include "qt_config.h"
 #include "studio.h"
@@ -105,14 +106,10 @@ void TesterWidget::loadPredictor()
     }
     if (m_watcher.isRunning())
         return; // onLoaded starts the newest
-    m_watcher.setFuture(QtConcurrent::run([path = toStdString(dir), sequenceLength, truncation] {
-        core::PredictorOptions options;
-        options.sequenceLength = sequenceLength;
-        options.truncation = truncation;
-        auto loaded = std::make_shared<core::Result<std::shared_ptr<core::Predictor>>>(core::Predictor::fromCheckpoint(path, options));
-        core::releaseComputeThreads(); // the pool thread stays; its OpenMP team would slow training
-        return loaded;
-    }));
+    core::PredictorOptions options;
+    options.sequenceLength = sequenceLength;
+    options.truncation = truncation;
+    m_watcher.setFuture(loadPredictorInBackground(dir, options));
 }
 
 void TesterWidget::onLoaded()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "deployment/predictor_loading.h"
 #include "model/predictor.h"
 
 #include <QFutureWatcher>
@@ -67,7 +68,7 @@ private:
     QString m_loadingDir;
     bool m_playWhenLoaded = false;
     bool m_playAgain = false; // Play pressed while a prediction ran: predict the newest text next
-    QFutureWatcher<std::shared_ptr<core::Result<std::shared_ptr<core::Predictor>>>> m_watcher;
+    QFutureWatcher<PredictorLoad> m_watcher;
     QFutureWatcher<TimedPrediction> m_predictWatcher;
 };
 
