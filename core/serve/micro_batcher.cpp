@@ -43,7 +43,7 @@ std::vector<Prediction> MicroBatcher::predict(std::vector<std::string> texts)
     return answer.get();
 }
 
-MicroBatcher::Stats MicroBatcher::stats() const
+BatchStats MicroBatcher::stats() const
 {
     std::lock_guard lock(m_mutex);
     return m_stats;

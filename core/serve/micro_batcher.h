@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/predictor.h"
+#include "serve/batch_stats.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -31,13 +32,7 @@ public:
     // The predictions for texts, in order; blocks until they are computed.
     std::vector<Prediction> predict(std::vector<std::string> texts);
 
-    // What the workers did so far: how full the batches were and how long the model ran.
-    struct Stats {
-        int64_t batches = 0;
-        int64_t texts = 0;
-        double modelSeconds = 0; // summed over workers
-    };
-    Stats stats() const;
+    BatchStats stats() const;
 
     // A worker idle this long gives its compute threads back (see releaseComputeThreads).
     static constexpr std::chrono::milliseconds kIdleBeforeRelease{200};
@@ -52,7 +47,7 @@ private:
     std::shared_ptr<const Predictor> m_predictor;
     Options m_options;
     mutable std::mutex m_mutex;
-    Stats m_stats;
+    BatchStats m_stats;
     std::condition_variable m_wake;
     std::deque<std::shared_ptr<Job>> m_queue;
     bool m_stopping = false;

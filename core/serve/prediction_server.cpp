@@ -187,12 +187,9 @@ const ServerOptions& PredictionServer::options() const
     return m_state->options;
 }
 
-PredictionServer::BatchStats PredictionServer::batchStats() const
+BatchStats PredictionServer::batchStats() const
 {
-    if (!m_state->batcher)
-        return {};
-    const auto stats = m_state->batcher->stats();
-    return {stats.batches, stats.texts, stats.modelSeconds};
+    return m_state->batcher ? m_state->batcher->stats() : BatchStats{};
 }
 
 Status PredictionServer::start()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "serve/batch_stats.h"
 
 #include <functional>
 #include <memory>
@@ -43,11 +44,6 @@ public:
     std::string url() const; // http://host:port
     const ServerOptions& options() const;
     // Batches run and texts predicted since start(), and the model's busy time.
-    struct BatchStats {
-        int64_t batches = 0;
-        int64_t texts = 0;
-        double modelSeconds = 0;
-    };
     BatchStats batchStats() const;
 
 private:
