@@ -42,3 +42,9 @@ web="$(dirname "$0")/../tests/web"
 if [ ! -d "$web/node_modules/playwright-core" ]; then
   npm ci --prefix "$web" --no-audit --no-fund --loglevel=error
 fi
+
+# Hugging Face tokenizers for tests/tokenizer_parity (npm; pinned in its package.json and lock).
+parity="$(dirname "$0")/../tests/tokenizer_parity"
+if [ ! -d "$parity/node_modules/tokenizers" ]; then
+  npm ci --prefix "$parity" --no-audit --no-fund --loglevel=error
+fi

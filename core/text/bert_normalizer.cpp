@@ -22,15 +22,47 @@ bool isWhitespace(char32_t cp)
     return cp == '\t' || cp == '\n' || cp == '\r' || u_isUWhiteSpace(static_cast<UChar32>(cp));
 }
 
-// Hugging Face's is_control: "other" categories (Cc, Cf, Cn, Co, Cs) except tab, LF and CR.
+// Hugging Face takes its control, non-spacing mark and punctuation classes from the
+// unicode_categories crate, whose tables are Unicode 8.0: to it a character assigned later is
+// unassigned (Cn), so it is kept as a letter of its word, never dropped, stripped or split off.
+constexpr uint8_t kHuggingFaceCategoriesUnicodeMajor = 8;
+
+// The few characters of Unicode 8.0 whose general category a later version changed, with their 8.0
+// category (the one the crate has). The exhaustive parity test (tests/tokenizer_parity) finds any other.
+struct Unicode8Category {
+    char32_t cp;
+    UCharCategory category;
+};
+constexpr Unicode8Category kChangedSinceUnicode8[] = {
+    {0x166D, U_OTHER_PUNCTUATION},      // CANADIAN SYLLABICS CHI SIGN, now So
+    {0x1734, U_NON_SPACING_MARK},       // HANUNOO SIGN PAMUDPOD, now Mc
+    {0x1885, U_OTHER_LETTER},           // MONGOLIAN LETTER ALI GALI BALUDA, now Mn
+    {0x1886, U_OTHER_LETTER},           // MONGOLIAN LETTER ALI GALI THREE BALUDA, now Mn
+    {0xA9BD, U_COMBINING_SPACING_MARK}, // JAVANESE CONSONANT SIGN KERET, now Mn
+    {0x111C9, U_OTHER_PUNCTUATION},     // SHARADA SANDHI MARK, now Mn
+};
+
+int8_t huggingFaceCharType(char32_t cp)
+{
+    UVersionInfo age;
+    u_charAge(static_cast<UChar32>(cp), age);
+    if (age[0] > kHuggingFaceCategoriesUnicodeMajor)
+        return U_UNASSIGNED;
+    for (const auto& changed : kChangedSinceUnicode8)
+        if (changed.cp == cp)
+            return changed.category;
+    return u_charType(static_cast<UChar32>(cp));
+}
+
+// Hugging Face's is_control: the crate's is_other, i.e. Cc, Cf and Co but not Cn (unassigned code
+// points are kept), except tab, LF and CR. Surrogates only come from invalid UTF-8, dropped as U+FFFD.
 bool isControl(char32_t cp)
 {
     if (cp == '\t' || cp == '\n' || cp == '\r')
         return false;
-    switch (u_charType(static_cast<UChar32>(cp))) {
+    switch (huggingFaceCharType(cp)) {
     case U_CONTROL_CHAR:
     case U_FORMAT_CHAR:
-    case U_UNASSIGNED:
     case U_PRIVATE_USE_CHAR:
     case U_SURROGATE:
         return true;
@@ -54,7 +86,7 @@ std::u32string foldCodePoint(char32_t cp, bool lowercase)
         decomposition = icu::UnicodeString(static_cast<UChar32>(cp));
     for (int32_t i = 0; i < decomposition.length(); i = decomposition.moveIndex32(i, 1)) {
         const UChar32 c = decomposition.char32At(i);
-        if (u_charType(c) == U_NON_SPACING_MARK)
+        if (huggingFaceCharType(static_cast<char32_t>(c)) == U_NON_SPACING_MARK)
             continue;
         UChar source[2];
         int32_t sourceLength = 0;
@@ -111,7 +143,18 @@ bool BertNormalizer::isPunctuation(char32_t cp) const
 {
     if (cp < 0x80)
         return (cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126);
-    return u_ispunct(static_cast<UChar32>(cp));
+    switch (huggingFaceCharType(cp)) {
+    case U_CONNECTOR_PUNCTUATION:
+    case U_DASH_PUNCTUATION:
+    case U_START_PUNCTUATION:
+    case U_END_PUNCTUATION:
+    case U_INITIAL_PUNCTUATION:
+    case U_FINAL_PUNCTUATION:
+    case U_OTHER_PUNCTUATION:
+        return true;
+    default:
+        return false;
+    }
 }
 
 BertNormalizer::CharClass BertNormalizer::classifySlow(char32_t cp, std::u32string& mapped) const

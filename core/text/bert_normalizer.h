@@ -10,9 +10,10 @@
 namespace fika::core {
 
 // Hugging Face's BertNormalizer, one code point at a time: clean text (drop NUL, U+FFFD and
-// control/format/unassigned characters, map whitespace to a space), isolate CJK ideographs, then
-// (uncased mode) NFD, drop non-spacing marks and lowercase. Every step maps single code points, so
-// the result for each one is precomputed for the Basic Multilingual Plane (ICU builds the table).
+// control/format/private-use characters, map whitespace to a space; unassigned code points stay),
+// isolate CJK ideographs, then (uncased mode) NFD, drop non-spacing marks and lowercase. Categories
+// are Unicode 8.0's, as in Hugging Face. Every step maps single code points, so the result for each
+// one is precomputed for the Basic Multilingual Plane (ICU builds the table).
 class BertNormalizer {
 public:
     enum class CharClass : uint8_t {
@@ -40,7 +41,7 @@ public:
         return classifySlow(cp, mapped);
     }
 
-    // Bert pre-tokenizer punctuation: ASCII punctuation or any Unicode P* category.
+    // Bert pre-tokenizer punctuation: ASCII punctuation or any Unicode 8.0 P* category.
     bool isPunctuation(char32_t cp) const;
 
     // The normalised text, as Hugging Face's normalizer would produce it (a reference path for tests

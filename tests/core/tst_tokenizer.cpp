@@ -105,6 +105,40 @@ private Q_SLOTS:
         QCOMPARE(n.normalize("\xFF\xFE" "ok"), std::string("ok")); // invalid UTF-8 bytes are dropped
     }
 
+    // Hugging Face keeps unassigned code points (its categories are Unicode 8.0's, so later characters
+    // count as unassigned too). Expected tokens are Hugging Face tokenizers 0.23.2's output; the
+    // exhaustive comparison is tests/tokenizer_parity.
+    void unassignedCodePointsAsHuggingFace_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("unassigned inside a word (U+0378)") << QByteArray("Caf\xCD\xB8" "e au lait") << QStringList{"[UNK]", "au", "lai", "##t"};
+        QTest::newRow("unassigned alone (U+0E65)") << QByteArray("good \xE0\xB9\xA5 film") << QStringList{"good", "[UNK]", "film"};
+        QTest::newRow("unassigned around a word (U+3040, U+FF00)") << QByteArray("\xE3\x81\x80yes\xEF\xBC\x80") << QStringList{"[UNK]"};
+        QTest::newRow("noncharacters (U+FDD0, U+10FFFF)") << QByteArray("\xEF\xB7\x90 ok \xF4\x8F\xBF\xBFok") << QStringList{"[UNK]", "ok", "[UNK]"};
+        QTest::newRow("private use and format characters are dropped") << QByteArray("\xEE\x80\x80 ok \xF3\xA0\x80\x81ok") << QStringList{"ok", "ok"};
+        QTest::newRow("format characters of Unicode 6.3 and 9.0") << QByteArray("a\xD8\x9C" "b a\xE0\xA3\xA2" "b") << QStringList{"ab", "[UNK]"};
+        QTest::newRow("non-spacing marks of Unicode 8.0 and 9.0") << QByteArray("a\xE0\xA3\xA3" "b a\xE0\xA3\x94" "b") << QStringList{"ab", "[UNK]"};
+        QTest::newRow("punctuation of Unicode 8.0 and 9.0") << QByteArray("end\xE2\xB9\x82 end\xE2\xB9\x83") << QStringList{"end", "[UNK]", "[UNK]"};
+        QTest::newRow("punctuation in Unicode 8.0, a mark now (U+111C9)") << QByteArray("a\xF0\x91\x87\x89" "b") << QStringList{"a", "[UNK]", "b"};
+        QTest::newRow("CJK block (U+9FFF)") << QByteArray("\xE9\xBF\xBF\xE4\xB8\x80x") << QStringList{"[UNK]", QStringLiteral("\u4E00"), "x"};
+    }
+    void unassignedCodePointsAsHuggingFace()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QStringList, expected);
+        std::vector<int32_t> fused, staged;
+        m_bert->tokenize(text.toStdString(), fused);
+        QStringList tokens;
+        for (const auto& token : m_bert->tokensOf(fused))
+            tokens << QString::fromStdString(token);
+        QCOMPARE(tokens, expected);
+        const BertNormalizer& normalizer = m_bert->normalizer();
+        for (const auto& word : normalizer.preTokenize(normalizer.normalize(text.toStdString())))
+            m_bert->tokenize(word, staged);
+        QCOMPARE(staged, fused);
+    }
+
     void specialTokensComeFromTheVocab()
     {
         const Vocab& vocab = m_bert->vocab();
