@@ -7,8 +7,13 @@
 #include <archive_entry.h>
 #include <curl/curl.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -24,30 +29,40 @@ struct Transfer {
     const JobContext* context = nullptr;
     int64_t offset = 0;
     long status = 0;
-    std::string etag;
+    std::string linkedEtag; // the hub's X-Linked-Etag (a SHA-256), kept across its redirect to a CDN
+    std::string etag;       // the last response's ETag
     bool writeFailed = false;
 };
+
+// The 64 hex digits of a strong ETag value, lower-cased, or "" when it is no SHA-256.
+std::string sha256FromEtag(const std::string& value)
+{
+    if (value.find("W/") != std::string::npos)
+        return {};
+    std::string clean;
+    for (char c : value)
+        if (std::isxdigit(static_cast<unsigned char>(c)))
+            clean += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return clean.size() == 64 ? clean : std::string();
+}
 
 size_t onHeader(char* data, size_t size, size_t count, void* user)
 {
     auto* t = static_cast<Transfer*>(user);
     std::string line(data, size * count);
     if (line.rfind("HTTP/", 0) == 0)
-        t->etag.clear(); // a redirect's headers came first
+        t->etag.clear(); // each response (a redirect's first) has its own ETag
     std::string lower = line;
     for (auto& c : lower)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (const char* name : {"x-linked-etag:", "etag:"}) {
-        if (lower.rfind(name, 0) == 0 && (t->etag.empty() || std::string(name) == "x-linked-etag:")) {
-            std::string value = line.substr(std::string(name).size());
-            std::string clean;
-            for (char c : value)
-                if (std::isxdigit(static_cast<unsigned char>(c)))
-                    clean += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (clean.size() == 64 && value.find("W/") == std::string::npos)
-                t->etag = clean;
-        }
-    }
+    // The hub answers a large file with a 302 to its CDN carrying X-Linked-Etag, the SHA-256 of the
+    // body the CDN sends (huggingface_hub checks the download against it the same way); the first
+    // one seen wins, the CDN's own ETag never replaces it.
+    const std::string linkedName = "x-linked-etag:", etagName = "etag:";
+    if (lower.rfind(linkedName, 0) == 0 && t->linkedEtag.empty())
+        t->linkedEtag = sha256FromEtag(line.substr(linkedName.size()));
+    else if (lower.rfind(etagName, 0) == 0)
+        t->etag = sha256FromEtag(line.substr(etagName.size()));
     return size * count;
 }
 
@@ -81,6 +96,13 @@ std::string hostOf(const std::string& url)
     const auto start = url.find("://");
     const auto from = start == std::string::npos ? 0 : start + 3;
     return url.substr(from, url.find('/', from) - from);
+}
+
+// libarchive's message for the last failure of `a`, or `fallback`.
+std::string archiveError(archive* a, const char* fallback)
+{
+    const char* text = archive_error_string(a);
+    return text && *text ? text : fallback;
 }
 
 void initCurlOnce()
@@ -131,7 +153,11 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(curl);
-    std::fclose(t.out);
+    // Buffered bytes reach the disk only here: a full disk shows in the flush, the fsync or the close.
+    if (std::fflush(t.out) != 0 || ::fsync(fileno(t.out)) != 0)
+        t.writeFailed = true;
+    if (std::fclose(t.out) != 0)
+        t.writeFailed = true;
 
     auto failWith = [&](Error error, bool keepPart) -> Result<DownloadReport> {
         if (!keepPart)
@@ -162,7 +188,9 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
 
     report.sha256 = sha256OfFile(part);
     report.bytes = static_cast<int64_t>(fs::file_size(part, ec));
-    const std::string expected = !options.expectedSha256.empty() ? options.expectedSha256 : t.etag;
+    const std::string expected = !options.expectedSha256.empty() ? options.expectedSha256
+                                 : !t.linkedEtag.empty()         ? t.linkedEtag
+                                                                 : t.etag;
     if (!expected.empty() && report.sha256 != expected)
         return failWith(makeError(ErrorCode::IoError, url + ": checksum mismatch (SHA-256 " + report.sha256 +
                                                           ", expected " + expected + "); the download was discarded"),
@@ -229,16 +257,38 @@ Status extractArchive(const std::string& archivePath, const std::string& dir, co
             cleanup();
             return makeError(ErrorCode::IoError, archivePath + ": entry refused (" + why + ")", archivePath);
         }
+        // Every block and the entry's end are checked: a full disk or a truncated archive is an
+        // error naming the entry, never a short file taken for a whole one.
         const void* block = nullptr;
         size_t size = 0;
         la_int64_t offset = 0;
-        while (archive_read_data_block(in, &block, &size, &offset) == ARCHIVE_OK)
-            archive_write_data_block(out, block, size, offset);
-        archive_write_finish_entry(out);
+        int read = ARCHIVE_OK;
+        std::string why;
+        while ((read = archive_read_data_block(in, &block, &size, &offset)) == ARCHIVE_OK)
+            if (archive_write_data_block(out, block, size, offset) != ARCHIVE_OK) {
+                why = archiveError(out, "cannot be written");
+                break;
+            }
+        if (why.empty() && read != ARCHIVE_EOF)
+            why = archiveError(in, "the archive is damaged");
+        if (why.empty() && archive_write_finish_entry(out) != ARCHIVE_OK)
+            why = archiveError(out, "cannot be written");
+        if (!why.empty()) {
+            cleanup();
+            return makeError(ErrorCode::IoError, target + ": " + why + " (extracting " + archivePath + ")", target);
+        }
         if (context && ++entries % 256 == 0)
             context->report(archive_filter_bytes(in, -1), total);
     }
     cleanup();
+    // The extracted files are on disk, not only in the page cache, before anyone marks them complete.
+    if (const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
+        const bool synced = ::syncfs(fd) == 0;
+        const int error = errno;
+        ::close(fd);
+        if (!synced)
+            return makeError(ErrorCode::IoError, dir + ": cannot be synced to disk (" + std::strerror(error) + ")", dir);
+    }
     return Ok{};
 }
 

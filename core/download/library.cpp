@@ -7,7 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -19,6 +25,50 @@ namespace fika::core {
 namespace {
 
 constexpr const char* kCompleteMarker = ".complete"; // written last: the folder is whole
+
+// Whether `folder` was marked complete with `content`; an empty or cut marker (a disk that filled up
+// while it was written) is no mark.
+bool markedComplete(const fs::path& folder, const std::string& content)
+{
+    std::ifstream in(folder / kCompleteMarker, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return in && text.str() == content;
+}
+
+// Writes the marker after everything else succeeded: to a temporary name, every write checked and
+// fsynced, then renamed, and the folder fsynced, so that it never stands for a folder cut short.
+Status markComplete(const fs::path& folder, const std::string& content)
+{
+    const std::string marker = (folder / kCompleteMarker).string();
+    const std::string temporary = marker + ".tmp";
+    auto fail = [&](const std::string& path, int error) -> Status {
+        std::error_code ec;
+        fs::remove(temporary, ec);
+        return makeError(ErrorCode::IoError, path + ": cannot be written (" + std::strerror(error) + ")", path);
+    };
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return fail(temporary, errno);
+    errno = 0;
+    bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    written = written && ::fsync(fd) == 0;
+    const int error = errno != 0 ? errno : ENOSPC; // a short write sets no errno
+    if (::close(fd) != 0 && written)
+        return fail(temporary, errno);
+    if (!written)
+        return fail(temporary, error);
+    if (std::rename(temporary.c_str(), marker.c_str()) != 0)
+        return fail(marker, errno);
+    if (const int dirFd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dirFd >= 0) {
+        const bool synced = ::fsync(dirFd) == 0;
+        const int syncError = errno;
+        ::close(dirFd);
+        if (!synced)
+            return fail(folder.string(), syncError);
+    }
+    return Ok{};
+}
 
 std::string modelUrl(const Catalog& catalog, const CatalogModel& model, const std::string& file)
 {
@@ -47,7 +97,7 @@ Result<Catalog> loadCatalog(const std::string& path)
     text << in.rdbuf();
     Catalog catalog;
     try {
-        const YAML::Node root = YAML::Load(text.str());
+        const YAML::Node root = yaml::load(text.str());
         yaml::rejectUnknownKeys(root, "", {"schema_version", "hub", "datasets", "models"});
         yaml::read(root, "", "hub", catalog.hub);
         for (size_t i = 0; root["datasets"] && i < root["datasets"].size(); ++i) {
@@ -92,7 +142,8 @@ Result<std::string> fetchDataset(const Catalog& catalog, const std::string& id, 
         return makeError(ErrorCode::InvalidArgument, "no dataset '" + id + "' in the catalog");
     const fs::path base = fs::path(cacheDir) / "datasets" / id;
     const fs::path folder = base / dataset->folder;
-    if (fs::exists(base / kCompleteMarker))
+    const std::string mark = dataset->sha256 + "\n";
+    if (markedComplete(base, mark))
         return folder.string();
     const std::string archive = (base / fs::path(dataset->url).filename()).string();
     if (!fs::exists(archive)) {
@@ -104,11 +155,15 @@ Result<std::string> fetchDataset(const Catalog& catalog, const std::string& id, 
     }
     std::error_code ec;
     fs::remove_all(folder, ec); // a half-extracted folder from an interrupted run
-    if (auto extracted = extractArchive(archive, base.string(), context); !extracted)
+    fs::remove(base / kCompleteMarker, ec);
+    if (auto extracted = extractArchive(archive, base.string(), context); !extracted) {
+        fs::remove_all(folder, ec); // what a full disk cut short is no dataset; the archive stays for a retry
         return extracted.error();
+    }
     if (!fs::is_directory(folder))
         return makeError(ErrorCode::IoError, archive + ": has no folder '" + dataset->folder + "'", archive);
-    std::ofstream(base / kCompleteMarker) << dataset->sha256 << "\n";
+    if (auto marked = markComplete(base, mark); !marked)
+        return marked.error();
     fs::remove(archive, ec); // the extracted folder is what Fika reads
     return folder.string();
 }
@@ -123,7 +178,8 @@ Result<std::string> fetchModel(const Catalog& catalog, const std::string& id, co
     if (!model)
         return makeError(ErrorCode::InvalidArgument, "no model '" + id + "' in the catalog");
     const fs::path folder = fs::path(cacheDir) / "models" / id;
-    if (fs::exists(folder / kCompleteMarker))
+    const std::string mark = model->repo + "\n";
+    if (markedComplete(folder, mark))
         return folder.string();
     DownloadOptions options;
     options.context = context;
@@ -164,7 +220,8 @@ Result<std::string> fetchModel(const Catalog& catalog, const std::string& id, co
     if (!haveWeights)
         return makeError(ErrorCode::FileNotFound, model->repo + ": the hub has no weights Fika reads (model.safetensors or "
                                                                 "pytorch_model.bin)");
-    std::ofstream(folder / kCompleteMarker) << model->repo << "\n";
+    if (auto marked = markComplete(folder, mark); !marked)
+        return marked.error();
     return folder.string();
 }
 
@@ -172,7 +229,7 @@ std::vector<std::string> cachedModels(const Catalog& catalog, const std::string&
 {
     std::vector<std::string> ids;
     for (const auto& m : catalog.models)
-        if (fs::exists(fs::path(cacheDir) / "models" / m.id / kCompleteMarker))
+        if (markedComplete(fs::path(cacheDir) / "models" / m.id, m.repo + "\n"))
             ids.push_back(m.id);
     return ids;
 }

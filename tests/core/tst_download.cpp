@@ -14,7 +14,11 @@
 
 #include <QTemporaryDir>
 
+#include <sys/mount.h>
+
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <thread>
 
 using namespace fika::core;
@@ -66,6 +70,31 @@ std::string makeTarGz(const std::vector<std::pair<std::string, std::string>>& fi
     return out;
 }
 
+// A 1 MiB tmpfs mounted on a folder for the life of the object: a disk that fills up. Mounting needs
+// root (or CAP_SYS_ADMIN); without it, ok() is false and why() says so.
+class SmallDisk {
+public:
+    explicit SmallDisk(const std::string& dir) : m_dir(dir)
+    {
+        std::filesystem::create_directories(dir);
+        m_mounted = ::mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1M") == 0;
+        if (!m_mounted)
+            m_why = "cannot mount a 1 MiB tmpfs on " + dir + " (" + std::strerror(errno) + ")";
+    }
+    ~SmallDisk()
+    {
+        if (m_mounted)
+            ::umount2(m_dir.c_str(), MNT_DETACH);
+    }
+    bool ok() const { return m_mounted; }
+    const std::string& why() const { return m_why; }
+
+private:
+    std::string m_dir;
+    bool m_mounted = false;
+    std::string m_why;
+};
+
 } // namespace
 
 class TestDownload : public QObject {
@@ -93,6 +122,25 @@ private Q_SLOTS:
         });
         m_server.Get("/imdb.tar.gz", [this](const httplib::Request&, httplib::Response& res) {
             res.set_content(m_archive, "application/gzip");
+        });
+        // 3 MiB of reviews that pack into a few KiB: the archive fits a small disk, its contents do not.
+        m_server.Get("/big.tar.gz", [](const httplib::Request&, httplib::Response& res) {
+            res.set_content(makeTarGz({{"aclImdb/train/pos/0_9.txt", "Fine."},
+                                       {"aclImdb/train/neg/1_2.txt", std::string(3 << 20, 'x')}}),
+                            "application/gzip");
+        });
+        // The hub as huggingface.co answers for large files: 302 to a CDN with the SHA-256 in
+        // X-Linked-Etag; the CDN sends the body with an ETag of its own.
+        // /hub/<linked>/<cdn-etag>/model.safetensors redirects to /cdn/<cdn-etag>/model.safetensors.
+        m_server.Get(R"(/hub/(\w+)/(\w+)/model\.safetensors)", [](const httplib::Request& req, httplib::Response& res) {
+            res.status = 302;
+            res.set_header("X-Linked-Etag", "\"" + std::string(req.matches[1]) + "\"");
+            res.set_header("ETag", "\"" + std::string(40, 'c') + "\"");
+            res.set_header("Location", "/cdn/" + std::string(req.matches[2]) + "/model.safetensors");
+        });
+        m_server.Get(R"(/cdn/(\w+)/model\.safetensors)", [this](const httplib::Request& req, httplib::Response& res) {
+            res.set_header("ETag", "\"" + std::string(req.matches[1]) + "\"");
+            res.set_content(m_payload, "application/octet-stream");
         });
         m_server.Get("/evil.tar.gz", [](const httplib::Request&, httplib::Response& res) {
             res.set_content(makeTarGz({{"../escaped.txt", "outside"}}), "application/gzip");
@@ -190,6 +238,67 @@ private Q_SLOTS:
         QVERIFY(!offline.ok());
         QVERIFY2(offline.error().message.find("cannot reach 127.0.0.1:1") != std::string::npos, offline.error().message.c_str());
         QVERIFY(offline.error().message.find("Use a local folder") != std::string::npos);
+    }
+
+    // The SHA-256 the hub sends before its redirect is what the CDN's body must hash to, whatever
+    // the CDN's own ETag says (huggingface_hub checks the same way).
+    void hubRedirectKeepsTheLinkedEtag_data()
+    {
+        QTest::addColumn<QString>("linked");
+        QTest::addColumn<QString>("cdnEtag");
+        QTest::addColumn<bool>("accepted");
+        const QString body = QString::fromStdString(sha256Of(m_payload));
+        const QString other = QString(64, QLatin1Char('b'));
+        const QString md5Like = QString(32, QLatin1Char('d'));
+        QTest::newRow("hub right, CDN ETag no SHA-256") << body << md5Like << true;
+        QTest::newRow("hub right, CDN ETag another SHA-256") << body << other << true;
+        QTest::newRow("hub wrong, CDN ETag no SHA-256") << other << md5Like << false;
+        QTest::newRow("hub wrong, CDN ETag the body's SHA-256") << other << body << false;
+    }
+
+    void hubRedirectKeepsTheLinkedEtag()
+    {
+        QFETCH(QString, linked);
+        QFETCH(QString, cdnEtag);
+        QFETCH(bool, accepted);
+        const std::string file = m_dir.filePath(QStringLiteral("hub/%1/model.safetensors").arg(QTest::currentDataTag())).toStdString();
+        auto report = downloadFile(url("/hub/" + linked.toStdString() + "/" + cdnEtag.toStdString() + "/model.safetensors"), file);
+        if (accepted) {
+            QVERIFY2(report.ok(), report.error().message.c_str());
+            QVERIFY(fika::test::readBytes(file) == m_payload);
+            return;
+        }
+        QVERIFY2(!report.ok(), "a body that does not match the hub's X-Linked-Etag was accepted");
+        QVERIFY2(report.error().message.find("checksum mismatch") != std::string::npos, report.error().message.c_str());
+        QVERIFY2(report.error().message.find("expected " + linked.toStdString()) != std::string::npos,
+                 report.error().message.c_str());
+        QVERIFY(!std::filesystem::exists(file));
+        QVERIFY(!std::filesystem::exists(file + ".part"));
+    }
+
+    // A disk that fills up during extraction: an error naming the file, and nothing marked complete.
+    void fullDiskLeavesNothingComplete()
+    {
+        const std::string cache = m_dir.filePath(QStringLiteral("small")).toStdString();
+        SmallDisk disk(cache);
+        if (!disk.ok())
+            QSKIP(disk.why().c_str());
+        const std::string archive = cache + "/direct/big.tar.gz";
+        QVERIFY(downloadFile(url("/big.tar.gz"), archive).ok());
+        auto extracted = extractArchive(archive, cache + "/direct/out");
+        QVERIFY2(!extracted.ok(), "extraction onto a full disk succeeded");
+        QVERIFY2(extracted.error().message.find("1_2.txt") != std::string::npos, extracted.error().message.c_str());
+        std::filesystem::remove_all(cache + "/direct");
+
+        Catalog catalog;
+        catalog.datasets.push_back({"big", "big", url("/big.tar.gz"), "", "aclImdb"});
+        for (int attempt = 0; attempt < 2; ++attempt) { // the second attempt does not trust the first
+            auto folder = fetchDataset(catalog, "big", cache);
+            QVERIFY2(!folder.ok(), "a dataset extracted onto a full disk was accepted");
+            QVERIFY2(folder.error().message.find("1_2.txt") != std::string::npos, folder.error().message.c_str());
+            QVERIFY(!std::filesystem::exists(cache + "/datasets/big/.complete"));
+            QVERIFY(!std::filesystem::exists(cache + "/datasets/big/aclImdb")); // the partial folder is gone
+        }
     }
 
     void extractionRefusesEscapes()
