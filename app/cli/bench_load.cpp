@@ -75,7 +75,7 @@ int runBenchLoad(const std::vector<std::string>& argv)
         if (!tokenizer) {
             return fail(tokenizer.error());
         }
-        auto saved = core::saveCheckpoint(model, tokenizer.value(), 512, *create);
+        auto saved = core::saveCheckpoint(model, tokenizer.value(), {512}, *create);
         if (!saved)
             std::cerr << "fika-cli: " << saved.error().message << "\n";
         return saved ? 0 : 1;

@@ -82,7 +82,7 @@ int runBenchServe(const std::vector<std::string>& argv)
     const auto dir = std::filesystem::temp_directory_path() / ("fika-bench-serve-" + std::to_string(::getpid()));
     {
         core::BertClassifier model(shape, true);
-        if (auto saved = core::saveCheckpoint(model, tokenizer.value(), sequenceLength, dir.string()); !saved) {
+        if (auto saved = core::saveCheckpoint(model, tokenizer.value(), {sequenceLength}, dir.string()); !saved) {
             return fail(saved.error());
         }
     }

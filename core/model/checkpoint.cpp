@@ -108,6 +108,22 @@ Result<NamedTensors> readWeights(const fs::path& dir, std::vector<std::unique_pt
         for (const auto& [name, shard] : index["weight_map"].items()) {
             if (!shard.is_string() || shard.get<std::string>().find('/') != std::string::npos)
                 return makeError(ErrorCode::InvalidArgument, weightsFile + ": weight_map." + name + " is not a file name",
+// Fika's own key first (it can say head+tail), then Hugging Face's truncation_side; absent: head.
+Result<Truncation> truncationFromTokenizerConfig(const nlohmann::json& config, const std::string& file)
+{
+    if (config.contains("fika_truncation")) {
+        const auto& value = config["fika_truncation"];
+        if (value.is_string())
+            if (auto parsed = parseTruncation(value.get<std::string>()))
+                return parsed.value();
+        return makeError(ErrorCode::InvalidArgument, file + ": fika_truncation must be \"head\", \"tail\" or \"head_tail\"",
+                         file, 0, -1, "fika_truncation");
+    }
+    if (config.contains("truncation_side") && config["truncation_side"] == "left")
+        return Truncation::Tail;
+    return Truncation::Head;
+}
+
                                  weightsFile, 0, -1, name);
             shards.insert(shard.get<std::string>());
         }
@@ -277,7 +293,7 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
                              " tokens, more than the model's vocab_size " + std::to_string(checkpoint.config.vocabSize),
                          vocabPath);
     checkpoint.tokenizer = std::make_shared<const Tokenizer>(std::move(tokenizer.value()));
-    checkpoint.maxSequenceLength = static_cast<int>(maxLength);
+    checkpoint.encoding.sequenceLength = static_cast<int>(maxLength);
 
     checkpoint.model = BertClassifier(checkpoint.config, /*initialize=*/false);
     std::vector<std::unique_ptr<SafetensorsFile>> files;
@@ -302,7 +318,7 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
     return checkpoint;
 }
 
-Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int maxSequenceLength, const std::string& dirPath,
+Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const CheckpointEncoding& encoding, const std::string& dirPath,
                       const std::function<Status(const std::string& folder)>& writeExtras)
 {
     const fs::path dir = fs::absolute(dirPath).lexically_normal();
@@ -341,7 +357,9 @@ Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int max
                             {"do_lower_case", tokenizer.lowercase()},
                             {"strip_accents", nullptr},
                             {"tokenize_chinese_chars", true},
-                            {"model_max_length", maxSequenceLength},
+                            {"model_max_length", encoding.sequenceLength},
+                            {"truncation_side", encoding.truncation == Truncation::Tail ? "left" : "right"},
+                            {"fika_truncation", truncationName(encoding.truncation)},
                             {"clean_up_tokenization_spaces", true}});
     const std::pair<const char*, std::string> files[] = {
         {"config.json", bertConfigToJson(model->config()).dump(2) + "\n"},
@@ -381,3 +399,7 @@ Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int max
 }
 
 } // namespace fika::core
+        auto truncation = truncationFromTokenizerConfig(tokenizerConfig, (dir / "tokenizer_config.json").string());
+        if (!truncation)
+            return truncation.error();
+        checkpoint.encoding.truncation = truncation.value();

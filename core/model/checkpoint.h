@@ -32,12 +32,20 @@ struct LoadOptions {
     std::string fallbackVocab;
 };
 
-// A checkpoint folder loaded: model (eval mode), tokenizer and the sequence length it was made for.
+// How a checkpoint's texts were encoded in training. Saved in tokenizer_config.json (model_max_length,
+// truncation_side, and fika_truncation for head+tail, which Hugging Face has no name for) so that the
+// tester, the API, predict, evaluate and an export all encode as training did.
+struct CheckpointEncoding {
+    int sequenceLength = 512;
+    Truncation truncation = Truncation::Head;
+};
+
+// A checkpoint folder loaded: model (eval mode), tokenizer and the encoding it was trained with.
 struct LoadedCheckpoint {
     BertConfig config;
     BertClassifier model{nullptr};
     std::shared_ptr<const Tokenizer> tokenizer;
-    int maxSequenceLength = 512;
+    CheckpointEncoding encoding;
     LoadReport report;
 };
 
@@ -56,7 +64,7 @@ Result<LoadReport> loadStateDict(BertClassifier& model, const std::vector<std::p
 // AutoTokenizer: config.json, model.safetensors, vocab.txt, tokenizer_config.json,
 // special_tokens_map.json. Written to a temporary sibling, fsynced, then renamed into place.
 // writeExtras (optional) adds files to the temporary folder before it is renamed (trainer state).
-Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, int maxSequenceLength, const std::string& dir,
+Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const CheckpointEncoding& encoding, const std::string& dir,
                       const std::function<Status(const std::string& folder)>& writeExtras = {});
 
 } // namespace fika::core

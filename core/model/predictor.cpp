@@ -24,8 +24,8 @@ std::shared_ptr<Predictor> Predictor::fromLoaded(LoadedCheckpoint checkpoint, co
     predictor->m_checkpoint.model->eval();
     const int limit = static_cast<int>(std::min<int64_t>(kMaxSequenceLength, predictor->m_checkpoint.config.maxPositions));
     predictor->m_sequenceLength =
-        std::min(limit, options.sequenceLength > 0 ? options.sequenceLength : predictor->m_checkpoint.maxSequenceLength);
-    predictor->m_truncation = options.truncation;
+        std::min(limit, options.sequenceLength > 0 ? options.sequenceLength : predictor->m_checkpoint.encoding.sequenceLength);
+    predictor->m_truncation = options.truncation.value_or(predictor->m_checkpoint.encoding.truncation);
     predictor->m_batchSize = std::max(1, options.batchSize);
     return predictor;
 }

@@ -66,10 +66,7 @@ Result<TextEvaluation> evaluateValidationSubset(const ExperimentConfig& config, 
     auto subsets = splitSubsets(dataset.labels, dataset.labelMap.size(), config.data.subsets);
     if (!subsets)
         return subsets.error();
-    PredictorOptions options;
-    options.sequenceLength = config.encoding.sequenceLength;
-    options.truncation = config.encoding.truncation;
-    auto predictor = Predictor::fromCheckpoint(checkpointDir, options);
+    auto predictor = Predictor::fromCheckpoint(checkpointDir); // encodes as the checkpoint was trained
     if (!predictor)
         return predictor.error();
     std::vector<std::string> texts, labels;

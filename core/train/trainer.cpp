@@ -311,7 +311,8 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
                                           {"best_epoch", bestEpoch}, {"best_score", bestScore},
                                           {"epochs_without_improvement", stale}, {"history", history},
                                           {"total_steps", totalSteps}};
-            return saveCheckpoint(p.model, *p.tokenizer, config.encoding.sequenceLength, (checkpoints / name).string(),
+            return saveCheckpoint(p.model, *p.tokenizer, {config.encoding.sequenceLength, config.encoding.truncation},
+                                  (checkpoints / name).string(),
                                   [&](const std::string& folder) -> Status {
                                       torch::save(*optimizer, folder + "/optimizer.pt");
                                       if (auto s = writeText(folder + "/trainer_state.json", state.dump(2)); !s)

@@ -285,8 +285,8 @@ private Q_SLOTS:
         LoadedCheckpoint tiny = loadTiny();
         QTemporaryDir dir;
         const std::string out = dir.filePath(QStringLiteral("export")).toStdString();
-        QVERIFY(saveCheckpoint(tiny.model, *tiny.tokenizer, 256, out).ok());
-        QVERIFY(saveCheckpoint(tiny.model, *tiny.tokenizer, 256, out).ok()); // replacing an existing folder
+        QVERIFY(saveCheckpoint(tiny.model, *tiny.tokenizer, {256}, out).ok());
+        QVERIFY(saveCheckpoint(tiny.model, *tiny.tokenizer, {256}, out).ok()); // replacing an existing folder
         for (const char* file : {"config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json"})
             QVERIFY2(fs::exists(out + "/" + file), file);
         QCOMPARE(std::distance(fs::directory_iterator(dir.path().toStdString()), fs::directory_iterator()), 1L);
@@ -300,7 +300,7 @@ private Q_SLOTS:
 
         auto reloaded = loadCheckpoint(out);
         QVERIFY2(reloaded.ok(), reloaded.error().message.c_str());
-        QCOMPARE(reloaded->maxSequenceLength, 256);
+        QCOMPARE(reloaded->encoding.sequenceLength, 256);
         QVERIFY(reloaded->report.missing.empty() && reloaded->report.unexpected.empty());
         torch::NoGradGuard noGrad;
         QCOMPARE(maxAbsDiff(reloaded->model->forward(g.ids, g.mask, g.types).logits,
@@ -334,6 +334,74 @@ private Q_SLOTS:
         QVERIFY(model->isTrainable(BertBlock::Classifier));
         const torch::Tensor ids = torch::tensor({{101, 7592, 102}}, torch::kLong);
         const torch::Tensor loss = model->forward(ids, torch::ones_like(ids), torch::zeros_like(ids)).logits.sum();
+    // A checkpoint carries its encoding; a predictor built from it encodes the same way by default.
+    void checkpointCarriesItsEncoding_data()
+    {
+        QTest::addColumn<int>("truncation");
+        QTest::addColumn<QString>("side");
+        QTest::newRow("head") << int(Truncation::Head) << QStringLiteral("right");
+        QTest::newRow("tail") << int(Truncation::Tail) << QStringLiteral("left");
+        QTest::newRow("head_tail") << int(Truncation::HeadTail) << QStringLiteral("right");
+    }
+
+    void checkpointCarriesItsEncoding()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/config.json");
+        QFETCH(int, truncation);
+        QFETCH(QString, side);
+        const auto wanted = static_cast<Truncation>(truncation);
+        LoadedCheckpoint tiny = loadTiny();
+        QTemporaryDir dir;
+        const std::string out = dir.filePath(QStringLiteral("encoded")).toStdString();
+        QVERIFY(saveCheckpoint(tiny.model, *tiny.tokenizer, {40, wanted}, out).ok());
+        const auto config = nlohmann::json::parse(fika::test::readBytes(out + "/tokenizer_config.json"));
+        QCOMPARE(config["model_max_length"].get<int>(), 40);
+        QCOMPARE(config["truncation_side"].get<std::string>(), side.toStdString()); // what transformers reads
+        QCOMPARE(config["fika_truncation"].get<std::string>(), std::string(truncationName(wanted)));
+
+        auto predictor = Predictor::fromCheckpoint(out);
+        QVERIFY2(predictor.ok(), predictor.error().message.c_str());
+        QVERIFY(predictor.value()->truncation() == wanted);
+        QCOMPARE(predictor.value()->sequenceLength(), 40);
+        // 300 words: the three truncations keep different tokens, so the answers tell them apart.
+        std::string review = "awful awful ";
+        for (int i = 0; i < 300; ++i)
+            review += std::string(i % 3 ? "plot " : "scene ");
+        review += "great great";
+        const auto defaulted = predictor.value()->predict({review})[0].probabilities;
+        for (const Truncation other : {Truncation::Head, Truncation::Tail, Truncation::HeadTail}) {
+            auto explicitly = Predictor::fromCheckpoint(out, PredictorOptions{0, other, 16});
+            QVERIFY(explicitly.ok());
+            const auto probabilities = explicitly.value()->predict({review})[0].probabilities;
+            QCOMPARE(probabilities == defaulted, other == wanted);
+        }
+    }
+
+    void checkpointEncodingFromHuggingFaceKeys()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/config.json");
+        LoadedCheckpoint tiny = loadTiny();
+        QTemporaryDir dir;
+        const std::string out = dir.filePath(QStringLiteral("hf")).toStdString();
+        QVERIFY(saveCheckpoint(tiny.model, *tiny.tokenizer, {64, Truncation::HeadTail}, out).ok());
+        auto config = nlohmann::json::parse(fika::test::readBytes(out + "/tokenizer_config.json"));
+        config.erase("fika_truncation"); // a folder saved by transformers: truncation_side only
+        config["truncation_side"] = "left";
+        fika::test::writeBytes(out + "/tokenizer_config.json", config.dump());
+        auto loaded = loadCheckpoint(out);
+        QVERIFY(loaded.ok());
+        QVERIFY(loaded->encoding.truncation == Truncation::Tail);
+        config.erase("truncation_side");
+        fika::test::writeBytes(out + "/tokenizer_config.json", config.dump());
+        QVERIFY(loadCheckpoint(out)->encoding.truncation == Truncation::Head);
+        config["fika_truncation"] = "middle";
+        fika::test::writeBytes(out + "/tokenizer_config.json", config.dump());
+        auto refused = loadCheckpoint(out);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.find("tokenizer_config.json: fika_truncation must be") != std::string::npos,
+                 refused.error().message.c_str());
+    }
+
         loss.backward();
         auto parameters = model->named_parameters();
         QVERIFY(!parameters["bert.encoder.layer.0.attention.self.query.weight"].grad().defined());

@@ -38,7 +38,7 @@ std::shared_ptr<Predictor> tinyPredictor(const QTemporaryDir& dir)
     shape.labels = {"negative", "positive"};
     BertClassifier model(shape, true);
     const std::string folder = dir.filePath(QStringLiteral("tiny")).toStdString();
-    if (!saveCheckpoint(model, tokenizer.value(), 64, folder))
+    if (!saveCheckpoint(model, tokenizer.value(), {64}, folder))
         return nullptr;
     auto predictor = Predictor::fromCheckpoint(folder);
     return predictor ? predictor.value() : nullptr;

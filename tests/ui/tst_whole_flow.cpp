@@ -20,6 +20,8 @@
 #include "training/training_controller.h"
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
 #include <QDialog>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -32,6 +34,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
 
 using namespace fika::ui;
 
@@ -59,6 +65,66 @@ private:
     qint64 m_last = 0;
     qint64 m_longest = 0;
 };
+
+// Filler words with a verdict at each end, so that head and head+tail truncation see different words.
+QString longReviewText(int words)
+{
+    const char* filler[] = {"the", "movie", "plot", "actor", "scene", "was", "and", "a", "film", "story", "music", "end"};
+    QString text = QStringLiteral("awful awful ");
+    for (int w = 0; w < words - 4; ++w)
+        text += QLatin1String(filler[(w * 7) % 12]) + QLatin1Char(' ');
+    return text + QStringLiteral("great great");
+}
+
+QByteArray runCli(const QStringList& arguments)
+{
+    QProcess cli;
+    cli.start(QStringLiteral(FIKA_CLI_PATH), arguments);
+    if (!cli.waitForFinished(60000) || cli.exitCode() != 0)
+        qWarning("fika-cli %s: %s", qPrintable(arguments.join(QLatin1Char(' '))), cli.readAllStandardError().constData());
+    return cli.readAllStandardOutput();
+}
+
+// [negative, positive] from `fika-cli predict --json`.
+std::vector<double> predictWithCli(const QString& checkpoint, const QString& text, const QStringList& extra = {})
+{
+    const QByteArray out = runCli(QStringList{QStringLiteral("predict"), QStringLiteral("--json"), QStringLiteral("--checkpoint"),
+                                              checkpoint} + extra + QStringList{text});
+    const auto json = nlohmann::json::parse(out.toStdString(), nullptr, false);
+    if (json.is_discarded() || !json.is_array() || json.empty())
+        return {-1, -1};
+    return {json[0]["probabilities"]["negative"].get<double>(), json[0]["probabilities"]["positive"].get<double>()};
+}
+
+// P(negative) of `text` from `fika-cli evaluate`: the CSV holds it as a negative review and a short
+// positive one (evaluate needs two classes); the mean loss is -(log P(negative | text) + log P(positive | short)) / 2.
+double negativeProbabilityFromEvaluate(const QString& checkpoint, const QString& text)
+{
+    const QString shortReview = QStringLiteral("a great film");
+    const double shortPositive = predictWithCli(checkpoint, shortReview)[1];
+    const QString csv = QDir::temp().filePath(QStringLiteral("fika-long-review-%1.csv").arg(QCoreApplication::applicationPid()));
+    fika::test::writeBytes(csv.toStdString(), "review,sentiment\n\"" + text.toStdString() + "\",negative\n" +
+                                                  shortReview.toStdString() + ",positive\n");
+    const QByteArray out = runCli({QStringLiteral("evaluate"), QStringLiteral("--json"), QStringLiteral("--checkpoint"), checkpoint,
+                                   QStringLiteral("--csv"), csv});
+    QFile::remove(csv);
+    const auto json = nlohmann::json::parse(out.toStdString(), nullptr, false);
+    return json.is_discarded() ? -1 : std::exp(-2 * json["loss"].get<double>() - std::log(shortPositive));
+}
+
+// [negative, positive] from the running deployment's POST /predict.
+std::vector<double> predictWithApi(const QString& url, const QString& token, const QString& text)
+{
+    QProcess curl;
+    curl.start(QStringLiteral("curl"), {QStringLiteral("-s"), QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-F"),
+                                        QStringLiteral("review=") + text, QStringLiteral("-u"), token + QStringLiteral(":"),
+                                        url + QStringLiteral("/predict")});
+    curl.waitForFinished(30000);
+    const auto json = nlohmann::json::parse(curl.readAllStandardOutput().toStdString(), nullptr, false);
+    if (json.is_discarded() || !json.contains("sentiment"))
+        return {-1, -1};
+    return {json["sentiment"]["negative"].get<double>(), json["sentiment"]["positive"].get<double>()};
+}
 
 QPushButton* buttonWithText(QWidget* root, const QString& prefix)
 {
@@ -118,6 +184,13 @@ private Q_SLOTS:
         QTest::keyClicks(length, QStringLiteral("24"));
         QCOMPARE(datasets->sequenceLength(), 24);
         QCOMPARE(datasets->subsetSummary(), QStringLiteral("160 training, 40 validation, 0 test examples"));
+        // Head + tail truncation: the deployed model must encode long reviews the same way.
+        QComboBox* truncation = nullptr;
+        for (auto* combo : datasets->findChildren<QComboBox*>())
+            if (combo->findText(QStringLiteral("Head + tail"), Qt::MatchStartsWith) >= 0)
+                truncation = combo;
+        QVERIFY(truncation);
+        truncation->setCurrentIndex(truncation->findText(QStringLiteral("Head + tail"), Qt::MatchStartsWith));
 
         // Use in new experiment → wizard: random tiny BERT, Create.
         QTest::mouseClick(buttonWithText(datasets, QStringLiteral("Use in new experiment")), Qt::LeftButton);
@@ -184,6 +257,25 @@ private Q_SLOTS:
         QVERIFY(std::abs(probabilities[0] + probabilities[1] - 1.0) < 1e-5);
         QVERIFY(tester->resultText().contains(QStringLiteral(" ms")));
         QVERIFY(tester->loadedCheckpoint().endsWith(QStringLiteral("checkpoints/best")));
+        QVERIFY(window.studio()->currentExperiment()->encoding.truncation == fika::core::Truncation::HeadTail);
+        const QString bestDir = tester->loadedCheckpoint();
+        QFile tokenizerConfig(bestDir + QStringLiteral("/tokenizer_config.json"));
+        QVERIFY(tokenizerConfig.open(QIODevice::ReadOnly));
+        QVERIFY(tokenizerConfig.readAll().contains("\"fika_truncation\": \"head_tail\""));
+
+        // A 700-word review (far over the 24 tokens): the tester, the API, predict and evaluate
+        // all encode it as training did (head + tail), so they give the same probabilities.
+        const QString longReview = longReviewText(700);
+        answered.clear();
+        tester->setText(longReview);
+        QTest::mouseClick(tester->playButton(), Qt::LeftButton);
+        QVERIFY(answered.size() == 1 || answered.wait(30000));
+        const std::vector<double> fromTester = tester->shownProbabilities();
+        QCOMPARE(fromTester.size(), size_t(2));
+        const std::vector<double> fromPredict = predictWithCli(bestDir, longReview);
+        const std::vector<double> headOnly = predictWithCli(bestDir, longReview, {QStringLiteral("--truncation"), QStringLiteral("head")});
+        QVERIFY2(std::abs(headOnly[0] - fromTester[0]) > 1e-6, "head truncation should change this review's probabilities");
+        const double negativeFromEvaluate = negativeProbabilityFromEvaluate(bestDir, longReview);
 
         // Deployment: Enable serves the best checkpoint; the shown curl command gets an answer.
         auto* server = window.deploymentView()->server();
@@ -198,6 +290,12 @@ private Q_SLOTS:
         QVERIFY(curl.waitForFinished(30000));
         const QByteArray answer = curl.readAllStandardOutput();
         QVERIFY2(answer.contains("\"sentiment\"") && answer.contains("\"label\""), answer.constData());
+        const std::vector<double> fromApi = predictWithApi(server->url(), server->token(), longReview);
+        for (size_t c = 0; c < 2; ++c) {
+            QVERIFY2(std::abs(fromPredict[c] - fromTester[c]) < 1e-6, "predict and the tester disagree");
+            QVERIFY2(std::abs(fromApi[c] - fromTester[c]) < 1e-6, "the API and the tester disagree");
+        }
+        QVERIFY2(std::abs(negativeFromEvaluate - fromTester[0]) < 1e-6, "evaluate and the tester disagree");
         QTest::mouseClick(server->enableSwitch(), Qt::LeftButton, {}, QPoint(8, server->enableSwitch()->height() / 2));
         QVERIFY(!server->isServing());
 

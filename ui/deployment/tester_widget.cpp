@@ -2,6 +2,7 @@
 #include "deployment/tester_widget.h"
 
 #include "deployment/predictor_loading.h"
+#include "pool_work.h"
 #include "qcustomplot_wrapper.h"
 #include "qt_config.h"
 #include "studio.h"
@@ -98,18 +99,10 @@ void TesterWidget::loadPredictor()
     m_predictor.reset();
     m_loadingDir = dir;
     m_result->setText(tr("Loading %1…").arg(m_checkpoints->currentText()));
-    int sequenceLength = 0;
-    core::Truncation truncation = core::Truncation::Head;
-    if (const auto& config = m_studio->currentExperiment()) {
-        sequenceLength = config->encoding.sequenceLength;
-        truncation = config->encoding.truncation;
-    }
     if (m_watcher.isRunning())
         return; // onLoaded starts the newest
-    core::PredictorOptions options;
-    options.sequenceLength = sequenceLength;
-    options.truncation = truncation;
-    m_watcher.setFuture(loadPredictorInBackground(dir, options));
+    // The checkpoint's own encoding (as trained), like the API, predict and evaluate.
+    m_watcher.setFuture(loadPredictorInBackground(dir, core::PredictorOptions{}));
 }
 
 void TesterWidget::onLoaded()
@@ -169,8 +162,8 @@ void TesterWidget::play()
         TimedPrediction answer;
         try {
             answer.prediction = predictor->predict({text}).front();
-        } catch (const std::exception& e) { // LibTorch reports failures as exceptions
-            answer.error = e.what();
+        } catch (...) { // LibTorch reports failures as exceptions; none may reach the event loop
+            answer.error = currentExceptionMessage();
         }
         answer.milliseconds = static_cast<double>(timer.nsecsElapsed()) / 1e6;
         core::releaseComputeThreads(); // the pool thread stays; its OpenMP team would slow training
