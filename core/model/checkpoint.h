@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "model/checkpoint_folder.h"
 #include "model/bert_classifier.h"
 #include "text/tokenizer.h"
 
@@ -62,7 +63,8 @@ Result<LoadReport> loadStateDict(BertClassifier& model, const std::vector<std::p
 
 // Writes a folder that Hugging Face transformers loads with AutoModelForSequenceClassification and
 // AutoTokenizer: config.json, model.safetensors, vocab.txt, tokenizer_config.json,
-// special_tokens_map.json. Written to a temporary sibling, fsynced, then renamed into place.
+// special_tokens_map.json. Written to a temporary sibling, fsynced, then swapped into place; an
+// existing `dir` is replaced only when checkCheckpointTarget allows it (checkpoint_folder.h).
 // writeExtras (optional) adds files to the temporary folder before it is renamed (trainer state).
 Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const CheckpointEncoding& encoding, const std::string& dir,
                       const std::function<Status(const std::string& folder)>& writeExtras = {});

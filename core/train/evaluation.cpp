@@ -87,7 +87,17 @@ nlohmann::json metricsToJson(const EvaluationMetrics& m, const std::vector<std::
         perClass[labels[c]] = {{"precision", m.perClass[c].precision}, {"recall", m.perClass[c].recall},
                                {"f1", m.perClass[c].f1}, {"support", m.perClass[c].support}};
     nlohmann::json out = {{"loss", m.loss}, {"accuracy", m.accuracy}, {"macro_f1", m.macroF1}, {"per_class", perClass},
-                          {"confusion_matrix", m.confusion.rows()}, {"labels", labels}};
+                          {"labels", labels}};
+    if (m.confusion.classes() <= kDenseConfusionClasses) {
+        out["confusion_matrix"] = m.confusion.rows();
+    } else { // classes² cells would be gigabytes; the non-zero ones are at most one per example
+        nlohmann::json cells = nlohmann::json::array();
+        for (size_t t = 0; t < m.confusion.classes(); ++t)
+            for (size_t p = 0; p < m.confusion.classes(); ++p)
+                if (const int64_t n = m.confusion.count(t, p))
+                    cells.push_back({t, p, n});
+        out["confusion_cells"] = std::move(cells);
+    }
     if (m.rocAuc >= 0)
         out["roc_auc"] = m.rocAuc;
     return out;

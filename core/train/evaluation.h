@@ -37,7 +37,8 @@ Result<TextEvaluation> evaluateTexts(const Predictor& predictor, std::vector<std
 Result<TextEvaluation> evaluateValidationSubset(const ExperimentConfig& config, const std::string& checkpointDir);
 
 // accuracy, loss, macro_f1, per_class {label: {precision, recall, f1, support}},
-// confusion_matrix (rows true, columns predicted), labels, and roc_auc for two classes.
+// confusion_matrix (rows true, columns predicted) or, beyond kDenseConfusionClasses classes,
+// confusion_cells ([true, predicted, count] for the non-zero cells), labels, and roc_auc for two classes.
 nlohmann::json metricsToJson(const EvaluationMetrics& metrics, const std::vector<std::string>& labels);
 
 } // namespace fika::core

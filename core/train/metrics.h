@@ -7,6 +7,9 @@
 
 namespace fika::core {
 
+// Above this many classes a confusion matrix is stored as its non-zero cells (metricsToJson).
+constexpr size_t kDenseConfusionClasses = 64;
+
 // Counts by true label (rows) and predicted label (columns).
 class ConfusionMatrix {
 public:

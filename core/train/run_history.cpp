@@ -27,12 +27,21 @@ EvaluationMetrics metricsFromJson(const nlohmann::json& json)
     if (json.contains("roc_auc"))
         m.rocAuc = json.at("roc_auc").get<double>();
     const auto labels = json.at("labels").get<std::vector<std::string>>();
-    const auto rows = json.at("confusion_matrix").get<std::vector<std::vector<int64_t>>>();
     m.confusion = ConfusionMatrix(labels.size());
-    for (size_t t = 0; t < rows.size() && t < labels.size(); ++t)
-        for (size_t p = 0; p < rows[t].size() && p < labels.size(); ++p)
-            for (int64_t n = 0; n < rows[t][p]; ++n)
+    auto add = [&](size_t t, size_t p, int64_t count) {
+        if (t < labels.size() && p < labels.size())
+            for (int64_t n = 0; n < count; ++n)
                 m.confusion.add(static_cast<int32_t>(t), static_cast<int32_t>(p));
+    };
+    if (json.contains("confusion_cells")) { // many classes: only the non-zero cells
+        for (const auto& cell : json.at("confusion_cells"))
+            add(cell.at(0).get<size_t>(), cell.at(1).get<size_t>(), cell.at(2).get<int64_t>());
+    } else {
+        const auto rows = json.at("confusion_matrix").get<std::vector<std::vector<int64_t>>>();
+        for (size_t t = 0; t < rows.size(); ++t)
+            for (size_t p = 0; p < rows[t].size(); ++p)
+                add(t, p, rows[t][p]);
+    }
     for (const auto& label : labels) {
         const auto& c = json.at("per_class").at(label);
         m.perClass.push_back({c.at("precision").get<double>(), c.at("recall").get<double>(), c.at("f1").get<double>(),

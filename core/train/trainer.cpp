@@ -2,16 +2,22 @@
 #include "train/trainer.h"
 
 #include "model/autocast.h"
+#include "common/synced_file.h"
 #include "model/checkpoint.h"
 #include "train/batching.h"
 #include "train/encoded_cache.h"
 #include "train/evaluation.h"
+#include "train/run_folder.h"
 #include "data/dataset_version.h"
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -23,6 +29,25 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+
+// A label column with many labels, most of them on a single row, is probably free text (a title, a
+// review, an id) chosen by mistake: such a "classifier" cannot learn anything.
+std::string labelColumnWarning(const std::vector<int32_t>& labels, size_t classes, const std::string& column)
+{
+    constexpr size_t kFewClasses = 20;
+    if (classes < kFewClasses)
+        return {};
+    std::vector<int64_t> counts(classes, 0);
+    for (int32_t label : labels)
+        ++counts[static_cast<size_t>(label)];
+    const auto single = static_cast<size_t>(std::count(counts.begin(), counts.end(), int64_t(1)));
+    if (single * 2 <= classes)
+        return {};
+    return "warning: data.label_column \"" + column + "\" has " + std::to_string(classes) + " labels for " +
+           std::to_string(labels.size()) + " rows, " + std::to_string(single) +
+           " of them on a single row: is it free text rather than a class? A classifier learns a label only from "
+           "several examples of it";
+}
 
 struct Prepared {
     Dataset dataset;
@@ -109,6 +134,9 @@ Result<Prepared> prepare(const ExperimentConfig& config, const TrainOptions& opt
     }
     for (const auto& message : messages)
         observer.onMessage(message);
+    if (const auto warning = labelColumnWarning(p.dataset.labels, p.dataset.labelMap.size(), config.data.labelColumn);
+        !warning.empty())
+        observer.onMessage(warning);
     auto subsets = splitSubsets(p.dataset.labels, p.dataset.labelMap.size(), config.data.subsets);
     if (!subsets)
         return subsets.error();
@@ -193,15 +221,6 @@ EvaluationMetrics evaluateSubset(BertClassifier& model, const EncodedDataset& da
     return computeMetrics(labels, probabilities, lossSum / std::max<size_t>(1, labels.size()), classes);
 }
 
-Status writeText(const std::string& path, const std::string& text)
-{
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush())
-        return makeError(ErrorCode::IoError, path + ": cannot be written", path);
-    return Ok{};
-}
-
 // Higher is better for the chosen metric.
 double scoreOf(const EvaluationMetrics& m, const std::string& metric)
 {
@@ -210,6 +229,82 @@ double scoreOf(const EvaluationMetrics& m, const std::string& metric)
     if (metric == "macro_f1")
         return m.macroF1;
     return -m.loss;
+}
+
+// Fault injection for the crash-recovery tests: FIKA_TEST_EXIT_AFTER_CHECKPOINT=NAME ends the
+// process right after checkpoints/NAME is written, as a kill at that moment would.
+void exitIfTestAsks(const std::string& checkpoint)
+{
+    const char* name = std::getenv("FIKA_TEST_EXIT_AFTER_CHECKPOINT");
+    if (name && checkpoint == name)
+        ::_exit(75);
+}
+
+// The optimizer state as optimizer.pt's bytes. torch::save into a file throws from a destructor on
+// a full disk (std::terminate); in memory only allocation can fail, and the bytes then go through a
+// checked, fsynced write.
+std::string optimizerBytes(torch::optim::Optimizer& optimizer)
+{
+    torch::serialize::OutputArchive archive;
+    optimizer.save(archive);
+    std::string bytes;
+    archive.save_to([&bytes](const void* data, size_t size) -> size_t {
+        bytes.append(static_cast<const char*>(data), size);
+        return size;
+    });
+    return bytes;
+}
+
+struct ResumeState {
+    fs::path folder;
+    int64_t epoch = 0, batch = 0, step = 0, bestEpoch = 0, stale = 0;
+    double bestScore = -1e300;
+    nlohmann::json history = nlohmann::json::array();
+};
+
+// Reads checkpoints/last into the model and optimizer, or the newest complete epoch-N when `last`
+// is missing (a run killed before its first `last`, or while replacing it on a file system without
+// atomic exchange).
+Result<ResumeState> loadResumeState(const fs::path& checkpoints, const std::vector<std::string>& labels,
+                                    BertClassifier& model, torch::optim::AdamW& optimizer, TrainObserver& observer)
+{
+    ResumeState r;
+    r.folder = checkpoints / "last";
+    std::error_code ec;
+    if (!fs::exists(r.folder / "trainer_state.json", ec)) {
+        const auto epoch = latestResumableEpoch(checkpoints.string());
+        if (!epoch)
+            return makeError(ErrorCode::FileNotFound,
+                             (r.folder / "trainer_state.json").string() + ": nothing to resume (no complete epoch-N either)",
+                             r.folder.string());
+        observer.onMessage("checkpoints/last is missing; resuming from " + *epoch);
+        r.folder = *epoch;
+    }
+    const std::string stateFile = (r.folder / "trainer_state.json").string();
+    std::ifstream in(stateFile);
+    const auto state = nlohmann::json::parse(in, nullptr, false);
+    if (state.is_discarded())
+        return makeError(ErrorCode::Json, stateFile + ": not valid JSON; nothing to resume", stateFile);
+    try {
+        r.epoch = state.at("epoch").get<int64_t>();
+        r.batch = state.at("batch").get<int64_t>();
+        r.step = state.at("step").get<int64_t>();
+        r.bestEpoch = state.at("best_epoch").get<int64_t>();
+        r.bestScore = state.at("best_score").get<double>();
+        r.stale = state.at("epochs_without_improvement").get<int64_t>();
+        r.history = state.at("history");
+    } catch (const nlohmann::json::exception& e) {
+        return makeError(ErrorCode::Json, stateFile + ": " + e.what(), stateFile);
+    }
+    auto loaded = loadCheckpoint(r.folder.string(), LoadOptions{labels, ""});
+    if (!loaded)
+        return loaded.error();
+    torch::NoGradGuard noGrad;
+    auto target = model->named_parameters();
+    for (const auto& item : loaded->model->named_parameters())
+        target[item.key()].copy_(item.value());
+    torch::load(optimizer, (r.folder / "optimizer.pt").string());
+    return r;
 }
 
 } // namespace
@@ -246,13 +341,27 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
         if (ec || !fs::is_directory(checkpoints))
             return makeError(ErrorCode::IoError, config.output.dir + ": the output folder cannot be created (" + ec.message() + ")",
                              config.output.dir, 0, -1, "output.dir");
-        if (auto written = writeText((runDir / "config.yaml").string(), experimentConfigToYaml(config)); !written)
-            return written.error();
+        auto lock = RunFolderLock::acquire(config.output.dir);
+        if (!lock)
+            return lock.error();
+        if (const std::string earlier = earlierRunIn(config.output.dir); !earlier.empty() && !options.resume && !options.overwrite)
+            return makeError(ErrorCode::InvalidArgument,
+                             config.output.dir + ": holds an earlier run (" + earlier +
+                                 "); continue it with --resume, replace it with --overwrite, or set another output.dir",
+                             config.output.dir, 0, -1, "output.dir");
+        for (const auto& message : recoverCheckpointLeftovers(checkpoints.string()))
+            observer.onMessage(message);
 
         auto prepared = prepare(config, options, observer);
         if (!prepared)
             return prepared.error();
         Prepared& p = prepared.value();
+        // Replace an earlier run only now that the new one can start.
+        if (!options.resume)
+            if (auto cleared = clearCheckpoints(checkpoints.string()); !cleared)
+                return cleared.error();
+        if (auto written = writeFileSynced((runDir / "config.yaml").string(), experimentConfigToYaml(config)); !written)
+            return written.error();
         const auto& labels = p.dataset.labelMap.names;
         const int32_t padId = p.tokenizer->vocab().padId();
         p.model->to(device); // before the optimizer, so that its state lives beside the weights
@@ -262,27 +371,16 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
         double bestScore = -1e300;
         nlohmann::json history = nlohmann::json::array();
         if (options.resume) {
-            const fs::path last = checkpoints / "last";
-            std::ifstream stateFile(last / "trainer_state.json");
-            const auto state = nlohmann::json::parse(stateFile, nullptr, false);
-            if (state.is_discarded())
-                return makeError(ErrorCode::FileNotFound, (last / "trainer_state.json").string() + ": nothing to resume",
-                                 last.string());
-            auto loaded = loadCheckpoint(last.string(), LoadOptions{labels, ""});
-            if (!loaded)
-                return loaded.error();
-            torch::NoGradGuard noGrad;
-            auto target = p.model->named_parameters();
-            for (const auto& item : loaded->model->named_parameters())
-                target[item.key()].copy_(item.value());
-            torch::load(*optimizer, (last / "optimizer.pt").string());
-            startEpoch = state["epoch"];
-            startBatch = state["batch"];
-            step = state["step"];
-            bestEpoch = state["best_epoch"];
-            bestScore = state["best_score"];
-            stale = state["epochs_without_improvement"];
-            history = state["history"];
+            auto resumed = loadResumeState(checkpoints, labels, p.model, *optimizer, observer);
+            if (!resumed)
+                return resumed.error();
+            startEpoch = resumed->epoch;
+            startBatch = resumed->batch;
+            step = resumed->step;
+            bestEpoch = resumed->bestEpoch;
+            bestScore = resumed->bestScore;
+            stale = resumed->stale;
+            history = std::move(resumed->history);
             observer.onMessage("resuming at epoch " + std::to_string(startEpoch + 1) + ", batch " + std::to_string(startBatch));
         }
 
@@ -301,7 +399,23 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
         const int64_t totalSteps = stepsPerEpoch * t.epochs;
         const bool bf16 = t.precision == "bf16";
         const size_t padTo = t.dynamicPadding ? 0 : static_cast<size_t>(config.encoding.sequenceLength);
-        std::ofstream metricsLog(runDir / "metrics.jsonl", std::ios::app);
+        // metrics.jsonl is for the curves: a write failure (a full disk) is reported once and training
+        // goes on, since the checkpoints are what matter and their own writes fail loudly.
+        AppendFile metricsLog;
+        bool metricsLogFailed = false;
+        auto logMetrics = [&](const nlohmann::json& line) {
+            if (metricsLogFailed)
+                return;
+            if (auto written = metricsLog.append(line.dump() + "\n"); !written) {
+                metricsLogFailed = true;
+                observer.onMessage("warning: " + written.error().message +
+                                   "; training goes on, but the curves of this run stop here");
+            }
+        };
+        if (auto opened = metricsLog.open((runDir / "metrics.jsonl").string(), /*truncate=*/!options.resume); !opened) {
+            metricsLogFailed = true;
+            observer.onMessage("warning: " + opened.error().message + "; training goes on without metrics.jsonl");
+        }
         TrainSummary summary;
         const auto runStart = Clock::now();
 
@@ -314,13 +428,28 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             return saveCheckpoint(p.model, *p.tokenizer, {config.encoding.sequenceLength, config.encoding.truncation},
                                   (checkpoints / name).string(),
                                   [&](const std::string& folder) -> Status {
-                                      torch::save(*optimizer, folder + "/optimizer.pt");
-                                      if (auto s = writeText(folder + "/trainer_state.json", state.dump(2)); !s)
+                                      if (auto s = writeFileSynced(folder + "/optimizer.pt", optimizerBytes(*optimizer)); !s)
                                           return s;
-                                      if (auto s = writeText(folder + "/metrics.json", metrics.dump(2)); !s)
+                                      if (auto s = writeFileSynced(folder + "/trainer_state.json", state.dump(2)); !s)
                                           return s;
-                                      return writeText(folder + "/experiment.yaml", experimentConfigToYaml(config));
+                                      if (auto s = writeFileSynced(folder + "/metrics.json", metrics.dump(2)); !s)
+                                          return s;
+                                      return writeFileSynced(folder + "/experiment.yaml", experimentConfigToYaml(config));
                                   });
+        };
+
+        // A NaN or infinite loss or gradient ruins the weights: stop before the optimizer uses it,
+        // leaving the checkpoints of the last good epoch as they are.
+        auto diverged = [&](const std::string& what, int64_t epoch, int64_t batch) {
+            std::error_code ignored;
+            const bool hasLast = fs::exists(checkpoints / "last", ignored);
+            return makeError(ErrorCode::InvalidArgument,
+                             "training stopped at epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(batch + 1) +
+                                 " (step " + std::to_string(step + 1) + "): " + what +
+                                 "; lower training.learning_rate or check the data and weights. " +
+                                 (hasLast ? "The last good checkpoint is " + (checkpoints / "last").string() + "."
+                                          : "No checkpoint was written."),
+                             config.output.dir, 0, -1, "training");
         };
 
         for (int64_t epoch = startEpoch; epoch < t.epochs; ++epoch) {
@@ -343,8 +472,13 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
                         p.model->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
                     loss = torch::cross_entropy_loss(logits, batch.labels, classWeights);
                 }
-                (loss / static_cast<double>(t.gradientAccumulation)).backward();
                 const double lossValue = loss.item<double>();
+                if (!std::isfinite(lossValue))
+                    return diverged("the loss is " + std::to_string(lossValue), epoch, b);
+                // The gradient is the mean over the accumulation group, whose last one in an epoch may be shorter.
+                const int64_t groupStart = b - b % t.gradientAccumulation;
+                const int64_t groupSize = std::min<int64_t>(t.gradientAccumulation, static_cast<int64_t>(batches.size()) - groupStart);
+                (loss / static_cast<double>(groupSize)).backward();
                 summary.batchLosses.push_back(lossValue);
                 windowLoss += lossValue;
                 epochLoss += lossValue;
@@ -354,8 +488,11 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
 
                 const bool stepNow = (b + 1) % t.gradientAccumulation == 0 || b + 1 == static_cast<int64_t>(batches.size());
                 if (stepNow) {
-                    if (t.maxGradNorm > 0)
-                        torch::nn::utils::clip_grad_norm_(p.model->parameters(), t.maxGradNorm);
+                    // Clipping at infinity only measures the norm.
+                    const double gradNorm = torch::nn::utils::clip_grad_norm_(
+                        p.model->parameters(), t.maxGradNorm > 0 ? t.maxGradNorm : std::numeric_limits<double>::infinity());
+                    if (!std::isfinite(gradNorm))
+                        return diverged("the gradient norm is " + std::to_string(gradNorm), epoch, b);
                     const double lr = scheduledLearningRate(t, step, totalSteps);
                     setLearningRate(*optimizer, lr);
                     optimizer->step();
@@ -364,16 +501,13 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
                     if (step % t.logEverySteps == 0 || step == totalSteps) {
                         const double seconds = std::chrono::duration<double>(Clock::now() - windowStart).count();
                         StepEvent event{step, totalSteps, epoch + 1, windowLoss / static_cast<double>(windowBatches), lr,
-                                        static_cast<double>(windowSamples) / std::max(seconds, 1e-9), 0};
+                                        static_cast<double>(windowSamples) / std::max(seconds, 1e-9), 0, gradNorm};
                         event.etaSeconds = static_cast<double>(totalSteps - step) *
                                            (seconds / std::max<double>(1, static_cast<double>(windowBatches) /
                                                                                 static_cast<double>(t.gradientAccumulation)));
                         observer.onStep(event);
-                        metricsLog << nlohmann::json{{"type", "step"}, {"step", step}, {"epoch", epoch + 1},
-                                                     {"loss", event.loss}, {"learning_rate", lr},
-                                                     {"samples_per_s", event.samplesPerSecond}}
-                                          .dump()
-                                   << "\n";
+                        logMetrics({{"type", "step"}, {"step", step}, {"epoch", epoch + 1}, {"loss", event.loss},
+                                    {"learning_rate", lr}, {"grad_norm", gradNorm}, {"samples_per_s", event.samplesPerSecond}});
                         windowLoss = 0;
                         windowBatches = 0;
                         windowSamples = 0;
@@ -417,17 +551,24 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             metrics["elapsed_seconds"] = event.elapsedSeconds;
             metrics["epochs"] = t.epochs;
             metrics["best"] = event.best;
+            // The confusion matrix is kept once per checkpoint (metrics.json) and in metrics.jsonl, not in
+            // every entry of trainer_state's history: with thousands of classes that grows by gigabytes.
             history.push_back(metrics);
-            metricsLog << nlohmann::json{{"type", "epoch"}, {"metrics", metrics}}.dump() << "\n" << std::flush;
+            for (const char* key : {"confusion_matrix", "confusion_cells"})
+                history.back().erase(key);
+            logMetrics({{"type", "epoch"}, {"metrics", metrics}});
             observer.onEpoch(event);
 
+            // epoch-N, then best, then last: `last` is the commit point, so the best epoch its state
+            // names is always on disk, and a kill between two writes resumes from a consistent state.
             const std::string epochName = "epoch-" + std::to_string(epoch + 1);
-            for (const std::string& name : {epochName, std::string("last")})
+            for (const std::string& name : {epochName, std::string("best"), std::string("last")}) {
+                if (name == "best" && !event.best)
+                    continue;
                 if (auto saved = saveTo(name, epoch + 1, 0, metrics); !saved)
                     return saved.error();
-            if (event.best)
-                if (auto saved = saveTo("best", epoch + 1, 0, metrics); !saved)
-                    return saved.error();
+                exitIfTestAsks(name);
+            }
             if (t.keepEpochCheckpoints > 0 && epoch + 1 > t.keepEpochCheckpoints)
                 fs::remove_all(checkpoints / ("epoch-" + std::to_string(epoch + 1 - t.keepEpochCheckpoints)), ec);
             summary.epochsCompleted = epoch + 1;

@@ -19,6 +19,7 @@ struct StepEvent {
     double learningRate = 0;
     double samplesPerSecond = 0;
     double etaSeconds = 0;
+    double gradNorm = 0;    // the last step's gradient norm, before clipping
 };
 
 struct EpochEvent {
@@ -41,6 +42,7 @@ public:
 
 struct TrainOptions {
     bool resume = false;                          // continue from <output.dir>/checkpoints/last
+    bool overwrite = false;                       // a fresh run may replace an earlier run's checkpoints and metrics
     const std::atomic<bool>* stop = nullptr;      // honoured within one batch
     std::string defaultVocab;                     // for random initialisation without encoding.vocab
     std::string cacheDir;                         // encoded-dataset cache; empty: no cache
@@ -60,6 +62,9 @@ struct TrainSummary {
 // <output.dir>/config.yaml, metrics.jsonl and checkpoints/{epoch-N,best,last}. Each checkpoint is a
 // Hugging Face folder plus optimizer.pt and trainer_state.json, so `last` can be resumed exactly:
 // batch order depends only on (seed, epoch) and dropout is re-seeded from (seed, step).
+// The run folder is locked (train.lock) while the run writes to it; a fresh run into a folder that
+// holds an earlier run is refused unless options.overwrite. Leftovers of killed runs are recovered
+// at the start (run_folder.h). A NaN or infinite loss or gradient stops the run with an error.
 Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observer, const TrainOptions& options = {});
 
 // Learning rate at an optimizer step (0-based), as Hugging Face's constant and linear schedules.

@@ -308,7 +308,9 @@ private Q_SLOTS:
                  0.0);
     }
 
-    void missingOrMisshapedEncoderTensorsAreErrors()
+    // saveCheckpoint (fika-cli export, the trainer) replaces an earlier checkpoint folder, but refuses
+    // a folder holding anything Fika did not write, and leaves it as it was.
+    void savingNeverDeletesForeignFiles()
     {
         BertClassifier model(BertConfig::tiny());
         std::vector<std::pair<std::string, torch::Tensor>> tensors;

@@ -5,12 +5,20 @@
 
 #include "test_support.h"
 
+#include "model/checkpoint.h"
 #include "train/estimates.h"
 #include "train/metrics.h"
+#include "train/run_folder.h"
+#include "train/run_history.h"
 #include "train/trainer.h"
 
 #include <QDir>
+#include <QProcess>
 #include <QTemporaryDir>
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -62,6 +70,16 @@ public:
         return std::any_of(messages.begin(), messages.end(), [&](const auto& m) { return m.find(part) != std::string::npos; });
     }
 };
+
+namespace fs = std::filesystem;
+
+nlohmann::json readJson(const fs::path& file)
+{
+    return nlohmann::json::parse(fika::test::readBytes(file.string()), nullptr, false);
+}
+
+// A process ID above Linux's largest pid_max: no such process runs.
+const std::string kDeadPid = "4194305";
 
 } // namespace
 
@@ -116,6 +134,7 @@ private Q_SLOTS:
         QTemporaryDir dir, cache;
         TrainOptions options;
         options.cacheDir = cache.path().toStdString();
+        options.overwrite = true; // the runs share one output folder
         auto config = tinyConfig(dir);
         config.training.epochs = 1;
         Recorder first, second, third, fourth;
@@ -170,6 +189,264 @@ private Q_SLOTS:
         joined.insert(joined.end(), resumed->batchLosses.begin(), resumed->batchLosses.end());
         QCOMPARE(joined, reference->batchLosses);
         QCOMPARE(second.epochs.back().validation.loss, uninterrupted.epochs.back().validation.loss);
+    }
+
+    // Checkpoints are written epoch-N, then best, then last (the commit point): a kill between two
+    // writes leaves `best` on disk whenever `last` names it, and --resume finishes the run as if
+    // nothing had happened, from `last` or, where it is missing, from the newest epoch-N. The kills
+    // are real: fika-cli ends itself (exit 75) right after the named checkpoint is written.
+    void killedBetweenCheckpointWritesResumes_data()
+    {
+        QTest::addColumn<QString>("exitAfter");
+        QTest::newRow("after epoch-1") << QStringLiteral("epoch-1");
+        QTest::newRow("after best") << QStringLiteral("best");
+        QTest::newRow("after last") << QStringLiteral("last");
+    }
+    void killedBetweenCheckpointWritesResumes()
+    {
+        QFETCH(QString, exitAfter);
+        QVERIFY2(fs::exists(FIKA_CLI_PATH), "needs fika-cli, built beside the tests");
+        QTemporaryDir whole, parts;
+        Recorder uninterrupted;
+        auto reference = train(tinyConfig(whole), uninterrupted);
+        QVERIFY(reference.ok());
+
+        const ExperimentConfig config = tinyConfig(parts);
+        const QString yaml = parts.filePath(QStringLiteral("experiment.yaml"));
+        fika::test::writeBytes(yaml.toStdString(), experimentConfigToYaml(config));
+        auto runCli = [&](const QStringList& extra, const QString& exitAfterCheckpoint) {
+            QProcess cli;
+            auto environment = QProcessEnvironment::systemEnvironment();
+            if (!exitAfterCheckpoint.isEmpty())
+                environment.insert(QStringLiteral("FIKA_TEST_EXIT_AFTER_CHECKPOINT"), exitAfterCheckpoint);
+            cli.setProcessEnvironment(environment);
+            cli.start(QStringLiteral(FIKA_CLI_PATH),
+                      QStringList{QStringLiteral("train"), QStringLiteral("--config"), yaml, QStringLiteral("--no-cache")} + extra);
+            cli.waitForFinished(300000);
+            return std::make_pair(cli.exitCode(), QString::fromUtf8(cli.readAllStandardError()));
+        };
+        const auto [killedCode, killedLog] = runCli({}, exitAfter);
+        QVERIFY2(killedCode == 75, qPrintable(killedLog));
+
+        const fs::path checkpoints = fs::path(config.output.dir) / "checkpoints";
+        if (fs::exists(checkpoints / "last")) {
+            const auto last = readJson(checkpoints / "last/trainer_state.json");
+            const auto best = readJson(checkpoints / "best/trainer_state.json");
+            QVERIFY2(!best.is_discarded(), "`last` names a best epoch, but checkpoints/best is missing");
+            QCOMPARE(best["epoch"].get<int64_t>(), last["best_epoch"].get<int64_t>());
+        }
+        const auto [resumedCode, resumedLog] = runCli({QStringLiteral("--resume")}, {});
+        QVERIFY2(resumedCode == 0, qPrintable(resumedLog));
+        QVERIFY2(resumedLog.contains(QStringLiteral("checkpoints/last is missing; resuming from")) == (exitAfter != QStringLiteral("last")),
+                 qPrintable(resumedLog));
+        const auto metrics = readJson(checkpoints / "last/metrics.json");
+        QCOMPARE(metrics["loss"].get<double>(), uninterrupted.epochs.back().validation.loss);
+        QCOMPARE(readJson(checkpoints / "best/trainer_state.json")["epoch"].get<int64_t>(), reference->bestEpoch);
+        QCOMPARE(readJson(checkpoints / "last/trainer_state.json")["best_epoch"].get<int64_t>(), reference->bestEpoch);
+    }
+
+    // What killed runs leave in checkpoints/ is recovered at the next start: a moved-aside `last`
+    // comes back, temporary folders of dead processes go, a living process's stay.
+    void leftoversOfKilledRunsAreRecovered()
+    {
+        QTemporaryDir dir;
+        auto config = tinyConfig(dir);
+        config.training.epochs = 2;
+        Recorder first;
+        QVERIFY(train(config, first).ok());
+        const fs::path checkpoints = fs::path(config.output.dir) / "checkpoints";
+        fs::rename(checkpoints / "last", checkpoints / (".last.old-" + kDeadPid));
+        fika::test::writeBytes((checkpoints / (".last.tmp-" + kDeadPid) / "config.json").string(), "{"); // half written
+        fs::create_directories(checkpoints / (".best.tmp-" + kDeadPid));
+        fs::create_directories(checkpoints / ".epoch-1.tmp-1"); // process 1 runs: not ours to touch
+
+        config.training.epochs = 3;
+        TrainOptions resume;
+        resume.resume = true;
+        Recorder second;
+        auto resumed = train(config, second, resume);
+        QVERIFY2(resumed.ok(), resumed.error().message.c_str());
+        QVERIFY(second.said("restored checkpoints/last from .last.old-" + kDeadPid));
+        QVERIFY(second.said("removed .last.tmp-" + kDeadPid));
+        QVERIFY(second.said("resuming at epoch 3"));
+        QCOMPARE(second.epochs.size(), size_t(1));
+        for (const std::string kind : {".last.old-", ".last.tmp-", ".best.tmp-"})
+            QVERIFY2(!fs::exists(checkpoints / (kind + kDeadPid)), kind.c_str());
+        QVERIFY(fs::exists(checkpoints / ".epoch-1.tmp-1"));
+
+        // `last` gone altogether: the newest complete epoch-N is resumed from.
+        fs::remove_all(checkpoints / "last");
+        config.training.epochs = 4;
+        Recorder third;
+        auto fromEpoch = train(config, third, resume);
+        QVERIFY2(fromEpoch.ok(), fromEpoch.error().message.c_str());
+        QVERIFY(third.said("checkpoints/last is missing; resuming from " + (checkpoints / "epoch-3").string()));
+        QCOMPARE(third.epochs.size(), size_t(1));
+        QCOMPARE(third.epochs[0].epoch, int64_t(4));
+    }
+
+    // A run folder is locked while a run writes to it, and an earlier run in it is replaced only
+    // when asked; other files in it are never removed.
+    void runFolderIsLockedAndReplacedOnlyWhenAsked()
+    {
+        QTemporaryDir dir;
+        auto config = tinyConfig(dir);
+        config.training.epochs = 1;
+        Recorder first;
+        QVERIFY(train(config, first).ok());
+        const fs::path runDir(config.output.dir);
+        const std::string metricsBefore = fika::test::readBytes((runDir / "metrics.jsonl").string());
+
+        Recorder second;
+        auto refused = train(config, second);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.find(config.output.dir + ": holds an earlier run (checkpoints/") != std::string::npos &&
+                     refused.error().message.find("--overwrite") != std::string::npos,
+                 refused.error().message.c_str());
+        QCOMPARE(fika::test::readBytes((runDir / "metrics.jsonl").string()), metricsBefore);
+
+        fs::create_directories(runDir / "checkpoints/epoch-7"); // an earlier, longer run's
+        fika::test::writeBytes((runDir / "checkpoints/notes.txt").string(), "mine");
+        TrainOptions overwrite;
+        overwrite.overwrite = true;
+        Recorder third;
+        auto replaced = train(config, third, overwrite);
+        QVERIFY2(replaced.ok(), replaced.error().message.c_str());
+        const std::string metrics = fika::test::readBytes((runDir / "metrics.jsonl").string());
+        QCOMPARE(std::count(metrics.begin(), metrics.end(), '\n'), std::count(metricsBefore.begin(), metricsBefore.end(), '\n'));
+        QVERIFY(!fs::exists(runDir / "checkpoints/epoch-7"));
+        QCOMPARE(fika::test::readBytes((runDir / "checkpoints/notes.txt").string()), std::string("mine"));
+
+        {
+            auto held = RunFolderLock::acquire(config.output.dir);
+            QVERIFY(held.ok());
+            Recorder fourth;
+            auto busy = train(config, fourth, overwrite);
+            QVERIFY(!busy.ok());
+            const std::string expected = "another training run (process " + std::to_string(getpid()) + ") is writing to this folder";
+            QVERIFY2(busy.error().message.find(expected) != std::string::npos, busy.error().message.c_str());
+        }
+        fika::test::writeBytes((runDir / "train.lock").string(), kDeadPid + "\n"); // a killed run's: free again
+        Recorder fifth;
+        auto afterStale = train(config, fifth, overwrite);
+        QVERIFY2(afterStale.ok(), afterStale.error().message.c_str());
+    }
+
+    // The last accumulation group of an epoch may be shorter; its gradient is still the mean over
+    // its batches. Two batches with accumulation 4 step with the gradient of accumulation 2.
+    void shortAccumulationGroupIsAMean()
+    {
+        QTemporaryDir a, b;
+        Recorder ra, rb;
+        auto configA = tinyConfig(a, 40);
+        configA.training.epochs = 1;
+        configA.training.gradientAccumulation = 2;
+        auto configB = tinyConfig(b, 40);
+        configB.training.epochs = 1;
+        configB.training.gradientAccumulation = 4;
+        const auto runA = train(configA, ra);
+        const auto runB = train(configB, rb);
+        QVERIFY(runA.ok() && runB.ok());
+        QCOMPARE(runA->batchLosses.size(), size_t(2));
+        QCOMPARE(ra.steps.size(), size_t(1));
+        QCOMPARE(rb.steps.size(), size_t(1));
+        QVERIFY(ra.steps[0].gradNorm > 0);
+        QCOMPARE(rb.steps[0].gradNorm, ra.steps[0].gradNorm);
+        QCOMPARE(rb.epochs[0].validation.loss, ra.epochs[0].validation.loss);
+    }
+
+    // A loss that overflows to NaN stops the run with where it happened; nothing is saved from it.
+    void nonFiniteLossStopsTheRun()
+    {
+        QTemporaryDir dir;
+        auto config = tinyConfig(dir);
+        config.training.epochs = 1;
+        auto tokenizer = Tokenizer::fromVocabFile(fika::test::bundledVocabPath(), true);
+        QVERIFY(tokenizer.ok());
+        BertConfig shape;
+        shape.vocabSize = static_cast<int64_t>(tokenizer->vocab().size());
+        shape.numLayers = 2;
+        shape.hiddenSize = 32;
+        shape.numHeads = 4;
+        shape.intermediateSize = 64;
+        shape.padTokenId = tokenizer->vocab().padId();
+        shape.labels = {"negative", "positive"};
+        BertClassifier model(shape, false);
+        model->initializeWeights(1);
+        {
+            // Finite weights whose logits overflow float: the pooler outputs 1s, both logits are +inf.
+            torch::NoGradGuard noGrad;
+            auto parameters = model->named_parameters();
+            parameters["bert.pooler.dense.bias"].fill_(3e38);
+            parameters["classifier.weight"].fill_(3e38);
+        }
+        const std::string weights = dir.filePath(QStringLiteral("overflowing")).toStdString();
+        QVERIFY(saveCheckpoint(model, tokenizer.value(), {24}, weights).ok());
+        config.model.init = "pretrained";
+        config.model.weights = weights;
+        Recorder recorder;
+        auto run = train(config, recorder);
+        QVERIFY(!run.ok());
+        const std::string& message = run.error().message;
+        QVERIFY2(message.find("training stopped at epoch 1, batch 1 (step 1): the loss is") != std::string::npos &&
+                     message.find("No checkpoint was written") != std::string::npos,
+                 message.c_str());
+        QVERIFY(fs::is_empty(fs::path(config.output.dir) / "checkpoints"));
+    }
+
+    // metrics.jsonl on a full disk: reported once, and training goes on to its checkpoints.
+    void metricsLogWriteFailureIsReported()
+    {
+        if (!fs::exists("/dev/full"))
+            QSKIP("needs /dev/full");
+        QTemporaryDir dir;
+        auto config = tinyConfig(dir);
+        config.training.epochs = 2;
+        fs::create_directories(config.output.dir);
+        fs::create_symlink("/dev/full", fs::path(config.output.dir) / "metrics.jsonl"); // writes: no space left
+        Recorder recorder;
+        auto run = train(config, recorder);
+        QVERIFY2(run.ok(), run.error().message.c_str());
+        const auto reports = std::count_if(recorder.messages.begin(), recorder.messages.end(), [](const std::string& m) {
+            return m.find("metrics.jsonl: cannot be written (No space left on device)") != std::string::npos;
+        });
+        QCOMPARE(reports, 1L);
+        QVERIFY(fs::exists(fs::path(config.output.dir) / "checkpoints/last/model.safetensors"));
+    }
+
+    // Thousands of classes: the confusion matrix is kept once per checkpoint, as its non-zero cells,
+    // not in every history entry; a label column that looks like free text is warned about.
+    void manyClassesKeepOneSparseMatrix()
+    {
+        QTemporaryDir dir;
+        std::string csv = "review,sentiment\n";
+        for (int i = 0; i < 200; ++i) // 40 labels on two rows, 120 on one
+            csv += "\"a review number " + std::to_string(i) + "\",title " + std::to_string(i < 80 ? i / 2 : i) + "\n";
+        const std::string file = dir.filePath(QStringLiteral("reviews.csv")).toStdString();
+        fika::test::writeBytes(file, csv);
+        auto config = tinyConfig(dir);
+        config.training.epochs = 2;
+        Recorder recorder;
+        auto run = train(config, recorder);
+        QVERIFY2(run.ok(), run.error().message.c_str());
+        QVERIFY(recorder.said("data.label_column \"sentiment\" has 160 labels for 200 rows, 120 of them on a single row"));
+
+        const fs::path last = fs::path(config.output.dir) / "checkpoints/last";
+        const auto state = readJson(last / "trainer_state.json");
+        QCOMPARE(state["history"].size(), size_t(2));
+        for (const auto& entry : state["history"])
+            QVERIFY(!entry.contains("confusion_matrix") && !entry.contains("confusion_cells") && entry.contains("accuracy"));
+        const auto metrics = readJson(last / "metrics.json");
+        QVERIFY(!metrics.contains("confusion_matrix"));
+        int64_t cells = 0;
+        for (const auto& cell : metrics["confusion_cells"])
+            cells += cell[2].get<int64_t>();
+        QCOMPARE(cells, recorder.epochs.back().validation.confusion.total());
+
+        auto history = readRunHistory(config.output.dir); // the Evaluation view's reading
+        QVERIFY2(history.ok(), history.error().message.c_str());
+        QCOMPARE(history->epochs.size(), size_t(2));
+        QCOMPARE(history->epochs.back().validation.confusion.rows(), recorder.epochs.back().validation.confusion.rows());
     }
 
     void configRoundTripsAndPresets()

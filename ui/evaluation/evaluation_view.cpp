@@ -9,6 +9,7 @@
 #include "ui_format.h"
 
 #include "runtime/runtime.h"
+#include "model/checkpoint_folder.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -393,6 +394,12 @@ bool EvaluationView::exportCheckpoint(const QString& dir, QString* error) const
     }
     std::error_code ec;
     fs::create_directories(toStdString(dir), ec);
+    // Only into a new or empty folder or over an earlier export: never over the user's own files.
+    if (auto replaceable = core::checkCheckpointTarget(toStdString(dir)); !replaceable) {
+        if (error)
+            *error = toQString(replaceable.error().message);
+        return false;
+    }
     for (const char* name : kExportedFiles) {
         const fs::path from = fs::path(toStdString(checkpoint)) / name;
         if (!fs::exists(from))

@@ -9,6 +9,7 @@
 
 #include "runtime/runtime.h"
 #include "train/estimates.h"
+#include "train/run_folder.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -261,7 +262,8 @@ void ModelingView::run(bool resume)
     const auto& config = m_studio->currentExperiment();
     if (!config)
         return;
-    const bool hasResults = std::filesystem::exists(config->output.dir + "/metrics.jsonl");
+    // The trainer refuses to replace an earlier run unasked: ask here, and tell it the answer.
+    const bool hasResults = !core::earlierRunIn(config->output.dir).empty();
     if (!resume && hasResults &&
         QMessageBox::question(this, tr("Run again?"),
                               tr("This experiment has results. Running again replaces its checkpoints and curves.")) !=
@@ -270,7 +272,7 @@ void ModelingView::run(bool resume)
     m_log->clear();
     m_progress->setValue(0);
     m_progressText->setText(tr("Preparing data and model…"));
-    m_studio->training()->start(*config, resume);
+    m_studio->training()->start(*config, resume, /*overwrite=*/!resume && hasResults);
     updateButtons();
 }
 

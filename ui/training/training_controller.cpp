@@ -59,7 +59,7 @@ void TrainingController::join()
         m_thread.join();
 }
 
-bool TrainingController::start(const core::ExperimentConfig& config, bool resume)
+bool TrainingController::start(const core::ExperimentConfig& config, bool resume, bool overwrite)
 {
     if (m_running)
         return false;
@@ -68,10 +68,11 @@ bool TrainingController::start(const core::ExperimentConfig& config, bool resume
     m_runDir = toQString(config.output.dir);
     m_stop = std::make_shared<std::atomic<bool>>(false);
     Q_EMIT started(m_runDir);
-    m_thread = std::thread([this, config, resume, stopFlag = m_stop] {
+    m_thread = std::thread([this, config, resume, overwrite, stopFlag = m_stop] {
         QueuedObserver observer(this);
         core::TrainOptions options;
         options.resume = resume;
+        options.overwrite = overwrite;
         options.stop = stopFlag.get();
         options.defaultVocab = core::bundledVocabPath();
         options.cacheDir = core::defaultEncodedCacheDir();

@@ -21,7 +21,8 @@ public:
     explicit TrainingController(QObject* parent = nullptr);
     ~TrainingController() override; // stops and joins a running training
 
-    bool start(const core::ExperimentConfig& config, bool resume);
+    // overwrite: replace an earlier run in the output folder (ask the user first).
+    bool start(const core::ExperimentConfig& config, bool resume, bool overwrite = false);
     void stop();
     bool isRunning() const { return m_running; }
     QString runDir() const { return m_runDir; }
