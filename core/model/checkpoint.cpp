@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/checkpoint.h"
 
+#include "common/synced_file.h"
 #include "model/safetensors.h"
 
 #include <torch/serialize.h>
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -158,22 +160,15 @@ Result<Truncation> truncationFromTokenizerConfig(const nlohmann::json& config, c
                      dir.string());
 }
 
-Status writeFileSynced(const fs::path& path, const std::string& content)
-{
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out.flush())
-        return makeError(ErrorCode::IoError, path.string() + ": cannot be written", path.string());
-    return Ok{};
-}
+// Files Fika writes into a checkpoint folder: a folder holding nothing else may be replaced.
+const std::set<std::string> kCheckpointFiles = {"config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json",
+                                                "special_tokens_map.json", "optimizer.pt", "trainer_state.json",
+                                                "metrics.json", "experiment.yaml"};
 
-void fsyncPath(const fs::path& path)
+// Swaps two folders in one step (Linux renameat2 RENAME_EXCHANGE), so that `dir` never goes missing.
+bool exchangeFolders(const fs::path& a, const fs::path& b)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
+    return ::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0;
 }
 
 } // namespace
@@ -321,7 +316,11 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
 Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const CheckpointEncoding& encoding, const std::string& dirPath,
                       const std::function<Status(const std::string& folder)>& writeExtras)
 {
-    const fs::path dir = fs::absolute(dirPath).lexically_normal();
+    fs::path dir = fs::absolute(dirPath).lexically_normal();
+    if (dir.filename().empty()) // "out/" names the folder "out"
+        dir = dir.parent_path();
+    if (auto replaceable = checkCheckpointTarget(dir.string()); !replaceable)
+        return replaceable.error();
     std::error_code ec;
     fs::create_directories(dir.parent_path(), ec);
     const fs::path temporary = dir.parent_path() / ("." + dir.filename().string() + ".tmp-" + std::to_string(getpid()));
@@ -373,13 +372,23 @@ Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const C
     if (writeExtras)
         if (auto written = writeExtras(temporary.string()); !written)
             return fail(written.error());
-    for (const auto& entry : fs::directory_iterator(temporary))
-        fsyncPath(entry.path());
-    fsyncPath(temporary);
+    for (const auto& entry : fs::directory_iterator(temporary, ec))
+        if (auto synced = fsyncPath(entry.path()); !synced)
+            return fail(synced.error());
+    if (auto synced = fsyncPath(temporary); !synced)
+        return fail(synced.error());
 
-    // Swap into place: an existing folder is moved aside first and removed only after the rename.
-    const fs::path old = dir.parent_path() / ("." + dir.filename().string() + ".old-" + std::to_string(getpid()));
+    // Swap into place. An existing folder is exchanged with the new one in one step, so that `dir`
+    // is always complete; where the file system cannot, it is moved aside and removed after the
+    // rename (a run killed in between leaves `.NAME.old-PID`, which the trainer restores).
     const bool replacing = fs::exists(dir, ec);
+    if (replacing && exchangeFolders(temporary, dir)) {
+        if (auto synced = fsyncPath(dir.parent_path()); !synced)
+            return synced.error();
+        fs::remove_all(temporary, ec); // now the replaced folder
+        return Ok{};
+    }
+    const fs::path old = dir.parent_path() / ("." + dir.filename().string() + ".old-" + std::to_string(getpid()));
     if (replacing) {
         fs::rename(dir, old, ec);
         if (ec)
@@ -388,13 +397,46 @@ Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const C
     }
     fs::rename(temporary, dir, ec);
     if (ec) {
+        const std::string reason = ec.message();
         if (replacing)
             fs::rename(old, dir, ec);
-        return fail(makeError(ErrorCode::IoError, dir.string() + ": cannot be written", dir.string()));
+        return fail(makeError(ErrorCode::IoError, dir.string() + ": cannot be written (" + reason + ")", dir.string()));
     }
-    fsyncPath(dir.parent_path());
+    if (auto synced = fsyncPath(dir.parent_path()); !synced)
+        return synced.error();
     if (replacing)
         fs::remove_all(old, ec);
+    return Ok{};
+}
+
+Status checkCheckpointTarget(const std::string& dirPath)
+{
+    const fs::path dir(dirPath);
+    std::error_code ec;
+    const auto status = fs::symlink_status(dir, ec);
+    if (!fs::exists(status))
+        return Ok{};
+    const std::string refusal = dirPath + ": Fika replaces only an empty folder or a checkpoint folder it wrote (config.json, "
+                                          "model.safetensors, vocab.txt, …), and ";
+    if (!fs::is_directory(status))
+        return makeError(ErrorCode::InvalidArgument, refusal + "this is not a folder; choose another name", dirPath);
+    bool config = false, weights = false, empty = true;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        empty = false;
+        if (!kCheckpointFiles.count(name) || !entry.is_regular_file(ec) || entry.is_symlink(ec))
+            return makeError(ErrorCode::InvalidArgument,
+                             refusal + "this one holds " + name + "; choose an empty or new folder", dirPath, 0, -1, name);
+        config = config || name == "config.json";
+        weights = weights || name == "model.safetensors";
+    }
+    if (ec)
+        return makeError(ErrorCode::IoError, dirPath + ": cannot be read (" + ec.message() + ")", dirPath);
+    if (!empty && !(config && weights))
+        return makeError(ErrorCode::InvalidArgument,
+                         refusal + "this one has no " + (config ? "model.safetensors" : "config.json") +
+                             "; choose an empty or new folder",
+                         dirPath);
     return Ok{};
 }
 
