@@ -1,9 +1,24 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/bert_config.h"
 
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace fika::core {
+namespace {
+
+std::string realText(double value)
+{
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
+} // namespace
 
 const char* activationName(Activation activation)
 {
@@ -71,44 +86,61 @@ Result<BertConfig> bertConfigFromJson(const nlohmann::json& json, const std::str
     if (json.contains("model_type") && json["model_type"] != "bert")
         return fail("model_type", "'" + json["model_type"].dump() + "' is not a BERT model (need \"bert\")");
 
+    // The maxima are far above any published BERT (bert-large: hidden 1024, 24 layers, 4096;
+    // XLM-R: 250002 tokens) and keep a hostile config.json from describing terabytes of model.
     struct IntField {
         const char* key;
         int64_t* target;
         int64_t minimum;
+        int64_t maximum;
     };
-    for (const IntField& field : {IntField{"vocab_size", &config.vocabSize, 5},
-                                  IntField{"hidden_size", &config.hiddenSize, 1},
-                                  IntField{"num_hidden_layers", &config.numLayers, 0},
-                                  IntField{"num_attention_heads", &config.numHeads, 1},
-                                  IntField{"intermediate_size", &config.intermediateSize, 1},
-                                  IntField{"max_position_embeddings", &config.maxPositions, 3},
-                                  IntField{"type_vocab_size", &config.typeVocabSize, 1}}) {
+    for (const IntField& field : {IntField{"vocab_size", &config.vocabSize, 5, kMaxVocabSize},
+                                  IntField{"hidden_size", &config.hiddenSize, 1, kMaxHiddenSize},
+                                  IntField{"num_hidden_layers", &config.numLayers, 0, kMaxLayers},
+                                  IntField{"num_attention_heads", &config.numHeads, 1, kMaxHiddenSize},
+                                  IntField{"intermediate_size", &config.intermediateSize, 1, kMaxIntermediateSize},
+                                  IntField{"max_position_embeddings", &config.maxPositions, 3, kMaxPositions},
+                                  IntField{"type_vocab_size", &config.typeVocabSize, 1, kMaxTypeVocabSize}}) {
         if (!json.contains(field.key))
             continue;
         const auto& value = json[field.key];
-        if (!value.is_number_integer() || value.get<int64_t>() < field.minimum)
-            return fail(field.key, "expected a whole number ≥ " + std::to_string(field.minimum));
+        // A number past int64 is unsigned in nlohmann::json; get<int64_t>() would wrap it.
+        if (!value.is_number_integer() || (value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(field.maximum)) ||
+            value.get<int64_t>() < field.minimum || value.get<int64_t>() > field.maximum)
+            return fail(field.key, value.dump() + " is not a whole number from " + std::to_string(field.minimum) +
+                                       " to " + std::to_string(field.maximum));
         *field.target = value.get<int64_t>();
     }
     if (config.hiddenSize % config.numHeads != 0)
         return fail("num_attention_heads", "hidden_size " + std::to_string(config.hiddenSize) +
                                                " is not a multiple of the head count " + std::to_string(config.numHeads));
+    // Dropout divides by the keep probability, so 1 (keep nothing) would make every activation NaN;
+    // Fika's dropout masks have a resolution of 1/65536, hence the maximum below 1.
     struct RealField {
         const char* key;
         double* target;
+        double minimum;
+        double maximum;
+        bool minimumIncluded;
     };
-    for (const RealField& field : {RealField{"layer_norm_eps", &config.layerNormEps},
-                                   RealField{"hidden_dropout_prob", &config.hiddenDropout},
-                                   RealField{"attention_probs_dropout_prob", &config.attentionDropout},
-                                   RealField{"initializer_range", &config.initializerRange}}) {
-        if (json.contains(field.key)) {
-            if (!json[field.key].is_number())
-                return fail(field.key, "expected a number");
-            *field.target = json[field.key].get<double>();
-        }
+    for (const RealField& field :
+         {RealField{"layer_norm_eps", &config.layerNormEps, 0.0, 1.0, false},
+          RealField{"hidden_dropout_prob", &config.hiddenDropout, 0.0, kMaxDropout, true},
+          RealField{"attention_probs_dropout_prob", &config.attentionDropout, 0.0, kMaxDropout, true},
+          RealField{"classifier_dropout", &config.classifierDropout, 0.0, kMaxDropout, true},
+          RealField{"initializer_range", &config.initializerRange, 0.0, 1.0, true}}) {
+        if (!json.contains(field.key) || json[field.key].is_null()) // null: the default (classifier_dropout: null)
+            continue;
+        const auto& value = json[field.key];
+        const double number = value.is_number() ? value.get<double>() : std::nan("");
+        const bool aboveMinimum = field.minimumIncluded ? number >= field.minimum : number > field.minimum;
+        if (!std::isfinite(number) || !aboveMinimum || number > field.maximum)
+            return fail(field.key, value.dump() + " is not a number " +
+                                       (field.minimumIncluded ? "from " + realText(field.minimum) + " to "
+                                                              : "above " + realText(field.minimum) + ", up to ") +
+                                       realText(field.maximum));
+        *field.target = number;
     }
-    if (json.contains("classifier_dropout") && json["classifier_dropout"].is_number())
-        config.classifierDropout = json["classifier_dropout"].get<double>();
     if (json.contains("pad_token_id") && json["pad_token_id"].is_number_integer())
         config.padTokenId = json["pad_token_id"].get<int64_t>();
     if (json.contains("hidden_act")) {
@@ -124,12 +156,19 @@ Result<BertConfig> bertConfigFromJson(const nlohmann::json& json, const std::str
     }
 
     int64_t numLabels = 2;
-    if (json.contains("num_labels") && json["num_labels"].is_number_integer())
-        numLabels = json["num_labels"].get<int64_t>();
+    if (json.contains("num_labels") && json["num_labels"].is_number_integer()) {
+        const auto& value = json["num_labels"];
+        if ((value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(kMaxLabels)) || value.get<int64_t>() > kMaxLabels)
+            return fail("num_labels", value.dump() + " is more than " + std::to_string(kMaxLabels) + " classes");
+        numLabels = value.get<int64_t>();
+    }
     if (json.contains("id2label") && json["id2label"].is_object() && !json["id2label"].empty()) {
         const auto& map = json["id2label"];
+        if (map.size() > size_t(kMaxLabels))
+            return fail("id2label", std::to_string(map.size()) + " classes, more than " + std::to_string(kMaxLabels));
         numLabels = static_cast<int64_t>(map.size());
         config.labels.assign(static_cast<size_t>(numLabels), {});
+        std::vector<bool> seen(config.labels.size());
         for (const auto& [key, value] : map.items()) {
             size_t id = 0;
             try {
@@ -137,8 +176,9 @@ Result<BertConfig> bertConfigFromJson(const nlohmann::json& json, const std::str
             } catch (const std::exception&) {
                 return fail("id2label", "key '" + key + "' is not a class id");
             }
-            if (id >= config.labels.size() || !value.is_string())
+            if (id >= config.labels.size() || seen[id] || !value.is_string())
                 return fail("id2label", "ids must run from 0 to " + std::to_string(numLabels - 1) + " with string names");
+            seen[id] = true;
             config.labels[id] = value.get<std::string>();
         }
     } else {
@@ -153,9 +193,18 @@ Result<BertConfig> bertConfigFromJson(const nlohmann::json& json, const std::str
 
 Result<BertConfig> loadBertConfig(const std::string& path)
 {
+    // error_code overloads: a link to itself or an unreadable folder is an error here, not a throw.
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (status.type() == std::filesystem::file_type::not_found)
+        return makeError(ErrorCode::FileNotFound, path + ": no such file", path);
+    if (ec)
+        return makeError(ErrorCode::IoError, path + ": cannot be read (" + ec.message() + ")", path);
+    if (!std::filesystem::is_regular_file(status))
+        return makeError(ErrorCode::IoError, path + ": cannot be read (it is not a regular file)", path);
     std::ifstream in(path);
     if (!in)
-        return makeError(ErrorCode::FileNotFound, path + ": no such file", path);
+        return makeError(ErrorCode::IoError, path + ": cannot be read (" + std::strerror(errno) + ")", path);
     const auto json = nlohmann::json::parse(in, nullptr, false);
     if (json.is_discarded())
         return makeError(ErrorCode::InvalidArgument, path + ": not valid JSON", path);

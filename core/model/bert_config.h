@@ -12,6 +12,16 @@ namespace fika::core {
 
 enum class Activation { None = 0, Gelu, GeluNew, Relu };
 
+// Upper bounds for config.json, far above any published BERT; a config past them is refused.
+constexpr int64_t kMaxVocabSize = 1 << 20;
+constexpr int64_t kMaxHiddenSize = 8192;
+constexpr int64_t kMaxLayers = 256;
+constexpr int64_t kMaxIntermediateSize = 65536;
+constexpr int64_t kMaxPositions = 65536;
+constexpr int64_t kMaxTypeVocabSize = 1024;
+constexpr int64_t kMaxLabels = 100000;
+constexpr double kMaxDropout = 0.999;
+
 // The fields of a Hugging Face BERT config.json that shape the model.
 // Parameters per block of BertForSequenceClassification.
 struct BertBlockSizes {

@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -65,9 +69,37 @@ torch::Tensor toTensor(const TensorView& view)
     return torch::from_blob(const_cast<uint8_t*>(view.data), view.shape, torch::TensorOptions().dtype(type));
 }
 
+// Whether anything is at `path`, a broken or looping link included, so that opening it says what is
+// wrong (fs::exists throws on a link to itself).
+bool present(const fs::path& path)
+{
+    std::error_code ec;
+    return fs::symlink_status(path, ec).type() != fs::file_type::not_found;
+}
+
+// Why `path` cannot be read as a file, or an empty string.
+std::string unreadableReason(const fs::path& path)
+{
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (ec)
+        return ec.message();
+    if (!fs::is_regular_file(status))
+        return fs::is_directory(status) ? "it is a folder" : "it is not a regular file";
+    return {};
+}
+
 nlohmann::json readJson(const fs::path& path, std::string& error)
 {
+    if (const std::string reason = unreadableReason(path); !reason.empty()) {
+        error = path.string() + ": cannot be read (" + reason + ")";
+        return {};
+    }
     std::ifstream in(path);
+    if (!in) {
+        error = path.string() + ": cannot be read (" + std::strerror(errno) + ")";
+        return {};
+    }
     auto json = nlohmann::json::parse(in, nullptr, false);
     if (json.is_discarded())
         error = path.string() + ": not valid JSON";
@@ -75,6 +107,22 @@ nlohmann::json readJson(const fs::path& path, std::string& error)
 }
 
 using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+
+// Fika's own key first (it can say head+tail), then Hugging Face's truncation_side; absent: head.
+Result<Truncation> truncationFromTokenizerConfig(const nlohmann::json& config, const std::string& file)
+{
+    if (config.contains("fika_truncation")) {
+        const auto& value = config["fika_truncation"];
+        if (value.is_string())
+            if (auto parsed = parseTruncation(value.get<std::string>()))
+                return parsed.value();
+        return makeError(ErrorCode::InvalidArgument, file + ": fika_truncation must be \"head\", \"tail\" or \"head_tail\"",
+                         file, 0, -1, "fika_truncation");
+    }
+    if (config.contains("truncation_side") && config["truncation_side"] == "left")
+        return Truncation::Tail;
+    return Truncation::Head;
+}
 
 // Reads the weights of a folder in the first format present; files stay open in `keepAlive`.
 // `releasers[i]` frees the mapped pages behind tensor i (empty for unpickled tensors).
@@ -94,38 +142,24 @@ Result<NamedTensors> readWeights(const fs::path& dir, std::vector<std::unique_pt
         keepAlive.push_back(std::move(opened.value()));
         return Ok{};
     };
-    if (fs::exists(dir / "model.safetensors")) {
+    if (present(dir / "model.safetensors")) {
         weightsFile = (dir / "model.safetensors").string();
         if (auto added = addFile(dir / "model.safetensors"); !added)
             return added.error();
         return tensors;
     }
-    if (fs::exists(dir / "model.safetensors.index.json")) {
+    if (present(dir / "model.safetensors.index.json")) {
         weightsFile = (dir / "model.safetensors.index.json").string();
         std::string error;
         const auto index = readJson(dir / "model.safetensors.index.json", error);
-        if (!error.empty() || !index.contains("weight_map") || !index["weight_map"].is_object())
+        if (!error.empty())
+            return makeError(ErrorCode::InvalidArgument, error, weightsFile);
+        if (!index.contains("weight_map") || !index["weight_map"].is_object())
             return makeError(ErrorCode::InvalidArgument, weightsFile + ": needs a \"weight_map\" object", weightsFile);
         std::set<std::string> shards;
         for (const auto& [name, shard] : index["weight_map"].items()) {
             if (!shard.is_string() || shard.get<std::string>().find('/') != std::string::npos)
                 return makeError(ErrorCode::InvalidArgument, weightsFile + ": weight_map." + name + " is not a file name",
-// Fika's own key first (it can say head+tail), then Hugging Face's truncation_side; absent: head.
-Result<Truncation> truncationFromTokenizerConfig(const nlohmann::json& config, const std::string& file)
-{
-    if (config.contains("fika_truncation")) {
-        const auto& value = config["fika_truncation"];
-        if (value.is_string())
-            if (auto parsed = parseTruncation(value.get<std::string>()))
-                return parsed.value();
-        return makeError(ErrorCode::InvalidArgument, file + ": fika_truncation must be \"head\", \"tail\" or \"head_tail\"",
-                         file, 0, -1, "fika_truncation");
-    }
-    if (config.contains("truncation_side") && config["truncation_side"] == "left")
-        return Truncation::Tail;
-    return Truncation::Head;
-}
-
                                  weightsFile, 0, -1, name);
             shards.insert(shard.get<std::string>());
         }
@@ -134,12 +168,17 @@ Result<Truncation> truncationFromTokenizerConfig(const nlohmann::json& config, c
                 return added.error();
         return tensors;
     }
-    if (fs::exists(dir / "pytorch_model.bin")) {
+    if (present(dir / "pytorch_model.bin")) {
         weightsFile = (dir / "pytorch_model.bin").string();
         const std::string hint = "; convert it to safetensors with transformers: "
                                  "AutoModel.from_pretrained(DIR).save_pretrained(DIR, safe_serialization=True)";
+        if (const std::string reason = unreadableReason(weightsFile); !reason.empty())
+            return makeError(ErrorCode::IoError, weightsFile + ": cannot be read (" + reason + ")", weightsFile);
         try {
             std::ifstream in(weightsFile, std::ios::binary);
+            if (!in)
+                return makeError(ErrorCode::IoError, weightsFile + ": cannot be read (" + std::strerror(errno) + ")",
+                                 weightsFile);
             std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
             const torch::IValue value = torch::pickle_load(bytes);
             if (!value.isGenericDict())
@@ -158,6 +197,99 @@ Result<Truncation> truncationFromTokenizerConfig(const nlohmann::json& config, c
     return makeError(ErrorCode::FileNotFound,
                      dir.string() + ": no weights (model.safetensors, model.safetensors.index.json or pytorch_model.bin)",
                      dir.string());
+}
+
+// Checks config.json's sizes against the weights' shapes before the model is built, so that a config
+// that disagrees with its weights (or a hostile one: hidden_size 1e9, 100000 layers) is an error
+// naming the key and the tensor instead of an allocation of what it describes. Every size that
+// shapes the model is checked, so the model built afterwards is no larger than its weight files.
+Status checkConfigAgainstWeights(const BertConfig& config, const NamedTensors& tensors, const std::string& configFile,
+                                 const std::string& weightsFile)
+{
+    std::map<std::string, std::pair<std::string, c10::IntArrayRef>> byName; // model name → (file name, shape)
+    int64_t layers = 0;
+    const std::string layerPrefix = "bert.encoder.layer.";
+    for (const auto& [source, tensor] : tensors) {
+        const std::string name = canonicalName(source);
+        if (name.empty() || !tensor.defined())
+            continue;
+        byName.emplace(name, std::make_pair(source, tensor.sizes()));
+        if (name.starts_with(layerPrefix)) {
+            int64_t index = 0;
+            const char* first = name.data() + layerPrefix.size();
+            if (std::from_chars(first, name.data() + name.size(), index).ec == std::errc() && index < kMaxLayers)
+                layers = std::max(layers, index + 1);
+        }
+    }
+    if (layers != config.numLayers)
+        return makeError(ErrorCode::InvalidArgument,
+                         configFile + ": num_hidden_layers " + std::to_string(config.numLayers) + " disagrees with " +
+                             weightsFile + ", which has " + std::to_string(layers) + " encoder layers (" + layerPrefix +
+                             "0 … " + layerPrefix + std::to_string(layers - 1) + ")",
+                         configFile, 0, -1, "num_hidden_layers");
+    struct Size {
+        const char* key;
+        int64_t value;
+        std::string tensor;
+        size_t dimension;
+    };
+    const Size sizes[] = {
+        {"vocab_size", config.vocabSize, "bert.embeddings.word_embeddings.weight", 0},
+        {"hidden_size", config.hiddenSize, "bert.embeddings.word_embeddings.weight", 1},
+        {"max_position_embeddings", config.maxPositions, "bert.embeddings.position_embeddings.weight", 0},
+        {"type_vocab_size", config.typeVocabSize, "bert.embeddings.token_type_embeddings.weight", 0},
+        {"intermediate_size", config.intermediateSize, layerPrefix + "0.intermediate.dense.weight", 0},
+    };
+    for (const Size& size : sizes) {
+        if (size.tensor.starts_with(layerPrefix) && config.numLayers == 0)
+            continue;
+        const auto found = byName.find(size.tensor);
+        if (found == byName.end())
+            return makeError(ErrorCode::InvalidArgument,
+                             weightsFile + ": the checkpoint has no tensor " + size.tensor + ", which the encoder needs",
+                             weightsFile, 0, -1, size.tensor);
+        const auto& [source, shape] = found->second;
+        if (shape.size() != 2 || shape[size.dimension] != size.value)
+            return makeError(ErrorCode::InvalidArgument,
+                             configFile + ": " + size.key + " " + std::to_string(size.value) + " disagrees with " +
+                                 weightsFile + ": tensor " + source + " has shape " + shapeText(shape),
+                             configFile, 0, -1, size.key);
+    }
+    return Ok{};
+}
+
+std::string joined(const std::vector<std::string>& labels)
+{
+    std::string text;
+    for (const auto& label : labels)
+        text += (text.empty() ? "" : ", ") + label;
+    return text;
+}
+
+// The head's rows belong to label names. The same names in another order move the rows along; any
+// other names get a new head, as LoadOptions promises: a 2-class head trained for another task (or
+// for LABEL_0/LABEL_1 of a generic config, whose rows mean nothing known) would keep its old meaning.
+void relabelHead(BertClassifier& model, const std::vector<std::string>& trained, const std::vector<std::string>& wanted,
+                 LoadReport& report)
+{
+    torch::NoGradGuard noGrad;
+    std::vector<int64_t> rows;
+    for (const auto& label : wanted)
+        if (const auto it = std::find(trained.begin(), trained.end(), label); it != trained.end())
+            rows.push_back(it - trained.begin());
+    const bool reordered = trained.size() == wanted.size() && rows.size() == wanted.size() &&
+                           std::set<int64_t>(rows.begin(), rows.end()).size() == rows.size();
+    if (reordered) {
+        const torch::Tensor index = torch::tensor(rows, torch::kLong);
+        auto parameters = model->named_parameters();
+        for (const char* name : {"classifier.weight", "classifier.bias"})
+            parameters[name].copy_(parameters[name].index_select(0, index));
+    } else {
+        model->initializeClassifier();
+        report.newlyInitialized = {"classifier.bias", "classifier.weight"};
+    }
+    report.labelChange = "the checkpoint's labels " + joined(trained) + " → " + joined(wanted) +
+                         (reordered ? " (same names: head rows reordered)" : " (other names: new head)");
 }
 
 // Files Fika writes into a checkpoint folder: a folder holding nothing else may be replaced.
@@ -188,6 +320,8 @@ std::string LoadReport::summary() const
     };
     out << "weights: " << weightsFile << "\n";
     list("newly initialised", newlyInitialized);
+    if (!labelChange.empty())
+        out << "labels: " << labelChange << "\n";
     list("missing", missing);
     list("unexpected", unexpected);
     list("shape mismatches", shapeMismatches);
@@ -225,6 +359,11 @@ Result<LoadReport> loadStateDict(BertClassifier& model, const NamedTensors& tens
             continue;
         }
         target->copy_(tensor.to(target->scalar_type()));
+        // NaN or infinite weights make every answer NaN (the API would say "negative": null).
+        if (target->is_floating_point() && !torch::isfinite(*target).all().item<bool>())
+            return makeError(ErrorCode::InvalidArgument,
+                             "tensor " + sourceName + " holds NaN or infinite values; the checkpoint is damaged", "", 0,
+                             -1, sourceName);
         loaded.insert(name);
         if (onCopied)
             onCopied(i);
@@ -252,7 +391,10 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
     const fs::path dir(dirPath);
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        return makeError(ErrorCode::FileNotFound, dirPath + ": no such checkpoint folder", dirPath);
+        return makeError(ErrorCode::FileNotFound,
+                         dirPath + (ec && ec != std::errc::no_such_file_or_directory ? ": cannot be read (" + ec.message() + ")"
+                                                                                    : ": no such checkpoint folder"),
+                         dirPath);
     auto config = loadBertConfig((dir / "config.json").string());
     if (!config)
         return config.error();
@@ -263,7 +405,7 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
 
     bool lowercase = true;
     int64_t maxLength = std::min<int64_t>(512, checkpoint.config.maxPositions);
-    if (fs::exists(dir / "tokenizer_config.json")) {
+    if (present(dir / "tokenizer_config.json")) {
         std::string error;
         const auto tokenizerConfig = readJson(dir / "tokenizer_config.json", error);
         if (!error.empty())
@@ -275,8 +417,12 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
             if (value >= 3 && value < static_cast<double>(maxLength))
                 maxLength = static_cast<int64_t>(value);
         }
+        auto truncation = truncationFromTokenizerConfig(tokenizerConfig, (dir / "tokenizer_config.json").string());
+        if (!truncation)
+            return truncation.error();
+        checkpoint.encoding.truncation = truncation.value();
     }
-    const std::string vocabPath = fs::exists(dir / "vocab.txt") || options.fallbackVocab.empty()
+    const std::string vocabPath = present(dir / "vocab.txt") || options.fallbackVocab.empty()
                                       ? (dir / "vocab.txt").string()
                                       : options.fallbackVocab;
     auto tokenizer = Tokenizer::fromVocabFile(vocabPath, lowercase);
@@ -290,17 +436,29 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
     checkpoint.tokenizer = std::make_shared<const Tokenizer>(std::move(tokenizer.value()));
     checkpoint.encoding.sequenceLength = static_cast<int>(maxLength);
 
-    checkpoint.model = BertClassifier(checkpoint.config, /*initialize=*/false);
     std::vector<std::unique_ptr<SafetensorsFile>> files;
     std::vector<std::function<void()>> releasers;
     std::string weightsFile;
     auto tensors = readWeights(dir, files, releasers, weightsFile);
     if (!tensors)
         return tensors.error();
-    auto report = loadStateDict(checkpoint.model, tensors.value(), [&](size_t i) {
-        if (i < releasers.size())
-            releasers[i]();
-    });
+    if (auto agrees = checkConfigAgainstWeights(checkpoint.config, tensors.value(), (dir / "config.json").string(),
+                                                weightsFile);
+        !agrees)
+        return agrees.error();
+    // LibTorch reports a failed allocation or a bad shape by throwing; it stops here.
+    Result<LoadReport> report = LoadReport{};
+    try {
+        checkpoint.model = BertClassifier(checkpoint.config, /*initialize=*/false);
+        report = loadStateDict(checkpoint.model, tensors.value(), [&](size_t i) {
+            if (i < releasers.size())
+                releasers[i]();
+        });
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        return makeError(ErrorCode::InvalidArgument,
+                         dirPath + ": the model cannot be built (" + what.substr(0, what.find('\n')) + ")", dirPath);
+    }
     if (!report) {
         Error error = report.error();
         error.message = weightsFile + ": " + error.message;
@@ -309,6 +467,8 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
     }
     checkpoint.report = std::move(report.value());
     checkpoint.report.weightsFile = weightsFile;
+    if (checkpoint.report.newlyInitialized.empty() && checkpoint.config.labels != config->labels)
+        relabelHead(checkpoint.model, config->labels, checkpoint.config.labels, checkpoint.report);
     checkpoint.model->eval();
     return checkpoint;
 }
@@ -441,7 +601,3 @@ Status checkCheckpointTarget(const std::string& dirPath)
 }
 
 } // namespace fika::core
-        auto truncation = truncationFromTokenizerConfig(tokenizerConfig, (dir / "tokenizer_config.json").string());
-        if (!truncation)
-            return truncation.error();
-        checkpoint.encoding.truncation = truncation.value();

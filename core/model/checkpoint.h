@@ -18,7 +18,8 @@ namespace fika::core {
 struct LoadReport {
     std::vector<std::string> missing;           // model tensors the checkpoint lacked (left as initialised)
     std::vector<std::string> unexpected;        // checkpoint tensors the model does not have
-    std::vector<std::string> newlyInitialized;  // the classifier head when absent or mis-shaped
+    std::vector<std::string> newlyInitialized;  // the classifier head when absent, mis-shaped or relabelled
+    std::string labelChange;                    // set when LoadOptions::labels differ from the checkpoint's
     std::vector<std::string> shapeMismatches;   // "name: checkpoint [a, b] vs model [c, d]"
     std::vector<std::string> ignored;           // pre-training heads (cls.*) and buffers (position_ids)
     std::string weightsFile;                    // what was read
@@ -26,8 +27,9 @@ struct LoadReport {
 };
 
 struct LoadOptions {
-    // Class names for a new classification head; when they differ from the checkpoint's, the head
-    // is newly initialised. Empty: keep the checkpoint's labels.
+    // Class names for the classification head. When they differ from the checkpoint's (config.json
+    // id2label, LABEL_0 … when it has none) the head is newly initialised; the same names in another
+    // order reorder its rows. Empty: keep the checkpoint's labels.
     std::vector<std::string> labels;
     // vocab.txt to use when the folder has none (e.g. a weights-only folder).
     std::string fallbackVocab;

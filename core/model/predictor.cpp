@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 
 namespace fika::core {
 
@@ -66,7 +67,14 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
         const torch::Tensor logits = model->forward(ids, mask, torch::zeros_like(ids)).logits.to(torch::kFloat);
         const torch::Tensor probabilities = torch::softmax(logits, -1).contiguous();
         const torch::Tensor logitsCpu = logits.contiguous();
+        // Finite weights can still overflow (a damaged checkpoint): NaN probabilities must not pass
+        // for an answer ("negative": null), so they fail like LibTorch's own errors do here.
+        const torch::Tensor finite = torch::isfinite(logitsCpu).all(1);
         for (int64_t row = 0; row < batch; ++row) {
+            if (!finite[row].item<bool>())
+                throw std::runtime_error("the model's output for text " +
+                                         std::to_string(order[start + static_cast<size_t>(row)] + 1) +
+                                         " is not a number (its logits overflow): the checkpoint's weights are damaged");
             Prediction& p = predictions[order[start + static_cast<size_t>(row)]];
             const float* prob = probabilities.data_ptr<float>() + row * labelCount;
             const float* logit = logitsCpu.data_ptr<float>() + row * labelCount;

@@ -30,6 +30,7 @@ public:
     static Result<std::shared_ptr<Predictor>> fromCheckpoint(const std::string& dir, const PredictorOptions& options = {});
     static std::shared_ptr<Predictor> fromLoaded(LoadedCheckpoint checkpoint, const PredictorOptions& options = {});
 
+    // Throws (std::runtime_error, as LibTorch's failures do) when the model's output is not finite.
     std::vector<Prediction> predict(const std::vector<std::string>& texts) const;
 
     const std::vector<std::string>& labels() const { return m_checkpoint.config.labels; }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 
@@ -144,9 +145,16 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return makeError(ErrorCode::FileNotFound, path + ": cannot be opened (" + std::strerror(errno) + ")", path);
+        return makeError(errno == ENOENT ? ErrorCode::FileNotFound : ErrorCode::IoError,
+                         path + ": cannot be opened (" + std::strerror(errno) + ")", path);
     struct stat info {};
-    if (fstat(fd, &info) != 0 || info.st_size < 8) {
+    if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        ::close(fd);
+        return makeError(ErrorCode::IoError, path + ": cannot be read (" +
+                                                 (S_ISDIR(info.st_mode) ? "it is a folder" : "it is not a regular file") + ")",
+                         path);
+    }
+    if (info.st_size < 8) {
         ::close(fd);
         return headerError(path, "too short for a safetensors file");
     }

@@ -2,6 +2,7 @@
 #include "train/metrics.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace fika::core {
@@ -75,6 +76,10 @@ std::vector<std::vector<int64_t>> ConfusionMatrix::rows() const
 
 double rocAuc(const std::vector<float>& scores, const std::vector<int32_t>& labels, int32_t positiveLabel)
 {
+    // NaN scores (a model that output NaN) have no rank: the sort below would be undefined behaviour
+    // (NaN breaks its strict weak order) and the area is not defined.
+    if (std::any_of(scores.begin(), scores.end(), [](float s) { return std::isnan(s); }))
+        return -1.0;
     // Mann–Whitney U from average ranks, so ties count half.
     std::vector<size_t> order(scores.size());
     std::iota(order.begin(), order.end(), 0);

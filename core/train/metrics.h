@@ -34,7 +34,8 @@ private:
 };
 
 // Area under the ROC curve for two classes: the probability that a random positive example scores
-// above a random negative one (ties count half), from the positive-class scores.
+// above a random negative one (ties count half), from the positive-class scores. -1 when it is not
+// defined: only one class present, or a score is NaN.
 double rocAuc(const std::vector<float>& positiveScores, const std::vector<int32_t>& labels, int32_t positiveLabel = 1);
 
 struct ClassMetrics {

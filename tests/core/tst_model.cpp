@@ -12,6 +12,12 @@
 
 #include <QTemporaryDir>
 
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 using namespace fika::core;
@@ -84,6 +90,26 @@ std::string safetensorsBytes(const std::string& header, size_t dataBytes)
     for (int i = 0; i < 8; ++i)
         bytes[static_cast<size_t>(i)] = static_cast<char>((length >> (8 * i)) & 0xFF);
     return bytes + header + std::string(dataBytes, '\x01');
+}
+
+// A checkpoint folder made from the tiny golden model: config.json with `patch` merged in (null
+// removes a key), model.safetensors a link to the golden weights.
+std::string tinyFixture(const QTemporaryDir& dir, const nlohmann::json& patch = nlohmann::json::object())
+{
+    auto config = nlohmann::json::parse(fika::test::readBytes(fika::test::sharedPath("golden/tiny-bert/config.json")));
+    config.merge_patch(patch);
+    const std::string folder = dir.path().toStdString();
+    fika::test::writeBytes(folder + "/config.json", config.dump(2));
+    fs::create_symlink(fika::test::sharedPath("golden/tiny-bert/model.safetensors"), folder + "/model.safetensors");
+    return folder;
+}
+
+Result<LoadedCheckpoint> loadFixture(const std::string& folder, const std::vector<std::string>& labels = {})
+{
+    LoadOptions options;
+    options.fallbackVocab = fika::test::bundledVocabPath();
+    options.labels = labels;
+    return loadCheckpoint(folder, options);
 }
 
 } // namespace
@@ -483,6 +509,305 @@ private Q_SLOTS:
         QCOMPARE(index.tensors.at("b").dtype, TensorDtype::BF16);
         const auto bytes = fika::test::readBytes(path);
         QCOMPARE((bytes.size() - 8 - 16) % 8, size_t(0)); // header padded to 8 bytes
+    }
+
+    // Sizes a config.json may not have: past the maxima, zero or negative, or different from the
+    // weights' shapes. Each is an error naming the key (and the tensor), never an allocation of
+    // what the config describes (c10::Error or bad_alloc, SIGABRT, before).
+    void hostileConfigIsRefused_data()
+    {
+        QTest::addColumn<QString>("patch");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("tensor");
+        const QString none;
+        QTest::newRow("hidden_size 1e9") << QStringLiteral(R"({"hidden_size": 1000000000})") << QStringLiteral("hidden_size") << none;
+        QTest::newRow("vocab_size 1e12") << QStringLiteral(R"({"vocab_size": 1000000000000})") << QStringLiteral("vocab_size") << none;
+        QTest::newRow("vocab_size 2^64-1") << QStringLiteral(R"({"vocab_size": 18446744073709551615})") << QStringLiteral("vocab_size") << none;
+        QTest::newRow("max_position_embeddings 1e9") << QStringLiteral(R"({"max_position_embeddings": 1000000000})")
+                                                     << QStringLiteral("max_position_embeddings") << none;
+        QTest::newRow("intermediate_size 1e12") << QStringLiteral(R"({"intermediate_size": 1000000000000})")
+                                                << QStringLiteral("intermediate_size") << none;
+        QTest::newRow("num_hidden_layers 100000") << QStringLiteral(R"({"num_hidden_layers": 100000})")
+                                                  << QStringLiteral("num_hidden_layers") << none;
+        QTest::newRow("type_vocab_size 1e9") << QStringLiteral(R"({"type_vocab_size": 1000000000})") << QStringLiteral("type_vocab_size") << none;
+        QTest::newRow("num_labels 1e12") << QStringLiteral(R"({"id2label": null, "label2id": null, "num_labels": 1000000000000})")
+                                         << QStringLiteral("num_labels") << none;
+        QTest::newRow("hidden_size 0") << QStringLiteral(R"({"hidden_size": 0})") << QStringLiteral("hidden_size") << none;
+        QTest::newRow("hidden_size -32") << QStringLiteral(R"({"hidden_size": -32})") << QStringLiteral("hidden_size") << none;
+        QTest::newRow("vocab_size -1") << QStringLiteral(R"({"vocab_size": -1})") << QStringLiteral("vocab_size") << none;
+        QTest::newRow("num_hidden_layers -1") << QStringLiteral(R"({"num_hidden_layers": -1})") << QStringLiteral("num_hidden_layers") << none;
+        QTest::newRow("num_attention_heads 0") << QStringLiteral(R"({"num_attention_heads": 0})") << QStringLiteral("num_attention_heads") << none;
+        QTest::newRow("num_attention_heads -4") << QStringLiteral(R"({"num_attention_heads": -4})") << QStringLiteral("num_attention_heads") << none;
+        QTest::newRow("num_attention_heads 5 (32 is no multiple)") << QStringLiteral(R"({"num_attention_heads": 5})")
+                                                                   << QStringLiteral("num_attention_heads") << none;
+        // Sane sizes that the weights do not have.
+        QTest::newRow("vocab_size 40000 vs weights") << QStringLiteral(R"({"vocab_size": 40000})") << QStringLiteral("vocab_size")
+                                                     << QStringLiteral("bert.embeddings.word_embeddings.weight");
+        QTest::newRow("hidden_size 64 vs weights") << QStringLiteral(R"({"hidden_size": 64})") << QStringLiteral("hidden_size")
+                                                   << QStringLiteral("bert.embeddings.word_embeddings.weight");
+        QTest::newRow("hidden_size 4096 vs weights") << QStringLiteral(R"({"hidden_size": 4096, "num_attention_heads": 64})")
+                                                     << QStringLiteral("hidden_size") << QStringLiteral("bert.embeddings.word_embeddings.weight");
+        QTest::newRow("intermediate_size 128 vs weights") << QStringLiteral(R"({"intermediate_size": 128})") << QStringLiteral("intermediate_size")
+                                                          << QStringLiteral("bert.encoder.layer.0.intermediate.dense.weight");
+        QTest::newRow("max_position_embeddings 256 vs weights") << QStringLiteral(R"({"max_position_embeddings": 256})")
+                                                                << QStringLiteral("max_position_embeddings")
+                                                                << QStringLiteral("bert.embeddings.position_embeddings.weight");
+        QTest::newRow("type_vocab_size 3 vs weights") << QStringLiteral(R"({"type_vocab_size": 3})") << QStringLiteral("type_vocab_size")
+                                                      << QStringLiteral("bert.embeddings.token_type_embeddings.weight");
+        QTest::newRow("num_hidden_layers 200 vs weights") << QStringLiteral(R"({"num_hidden_layers": 200})")
+                                                          << QStringLiteral("num_hidden_layers") << QStringLiteral("bert.encoder.layer.1");
+        QTest::newRow("num_hidden_layers 1 vs weights") << QStringLiteral(R"({"num_hidden_layers": 1})")
+                                                        << QStringLiteral("num_hidden_layers") << QStringLiteral("bert.encoder.layer.1");
+        // Probabilities and constants that make every activation NaN.
+        QTest::newRow("hidden_dropout_prob 1") << QStringLiteral(R"({"hidden_dropout_prob": 1})") << QStringLiteral("hidden_dropout_prob") << none;
+        QTest::newRow("hidden_dropout_prob -0.1") << QStringLiteral(R"({"hidden_dropout_prob": -0.1})") << QStringLiteral("hidden_dropout_prob") << none;
+        QTest::newRow("attention_probs_dropout_prob 1.5") << QStringLiteral(R"({"attention_probs_dropout_prob": 1.5})")
+                                                          << QStringLiteral("attention_probs_dropout_prob") << none;
+        QTest::newRow("attention_probs_dropout_prob \"0.1\"") << QStringLiteral(R"({"attention_probs_dropout_prob": "0.1"})")
+                                                              << QStringLiteral("attention_probs_dropout_prob") << none;
+        QTest::newRow("classifier_dropout 1") << QStringLiteral(R"({"classifier_dropout": 1})") << QStringLiteral("classifier_dropout") << none;
+        QTest::newRow("layer_norm_eps 0") << QStringLiteral(R"({"layer_norm_eps": 0})") << QStringLiteral("layer_norm_eps") << none;
+        QTest::newRow("layer_norm_eps -1") << QStringLiteral(R"({"layer_norm_eps": -1})") << QStringLiteral("layer_norm_eps") << none;
+    }
+    void hostileConfigIsRefused()
+    {
+        QFETCH(QString, patch);
+        QFETCH(QString, key);
+        QFETCH(QString, tensor);
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/model.safetensors");
+        QTemporaryDir dir;
+        const std::string folder = tinyFixture(dir, nlohmann::json::parse(patch.toStdString()));
+        auto loaded = loadFixture(folder);
+        QVERIFY2(!loaded.ok(), "loaded");
+        const std::string& message = loaded.error().message;
+        qInfo("%s", message.c_str());
+        QVERIFY2(message.find(key.toStdString()) != std::string::npos, message.c_str());
+        QVERIFY2(message.find("config.json") != std::string::npos, message.c_str());
+        QVERIFY2(message.find(tensor.toStdString()) != std::string::npos, message.c_str());
+    }
+
+    // JSON cannot spell NaN, but a config object built in code (or by another reader) can.
+    void configRefusesNonFiniteNumbers_data()
+    {
+        QTest::addColumn<QString>("key");
+        for (const char* key : {"hidden_dropout_prob", "attention_probs_dropout_prob", "classifier_dropout", "layer_norm_eps",
+                                "initializer_range"}) {
+            QTest::addRow("%s", key) << QString::fromUtf8(key);
+        }
+    }
+    void configRefusesNonFiniteNumbers()
+    {
+        QFETCH(QString, key);
+        for (const double value : {std::nan(""), std::numeric_limits<double>::infinity()}) {
+            auto config = bertConfigFromJson(nlohmann::json{{key.toStdString(), value}}, "c.json");
+            QVERIFY2(!config.ok(), std::to_string(value).c_str());
+            QVERIFY2(config.error().message.find(key.toStdString()) != std::string::npos, config.error().message.c_str());
+        }
+        QVERIFY(bertConfigFromJson(nlohmann::json{{"classifier_dropout", nullptr}}, "c.json").ok()); // Hugging Face's default
+    }
+
+    // Files that are not what their name says: errors naming the file, never a filesystem_error.
+    void oddCheckpointFilesAreErrors_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("oddity");
+        QTest::addColumn<QString>("message");
+        const QString weights = QStringLiteral("model.safetensors");
+        QTest::newRow("model.safetensors links to itself") << weights << QStringLiteral("loop") << QStringLiteral("symbolic links");
+        QTest::newRow("model.safetensors is a folder") << weights << QStringLiteral("folder") << QStringLiteral("folder");
+        QTest::newRow("model.safetensors links to nothing") << weights << QStringLiteral("dangling") << QStringLiteral("No such file");
+        QTest::newRow("model.safetensors unreadable") << weights << QStringLiteral("unreadable") << QStringLiteral("Permission denied");
+        QTest::newRow("config.json links to itself") << QStringLiteral("config.json") << QStringLiteral("loop") << QStringLiteral("symbolic links");
+        QTest::newRow("config.json is a folder") << QStringLiteral("config.json") << QStringLiteral("folder") << QStringLiteral("not a regular file");
+        QTest::newRow("tokenizer_config.json links to itself") << QStringLiteral("tokenizer_config.json") << QStringLiteral("loop")
+                                                               << QStringLiteral("symbolic links");
+        QTest::newRow("tokenizer_config.json is a folder") << QStringLiteral("tokenizer_config.json") << QStringLiteral("folder")
+                                                           << QStringLiteral("folder");
+        QTest::newRow("model.safetensors.index.json links to itself") << QStringLiteral("model.safetensors.index.json")
+                                                                      << QStringLiteral("loop") << QStringLiteral("symbolic links");
+        QTest::newRow("pytorch_model.bin links to itself") << QStringLiteral("pytorch_model.bin") << QStringLiteral("loop")
+                                                           << QStringLiteral("symbolic links");
+        QTest::newRow("pytorch_model.bin is a folder") << QStringLiteral("pytorch_model.bin") << QStringLiteral("folder")
+                                                       << QStringLiteral("folder");
+        QTest::newRow("vocab.txt links to itself") << QStringLiteral("vocab.txt") << QStringLiteral("loop") << QStringLiteral("vocab.txt");
+        QTest::newRow("the folder links to itself") << QString() << QStringLiteral("loop") << QStringLiteral("symbolic links");
+    }
+    void oddCheckpointFilesAreErrors()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, oddity);
+        QFETCH(QString, message);
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/model.safetensors");
+        if (oddity == QStringLiteral("unreadable") && ::geteuid() == 0)
+            QSKIP("root reads files whatever their mode");
+        QTemporaryDir dir;
+        std::string folder = tinyFixture(dir);
+        if (file.isEmpty()) {
+            folder += "/loop";
+            fs::create_symlink("loop", folder);
+        } else {
+            const fs::path path = folder + "/" + file.toStdString();
+            if (file.startsWith(QStringLiteral("model.safetensors")) || file.endsWith(QStringLiteral(".bin")))
+                fs::remove(folder + "/model.safetensors"); // the odd file is the only weights file
+            fs::remove(path);
+            if (oddity == QStringLiteral("loop"))
+                fs::create_symlink(path.filename(), path);
+            else if (oddity == QStringLiteral("folder"))
+                fs::create_directory(path);
+            else if (oddity == QStringLiteral("dangling"))
+                fs::create_symlink("missing.safetensors", path);
+            else if (oddity == QStringLiteral("unreadable")) {
+                fs::copy_file(fika::test::sharedPath("golden/tiny-bert/model.safetensors"), path);
+                fs::permissions(path, fs::perms::none);
+            }
+        }
+        auto loaded = loadFixture(folder);
+        QVERIFY2(!loaded.ok(), "loaded");
+        qInfo("%s", loaded.error().message.c_str());
+        QVERIFY2(loaded.error().message.find(message.toStdString()) != std::string::npos, loaded.error().message.c_str());
+        if (!file.isEmpty())
+            QVERIFY2(loaded.error().message.find(file.toStdString()) != std::string::npos, loaded.error().message.c_str());
+    }
+
+    // The head's rows mean the checkpoint's label names: other names get a new head (LoadOptions),
+    // the same names (resuming) keep it, the same names in another order move its rows.
+    void headFollowsLabelNames_data()
+    {
+        QTest::addColumn<QStringList>("trained"); // config.json id2label; empty: none (LABEL_0, LABEL_1)
+        QTest::addColumn<QStringList>("wanted");  // LoadOptions::labels
+        QTest::addColumn<QString>("head");        // kept, reordered or new
+        const QStringList sentiment = {QStringLiteral("negative"), QStringLiteral("positive")};
+        QTest::newRow("same names (resuming)") << sentiment << sentiment << QStringLiteral("kept");
+        QTest::newRow("no names asked") << sentiment << QStringList() << QStringLiteral("kept");
+        QTest::newRow("another 2-class task") << sentiment << QStringList{QStringLiteral("spam"), QStringLiteral("ham")}
+                                              << QStringLiteral("new");
+        QTest::newRow("one name differs") << sentiment << QStringList{QStringLiteral("negative"), QStringLiteral("neutral")}
+                                          << QStringLiteral("new");
+        QTest::newRow("generic LABEL_0, LABEL_1") << QStringList() << sentiment << QStringLiteral("new");
+        QTest::newRow("same names, other order") << sentiment << QStringList{QStringLiteral("positive"), QStringLiteral("negative")}
+                                                 << QStringLiteral("reordered");
+        QTest::newRow("three classes") << sentiment << QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}
+                                       << QStringLiteral("new");
+    }
+    void headFollowsLabelNames()
+    {
+        QFETCH(QStringList, trained);
+        QFETCH(QStringList, wanted);
+        QFETCH(QString, head);
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/model.safetensors");
+        nlohmann::json patch = {{"id2label", nullptr}, {"label2id", nullptr}};
+        if (!trained.isEmpty()) {
+            patch = {{"id2label", nlohmann::json::object()}, {"label2id", nlohmann::json::object()}};
+            for (int i = 0; i < trained.size(); ++i) {
+                patch["id2label"][std::to_string(i)] = trained[i].toStdString();
+                patch["label2id"][trained[i].toStdString()] = i;
+            }
+        }
+        std::vector<std::string> labels;
+        for (const auto& label : wanted)
+            labels.push_back(label.toStdString());
+        QTemporaryDir dir;
+        auto loaded = loadFixture(tinyFixture(dir, patch), labels);
+        QVERIFY2(loaded.ok(), loaded.error().message.c_str());
+        qInfo("%s", loaded->report.summary().c_str());
+        const std::vector<std::string> expected = labels.empty() ? std::vector<std::string>{"negative", "positive"} : labels;
+        QCOMPARE(loaded->config.labels, expected);
+
+        auto original = loadTiny().model->named_parameters();
+        auto ours = loaded->model->named_parameters();
+        const torch::Tensor weight = ours["classifier.weight"], bias = ours["classifier.bias"];
+        if (head == QStringLiteral("new")) {
+            QCOMPARE(loaded->report.newlyInitialized, (std::vector<std::string>{"classifier.bias", "classifier.weight"}));
+            QCOMPARE(bias.abs().sum().item<double>(), 0.0);
+            QVERIFY(!weight.sizes().equals(original["classifier.weight"].sizes()) ||
+                    maxAbsDiff(weight, original["classifier.weight"]) > 0);
+        } else {
+            QVERIFY(loaded->report.newlyInitialized.empty());
+            const torch::Tensor rows = head == QStringLiteral("kept") ? torch::tensor({0, 1}) : torch::tensor({1, 0});
+            QCOMPARE(maxAbsDiff(weight, original["classifier.weight"].index_select(0, rows)), 0.0);
+            QCOMPARE(maxAbsDiff(bias, original["classifier.bias"].index_select(0, rows)), 0.0);
+        }
+        // The encoder is the checkpoint's whatever the head.
+        QCOMPARE(maxAbsDiff(ours["bert.pooler.dense.weight"], original["bert.pooler.dense.weight"]), 0.0);
+    }
+
+    // Finite weights can still overflow: a pooler saturated at 1 and a head of ±3e38 give logits of
+    // ±inf and NaN probabilities. predict() reports that instead of answering NaN ("negative": null).
+    void overflowingModelIsAnErrorNotNaN()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/model.safetensors");
+        QTemporaryDir dir;
+        const std::string folder = tinyFixture(dir);
+        fs::remove(folder + "/model.safetensors");
+        auto golden = SafetensorsFile::open(fika::test::sharedPath("golden/tiny-bert/model.safetensors"));
+        QVERIFY(golden.ok());
+        std::vector<std::vector<float>> copies;
+        std::vector<TensorToWrite> tensors;
+        for (const auto& [name, view] : golden.value()->index().tensors) {
+            auto& copy = copies.emplace_back(static_cast<size_t>(view.numel()));
+            std::memcpy(copy.data(), view.data, view.bytes);
+            if (name == "bert.pooler.dense.weight")
+                std::fill(copy.begin(), copy.end(), 0.f);
+            else if (name == "bert.pooler.dense.bias")
+                std::fill(copy.begin(), copy.end(), 100.f); // tanh(100) = 1
+            else if (name == "classifier.weight")
+                for (size_t i = 0; i < copy.size(); ++i)
+                    copy[i] = i < copy.size() / 2 ? 3e38f : -3e38f;
+            tensors.push_back({name, TensorDtype::F32, view.shape, copy.data(), view.bytes});
+        }
+        QVERIFY(writeSafetensors(folder + "/model.safetensors", tensors).ok());
+        auto loaded = loadFixture(folder);
+        QVERIFY2(loaded.ok(), loaded.error().message.c_str()); // every weight is finite
+        auto predictor = Predictor::fromLoaded(std::move(loaded.value()));
+        std::string error;
+        try {
+            const auto predictions = predictor->predict({"a fine film", "a dull film"});
+            for (const auto& p : predictions)
+                qInfo("answered %s with probabilities %g, %g", p.label.c_str(), p.probabilities[0], p.probabilities[1]);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        qInfo("%s", error.c_str());
+        QVERIFY2(error.find("not a number") != std::string::npos, error.c_str());
+    }
+
+    // NaN or infinite weights answer NaN for every text ("negative": null from the API): refused at
+    // load, naming the tensor.
+    void nonFiniteWeightsAreRefused_data()
+    {
+        QTest::addColumn<float>("value");
+        QTest::addColumn<QString>("tensor");
+        QTest::newRow("NaN in an encoder weight") << std::numeric_limits<float>::quiet_NaN()
+                                                  << QStringLiteral("bert.encoder.layer.1.output.dense.weight");
+        QTest::newRow("+Inf in the classifier bias") << std::numeric_limits<float>::infinity() << QStringLiteral("classifier.bias");
+        QTest::newRow("-Inf in the word embeddings") << -std::numeric_limits<float>::infinity()
+                                                     << QStringLiteral("bert.embeddings.word_embeddings.weight");
+    }
+    void nonFiniteWeightsAreRefused()
+    {
+        QFETCH(float, value);
+        QFETCH(QString, tensor);
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/model.safetensors");
+        QTemporaryDir dir;
+        const std::string folder = tinyFixture(dir);
+        fs::remove(folder + "/model.safetensors");
+        auto golden = SafetensorsFile::open(fika::test::sharedPath("golden/tiny-bert/model.safetensors"));
+        QVERIFY(golden.ok());
+        std::vector<std::vector<float>> copies;
+        std::vector<TensorToWrite> tensors;
+        for (const auto& [name, view] : golden.value()->index().tensors) {
+            QCOMPARE(view.dtype, TensorDtype::F32);
+            auto& copy = copies.emplace_back(static_cast<size_t>(view.numel()));
+            std::memcpy(copy.data(), view.data, view.bytes);
+            if (name == tensor.toStdString())
+                copy[copy.size() / 2] = value;
+            tensors.push_back({name, TensorDtype::F32, view.shape, copy.data(), view.bytes});
+        }
+        QVERIFY(writeSafetensors(folder + "/model.safetensors", tensors).ok());
+        auto loaded = loadFixture(folder);
+        QVERIFY2(!loaded.ok(), "loaded");
+        qInfo("%s", loaded.error().message.c_str());
+        QVERIFY2(loaded.error().message.find(tensor.toStdString()) != std::string::npos, loaded.error().message.c_str());
     }
 
 private:
