@@ -5,6 +5,7 @@
 #include "model/checkpoint.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,10 @@ struct Prediction {
     std::vector<float> logits;
 };
 
+// Encoding overrides; by default a predictor encodes as its checkpoint was trained.
 struct PredictorOptions {
-    int sequenceLength = 0; // 0: the checkpoint's
-    Truncation truncation = Truncation::Head;
+    int sequenceLength = 0;                // 0: the checkpoint's
+    std::optional<Truncation> truncation;  // empty: the checkpoint's
     int batchSize = 16;
 };
 
@@ -35,6 +37,7 @@ public:
 
     const std::vector<std::string>& labels() const { return m_checkpoint.config.labels; }
     int sequenceLength() const { return m_sequenceLength; }
+    Truncation truncation() const { return m_truncation; }
     const LoadedCheckpoint& checkpoint() const { return m_checkpoint; }
 
 private:
