@@ -2,6 +2,7 @@
 #include "evaluation/evaluation_view.h"
 
 #include "evaluation/confusion_matrix_plot.h"
+#include "pool_work.h"
 #include "qcustomplot_wrapper.h"
 #include "qt_config.h"
 #include "studio.h"
@@ -276,7 +277,8 @@ void EvaluationView::evaluateCheckpoint()
     m_busy->setToolTip(tr("Predicting the validation subset with %1").arg(checkpoint));
     m_evaluatedCheckpoint = checkpoint;
     m_watcher.setFuture(QtConcurrent::run([config = *config, dir = toStdString(checkpoint)] {
-        auto evaluation = std::make_shared<core::Result<core::TextEvaluation>>(core::evaluateValidationSubset(config, dir));
+        auto evaluation =
+            resultOrError<core::TextEvaluation>(dir, [&] { return core::evaluateValidationSubset(config, dir); });
         core::releaseComputeThreads(); // the pool thread stays; its OpenMP team would slow training
         return evaluation;
     }));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "library/data_library_dialog.h"
 
+#include "pool_work.h"
 #include "qt_config.h"
 
 #include "runtime/runtime.h"
@@ -126,8 +127,9 @@ void DataLibraryDialog::download()
                 },
                 Qt::QueuedConnection);
         };
-        return std::make_shared<core::Result<std::string>>(dataset ? core::fetchDataset(catalog, id, cache, &context)
-                                                                   : core::fetchModel(catalog, id, cache, &context));
+        return resultOrError<std::string>(id, [&] {
+            return dataset ? core::fetchDataset(catalog, id, cache, &context) : core::fetchModel(catalog, id, cache, &context);
+        });
     }));
 }
 
