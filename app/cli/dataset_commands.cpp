@@ -153,7 +153,13 @@ int runDatasetVersion(const std::vector<std::string>& argv)
         return fail(imported.error());
     }
     printProblems(imported->report);
-    auto made = core::makeDatasetVersion(imported->dataset, sourcePath, encoding, subsetSpec,
+    core::FolderImportOptions folderOptions; // the hash covers the split the import read
+    folderOptions.split = args.value("--split", "train");
+    auto source = core::describeSource(sourcePath, folderOptions);
+    if (!source) {
+        return fail(source.error());
+    }
+    auto made = core::makeDatasetVersion(imported->dataset, source.value(), encoding, subsetSpec,
                                          args.value("--name", std::filesystem::path(sourcePath).stem().string()));
     if (!made) {
         return fail(made.error());

@@ -4,6 +4,7 @@
 #include "common/sha256.h"
 #include "common/yaml_fields.h"
 #include "data/dataset.h"
+#include "data/folder_import.h"
 
 #include <algorithm>
 #include <chrono>
@@ -26,7 +27,7 @@ std::string utcNowIso8601()
     return text;
 }
 
-Result<DatasetSource> describeSource(const std::string& path)
+Result<DatasetSource> describeSource(const std::string& path, const FolderImportOptions& options)
 {
     std::error_code ec;
     DatasetSource source;
@@ -42,23 +43,22 @@ Result<DatasetSource> describeSource(const std::string& path)
     if (!fs::is_directory(path, ec))
         return makeError(ErrorCode::FileNotFound, path + ": no such file or folder", path);
     source.kind = "folder";
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::recursive_directory_iterator(path, ec))
-        if (entry.is_regular_file() && entry.path().extension() == ".txt")
-            files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
+    auto listed = listFolderFiles(path, options);
+    if (!listed)
+        return listed.error();
     Sha256 hash;
-    std::string buffer;
-    for (const auto& file : files) {
+    std::vector<char> buffer(1 << 16);
+    for (const auto& entry : listed->files) {
+        const std::string& file = entry.first;
         const std::string relative = fs::relative(file, path, ec).generic_string();
-        std::ifstream in(file, std::ios::binary);
-        std::ostringstream content;
-        content << in.rdbuf();
-        buffer = content.str();
         hash.update(relative);
         hash.update(std::string_view("\0", 1));
-        hash.update(buffer);
-        source.sizeBytes += static_cast<int64_t>(buffer.size());
+        std::ifstream in(file, std::ios::binary);
+        while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+            const auto count = static_cast<size_t>(in.gcount());
+            hash.update(std::string_view(buffer.data(), count));
+            source.sizeBytes += static_cast<int64_t>(count);
+        }
     }
     source.sha256 = hash.hexDigest();
     return source;
@@ -68,16 +68,23 @@ Result<DatasetVersion> makeDatasetVersion(const Dataset& dataset, const std::str
                                           const EncodingSettings& encoding, const SubsetSpec& subsetSpec,
                                           const std::string& name)
 {
-    auto subsets = splitSubsets(dataset.labels, dataset.labelMap.size(), subsetSpec);
-    if (!subsets)
-        return subsets.error();
     auto source = describeSource(sourcePath);
     if (!source)
         return source.error();
+    return makeDatasetVersion(dataset, source.value(), encoding, subsetSpec, name);
+}
+
+Result<DatasetVersion> makeDatasetVersion(const Dataset& dataset, const DatasetSource& source,
+                                          const EncodingSettings& encoding, const SubsetSpec& subsetSpec,
+                                          const std::string& name)
+{
+    auto subsets = splitSubsets(dataset.labels, dataset.labelMap.size(), subsetSpec);
+    if (!subsets)
+        return subsets.error();
     DatasetVersion version;
     version.name = name;
     version.createdUtc = utcNowIso8601();
-    version.source = source.value();
+    version.source = source;
     version.textColumn = dataset.textFeature;
     version.labelColumn = dataset.targetFeature;
     version.classes = dataset.labelMap.names;
@@ -140,7 +147,7 @@ Result<DatasetVersion> datasetVersionFromYaml(const std::string& text, const std
     using namespace yaml;
     DatasetVersion v;
     try {
-        const YAML::Node root = YAML::Load(text);
+        const YAML::Node root = yaml::load(text);
         rejectUnknownKeys(root, "", {"schema_version", "name", "created", "source", "columns", "classes", "encoding", "subsets"});
         read(root, "", "schema_version", v.schemaVersion, true);
         if (v.schemaVersion != DatasetVersion::kSchemaVersion)

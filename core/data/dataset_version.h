@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "data/folder_import.h"
 #include "data/subsets.h"
 #include "text/encoding_settings.h"
 
@@ -14,7 +15,7 @@ struct DatasetSource {
     std::string kind = "csv"; // csv or folder
     std::string path;
     int64_t sizeBytes = 0;
-    std::string sha256; // of the file; for a folder, of every .txt file's relative path and bytes, in name order
+    std::string sha256; // of the file; for a folder, of each imported file's relative path and bytes, in import order
 };
 
 // A saved, reproducible dataset: where it came from, how it is read, encoded and split.
@@ -42,8 +43,14 @@ Result<DatasetVersion> makeDatasetVersion(const Dataset& dataset, const std::str
                                           const EncodingSettings& encoding, const SubsetSpec& subsets,
                                           const std::string& name);
 
-// Size and SHA-256 of a CSV file or an import folder.
-Result<DatasetSource> describeSource(const std::string& path);
+// A version whose source was described before (describeSource on a worker thread, say).
+Result<DatasetVersion> makeDatasetVersion(const Dataset& dataset, const DatasetSource& source,
+                                          const EncodingSettings& encoding, const SubsetSpec& subsets,
+                                          const std::string& name);
+
+// Size and SHA-256 of a CSV file, or of the files importFolder reads with `options` (for aclImdb,
+// train/<class>/*.txt: not test/ or unsup/).
+Result<DatasetSource> describeSource(const std::string& path, const FolderImportOptions& options = {});
 
 std::string datasetVersionToYaml(const DatasetVersion& version);
 Result<DatasetVersion> datasetVersionFromYaml(const std::string& yaml, const std::string& fileName = "dataset version");

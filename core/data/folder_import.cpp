@@ -68,8 +68,7 @@ std::string readText(const fs::path& file, std::string& text)
 
 } // namespace
 
-Result<ImportResult> importFolder(const std::string& rootPath, const FolderImportOptions& options,
-                                  const JobContext& context)
+Result<FolderFiles> listFolderFiles(const std::string& rootPath, const FolderImportOptions& options)
 {
     std::error_code ec;
     fs::path root(rootPath);
@@ -90,28 +89,41 @@ Result<ImportResult> importFolder(const std::string& rootPath, const FolderImpor
                          root.string() + ": only one class folder ('" + classes.front().filename().string() +
                              "'); a classifier needs at least two",
                          root.string());
+    FolderFiles listed;
+    listed.root = root.string();
+    for (const auto& dir : classes) {
+        const auto label = static_cast<int32_t>(listed.classes.size());
+        listed.classes.push_back(dir.filename().string());
+        for (const auto& file : sortedEntries(dir, false))
+            listed.files.emplace_back(file.string(), label);
+    }
+    return listed;
+}
+
+Result<ImportResult> importFolder(const std::string& rootPath, const FolderImportOptions& options,
+                                  const JobContext& context)
+{
+    auto listed = listFolderFiles(rootPath, options);
+    if (!listed)
+        return listed.error();
+    const fs::path root(listed->root);
+    const auto& files = listed->files;
 
     ImportResult result;
     Dataset& dataset = result.dataset;
     dataset.textFeature = options.textFeature;
     dataset.targetFeature = options.targetFeature;
-    std::vector<std::string> names;
-    for (const auto& dir : classes)
-        names.push_back(dir.filename().string());
-    dataset.labelMap = LabelMap::fromNames(names);
-
-    std::vector<std::pair<fs::path, int32_t>> files;
-    for (const auto& dir : classes) {
-        const int32_t label = dataset.labelMap.idOf(dir.filename().string());
-        for (auto& file : sortedEntries(dir, false))
-            files.emplace_back(std::move(file), label);
-    }
+    dataset.labelMap = LabelMap::fromNames(listed->classes);
+    std::vector<int32_t> labelOf; // class folder index → label id
+    for (const auto& name : listed->classes)
+        labelOf.push_back(dataset.labelMap.idOf(name));
 
     ImportReport& report = result.report;
     for (size_t i = 0; i < files.size(); ++i) {
         if (context.shouldStop())
             return makeError(ErrorCode::Cancelled, rootPath + ": import cancelled", rootPath);
-        const auto& [file, label] = files[i];
+        const fs::path file(files[i].first);
+        const int32_t label = labelOf[static_cast<size_t>(files[i].second)];
         ++report.rowsRead;
         std::string text;
         const std::string problem = readText(file, text);

@@ -6,6 +6,8 @@
 #include "data/dataset.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace fika::core {
 
@@ -23,5 +25,14 @@ struct FolderImportOptions {
 // Files are read in name order, so the result is the same on every machine.
 Result<ImportResult> importFolder(const std::string& root, const FolderImportOptions& options = {},
                                   const JobContext& context = {});
+
+// The .txt files importFolder reads, in the order it reads them (class folders, then names), with
+// the class folders found as it finds them: what a dataset version hashes.
+struct FolderFiles {
+    std::string root;                 // the folder holding the class folders (root/split for aclImdb)
+    std::vector<std::string> classes; // class folder names, sorted
+    std::vector<std::pair<std::string, int32_t>> files; // path, index into classes
+};
+Result<FolderFiles> listFolderFiles(const std::string& root, const FolderImportOptions& options = {});
 
 } // namespace fika::core

@@ -100,6 +100,31 @@ private Q_SLOTS:
         fika::test::writeBytes(dir.filePath(QStringLiteral("f/neg/1.txt")).toStdString(), "BAD");
         QVERIFY(describeSource(dir.filePath(QStringLiteral("f")).toStdString())->sha256 != folder->sha256);
     }
+
+    // An aclImdb folder's hash covers what the import reads (train/<class>/*.txt), not test/ or
+    // unsup/: 75,000 files the import never opens.
+    void hashesOnlyWhatTheImportReads()
+    {
+        QTemporaryDir dir;
+        const std::string root = dir.filePath(QStringLiteral("aclImdb")).toStdString();
+        fika::test::writeBytes(root + "/train/pos/0_9.txt", "good");
+        fika::test::writeBytes(root + "/train/neg/0_2.txt", "bad");
+        fika::test::writeBytes(root + "/train/unsup/0_0.txt", "unlabelled");
+        fika::test::writeBytes(root + "/test/pos/0_8.txt", "fine");
+        fika::test::writeBytes(root + "/test/neg/0_1.txt", "awful");
+        fika::test::writeBytes(root + "/README.txt", "about");
+        auto before = describeSource(root);
+        QVERIFY(before.ok());
+        QCOMPARE(before->sizeBytes, int64_t(7));
+        for (const char* unread : {"/train/unsup/0_0.txt", "/test/pos/0_8.txt", "/README.txt", "/train/pos/deeper/1.txt"}) {
+            fika::test::writeBytes(root + unread, "changed");
+            QCOMPARE(describeSource(root)->sha256, before->sha256);
+        }
+        fika::test::writeBytes(root + "/train/pos/0_9.txt", "GOOD");
+        QVERIFY(describeSource(root)->sha256 != before->sha256);
+        fika::test::writeBytes(root + "/train/neg/1_1.txt", "more");
+        QCOMPARE(describeSource(root)->sizeBytes, int64_t(11));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDatasetVersion)

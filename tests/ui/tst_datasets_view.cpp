@@ -2,6 +2,10 @@
 #include "datasets/dataset_table_model.h"
 #include "datasets/datasets_view.h"
 
+#include "data/dataset_version.h"
+
+#include <QDir>
+
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,6 +46,37 @@ private Q_SLOTS:
         const std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         QVERIFY(yaml.find("sequence_length: 6") != std::string::npos);
         QVERIFY(yaml.find("sha256: ") != std::string::npos);
+    }
+
+    // Save version records the hash the import worker computed: it reads no file on the UI thread
+    // (the source may even be gone by then).
+    void saveVersionHashesNothingOnTheUiThread()
+    {
+        QTemporaryDir dir;
+        const QString root = dir.filePath(QStringLiteral("aclImdb"));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/train/pos")) && QDir().mkpath(root + QStringLiteral("/train/neg")) &&
+                QDir().mkpath(root + QStringLiteral("/test/pos")));
+        for (int i = 0; i < 20; ++i) {
+            const std::string name = "/" + std::to_string(i) + "_7.txt";
+            std::ofstream(root.toStdString() + "/train/pos" + name) << "A fine film number " << i << ".";
+            std::ofstream(root.toStdString() + "/train/neg" + name) << "A dull film number " << i << ".";
+            std::ofstream(root.toStdString() + "/test/pos" + name) << "Unread " << i << ".";
+        }
+        const auto expected = fika::core::describeSource(root.toStdString());
+        QVERIFY(expected.ok());
+        fika::ui::DatasetsView view;
+        QSignalSpy finished(&view, &fika::ui::DatasetsView::importFinished);
+        view.importPath(root);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QVERIFY(QDir(root).removeRecursively());
+        const QString version = dir.filePath(QStringLiteral("v.yaml"));
+        QString error;
+        QVERIFY2(view.saveVersion(version, &error), qPrintable(error));
+        auto saved = fika::core::loadDatasetVersion(version.toStdString());
+        QVERIFY(saved.ok());
+        QCOMPARE(saved->source.sha256, expected->sha256);
+        QCOMPARE(saved->source.kind, std::string("folder"));
     }
 
     void badFilesReportAndKeepTheView()

@@ -3,6 +3,7 @@
 
 #include "datasets/dataset_table_model.h"
 #include "datasets/length_histogram.h"
+#include "pool_work.h"
 #include "qt_config.h"
 #include "ui_format.h"
 
@@ -44,9 +45,10 @@
 namespace fika::ui {
 namespace {
 
-// Runs on a worker thread: import, then token lengths with the bundled vocabulary.
-ImportOutcome runImport(const QString& path, std::shared_ptr<std::atomic<bool>> cancel, QObject* receiver,
-                        QProgressBar* progress)
+// Runs on a worker thread: import, token lengths with the bundled vocabulary, then the source's
+// hash (the files the import read) that a saved version records.
+ImportOutcome importOnWorker(const QString& path, const std::shared_ptr<std::atomic<bool>>& cancel, QObject* receiver,
+                             QProgressBar* progress)
 {
     ImportOutcome outcome;
     outcome.sourcePath = path;
@@ -75,9 +77,30 @@ ImportOutcome runImport(const QString& path, std::shared_ptr<std::atomic<bool>> 
     outcome.report = std::move(imported->report);
     std::vector<std::string_view> texts(dataset->texts.begin(), dataset->texts.end());
     outcome.lengths = core::LengthStats::fromLengths(tokenizer->tokenCounts(texts, 0));
+    auto source = core::describeSource(file);
+    if (!source) {
+        outcome.error = toQString(source.error().message);
+        return outcome;
+    }
+    outcome.source = std::move(source.value());
     outcome.dataset = std::move(dataset);
     outcome.ok = true;
     return outcome;
+}
+
+// What the pool runs: whatever the import throws becomes the outcome's error, never an exception
+// that QFutureWatcher::result() would rethrow into the event loop.
+ImportOutcome runImport(const QString& path, std::shared_ptr<std::atomic<bool>> cancel, QObject* receiver,
+                        QProgressBar* progress)
+{
+    try {
+        return importOnWorker(path, cancel, receiver, progress);
+    } catch (...) {
+        ImportOutcome outcome;
+        outcome.sourcePath = path;
+        outcome.error = toQString(currentExceptionMessage());
+        return outcome;
+    }
 }
 
 } // namespace
@@ -337,7 +360,7 @@ bool DatasetsView::saveVersion(const QString& path, QString* error)
         encoding.lowercase = false;
         encoding.languageModel = "bert-base-multilingual-cased";
     }
-    auto version = core::makeDatasetVersion(*m_current.dataset, toStdString(m_current.sourcePath), encoding, subsetSpec(),
+    auto version = core::makeDatasetVersion(*m_current.dataset, m_current.source, encoding, subsetSpec(),
                                             toStdString(QFileInfo(path).completeBaseName()));
     if (!version)
         return fail(version.error().message);

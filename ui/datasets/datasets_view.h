@@ -2,6 +2,7 @@
 #pragma once
 
 #include "data/dataset.h"
+#include "data/dataset_version.h"
 #include "data/subsets.h"
 #include "text/length_stats.h"
 
@@ -28,7 +29,8 @@ namespace fika::ui {
 class DatasetTableModel;
 class LengthHistogram;
 
-// What a background import produces: the dataset, its report and its token lengths.
+// What a background import produces: the dataset, its report, its token lengths and its source's
+// hash (for Save version, so that the window never hashes the files).
 struct ImportOutcome {
     bool ok = false;
     QString error;
@@ -36,6 +38,7 @@ struct ImportOutcome {
     core::ImportReport report;
     core::LengthStats lengths;
     QString sourcePath;
+    core::DatasetSource source;
 };
 
 // Import a CSV or a class-per-folder tree (button or drag-and-drop) on a worker thread with a
