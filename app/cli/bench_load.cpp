@@ -66,6 +66,8 @@ int runBenchLoad(const std::vector<std::string>& argv)
     if (auto error = args.parse(argv, {"--shape", "--create", "--dir"}, {"--json"}); !error.empty())
         return usageError(error);
     const std::string shape = args.value("--shape", "base");
+    if (shape != "base" && shape != "mini" && shape != "tiny")
+        return usageError("--shape is base, mini or tiny");
     const core::BertConfig config = shape == "mini" ? core::BertConfig::mini()
                                     : shape == "tiny" ? core::BertConfig::tiny()
                                                       : core::BertConfig::base();

@@ -84,8 +84,34 @@ int runBenchModel(const std::vector<std::string>& argv)
                                                 : core::BertConfig::base();
     if (shape != "base" && shape != "mini" && shape != "tiny")
         return usageError("--shape is base, mini or tiny");
-    const int steps = static_cast<int>(parseInteger(args.value("--steps", "3")).value_or(3));
-    core::initRuntime(static_cast<int>(parseInteger(args.value("--threads", "0")).value_or(0)));
+    const auto stepCount = args.integer("--steps", 3, 1, 1000000);
+    const auto threads = args.integer("--threads", 0, 0, maxThreads()); // 0: all cores
+    if (const auto error = firstError(stepCount, threads); !error.empty())
+        return usageError(error);
+    const int steps = static_cast<int>(stepCount.value());
+    // Every list item is checked before the first measurement, not when it is reached.
+    auto checkList = [&](const char* option, const char* fallback, auto isValid, const std::string& expected) {
+        for (const auto& item : splitList(args.value(option, fallback)))
+            if (!isValid(item))
+                return std::string(option) + ": expected " + expected + ", not '" + item + "'";
+        return std::string();
+    };
+    auto positiveUpTo = [](long long maximum) {
+        return [maximum](const std::string& item) {
+            const auto number = parseInteger(item);
+            return number && *number >= 1 && *number <= maximum;
+        };
+    };
+    for (const auto& error :
+         {checkList("--batches", "6,16", positiveUpTo(4096), "whole numbers from 1 to 4096"),
+          checkList("--lengths", "128,256,512", positiveUpTo(512), "whole numbers from 1 to 512"),
+          checkList("--precisions", "fp32,bf16", [](const std::string& p) { return p == "fp32" || p == "bf16"; },
+                    "fp32 or bf16"),
+          checkList("--modes", "inference,train", [](const std::string& m) { return m == "inference" || m == "train"; },
+                    "inference or train")})
+        if (!error.empty())
+            return usageError(error);
+    core::initRuntime(static_cast<int>(threads.value()));
 
     const double fp32Rate = matmulGflops(torch::kFloat);
     const double bf16Rate = matmulGflops(torch::kBFloat16);

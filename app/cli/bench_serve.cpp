@@ -66,10 +66,22 @@ int runBenchServe(const std::vector<std::string>& argv)
         !error.empty())
         return usageError(error);
     const std::string shapeName = args.value("--shape", "tiny");
-    const int clients = static_cast<int>(parseInteger(args.value("--clients", "16")).value_or(16));
-    const int requests = static_cast<int>(parseInteger(args.value("--requests", "10000")).value_or(10000));
-    const int maxBatch = static_cast<int>(parseInteger(args.value("--max-batch", "16")).value_or(16));
-    const int sequenceLength = static_cast<int>(parseInteger(args.value("--sequence-length", "128")).value_or(128));
+    const auto clientCount = args.integer("--clients", 16, 1, 1024);
+    const auto requestCount = args.integer("--requests", 10000, 1, 100000000);
+    const auto roundCount = args.integer("--rounds", 10, 1, 1000);
+    const auto maxBatchSize = args.integer("--max-batch", 16, 1, 4096);
+    const auto maxWait = args.integer("--max-wait-us", 2000, 0, 10000000);
+    const auto workerCount = args.integer("--workers", 1, 1, maxThreads()); // more than the cores only contend
+    const auto length = args.integer("--sequence-length", 128, core::kMinSequenceLength, core::kMaxSequenceLength);
+    if (const auto error = firstError(clientCount, requestCount, roundCount, maxBatchSize, maxWait, workerCount, length);
+        !error.empty())
+        return usageError(error);
+    if (shapeName != "tiny" && shapeName != "mini" && shapeName != "base")
+        return usageError("--shape is tiny, mini or base");
+    const int clients = static_cast<int>(clientCount.value());
+    const int requests = static_cast<int>(requestCount.value());
+    const int maxBatch = static_cast<int>(maxBatchSize.value());
+    const int sequenceLength = static_cast<int>(length.value());
     core::BertConfig shape = shapeName == "mini" ? core::BertConfig::mini()
                              : shapeName == "base" ? core::BertConfig::base()
                                                    : core::BertConfig::tiny();
@@ -99,9 +111,9 @@ int runBenchServe(const std::vector<std::string>& argv)
     core::ServerOptions options;
     options.token = core::generateToken();
     options.maxBatch = maxBatch;
-    options.maxWaitMicroseconds = static_cast<int>(parseInteger(args.value("--max-wait-us", "2000")).value_or(2000));
+    options.maxWaitMicroseconds = static_cast<int>(maxWait.value());
     options.connectionThreads = clients + 2;
-    options.workers = static_cast<int>(parseInteger(args.value("--workers", "1")).value_or(1));
+    options.workers = static_cast<int>(workerCount.value());
     core::PredictionServer server(predictor.value(), options);
     if (auto started = server.start(); !started) {
         return fail(started.error());
@@ -164,7 +176,7 @@ int runBenchServe(const std::vector<std::string>& argv)
     serverPass(2 * clients);
     latencies.clear();
     const auto warmStats = server.batchStats();
-    const int rounds = static_cast<int>(parseInteger(args.value("--rounds", "10")).value_or(10));
+    const int rounds = static_cast<int>(roundCount.value());
     const int perRound = std::max(1, requests / std::max(1, rounds));
     double predictorSeconds = 0, serverSeconds = 0;
     for (int round = 0; round < rounds; ++round) {

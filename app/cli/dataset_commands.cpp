@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 
 namespace fika::cli {
 namespace {
@@ -61,11 +62,14 @@ void printProblems(const core::ImportReport& report)
 int runDatasetInspect(const std::vector<std::string>& argv)
 {
     Args args;
-    if (auto error = args.parse(argv, kImportOptions, {"--json", "--cased", "--stop-on-error"}); !error.empty())
+    if (auto error = args.parse(argv, kImportOptions, {"--json", "--cased", "--stop-on-error"}, ArgRules::words(1));
+        !error.empty())
         return usageError(error);
     if (args.positional().size() != 1)
         return usageError("dataset inspect needs one CSV file or folder");
-    const int threads = static_cast<int>(parseInteger(args.value("--threads", "0")).value_or(0));
+    const auto threads = args.integer("--threads", 0, 0, maxThreads()); // 0: all cores
+    if (!threads)
+        return usageError(threads.error().message);
 
     auto imported = importSource(args.positional()[0], args);
     if (!imported) {
@@ -78,7 +82,7 @@ int runDatasetInspect(const std::vector<std::string>& argv)
     const core::Dataset& dataset = imported->dataset;
     const core::ImportReport& report = imported->report;
     std::vector<std::string_view> texts(dataset.texts.begin(), dataset.texts.end());
-    const auto stats = core::LengthStats::fromLengths(tokenizer->tokenCounts(texts, threads));
+    const auto stats = core::LengthStats::fromLengths(tokenizer->tokenCounts(texts, static_cast<int>(threads.value())));
     const std::vector<int> lengths = {128, 256, 512};
 
     if (args.flag("--json")) {
@@ -121,25 +125,27 @@ int runDatasetVersion(const std::vector<std::string>& argv)
     Args args;
     std::set<std::string> valued = kImportOptions;
     valued.insert({"--out", "--name", "--training", "--validation", "--test", "--seed", "--sequence-length", "--truncation"});
-    if (auto error = args.parse(argv, valued, {"--no-stratify", "--cased", "--stop-on-error"}); !error.empty())
+    if (auto error = args.parse(argv, valued, {"--no-stratify", "--cased", "--stop-on-error"}, ArgRules::words(1));
+        !error.empty())
         return usageError(error);
     if (args.positional().size() != 1 || !args.value("--out"))
         return usageError("dataset version needs one CSV file or folder and --out FILE.yaml");
 
+    const auto training = args.number("--training", 80, 0, 100);
+    const auto validation = args.number("--validation", 20, 0, 100);
+    const auto test = args.number("--test", 0, 0, 100);
+    const auto seed = args.integer("--seed", 42, 0, std::numeric_limits<long long>::max());
+    const auto sequenceLength = args.integer("--sequence-length", 512, core::kMinSequenceLength, core::kMaxSequenceLength);
+    if (const auto error = firstError(training, validation, test, seed, sequenceLength); !error.empty())
+        return usageError(error);
     core::SubsetSpec subsetSpec;
-    core::EncodingSettings encoding;
-    try {
-        subsetSpec.trainingPercent = std::stod(args.value("--training", "80"));
-        subsetSpec.validationPercent = std::stod(args.value("--validation", "20"));
-        subsetSpec.testPercent = std::stod(args.value("--test", "0"));
-        subsetSpec.seed = std::stoull(args.value("--seed", "42"));
-        encoding.sequenceLength = std::stoi(args.value("--sequence-length", "512"));
-    } catch (const std::exception&) {
-        return usageError("--training, --validation, --test, --seed and --sequence-length need numbers");
-    }
+    subsetSpec.trainingPercent = training.value();
+    subsetSpec.validationPercent = validation.value();
+    subsetSpec.testPercent = test.value();
+    subsetSpec.seed = static_cast<uint64_t>(seed.value());
     subsetSpec.stratified = !args.flag("--no-stratify");
-    if (auto valid = core::validateSequenceLength(encoding.sequenceLength); !valid)
-        return usageError(valid.error().message);
+    core::EncodingSettings encoding;
+    encoding.sequenceLength = static_cast<int>(sequenceLength.value());
     auto truncation = core::parseTruncation(args.value("--truncation", "head"));
     if (!truncation)
         return usageError(truncation.error().message);

@@ -18,7 +18,8 @@ namespace fika::cli {
 int runDownload(const std::vector<std::string>& argv)
 {
     Args args;
-    if (auto error = args.parse(argv, {"--cache", "--catalog"}, {"--list"}); !error.empty())
+    if (auto error = args.parse(argv, {"--cache", "--catalog"}, {"--list"}, ArgRules::words(ArgRules::kAnyCount));
+        !error.empty())
         return usageError(error);
     auto catalog = core::loadCatalog(args.value("--catalog", core::bundledCatalogPath()));
     if (!catalog) {

@@ -25,7 +25,7 @@ Fika fine-tunes BERT text classifiers. Commands:
       Classifies texts (arguments, else --csv, else one per line on stdin) with a checkpoint folder.
   init-config [--preset tutorial|recommended] --out FILE [--csv FILE] [--weights DIR]
       Writes a complete experiment config (YAML).
-  train --config FILE [--set key.path=value ...] [--resume] [--no-cache]
+  train --config FILE [--set key.path=value]... [--resume] [--no-cache]
       Trains as the config says; Ctrl-C stops within one batch and keeps a resumable `last` checkpoint.
   evaluate --checkpoint DIR --csv FILE [--text-column review] [--label-column sentiment] [--json]
       Accuracy, loss, macro-F1, per-class precision/recall/F1, confusion matrix, ROC AUC (two classes).
@@ -54,6 +54,9 @@ Fika fine-tunes BERT text classifiers. Commands:
 Options:
   --help       show this help
   --version    show the version
+  --           ends the options: the words after it are texts or files, even when they start with --
+An option takes one value (--name value or --name=value) and may be given once; only train's --set
+is given once per key. Unknown options and words a command does not take are usage errors (exit 2).
 Without --vocab the bundled bert-base-uncased vocabulary is used.
 )";
 } // namespace

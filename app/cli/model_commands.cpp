@@ -21,21 +21,23 @@ int runPredict(const std::vector<std::string>& argv)
     Args args;
     if (auto error = args.parse(argv, {"--checkpoint", "--sequence-length", "--truncation", "--csv", "--text-column",
                                        "--batch-size"},
-                                {"--json"});
+                                {"--json"}, ArgRules::words(ArgRules::kAnyCount));
         !error.empty())
         return usageError(error);
     const auto checkpoint = args.value("--checkpoint");
     if (!checkpoint)
         return usageError("predict needs --checkpoint DIR");
+    const auto sequenceLength = args.integer("--sequence-length", 0, 0, core::kMaxSequenceLength); // 0: the checkpoint's
+    const auto batchSize = args.integer("--batch-size", 16, 1, 4096);
+    if (const auto error = firstError(sequenceLength, batchSize); !error.empty())
+        return usageError(error);
     core::PredictorOptions options;
-    options.sequenceLength = static_cast<int>(parseInteger(args.value("--sequence-length", "0")).value_or(-1));
-    options.batchSize = static_cast<int>(parseInteger(args.value("--batch-size", "16")).value_or(16));
+    options.sequenceLength = static_cast<int>(sequenceLength.value());
+    options.batchSize = static_cast<int>(batchSize.value());
     auto truncation = core::parseTruncation(args.value("--truncation", "head"));
     if (!truncation)
         return usageError(truncation.error().message);
     options.truncation = truncation.value();
-    if (options.sequenceLength < 0)
-        return usageError("--sequence-length needs a whole number");
 
     std::vector<std::string> texts = args.positional();
     if (const auto csv = args.value("--csv")) {
@@ -87,6 +89,9 @@ int runExport(const std::vector<std::string>& argv)
     const auto out = args.value("--out");
     if (!source || !out)
         return usageError("export needs --checkpoint DIR and --out DIR");
+    const auto sequenceLength = args.integer("--sequence-length", 0, core::kMinSequenceLength, core::kMaxSequenceLength);
+    if (!sequenceLength)
+        return usageError(sequenceLength.error().message);
     core::LoadOptions options;
     options.fallbackVocab = args.value("--vocab", "");
     if (const auto labels = args.value("--labels")) {
@@ -99,8 +104,7 @@ int runExport(const std::vector<std::string>& argv)
         return fail(loaded.error());
     }
     std::cerr << loaded->report.summary();
-    const int length = static_cast<int>(
-        parseInteger(args.value("--sequence-length", std::to_string(loaded->maxSequenceLength))).value_or(512));
+    const int length = sequenceLength.value() > 0 ? static_cast<int>(sequenceLength.value()) : loaded->maxSequenceLength;
     if (auto saved = core::saveCheckpoint(loaded->model, *loaded->tokenizer, length, *out); !saved) {
         return fail(saved.error());
     }

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -29,19 +30,18 @@ int runServe(const std::vector<std::string>& argv)
     if (!checkpoint || !tokenFile || !args.value("--port"))
         return usageError("serve needs --checkpoint DIR, --port N and --token-file FILE");
     core::ServerOptions options;
-    const auto port = parseInteger(*args.value("--port"));
-    if (!port || *port > 65535)
-        return usageError("--port: expected a number from 0 to 65535");
-    options.port = static_cast<int>(*port);
+    const auto port = args.integer("--port", 0, 0, 65535);
+    const auto maxBody = args.integer("--max-body-bytes", 1048576, 1, std::numeric_limits<long long>::max());
+    const auto maxBatch = args.integer("--max-batch", 16, 1, 4096);
+    const auto workers = args.integer("--workers", 1, 1, maxThreads()); // more than the cores only contend
+    const auto sequenceLength = args.integer("--sequence-length", 0, 0, core::kMaxSequenceLength); // 0: the checkpoint's
+    if (const auto error = firstError(port, maxBody, maxBatch, workers, sequenceLength); !error.empty())
+        return usageError(error);
+    options.port = static_cast<int>(port.value());
     options.host = args.value("--host", "127.0.0.1");
-    const auto maxBody = parseInteger(args.value("--max-body-bytes", "1048576"));
-    const auto maxBatch = parseInteger(args.value("--max-batch", "16"));
-    const auto workers = parseInteger(args.value("--workers", "1"));
-    if (!maxBody || *maxBody < 1 || !maxBatch || *maxBatch < 1 || !workers || *workers < 1 || *workers > 64)
-        return usageError("--max-body-bytes, --max-batch and --workers (at most 64) take positive numbers");
-    options.maxBodyBytes = static_cast<size_t>(*maxBody);
-    options.maxBatch = static_cast<int>(*maxBatch);
-    options.workers = static_cast<int>(*workers);
+    options.maxBodyBytes = static_cast<size_t>(maxBody.value());
+    options.maxBatch = static_cast<int>(maxBatch.value());
+    options.workers = static_cast<int>(workers.value());
 
     std::string input, target;
     const bool fromCheckpoint = core::checkpointFeatureNames(*checkpoint, input, target);
@@ -65,7 +65,7 @@ int runServe(const std::vector<std::string>& argv)
                   << ": other machines can reach the API; anyone with the token can use it\n";
 
     core::PredictorOptions predictorOptions;
-    predictorOptions.sequenceLength = static_cast<int>(parseInteger(args.value("--sequence-length", "0")).value_or(0));
+    predictorOptions.sequenceLength = static_cast<int>(sequenceLength.value());
     auto predictor = core::Predictor::fromCheckpoint(*checkpoint, predictorOptions);
     if (!predictor) {
         return fail(predictor.error());

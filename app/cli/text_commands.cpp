@@ -21,15 +21,6 @@ core::Result<core::Tokenizer> loadTokenizer(const Args& args)
     return core::Tokenizer::fromVocabFile(args.value("--vocab", core::bundledVocabPath()), !args.flag("--cased"));
 }
 
-int threadsOption(const Args& args, int fallback)
-{
-    const auto text = args.value("--threads");
-    if (!text)
-        return fallback;
-    const auto value = parseInteger(*text);
-    return value && *value <= 1024 ? static_cast<int>(*value) : -1;
-}
-
 } // namespace
 
 int runTokenize(const std::vector<std::string>& argv)
@@ -68,9 +59,10 @@ int runBenchTokenizer(const std::vector<std::string>& argv)
     const auto csvPath = args.value("--csv");
     if (!csvPath)
         return usageError("bench tokenizer needs --csv FILE");
-    const int threads = threadsOption(args, 1);
-    if (threads < 0)
-        return usageError("--threads needs a whole number (0 = all cores)");
+    const auto threadCount = args.integer("--threads", 1, 0, maxThreads()); // 0: all cores
+    if (!threadCount)
+        return usageError(threadCount.error().message);
+    const int threads = static_cast<int>(threadCount.value());
     auto tokenizer = loadTokenizer(args);
     if (!tokenizer) {
         return fail(tokenizer.error());

@@ -108,20 +108,14 @@ int runInitConfig(const std::vector<std::string>& argv)
 int runTrain(const std::vector<std::string>& argv)
 {
     Args args;
-    std::vector<std::string> overrides;
-    std::vector<std::string> rest;
-    for (size_t i = 0; i < argv.size(); ++i) {
-        if (argv[i] == "--set" && i + 1 < argv.size())
-            overrides.push_back(argv[++i]);
-        else
-            rest.push_back(argv[i]);
-    }
-    if (auto error = args.parse(rest, {"--config"}, {"--resume", "--no-cache"}); !error.empty())
+    ArgRules rules;
+    rules.repeatable = {"--set"};
+    if (auto error = args.parse(argv, {"--config", "--set"}, {"--resume", "--no-cache"}, rules); !error.empty())
         return usageError(error);
     const auto path = args.value("--config");
     if (!path)
         return usageError("train needs --config FILE");
-    auto config = core::loadExperimentConfig(*path, overrides);
+    auto config = core::loadExperimentConfig(*path, args.values("--set"));
     if (!config) {
         return fail(config.error());
     }
@@ -155,6 +149,9 @@ int runEvaluate(const std::vector<std::string>& argv)
     const auto csv = args.value("--csv");
     if (!checkpoint || !csv)
         return usageError("evaluate needs --checkpoint DIR and --csv FILE");
+    const auto sequenceLength = args.integer("--sequence-length", 0, 0, core::kMaxSequenceLength); // 0: the checkpoint's
+    if (!sequenceLength)
+        return usageError(sequenceLength.error().message);
     core::CsvImportOptions csvOptions;
     csvOptions.textColumn = args.value("--text-column", "review");
     csvOptions.labelColumn = args.value("--label-column", "sentiment");
@@ -163,7 +160,7 @@ int runEvaluate(const std::vector<std::string>& argv)
         return fail(imported.error());
     }
     core::PredictorOptions predictorOptions;
-    predictorOptions.sequenceLength = static_cast<int>(parseInteger(args.value("--sequence-length", "0")).value_or(0));
+    predictorOptions.sequenceLength = static_cast<int>(sequenceLength.value());
     auto predictor = core::Predictor::fromCheckpoint(*checkpoint, predictorOptions);
     if (!predictor) {
         return fail(predictor.error());

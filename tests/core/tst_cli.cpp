@@ -2,6 +2,7 @@
 // fika-cli as a user runs it: real process, real files, stdout/stderr and exit codes.
 #include "test_support.h"
 
+#include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -47,6 +48,66 @@ private Q_SLOTS:
         const Run unknown = runCli({QStringLiteral("tokenize"), QStringLiteral("--jsonl"), QStringLiteral("--bogus")});
         QCOMPARE(unknown.exitCode, 2);
         QVERIFY(unknown.err.contains("unknown option --bogus"));
+    }
+
+    // A mistyped command line never runs as something else: every row is a usage error (exit 2)
+    // before anything is read or written. "DIR/" stands for a temporary folder.
+    void strayArgumentsAreUsageErrors_data()
+    {
+        QTest::addColumn<QString>("commandLine");
+        QTest::addColumn<QString>("message");
+        auto row = [](const char* name, const char* commandLine, const char* message) {
+            QTest::newRow(name) << QString::fromUtf8(commandLine) << QString::fromUtf8(message);
+        };
+        row("train --set a=1 b=2", "train --config DIR/x.yaml --set a=1 b=2",
+            "unexpected argument 'b=2' after --set a=1: use --set once per key");
+        row("train resume without --", "train --config DIR/x.yaml resume", "unexpected argument 'resume' (did you mean --resume?)");
+        row("train --config twice", "train --config DIR/a.yaml --config DIR/b.yaml",
+            "option --config given twice ('DIR/a.yaml' and 'DIR/b.yaml')");
+        row("train --set without a value", "train --config DIR/x.yaml --set", "option --set needs a value");
+        row("train --config followed by an option", "train --config --resume", "option --config needs a value");
+        row("init-config stray preset", "init-config --out DIR/x.yaml recommended", "unexpected argument 'recommended'");
+        row("init-config --out twice", "init-config --out DIR/x.yaml --out DIR/y.yaml", "option --out given twice");
+        row("evaluate stray word", "evaluate --checkpoint DIR/c --csv DIR/r.csv extra", "unexpected argument 'extra'");
+        row("evaluate --sequence-length abc", "evaluate --checkpoint DIR/c --csv DIR/r.csv --sequence-length abc",
+            "--sequence-length: expected a whole number from 0 to 512, not 'abc'");
+        row("serve stray word", "serve --checkpoint DIR/c --port 0 --token-file DIR/t extra", "unexpected argument 'extra'");
+        row("serve --sequence-length abc", "serve --checkpoint DIR/c --port 0 --token-file DIR/t --sequence-length abc",
+            "--sequence-length: expected a whole number from 0 to 512, not 'abc'");
+        row("serve --port 70000", "serve --checkpoint DIR/c --port 70000 --token-file DIR/t",
+            "--port: expected a whole number from 0 to 65535, not '70000'");
+        row("export stray word", "export --checkpoint DIR/c --out DIR/o extra", "unexpected argument 'extra'");
+        row("export --sequence-length abc", "export --checkpoint DIR/c --out DIR/o --sequence-length abc",
+            "--sequence-length: expected a whole number");
+        row("predict --batch-size abc", "predict --checkpoint DIR/c --batch-size abc text",
+            "--batch-size: expected a whole number from 1 to");
+        row("predict --batch-size 0", "predict --checkpoint DIR/c --batch-size 0 text",
+            "--batch-size: expected a whole number from 1 to");
+        row("predict --sequence-length 600", "predict --checkpoint DIR/c --sequence-length 600 text",
+            "--sequence-length: expected a whole number from 0 to 512, not '600'");
+        row("predict flag with a value", "predict --checkpoint DIR/c --json=yes text", "option --json takes no value");
+        row("tokenize stray word", "tokenize --jsonl extra", "unexpected argument 'extra'");
+        row("dataset inspect two files", "dataset inspect DIR/a.csv DIR/b.csv", "unexpected argument 'DIR/b.csv'");
+        row("dataset version --training 80x", "dataset version DIR/a.csv --out DIR/v.yaml --training 80x",
+            "--training: expected a number from 0 to 100, not '80x'");
+        row("dataset version --seed -1", "dataset version DIR/a.csv --out DIR/v.yaml --seed -1",
+            "--seed: expected a whole number");
+    }
+
+    void strayArgumentsAreUsageErrors()
+    {
+        QFETCH(QString, commandLine);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString prefix = dir.path() + QLatin1Char('/');
+        QStringList args = commandLine.split(QLatin1Char(' '));
+        for (QString& arg : args)
+            arg.replace(QStringLiteral("DIR/"), prefix);
+        const Run run = runCli(args);
+        QVERIFY2(run.exitCode == 2, run.err.constData());
+        const QByteArray expected = QString(message).replace(QStringLiteral("DIR/"), prefix).toUtf8();
+        QVERIFY2(run.err.contains(expected), (run.err + "\nexpected: " + expected).constData());
+        QVERIFY2(QDir(dir.path()).isEmpty(), "a refused command line wrote a file");
     }
 
     void tokenizesJsonLines()
