@@ -3,9 +3,12 @@
 
 #include "common/result.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <string>
 
 namespace fika::core::yaml {
@@ -15,11 +18,69 @@ namespace fika::core::yaml {
 struct YamlFieldError {
     std::string path;
     std::string message;
+    int64_t line = 0; // 1-based, 0 when not known
 };
+
+// Deeper than any Fika file (they nest three or four levels); also what stops cyclic aliases.
+constexpr int kMaxDepth = 64;
+// Values a file may hold once aliases are expanded, against "billion laughs" files.
+constexpr int64_t kMaxValues = 1000000;
 
 inline std::string joinPath(const std::string& parent, const std::string& key)
 {
     return parent.empty() ? key : parent + "." + key;
+}
+
+// 1-based line of a node, 0 when yaml-cpp knows none.
+inline int64_t lineOf(const YAML::Node& node)
+{
+    return node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+}
+
+// What YAML::Load lets through: a key given twice in one mapping (yaml-cpp keeps both and every
+// lookup finds the first, so the second would be ignored silently), nesting deeper than kMaxDepth
+// (cyclic aliases included) and more than kMaxValues values.
+inline void checkTree(const YAML::Node& node, const std::string& path, int depth, int64_t& budget)
+{
+    if (depth > kMaxDepth && (node.IsMap() || node.IsSequence())) // named by its top-level key: the path is long
+        throw YamlFieldError{path.substr(0, path.find_first_of(".[")),
+                             "nested more than " + std::to_string(kMaxDepth) + " levels", lineOf(node)};
+    if (--budget < 0)
+        throw YamlFieldError{path, "more than " + std::to_string(kMaxValues) + " values once aliases are expanded",
+                             lineOf(node)};
+    if (node.IsMap()) {
+        std::map<std::string, int64_t> seen; // key → line
+        for (const auto& item : node) {
+            checkTree(item.first, path, depth + 1, budget); // a complex key is checked before it is printed
+            const std::string key = item.first.IsScalar() ? item.first.Scalar() : YAML::Dump(item.first);
+            const auto [first, inserted] = seen.emplace(key, lineOf(item.first));
+            if (!inserted)
+                throw YamlFieldError{joinPath(path, key),
+                                     "duplicate key (first on line " + std::to_string(first->second) + ")",
+                                     lineOf(item.first)};
+            checkTree(item.second, joinPath(path, key), depth + 1, budget);
+        }
+    } else if (node.IsSequence()) {
+        size_t index = 0;
+        for (const auto& item : node)
+            checkTree(item, path + "[" + std::to_string(index++) + "]", depth + 1, budget);
+    }
+}
+
+// YAML::Load for every file Fika reads: throws YamlFieldError for what checkTree refuses and for
+// yaml-cpp's own depth limit (which it reports as "bad file"), YAML::Exception for syntax errors.
+inline YAML::Node load(const std::string& text)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::DeepRecursion& e) {
+        throw YamlFieldError{"", "nested more than " + std::to_string(kMaxDepth) + " levels",
+                             e.mark.line >= 0 ? e.mark.line + 1 : 0};
+    }
+    int64_t budget = kMaxValues;
+    checkTree(root, "", 0, budget);
+    return root;
 }
 
 inline void requireMap(const YAML::Node& node, const std::string& path)
@@ -60,7 +121,9 @@ void read(const YAML::Node& node, const std::string& path, const char* key, T& v
 
 inline Error toError(const YamlFieldError& e, const std::string& fileName)
 {
-    return makeError(ErrorCode::Yaml, fileName + ": " + e.path + ": " + e.message, fileName, 0, -1, e.path);
+    const std::string where = (e.line > 0 ? "line " + std::to_string(e.line) + ": " : std::string()) +
+                              (e.path.empty() ? std::string() : e.path + ": ");
+    return makeError(ErrorCode::Yaml, fileName + ": " + where + e.message, fileName, e.line, -1, e.path);
 }
 
 } // namespace fika::core::yaml

@@ -62,7 +62,7 @@ Result<Project> openProject(const std::string& dir)
     Project project;
     project.dir = dir;
     try {
-        const YAML::Node root = YAML::Load(text.str());
+        const YAML::Node root = yaml::load(text.str());
         yaml::rejectUnknownKeys(root, "", {"schema_version", "name", "created"});
         int schema = 0;
         yaml::read(root, "", "schema_version", schema, true);

@@ -158,7 +158,14 @@ void applyOverride(YAML::Node& root, const std::string& assignment)
     std::stringstream stream(path);
     for (std::string key; std::getline(stream, key, '.');)
         keys.push_back(key);
-    YAML::Node value = YAML::Load(assignment.substr(eq + 1));
+    YAML::Node value;
+    try {
+        value = yaml::load(assignment.substr(eq + 1));
+    } catch (YamlFieldError& e) { // about the override, not a line of the file
+        e.path = e.path.empty() ? path : path + "." + e.path;
+        e.line = 0;
+        throw;
+    }
     if (!value.IsDefined() || value.IsNull())
         value = YAML::Node(std::string());
     std::vector<YAML::Node> chain = {root};
@@ -260,7 +267,7 @@ Result<ExperimentConfig> experimentConfigFromYaml(const std::string& text, const
 {
     ExperimentConfig config;
     try {
-        YAML::Node root = YAML::Load(text);
+        YAML::Node root = yaml::load(text);
         if (!root.IsMap())
             return makeError(ErrorCode::Yaml, fileName + ": expected a YAML mapping", fileName);
         for (const auto& assignment : overrides)
