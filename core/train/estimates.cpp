@@ -29,7 +29,8 @@ BertConfig experimentModelShape(const ExperimentConfig& config, size_t classes)
 {
     BertConfig shape;
     const std::string json = config.model.weights + "/config.json";
-    if (config.model.init == "pretrained" && std::filesystem::exists(json)) {
+    std::error_code ec; // a link to itself must not throw here: loading the weights reports it
+    if (config.model.init == "pretrained" && std::filesystem::is_regular_file(json, ec)) {
         if (auto loaded = loadBertConfig(json))
             shape = loaded.value();
     } else {

@@ -32,7 +32,12 @@ Result<TextEvaluation> evaluateTexts(const Predictor& predictor, std::vector<std
         }
         out.truth.push_back(static_cast<int32_t>(it - out.labels.begin()));
     }
-    out.predictions = predictor.predict(texts);
+    try {
+        out.predictions = predictor.predict(texts);
+    } catch (const std::exception& e) { // a model whose output overflows, or LibTorch failing
+        std::string what = e.what();
+        return makeError(ErrorCode::InvalidArgument, what.substr(0, what.find('\n')), source);
+    }
     out.texts = std::move(texts);
     std::vector<std::vector<float>> probabilities;
     double loss = 0;

@@ -10,6 +10,7 @@
 #include "model/predictor.h"
 #include "model/safetensors.h"
 
+#include <QProcess>
 #include <QTemporaryDir>
 
 #include <unistd.h>
@@ -338,30 +339,52 @@ private Q_SLOTS:
     // a folder holding anything Fika did not write, and leaves it as it was.
     void savingNeverDeletesForeignFiles()
     {
-        BertClassifier model(BertConfig::tiny());
-        std::vector<std::pair<std::string, torch::Tensor>> tensors;
-        for (const auto& item : model->named_parameters())
-            if (item.key() != "bert.encoder.layer.1.output.dense.weight")
-                tensors.emplace_back(item.key(), item.value().detach().clone());
-        auto missing = loadStateDict(model, tensors);
-        QVERIFY(!missing.ok());
-        QVERIFY(missing.error().message.find("bert.encoder.layer.1.output.dense.weight") != std::string::npos);
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/golden.json");
+        LoadedCheckpoint tiny = loadTiny();
+        QTemporaryDir dir;
+        const std::string precious = dir.filePath(QStringLiteral("precious")).toStdString();
+        fika::test::writeBytes(precious + "/thesis.txt", "x");
+        fs::create_directories(precious + "/sub");
+        for (const std::string& target : {precious, precious + "/"}) {
+            const auto refused = saveCheckpoint(tiny.model, *tiny.tokenizer, {256}, target);
+            QVERIFY2(!refused.ok(), target.c_str());
+            const std::string& message = refused.error().message;
+            QVERIFY2(message.find("precious: Fika replaces only an empty folder or a checkpoint folder") != std::string::npos &&
+                         (message.find("holds thesis.txt") != std::string::npos || message.find("holds sub") != std::string::npos),
+                     message.c_str());
+        }
+        QCOMPARE(fika::test::readBytes(precious + "/thesis.txt"), std::string("x"));
+        QVERIFY(fs::is_directory(precious + "/sub"));
+        QCOMPARE(std::distance(fs::directory_iterator(dir.path().toStdString()), fs::directory_iterator()), 1L); // no temporary left
 
-        tensors.emplace_back("bert.encoder.layer.1.output.dense.weight", torch::zeros({32, 63}));
-        auto misshaped = loadStateDict(model, tensors);
-        QVERIFY(!misshaped.ok());
-        QVERIFY(misshaped.error().message.find("checkpoint [32, 63] vs model [32, 64]") != std::string::npos);
+        // Only Fika's file names, but no checkpoint (a lone vocab.txt of the user's): refused too.
+        const std::string vocabOnly = dir.filePath(QStringLiteral("vocab-only")).toStdString();
+        fika::test::writeBytes(vocabOnly + "/vocab.txt", "mine");
+        const auto noCheckpoint = saveCheckpoint(tiny.model, *tiny.tokenizer, {256}, vocabOnly);
+        QVERIFY(!noCheckpoint.ok());
+        QVERIFY2(noCheckpoint.error().message.find("has no config.json") != std::string::npos, noCheckpoint.error().message.c_str());
+        QCOMPARE(fika::test::readBytes(vocabOnly + "/vocab.txt"), std::string("mine"));
+
+        // A file where the folder should be.
+        const std::string file = dir.filePath(QStringLiteral("a-file")).toStdString();
+        fika::test::writeBytes(file, "data");
+        QVERIFY(!saveCheckpoint(tiny.model, *tiny.tokenizer, {256}, file).ok());
+        QCOMPARE(fika::test::readBytes(file), std::string("data"));
+
+        // An earlier export is replaced; once the user adds a file of theirs, it is refused.
+        const std::string out = dir.filePath(QStringLiteral("export")).toStdString();
+        fs::create_directories(out); // an empty folder may be used
+        QVERIFY(saveCheckpoint(tiny.model, *tiny.tokenizer, {256}, out).ok());
+        QVERIFY(saveCheckpoint(tiny.model, *tiny.tokenizer, {128}, out).ok());
+        QVERIFY(fika::test::readBytes(out + "/tokenizer_config.json").find("128") != std::string::npos);
+        fika::test::writeBytes(out + "/notes.md", "mine");
+        const auto withNotes = saveCheckpoint(tiny.model, *tiny.tokenizer, {256}, out);
+        QVERIFY(!withNotes.ok());
+        QVERIFY2(withNotes.error().message.find("holds notes.md") != std::string::npos, withNotes.error().message.c_str());
+        QCOMPARE(fika::test::readBytes(out + "/notes.md"), std::string("mine"));
+        QVERIFY(fs::exists(out + "/model.safetensors"));
     }
 
-    void freezingBlocks()
-    {
-        BertClassifier model(BertConfig::tiny());
-        model->setTrainable(BertBlock::Encoder, false);
-        model->setTrainable(BertBlock::Embeddings, false);
-        QVERIFY(!model->isTrainable(BertBlock::Encoder));
-        QVERIFY(model->isTrainable(BertBlock::Classifier));
-        const torch::Tensor ids = torch::tensor({{101, 7592, 102}}, torch::kLong);
-        const torch::Tensor loss = model->forward(ids, torch::ones_like(ids), torch::zeros_like(ids)).logits.sum();
     // A checkpoint carries its encoding; a predictor built from it encodes the same way by default.
     void checkpointCarriesItsEncoding_data()
     {
@@ -430,6 +453,32 @@ private Q_SLOTS:
                  refused.error().message.c_str());
     }
 
+    void missingOrMisshapedEncoderTensorsAreErrors()
+    {
+        BertClassifier model(BertConfig::tiny());
+        std::vector<std::pair<std::string, torch::Tensor>> tensors;
+        for (const auto& item : model->named_parameters())
+            if (item.key() != "bert.encoder.layer.1.output.dense.weight")
+                tensors.emplace_back(item.key(), item.value().detach().clone());
+        auto missing = loadStateDict(model, tensors);
+        QVERIFY(!missing.ok());
+        QVERIFY(missing.error().message.find("bert.encoder.layer.1.output.dense.weight") != std::string::npos);
+
+        tensors.emplace_back("bert.encoder.layer.1.output.dense.weight", torch::zeros({32, 63}));
+        auto misshaped = loadStateDict(model, tensors);
+        QVERIFY(!misshaped.ok());
+        QVERIFY(misshaped.error().message.find("checkpoint [32, 63] vs model [32, 64]") != std::string::npos);
+    }
+
+    void freezingBlocks()
+    {
+        BertClassifier model(BertConfig::tiny());
+        model->setTrainable(BertBlock::Encoder, false);
+        model->setTrainable(BertBlock::Embeddings, false);
+        QVERIFY(!model->isTrainable(BertBlock::Encoder));
+        QVERIFY(model->isTrainable(BertBlock::Classifier));
+        const torch::Tensor ids = torch::tensor({{101, 7592, 102}}, torch::kLong);
+        const torch::Tensor loss = model->forward(ids, torch::ones_like(ids), torch::zeros_like(ids)).logits.sum();
         loss.backward();
         auto parameters = model->named_parameters();
         QVERIFY(!parameters["bert.encoder.layer.0.attention.self.query.weight"].grad().defined());
@@ -769,6 +818,23 @@ private Q_SLOTS:
         }
         qInfo("%s", error.c_str());
         QVERIFY2(error.find("not a number") != std::string::npos, error.c_str());
+
+        // The command line says the same and exits 1 instead of aborting.
+        fs::copy_file(fika::test::bundledVocabPath(), folder + "/vocab.txt", fs::copy_options::overwrite_existing);
+        fika::test::writeBytes(dir.filePath(QStringLiteral("two.csv")).toStdString(),
+                               "review,sentiment\na fine film,positive\na dull film,negative\n");
+        const QStringList predict{QStringLiteral("predict"), QStringLiteral("--checkpoint"), QString::fromStdString(folder),
+                                  QStringLiteral("a fine film")};
+        const QStringList evaluate{QStringLiteral("evaluate"), QStringLiteral("--checkpoint"), QString::fromStdString(folder),
+                                   QStringLiteral("--csv"), dir.filePath(QStringLiteral("two.csv"))};
+        for (const QStringList& arguments : {predict, evaluate}) {
+            QProcess cli;
+            cli.start(QStringLiteral(FIKA_CLI_PATH), arguments);
+            QVERIFY(cli.waitForFinished(60000));
+            const QByteArray message = cli.readAllStandardError();
+            QVERIFY2(cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 1, message.constData());
+            QVERIFY2(message.contains("is not a number"), message.constData());
+        }
     }
 
     // NaN or infinite weights answer NaN for every text ("negative": null from the API): refused at
