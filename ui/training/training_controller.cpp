@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "training/training_controller.h"
 
+#include "pool_work.h"
 #include "qt_config.h"
 #include "runtime/runtime.h"
 #include "train/encoded_cache.h"
@@ -76,10 +77,13 @@ bool TrainingController::start(const core::ExperimentConfig& config, bool resume
         options.stop = stopFlag.get();
         options.defaultVocab = core::bundledVocabPath();
         options.cacheDir = core::defaultEncodedCacheDir();
-        const auto summary = core::train(config, observer, options);
-        const bool ok = summary.ok();
-        const bool stopped = ok && summary->stopped;
-        const QString error = ok ? QString() : toQString(summary.error().message);
+        // What training throws ends this run with a message, not the app (an exception leaving a
+        // std::thread calls std::terminate).
+        const auto summary = resultOrError<core::TrainSummary>(config.output.dir,
+                                                               [&] { return core::train(config, observer, options); });
+        const bool ok = summary->ok();
+        const bool stopped = ok && summary->value().stopped;
+        const QString error = ok ? QString() : toQString(summary->error().message);
         observer.post([ok, stopped, error](TrainingController* c) {
             c->m_running = false;
             Q_EMIT c->finished(ok, stopped, error);
