@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace fika::core {
 namespace {
@@ -215,6 +216,11 @@ Result<ConfigPreset> parsePreset(const std::string& name)
     return makeError(ErrorCode::InvalidArgument, "unknown preset '" + name + "' (tutorial or recommended)");
 }
 
+int maxTrainingThreads()
+{
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 Status validateExperimentConfig(const ExperimentConfig& c)
 {
     const auto& t = c.training;
@@ -238,7 +244,8 @@ Status validateExperimentConfig(const ExperimentConfig& c)
         check(t.weightDecay >= 0, "training.weight_decay", "cannot be negative"),
         check(t.maxGradNorm >= 0, "training.max_grad_norm", "cannot be negative (0 turns clipping off)"),
         check(t.gradientAccumulation >= 1, "training.gradient_accumulation", "must be at least 1"),
-        check(t.threads >= 0, "training.threads", "cannot be negative (0 = all cores)"),
+        check(t.threads >= 0 && t.threads <= maxTrainingThreads(), "training.threads",
+              "must be from 0 (all cores) to " + std::to_string(maxTrainingThreads()) + ", this machine's cores"),
         check(t.precision == "fp32" || t.precision == "bf16", "training.precision", "must be fp32 or bf16"),
         check(t.device == "cpu" || t.device == "cuda", "training.device", "must be cpu or cuda"),
         check(t.device == "cpu" || t.precision == "fp32", "training.precision", "bf16 runs on the CPU only; use fp32 with cuda"),

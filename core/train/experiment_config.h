@@ -76,5 +76,7 @@ Result<ExperimentConfig> experimentConfigFromYaml(const std::string& yaml, const
                                                   const std::vector<std::string>& overrides = {});
 Result<ExperimentConfig> loadExperimentConfig(const std::string& path, const std::vector<std::string>& overrides = {});
 Status validateExperimentConfig(const ExperimentConfig& config);
+// The most compute threads training.threads may ask for: the machine's cores (more only contend).
+int maxTrainingThreads();
 
 } // namespace fika::core

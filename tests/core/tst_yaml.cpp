@@ -116,6 +116,21 @@ private Q_SLOTS:
                  project.error().message.c_str());
         QCOMPARE(project.error().line, int64_t(3));
     }
+
+    // --set training.threads=100000 once started 15,695 threads; the bound is the machine's cores.
+    void threadsAreBoundByTheCores()
+    {
+        const int cores = maxTrainingThreads();
+        QVERIFY(cores >= 1);
+        for (const int threads : {0, 1, cores})
+            QVERIFY(experimentConfigFromYaml(kExperiment, "c.yaml", {"training.threads=" + std::to_string(threads)}).ok());
+        for (const int threads : {cores + 1, 100000, -1}) {
+            auto config = experimentConfigFromYaml(kExperiment, "c.yaml", {"training.threads=" + std::to_string(threads)});
+            QVERIFY(!config.ok());
+            QCOMPARE(config.error().message, "c.yaml: training.threads: must be from 0 (all cores) to " +
+                                                 std::to_string(cores) + ", this machine's cores");
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestYaml)

@@ -85,7 +85,7 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_seed = new QSpinBox(settings);
     m_seed->setRange(0, 2147483647);
     m_threads = new QSpinBox(settings);
-    m_threads->setRange(0, 256);
+    m_threads->setRange(0, core::maxTrainingThreads()); // more threads than cores only contend
     m_threads->setSpecialValueText(tr("All cores"));
     m_precision = new QComboBox(settings);
     m_precision->addItem(tr("fp32"), QStringLiteral("fp32"));
