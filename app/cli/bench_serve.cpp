@@ -112,7 +112,6 @@ int runBenchServe(const std::vector<std::string>& argv)
     options.token = core::generateToken();
     options.maxBatch = maxBatch;
     options.maxWaitMicroseconds = static_cast<int>(maxWait.value());
-    options.connectionThreads = clients + 2;
     options.workers = static_cast<int>(workerCount.value());
     core::PredictionServer server(predictor.value(), options);
     if (auto started = server.start(); !started) {

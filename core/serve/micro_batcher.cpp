@@ -4,12 +4,14 @@
 #include "runtime/runtime.h"
 
 #include <chrono>
+#include <future>
 
 namespace fika::core {
 
 MicroBatcher::MicroBatcher(std::shared_ptr<const Predictor> predictor, Options options)
     : m_predictor(std::move(predictor)), m_options(options)
 {
+    m_options.maxBatch = std::max(1, m_options.maxBatch);
     const int workers = std::max(1, m_options.workers);
     for (int i = 0; i < workers; ++i)
         m_workers.emplace_back([this, workers] {
@@ -30,16 +32,32 @@ MicroBatcher::~MicroBatcher()
         worker.join();
 }
 
-std::vector<Prediction> MicroBatcher::predict(std::vector<std::string> texts)
+void MicroBatcher::submit(std::vector<std::string> texts, Done done)
 {
+    if (texts.empty())
+        return done({}, {});
     auto job = std::make_shared<Job>();
     job->texts = std::move(texts);
-    auto answer = job->done.get_future();
+    job->predictions.resize(job->texts.size());
+    job->done = std::move(done);
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(job);
+        m_waitingTexts += job->texts.size();
+        m_queue.push_back(std::move(job));
     }
     m_wake.notify_one();
+}
+
+std::vector<Prediction> MicroBatcher::predict(std::vector<std::string> texts)
+{
+    std::promise<std::vector<Prediction>> promise;
+    auto answer = promise.get_future();
+    submit(std::move(texts), [&promise](std::vector<Prediction> predictions, std::string error) {
+        if (error.empty())
+            promise.set_value(std::move(predictions));
+        else
+            promise.set_exception(std::make_exception_ptr(std::runtime_error(error)));
+    });
     return answer.get();
 }
 
@@ -49,11 +67,26 @@ BatchStats MicroBatcher::stats() const
     return m_stats;
 }
 
+std::vector<MicroBatcher::Slot> MicroBatcher::takeBatch()
+{
+    // One text from each waiting job in turn, oldest job first, until the batch is full.
+    std::vector<Slot> batch;
+    const auto maxBatch = static_cast<size_t>(m_options.maxBatch);
+    while (batch.size() < maxBatch && !m_queue.empty()) {
+        for (auto it = m_queue.begin(); it != m_queue.end() && batch.size() < maxBatch;) {
+            Job& job = **it;
+            batch.push_back({*it, job.taken++});
+            --m_waitingTexts;
+            it = job.taken == job.texts.size() ? m_queue.erase(it) : std::next(it);
+        }
+    }
+    return batch;
+}
+
 void MicroBatcher::work()
 {
     for (;;) {
-        std::vector<std::shared_ptr<Job>> jobs;
-        size_t texts = 0;
+        std::vector<Slot> batch;
         {
             std::unique_lock lock(m_mutex);
             const auto ready = [this] { return m_stopping || !m_queue.empty(); };
@@ -66,42 +99,52 @@ void MicroBatcher::work()
             }
             if (m_queue.empty())
                 return; // stopping, nothing left
+            // Wait up to maxWait for a full batch, unless one is there already.
             const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(m_options.maxWaitMicroseconds);
-            for (;;) {
-                while (!m_queue.empty() && (jobs.empty() || texts + m_queue.front()->texts.size() <= static_cast<size_t>(m_options.maxBatch))) {
-                    texts += m_queue.front()->texts.size();
-                    jobs.push_back(std::move(m_queue.front()));
-                    m_queue.pop_front();
-                }
-                if (texts >= static_cast<size_t>(m_options.maxBatch) || m_stopping || !m_queue.empty())
-                    break;
-                if (m_wake.wait_until(lock, deadline) == std::cv_status::timeout && m_queue.empty())
-                    break;
+            m_wake.wait_until(lock, deadline, [this] {
+                return m_stopping || m_waitingTexts >= static_cast<size_t>(m_options.maxBatch);
+            });
+            if (m_queue.empty())
+                continue; // another worker took them
+            batch = takeBatch();
+        }
+        std::vector<std::string> texts;
+        texts.reserve(batch.size());
+        for (const auto& slot : batch)
+            texts.push_back(slot.job->texts[slot.index]);
+        std::vector<Prediction> predictions;
+        std::string error;
+        const auto started = std::chrono::steady_clock::now();
+        try {
+            predictions = m_predictor->predict(texts);
+            if (predictions.size() != texts.size())
+                error = "the model answered " + std::to_string(predictions.size()) + " of " + std::to_string(texts.size()) + " texts";
+        } catch (const std::exception& e) {
+            error = e.what();
+        } catch (...) {
+            error = "the model failed";
+        }
+        std::vector<std::shared_ptr<Job>> finished;
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_stats.batches;
+            m_stats.texts += static_cast<int64_t>(texts.size());
+            m_stats.modelSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            for (size_t i = 0; i < batch.size(); ++i) {
+                Job& job = *batch[i].job;
+                if (error.empty())
+                    job.predictions[batch[i].index] = std::move(predictions[i]);
+                else if (job.error.empty())
+                    job.error = error;
+                if (++job.finished == job.texts.size())
+                    finished.push_back(batch[i].job);
             }
         }
-        std::vector<std::string> batch;
-        batch.reserve(texts);
-        for (const auto& job : jobs)
-            batch.insert(batch.end(), job->texts.begin(), job->texts.end());
-        try {
-            const auto started = std::chrono::steady_clock::now();
-            auto predictions = m_predictor->predict(batch);
-            {
-                std::lock_guard lock(m_mutex);
-                ++m_stats.batches;
-                m_stats.texts += static_cast<int64_t>(batch.size());
-                m_stats.modelSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            }
-            size_t next = 0;
-            for (const auto& job : jobs) {
-                std::vector<Prediction> mine(predictions.begin() + static_cast<std::ptrdiff_t>(next),
-                                             predictions.begin() + static_cast<std::ptrdiff_t>(next + job->texts.size()));
-                next += job->texts.size();
-                job->done.set_value(std::move(mine));
-            }
-        } catch (...) {
-            for (const auto& job : jobs)
-                job->done.set_exception(std::current_exception());
+        for (const auto& job : finished) {
+            if (job->error.empty())
+                job->done(std::move(job->predictions), {});
+            else
+                job->done({}, job->error);
         }
     }
 }

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <future>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,6 +18,8 @@ namespace fika::core {
 
 // Gathers texts from concurrent requests into batches for the predictor: a worker takes up to
 // maxBatch waiting texts, or whatever arrived within maxWait of the first, and answers them all.
+// A request with more texts than maxBatch is split; batches take texts from the waiting requests
+// in turn, so a large request does not hold back a small one by more than one batch.
 class MicroBatcher {
 public:
     struct Options {
@@ -25,10 +27,14 @@ public:
         int maxWaitMicroseconds = 2000;
         int workers = 1; // each worker runs one batch at a time with all intra-op threads
     };
+    // The predictions in the order of the texts, or an error message (predictions then empty).
+    using Done = std::function<void(std::vector<Prediction> predictions, std::string error)>;
 
     MicroBatcher(std::shared_ptr<const Predictor> predictor, Options options);
     ~MicroBatcher(); // answers what is queued, then joins
 
+    // Queues texts; done runs on a worker thread once all of them are computed.
+    void submit(std::vector<std::string> texts, Done done);
     // The predictions for texts, in order; blocks until they are computed.
     std::vector<Prediction> predict(std::vector<std::string> texts);
 
@@ -40,16 +46,26 @@ public:
 private:
     struct Job {
         std::vector<std::string> texts;
-        std::promise<std::vector<Prediction>> done;
+        std::vector<Prediction> predictions;
+        std::string error;
+        size_t taken = 0;    // texts handed to a batch
+        size_t finished = 0; // texts whose batch has run
+        Done done;
+    };
+    struct Slot {
+        std::shared_ptr<Job> job;
+        size_t index;
     };
     void work();
+    std::vector<Slot> takeBatch(); // with m_mutex held
 
     std::shared_ptr<const Predictor> m_predictor;
     Options m_options;
     mutable std::mutex m_mutex;
     BatchStats m_stats;
     std::condition_variable m_wake;
-    std::deque<std::shared_ptr<Job>> m_queue;
+    std::deque<std::shared_ptr<Job>> m_queue; // jobs with texts not yet taken, oldest first
+    size_t m_waitingTexts = 0;
     bool m_stopping = false;
     std::vector<std::thread> m_workers;
 };

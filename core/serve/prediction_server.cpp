@@ -1,88 +1,109 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "serve/prediction_server.h"
 
+#include "common/utf8.h"
 #include "model/predictor.h"
+#include "serve/http_text.h"
 #include "serve/micro_batcher.h"
 
-#include <httplib.h>
+#include <microhttpd.h>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <strings.h>
 #include <thread>
+#include <unordered_set>
 
 namespace fika::core {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-thread_local Clock::time_point t_requestStart;
 
-// cpp-httplib 0.11 listens with a backlog of 5, compiled into Debian's library: 16 clients
-// connecting at once overflow it and some connections fail. Listening again on the bound socket
-// raises the backlog (Linux allows it); the socket is found by its port.
-void raiseListenBacklog(int port)
+std::string errorJson(const std::string& message)
 {
-    for (int fd = 3; fd < 4096; ++fd) {
-        int listening = 0;
-        socklen_t size = sizeof listening;
-        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening)
-            continue;
-        sockaddr_storage address{};
-        socklen_t length = sizeof address;
-        if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
-            continue;
-        const int bound = address.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
-                                                        : ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
-        if (bound == port)
-            ::listen(fd, SOMAXCONN);
-    }
+    // replace: a message may quote the client's bytes, which need not be UTF-8
+    return nlohmann::json{{"error", message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void sendError(httplib::Response& res, int status, const std::string& message)
-{
-    res.status = status;
-    res.set_content(nlohmann::json{{"error", message}}.dump(), "application/json");
-}
-
-std::string base64Decode(const std::string& text)
-{
-    if (text.empty() || text.size() % 4 != 0 || text.size() > 4096)
-        return {};
-    std::string out(text.size() / 4 * 3, '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-    if (n < 0)
-        return {};
-    size_t padding = 0;
-    for (size_t i = text.size(); i > 0 && text[i - 1] == '='; --i)
-        ++padding;
-    out.resize(static_cast<size_t>(n) - std::min<size_t>(padding, static_cast<size_t>(n)));
-    return out;
-}
-
-// The token from "Basic base64(token:)" or "Bearer token"; empty when absent or malformed.
-std::string presentedToken(const httplib::Request& req)
-{
-    const std::string header = req.get_header_value("Authorization");
-    if (header.rfind("Bearer ", 0) == 0)
-        return header.substr(7);
-    if (header.rfind("Basic ", 0) == 0) {
-        const std::string pair = base64Decode(header.substr(6));
-        const auto colon = pair.find(':');
-        return colon == std::string::npos ? pair : pair.substr(0, colon);
-    }
-    return {};
-}
+// A refused body is read and dropped up to this size; a larger one gets its connection reset.
+constexpr size_t kMaxDiscardBytes = 64 << 20;
 
 bool hasText(const std::string& text)
 {
     return text.find_first_not_of(" \t\r\n") != std::string::npos;
+}
+
+// One TCP connection (MHD's socket context), watched for slow senders.
+struct Connection {
+    int fd = -1;
+    Clock::time_point deadline; // the request being read must be complete by then
+    bool shutDown = false;
+};
+
+// One HTTP request (MHD's con_cls).
+struct Request {
+    Clock::time_point started = Clock::now();
+    std::string method, path;
+    bool json = false;
+    std::string body;        // a JSON body
+    MHD_PostProcessor* form = nullptr;
+    const std::string* inputName = nullptr;
+    bool hasField = false;   // multipart: the input field was seen
+    std::string field;
+    bool formBroken = false;
+    size_t received = 0;
+    bool tooLarge = false;
+    // An answer made before the body was read (a refusal, or a GET) waits for its end; a refused
+    // body is counted, not kept. Answering at once makes MHD close the connection, resetting it
+    // under a client still sending, which then never sees the answer.
+    bool bodyPending = false;
+    struct Deferred {
+        unsigned status = 0;
+        std::string body;
+        const char* type = nullptr;
+        const char* header = nullptr;
+        const char* value = nullptr;
+    } deferred;
+    size_t discarded = 0;
+    bool submitted = false;  // the batcher has it; the connection is suspended
+    bool batch = false;
+    std::vector<Prediction> predictions;
+    std::string error;       // from the model
+    ~Request()
+    {
+        if (form)
+            MHD_destroy_post_processor(form);
+    }
+};
+
+MHD_Result onFormField(void* cls, MHD_ValueKind, const char* key, const char*, const char*, const char*, const char* data,
+                       uint64_t, size_t size)
+{
+    auto& request = *static_cast<Request*>(cls);
+    if (key && *request.inputName == key) {
+        request.hasField = true;
+        request.field.append(data, size);
+    }
+    return MHD_YES;
+}
+
+MHD_Result countContentLength(void* cls, MHD_ValueKind, const char* key, const char*)
+{
+    if (key && strcasecmp(key, "Content-Length") == 0)
+        ++*static_cast<int*>(cls);
+    return MHD_YES;
 }
 
 } // namespace
@@ -91,82 +112,329 @@ struct PredictionServer::State {
     std::shared_ptr<const Predictor> predictor;
     ServerOptions options;
     std::unique_ptr<MicroBatcher> batcher;
-    httplib::Server server;
-    std::thread thread;
+    MHD_Daemon* daemon = nullptr;
+    int listenFd = -1;
     int port = 0;
     std::string openApi;
 
-    nlohmann::json answer(const Prediction& p) const
+    // Submitting and stopping exclude each other, so nothing reaches the batcher after stop() began.
+    std::mutex flightMutex;
+    std::condition_variable flightDone;
+    bool stopping = false;
+    int inFlight = 0; // requests with the batcher, or answered but not yet sent
+
+    // The watchdog closes connections whose request is not complete by its deadline.
+    std::mutex connectionsMutex;
+    std::unordered_set<Connection*> connections;
+    std::condition_variable watchdogWake;
+    bool watching = false;
+    std::thread watchdog;
+
+    void log(const Request& r, unsigned status) const
     {
-        nlohmann::json probabilities = nlohmann::json::object();
-        const auto& labels = predictor->labels();
-        for (size_t i = 0; i < labels.size() && i < p.probabilities.size(); ++i)
-            probabilities[labels[i]] = p.probabilities[i];
-        return {{options.targetName, probabilities}, {"label", p.label}};
+        if (!options.log)
+            return;
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - r.started).count();
+        char line[64];
+        std::snprintf(line, sizeof line, " %u %.1f ms", status, ms);
+        options.log(http::escapeForLog(r.method, 20) + " " + http::escapeForLog(r.path) + line);
     }
 
-    void predict(const httplib::Request& req, httplib::Response& res)
+    MHD_Result respond(MHD_Connection* c, Request& r, unsigned status, const std::string& body,
+                       const char* type = "application/json", const char* header = nullptr, const char* value = nullptr)
     {
-        if (!constantTimeEquals(presentedToken(req), options.token)) {
-            // A Bearer challenge: a Basic one would make browsers pop up a password dialog over the tester page.
-            res.set_header("WWW-Authenticate", "Bearer realm=\"fika\"");
-            return sendError(res, 401, "missing or wrong token: send it as the basic-auth user (curl -u \"TOKEN:\") or as "
-                                       "\"Authorization: Bearer TOKEN\"");
+        if (r.bodyPending) {
+            r.deferred = {status, body, type, header, value};
+            return MHD_YES;
         }
-        const std::string type = req.get_header_value("Content-Type");
-        std::vector<std::string> texts;
-        bool batch = false;
-        if (req.is_multipart_form_data()) {
-            if (!req.has_file(options.inputName))
-                return sendError(res, 400, "missing form field '" + options.inputName + "'");
-            texts.push_back(req.get_file_value(options.inputName).content);
-        } else if (type.rfind("application/json", 0) == 0) {
+        MHD_Response* response = MHD_create_response_from_buffer(body.size(), const_cast<char*>(body.data()), MHD_RESPMEM_MUST_COPY);
+        if (!response)
+            return MHD_NO;
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+        if (header)
+            MHD_add_response_header(response, header, value);
+        const MHD_Result queued = MHD_queue_response(c, status, response);
+        MHD_destroy_response(response);
+        log(r, status);
+        return queued;
+    }
+
+    MHD_Result fail(MHD_Connection* c, Request& r, unsigned status, const std::string& message)
+    {
+        return respond(c, r, status, errorJson(message));
+    }
+
+    void setDeadline(MHD_Connection* c, Clock::time_point deadline)
+    {
+        const auto* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        if (!info || !info->socket_context)
+            return;
+        std::lock_guard lock(connectionsMutex);
+        static_cast<Connection*>(info->socket_context)->deadline = deadline;
+    }
+
+    // Headers are in: route, and for /predict check size, token and type before any body is read.
+    MHD_Result begin(MHD_Connection* c, Request& r)
+    {
+        if (MHD_get_connection_values(c, MHD_HEADER_KIND, nullptr, nullptr) > options.maxHeaders)
+            return fail(c, r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "more than " + std::to_string(options.maxHeaders) + " header lines");
+        if (const auto* size = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+            size && size->header_size > options.maxHeaderBytes)
+            return fail(c, r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "the request line and headers are over " + std::to_string(options.maxHeaderBytes) + " bytes");
+        int lengths = 0;
+        MHD_get_connection_values(c, MHD_HEADER_KIND, countContentLength, &lengths);
+        const char* chunked = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+        if (lengths > 1 || (lengths == 1 && chunked)) // RFC 9112 6.3: the body's end is ambiguous
+            return fail(c, r, MHD_HTTP_BAD_REQUEST, "conflicting Content-Length / Transfer-Encoding headers");
+        if (!utf8::isValid(r.path))
+            return fail(c, r, MHD_HTTP_BAD_REQUEST, "the path is not valid UTF-8");
+        const bool get = r.method == MHD_HTTP_METHOD_GET || r.method == MHD_HTTP_METHOD_HEAD;
+        if (r.path == "/health" || r.path == "/" || r.path == "/openapi.json") {
+            if (!get)
+                return respond(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, errorJson("method not allowed; use GET"), "application/json",
+                               MHD_HTTP_HEADER_ALLOW, "GET");
+            if (r.path == "/health")
+                return respond(c, r, MHD_HTTP_OK,
+                               nlohmann::json{{"status", "ok"}, {"labels", predictor->labels()}, {"input", options.inputName},
+                                              {"target", options.targetName}}
+                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+            if (r.path == "/")
+                return respond(c, r, MHD_HTTP_OK, options.testerPage.empty() ? builtinTesterPage() : options.testerPage,
+                               "text/html; charset=utf-8");
+            return respond(c, r, MHD_HTTP_OK, openApi);
+        }
+        if (r.path != "/predict")
+            return fail(c, r, MHD_HTTP_NOT_FOUND, "no such path: see GET /openapi.json");
+        if (r.method != MHD_HTTP_METHOD_POST)
+            return respond(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, errorJson("method not allowed; use POST"), "application/json",
+                           MHD_HTTP_HEADER_ALLOW, "POST");
+        if (const char* length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+            length && std::strtoull(length, nullptr, 10) > options.maxBodyBytes)
+            return fail(c, r, MHD_HTTP_CONTENT_TOO_LARGE, "the body is over the size limit of " + std::to_string(options.maxBodyBytes) + " bytes");
+        const char* authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+        if (!constantTimeEquals(http::presentedToken(authorization ? authorization : ""), options.token))
+            // A Bearer challenge: a Basic one would make browsers pop up a password dialog over the tester page.
+            return respond(c, r, MHD_HTTP_UNAUTHORIZED,
+                           errorJson("missing or wrong token: send it as the basic-auth user (curl -u \"TOKEN:\") or as "
+                                     "\"Authorization: Bearer TOKEN\""),
+                           "application/json", MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"fika\"");
+        const char* contentType = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        const std::string type = contentType ? contentType : "";
+        if (!utf8::isValid(type))
+            return fail(c, r, MHD_HTTP_BAD_REQUEST, "the Content-Type header is not valid UTF-8");
+        const std::string media = http::mediaType(type);
+        if (media == "application/json") {
+            r.json = true;
+        } else if (media == "multipart/form-data") {
+            r.inputName = &options.inputName;
+            r.form = MHD_create_post_processor(c, 16 * 1024, onFormField, &r);
+            if (!r.form)
+                return fail(c, r, MHD_HTTP_BAD_REQUEST, "malformed multipart/form-data: no usable boundary");
+        } else {
+            return fail(c, r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                        "send multipart/form-data (curl -F \"" + options.inputName + "=…\") or application/json, not '" + type + "'");
+        }
+        return MHD_YES;
+    }
+
+    // A piece of the body (chunked or not: MHD decodes it), counted against the limit as it arrives.
+    MHD_Result receive(MHD_Connection* c, Request& r, const char* data, size_t size)
+    {
+        r.received += size;
+        if (r.received > options.maxBodyBytes) {
+            r.tooLarge = true;
+            r.body.clear();
+            r.body.shrink_to_fit();
+            return fail(c, r, MHD_HTTP_CONTENT_TOO_LARGE,
+                        "the body is over the size limit of " + std::to_string(options.maxBodyBytes) + " bytes");
+        }
+        if (r.json)
+            r.body.append(data, size);
+        else if (MHD_post_process(r.form, data, size) != MHD_YES)
+            r.formBroken = true;
+        return MHD_YES;
+    }
+
+    // The texts of a complete /predict body, or an error message.
+    std::string texts(Request& r, std::vector<std::string>& out)
+    {
+        if (!r.json) {
+            if (r.formBroken)
+                return "malformed multipart/form-data body";
+            if (!r.hasField)
+                return "missing form field '" + options.inputName + "'";
+            out.push_back(std::move(r.field));
+        } else {
             nlohmann::json body;
             try {
-                body = nlohmann::json::parse(req.body);
+                body = nlohmann::json::parse(r.body);
             } catch (const nlohmann::json::exception& e) {
-                return sendError(res, 400, std::string("malformed JSON: ") + e.what());
+                return std::string("malformed JSON: ") + e.what();
             }
-            auto textOf = [&](const nlohmann::json& row, const std::string& where, std::string& error) -> std::string {
-                if (!row.is_object() || !row.contains(options.inputName) || !row[options.inputName].is_string()) {
+            auto textOf = [&](const nlohmann::json& row, const std::string& where, std::string& error) {
+                if (!row.is_object() || !row.contains(options.inputName) || !row[options.inputName].is_string())
                     error = where + ": needs a string field '" + options.inputName + "'";
-                    return {};
-                }
-                return row[options.inputName].get<std::string>();
+                else
+                    out.push_back(row[options.inputName].get<std::string>());
             };
             std::string error;
             if (body.is_object() && body.contains("rows")) {
                 if (!body["rows"].is_array() || body["rows"].empty())
-                    return sendError(res, 400, "'rows' must be a non-empty array");
-                batch = true;
-                for (size_t i = 0; i < body["rows"].size(); ++i) {
-                    texts.push_back(textOf(body["rows"][i], "row " + std::to_string(i), error));
-                    if (!error.empty())
-                        return sendError(res, 400, error);
-                    if (!hasText(texts.back()))
-                        return sendError(res, 400, "row " + std::to_string(i) + ": '" + options.inputName + "' is empty");
+                    return "'rows' must be a non-empty array";
+                r.batch = true;
+                for (size_t i = 0; i < body["rows"].size() && error.empty(); ++i) {
+                    textOf(body["rows"][i], "row " + std::to_string(i), error);
+                    if (error.empty() && !hasText(out.back()))
+                        error = "row " + std::to_string(i) + ": '" + options.inputName + "' is empty";
                 }
             } else {
-                texts.push_back(textOf(body, "the body", error));
-                if (!error.empty())
-                    return sendError(res, 400, error);
+                textOf(body, "the body", error);
             }
-        } else {
-            return sendError(res, 415, "send multipart/form-data (curl -F \"" + options.inputName +
-                                           "=…\") or application/json, not '" + type + "'");
+            if (!error.empty())
+                return error;
         }
-        if (!batch && !hasText(texts.front()))
-            return sendError(res, 400, "'" + options.inputName + "' is empty");
-        const auto predictions = batcher->predict(std::move(texts));
-        nlohmann::json out;
-        if (batch) {
-            out["rows"] = nlohmann::json::array();
-            for (const auto& p : predictions)
-                out["rows"].push_back(answer(p));
+        if (!r.batch && !hasText(out.front()))
+            return "'" + options.inputName + "' is empty";
+        for (size_t i = 0; i < out.size(); ++i)
+            if (const auto bad = utf8::findInvalid(out[i]); bad != std::string::npos)
+                return (r.batch ? "row " + std::to_string(i) + ": " : std::string()) + "'" + options.inputName +
+                       "' is not valid UTF-8 (byte " + std::to_string(bad) + ")";
+        return {};
+    }
+
+    // The whole body is in: hand the texts to the batcher and suspend the connection until it answers.
+    MHD_Result submit(MHD_Connection* c, Request& r)
+    {
+        setDeadline(c, Clock::time_point::max()); // received in full: no longer a slow sender
+        std::vector<std::string> all;
+        if (const std::string error = texts(r, all); !error.empty())
+            return fail(c, r, MHD_HTTP_BAD_REQUEST, error);
+        std::lock_guard lock(flightMutex);
+        if (stopping)
+            return MHD_NO;
+        ++inFlight;
+        r.submitted = true;
+        MHD_suspend_connection(c); // before the batcher can answer and resume it
+        batcher->submit(std::move(all), [c, &r](std::vector<Prediction> predictions, std::string error) {
+            r.predictions = std::move(predictions);
+            r.error = std::move(error);
+            MHD_resume_connection(c); // MHD calls the handler again, which sends the answer
+        });
+        return MHD_YES;
+    }
+
+    MHD_Result answer(MHD_Connection* c, Request& r)
+    {
+        const auto one = [this](const Prediction& p) {
+            nlohmann::json probabilities = nlohmann::json::object();
+            const auto& labels = predictor->labels();
+            for (size_t i = 0; i < labels.size() && i < p.probabilities.size(); ++i)
+                probabilities[labels[i]] = p.probabilities[i];
+            return nlohmann::json{{options.targetName, probabilities}, {"label", p.label}};
+        };
+        MHD_Result queued;
+        if (!r.error.empty()) {
+            queued = fail(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error: " + r.error);
         } else {
-            out = answer(predictions.front());
+            nlohmann::json out;
+            if (r.batch) {
+                out["rows"] = nlohmann::json::array();
+                for (const auto& p : r.predictions)
+                    out["rows"].push_back(one(p));
+            } else {
+                out = one(r.predictions.front());
+            }
+            queued = respond(c, r, MHD_HTTP_OK, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         }
-        res.set_content(out.dump(), "application/json");
+        std::lock_guard lock(flightMutex);
+        --inFlight;
+        flightDone.notify_all();
+        return queued;
+    }
+
+    static MHD_Result handle(void* cls, MHD_Connection* c, const char* url, const char* method, const char*,
+                             const char* data, size_t* size, void** context)
+    {
+        auto& s = *static_cast<State*>(cls);
+        if (!*context) {
+            {
+                std::lock_guard lock(s.flightMutex);
+                if (s.stopping)
+                    return MHD_NO; // closes the connection: stop() answers only what is in flight
+            }
+            auto request = std::make_unique<Request>();
+            request->method = method;
+            request->path = url;
+            Request& r = *request;
+            *context = request.release();
+            const char* length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+            const char* expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+            // Answers wait for the end of the body: MHD closes the connection after an answer queued
+            // before it. Only a client waiting for "100 Continue" is answered at once (it sends nothing).
+            r.bodyPending = !((MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
+                               (length && std::strtoull(length, nullptr, 10) > 0)) &&
+                              expect && strcasecmp(expect, "100-continue") == 0);
+            return s.begin(c, r);
+        }
+        Request& r = *static_cast<Request*>(*context);
+        if (r.deferred.status) { // answered from the headers: count the rest of the body, then send
+            if (*size == 0) {
+                r.bodyPending = false;
+                return s.respond(c, r, r.deferred.status, r.deferred.body, r.deferred.type, r.deferred.header, r.deferred.value);
+            }
+            r.discarded += *size;
+            *size = 0;
+            return r.discarded > kMaxDiscardBytes ? MHD_NO : MHD_YES; // past that, reset the connection
+        }
+        if (*size > 0) {
+            const size_t n = *size;
+            *size = 0;
+            return s.receive(c, r, data, n);
+        }
+        r.bodyPending = false; // all of it is in
+        return r.submitted ? s.answer(c, r) : s.submit(c, r);
+    }
+
+    static void completed(void* cls, MHD_Connection* c, void** context, MHD_RequestTerminationCode)
+    {
+        auto& s = *static_cast<State*>(cls);
+        delete static_cast<Request*>(*context);
+        *context = nullptr;
+        s.setDeadline(c, Clock::now() + std::chrono::seconds(s.options.requestTimeoutSeconds)); // for the next request
+    }
+
+    static void connectionEvent(void* cls, MHD_Connection* c, void** socketContext, MHD_ConnectionNotificationCode code)
+    {
+        auto& s = *static_cast<State*>(cls);
+        std::lock_guard lock(s.connectionsMutex);
+        if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+            auto* connection = new Connection;
+            const auto* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+            connection->fd = info ? info->connect_fd : -1;
+            connection->deadline = Clock::now() + std::chrono::seconds(s.options.requestTimeoutSeconds);
+            s.connections.insert(connection);
+            *socketContext = connection;
+        } else if (auto* connection = static_cast<Connection*>(*socketContext)) {
+            // MHD closes the socket only after this notification, so the watchdog never shuts a reused fd.
+            s.connections.erase(connection);
+            delete connection;
+            *socketContext = nullptr;
+        }
+    }
+
+    void watch()
+    {
+        std::unique_lock lock(connectionsMutex);
+        while (!watchdogWake.wait_for(lock, std::chrono::milliseconds(250), [this] { return !watching; })) {
+            const auto now = Clock::now();
+            for (Connection* connection : connections)
+                if (connection->deadline < now && !connection->shutDown && connection->fd >= 0) {
+                    connection->shutDown = true;
+                    ::shutdown(connection->fd, SHUT_RDWR); // MHD sees the end and closes it
+                }
+        }
     }
 };
 
@@ -192,99 +460,126 @@ BatchStats PredictionServer::batchStats() const
     return m_state->batcher ? m_state->batcher->stats() : BatchStats{};
 }
 
+namespace {
+
+// A listening socket on host:port, without SO_REUSEPORT: a second server on the port is an error.
+Result<int> listenOn(const std::string& host, int port)
+{
+    const std::string where = host + ":" + std::to_string(port);
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    if (const int error = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found); error != 0)
+        return makeError(ErrorCode::IoError, where + ": cannot listen there: " + gai_strerror(error));
+    std::string why = "no address";
+    int fd = -1;
+    for (const addrinfo* a = found; a && fd < 0; a = a->ai_next) {
+        fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0)
+            continue;
+        const int one = 1; // lets a restarted server bind while old connections linger in TIME_WAIT
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, SOMAXCONN) != 0) {
+            why = std::strerror(errno);
+            ::close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(found);
+    if (fd < 0)
+        return makeError(ErrorCode::IoError, where + ": cannot listen there: " + why);
+    return fd;
+}
+
+int boundPort(int fd)
+{
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+        return 0;
+    return address.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
+                                         : ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+}
+
+// Each connection is a file descriptor: lift the soft limit (often 1024) towards the hard one.
+void allowDescriptors(int connections)
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+    const rlim_t wanted = static_cast<rlim_t>(connections) + 256;
+    if (limit.rlim_cur < wanted) {
+        limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+} // namespace
+
 Status PredictionServer::start()
 {
     State& s = *m_state;
+    if (s.daemon)
+        return Ok{};
     if (s.options.token.size() < 16)
         return makeError(ErrorCode::InvalidArgument, "the API token must have at least 16 characters");
+    auto listening = listenOn(s.options.host, s.options.port);
+    if (!listening)
+        return listening.error();
+    s.listenFd = listening.value();
+    s.port = boundPort(s.listenFd);
+    allowDescriptors(s.options.maxConnections);
     s.batcher = std::make_unique<MicroBatcher>(
         s.predictor, MicroBatcher::Options{s.options.maxBatch, s.options.maxWaitMicroseconds, s.options.workers});
     s.openApi = openApiJson(s.options, s.predictor->labels());
-    auto& server = s.server;
-    const int threads = s.options.connectionThreads;
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-    server.set_payload_max_length(s.options.maxBodyBytes);
-    server.set_tcp_nodelay(true); // headers and body go out in two writes: no Nagle delay between them
-    // cpp-httplib closes a keep-alive connection after 5 requests by default; a client sending its
-    // next request at that moment gets no answer. Keep connections open (idle ones still time out).
-    server.set_keep_alive_max_count(100000);
-    server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-        t_requestStart = Clock::now();
-        return httplib::Server::HandlerResponse::Unhandled;
-    });
-    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty())
-            return;
-        switch (res.status) {
-        case 404: return sendError(res, 404, "no such path: see GET /openapi.json");
-        case 413: return sendError(res, 413, "the body is over the size limit");
-        case 400: return sendError(res, 400, "malformed request");
-        default: return sendError(res, res.status, "request failed");
-        }
-    });
-    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
-        std::string what = "internal error";
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            what += std::string(": ") + e.what();
-        } catch (...) {
-        }
-        sendError(res, 500, what);
-    });
-    server.set_logger([&s](const httplib::Request& req, const httplib::Response& res) {
-        if (!s.options.log)
-            return;
-        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t_requestStart).count();
-        char line[512];
-        std::snprintf(line, sizeof line, "%s %s %d %.1f ms", req.method.c_str(), req.path.substr(0, 200).c_str(), res.status, ms);
-        s.options.log(line);
-    });
-    server.Get("/health", [&s](const httplib::Request&, httplib::Response& res) {
-        res.set_content(nlohmann::json{{"status", "ok"}, {"labels", s.predictor->labels()}, {"input", s.options.inputName},
-                                       {"target", s.options.targetName}}
-                            .dump(),
-                        "application/json");
-    });
-    server.Get("/", [&s](const httplib::Request&, httplib::Response& res) {
-        res.set_content(s.options.testerPage.empty() ? builtinTesterPage() : s.options.testerPage, "text/html; charset=utf-8");
-    });
-    server.Get("/openapi.json", [&s](const httplib::Request&, httplib::Response& res) {
-        res.set_content(s.openApi, "application/json");
-    });
-    server.Post("/predict", [&s](const httplib::Request& req, httplib::Response& res) { s.predict(req, res); });
-    auto notAllowed = [](const char* allowed) {
-        return [allowed](const httplib::Request&, httplib::Response& res) {
-            res.set_header("Allow", allowed);
-            sendError(res, 405, std::string("method not allowed; use ") + allowed);
-        };
-    };
-    for (const char* path : {"/health", "/", "/openapi.json"}) {
-        server.Post(path, notAllowed("GET"));
-        server.Put(path, notAllowed("GET"));
-        server.Delete(path, notAllowed("GET"));
+    s.stopping = false;
+    // MHD's pool per connection holds the request line, the headers and the read buffer: its
+    // size is the header limit (MHD answers 431 past it); 16 KB more leave room to read the body.
+    const size_t pool = s.options.maxHeaderBytes + 16 * 1024;
+    const unsigned threads = static_cast<unsigned>(std::max(1, s.options.connectionThreads));
+    s.daemon = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME, 0, nullptr, nullptr, &State::handle, &s,
+        MHD_OPTION_LISTEN_SOCKET, s.listenFd, MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
+        MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(s.options.maxConnections),
+        MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(s.options.idleTimeoutSeconds),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_COMPLETED, &State::completed, &s,
+        MHD_OPTION_NOTIFY_CONNECTION, &State::connectionEvent, &s, MHD_OPTION_END);
+    if (!s.daemon) {
+        ::close(s.listenFd);
+        s.listenFd = -1;
+        s.batcher.reset();
+        return makeError(ErrorCode::IoError, s.options.host + ":" + std::to_string(s.port) + ": the HTTP server did not start");
     }
-    server.Get("/predict", notAllowed("POST"));
-    server.Put("/predict", notAllowed("POST"));
-    server.Delete("/predict", notAllowed("POST"));
-
-    s.port = s.options.port == 0 ? server.bind_to_any_port(s.options.host) : s.options.port;
-    if (s.port <= 0 || (s.options.port != 0 && !server.bind_to_port(s.options.host, s.options.port)))
-        return makeError(ErrorCode::IoError, s.options.host + ":" + std::to_string(s.options.port) +
-                                                 ": cannot listen there (in use, or not an address of this machine)");
-    raiseListenBacklog(s.port);
-    s.thread = std::thread([&server] { server.listen_after_bind(); });
+    s.watching = true;
+    s.watchdog = std::thread([&s] { s.watch(); });
     return Ok{};
 }
 
 void PredictionServer::stop()
 {
     State& s = *m_state;
-    if (!s.thread.joinable())
+    if (!s.daemon)
         return;
-    s.server.stop(); // stops accepting; the pool finishes the requests it holds
-    s.thread.join();
-    s.batcher.reset();
+    MHD_quiesce_daemon(s.daemon); // no new connections
+    {
+        // Answer what the batcher holds; new requests on open connections are refused.
+        std::unique_lock lock(s.flightMutex);
+        s.stopping = true;
+        s.flightDone.wait_for(lock, std::chrono::seconds(30), [&s] { return s.inFlight == 0; });
+    }
+    s.batcher.reset(); // answers anything left, resuming its connections (MHD must not stop with suspended ones)
+    MHD_stop_daemon(s.daemon);
+    s.daemon = nullptr;
+    ::close(s.listenFd);
+    s.listenFd = -1;
+    {
+        std::lock_guard lock(s.connectionsMutex);
+        s.watching = false;
+    }
+    s.watchdogWake.notify_all();
+    s.watchdog.join();
 }
 
 int PredictionServer::port() const

@@ -19,25 +19,33 @@ struct ServerOptions {
     std::string token;                 // required; basic-auth user (empty password) or Bearer
     std::string inputName = "review";  // multipart field / JSON key
     std::string targetName = "sentiment";
-    size_t maxBodyBytes = 1 << 20;
-    int maxBatch = 16;
+    size_t maxBodyBytes = 1 << 20;     // chunked or not, counted while reading
+    int maxBatch = 16;                 // texts per model call; larger requests are split
     int maxWaitMicroseconds = 2000;
     int workers = 1;                   // batches computed at once, sharing the cores
-    int connectionThreads = 16;
+    int connectionThreads = 1;         // event-loop threads doing the HTTP work (not the model)
+    int maxConnections = 1000;         // open connections; more are refused at once
+    int maxHeaders = 100;              // header lines per request; more get 431
+    size_t maxHeaderBytes = 32 << 10;  // request line and headers; more get 431
+    int idleTimeoutSeconds = 15;       // a connection that sends nothing this long is closed
+    int requestTimeoutSeconds = 30;    // a whole request must arrive within this of the connection
+                                       // opening or of the previous answer (slow senders are closed)
     std::string testerPage;            // HTML served at GET /; empty: the built-in page
-    // One line per request: "POST /predict 200 12.3 ms". Never the token.
+    // One line per request: "POST /predict 200 12.3 ms", control characters escaped. Never the token.
     std::function<void(const std::string&)> log;
 };
 
 // The local HTTP API: POST /predict (multipart field or JSON rows), GET /health, GET / (the
 // browser API tester), GET /openapi.json. Errors are JSON {"error": …} with 400, 401, 404, 405,
-// 413 or 415. Requests are answered by a micro-batching worker over one shared predictor.
+// 413, 415 or 431. An event loop (libmicrohttpd, epoll) holds the connections, so idle and slow
+// clients cost a socket, not a thread; requests are answered by a micro-batching worker over one
+// shared predictor.
 class PredictionServer {
 public:
     PredictionServer(std::shared_ptr<const Predictor> predictor, ServerOptions options);
     ~PredictionServer(); // stops: requests in flight are answered first
 
-    // Binds and starts serving on a background thread.
+    // Binds (an address in use is an error) and starts serving on a background thread.
     Status start();
     void stop();
     int port() const;
@@ -69,7 +77,8 @@ namespace fika::core {
 bool checkpointFeatureNames(const std::string& checkpointDir, std::string& inputName, std::string& targetName);
 
 // Reads the token from a file (surrounding whitespace ignored); a missing file is created with a
-// new token, readable by its owner only.
-Result<std::string> readOrCreateTokenFile(const std::string& path, bool* created = nullptr);
+// new token, readable by its owner only (created at once with mode 0600, never through a symlink).
+// A token file that other users can read gives a warning.
+Result<std::string> readOrCreateTokenFile(const std::string& path, bool* created = nullptr, std::string* warning = nullptr);
 
 } // namespace fika::core

@@ -3,11 +3,13 @@
 
 #include "train/experiment_config.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace fika::core {
 
@@ -24,27 +26,42 @@ bool checkpointFeatureNames(const std::string& checkpointDir, std::string& input
     return true;
 }
 
-Result<std::string> readOrCreateTokenFile(const std::string& path, bool* created)
+Result<std::string> readOrCreateTokenFile(const std::string& path, bool* created, std::string* warning)
 {
     if (created)
         *created = false;
-    if (!std::filesystem::exists(path)) {
-        const std::string token = generateToken();
-        {
-            std::ofstream out(path, std::ios::trunc);
-            out << token << "\n";
-            if (!out.flush())
-                return makeError(ErrorCode::IoError, path + ": the token file cannot be written", path);
+    // O_EXCL: created now with mode 0600, never opened if anything (a symlink too) is there already.
+    if (const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR); fd >= 0) {
+        const std::string line = generateToken() + "\n";
+        const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+        ::close(fd);
+        if (!written) {
+            ::unlink(path.c_str());
+            return makeError(ErrorCode::IoError, path + ": the token file cannot be written: " + std::strerror(errno), path);
         }
-        ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
         if (created)
             *created = true;
-        return token;
+        return line.substr(0, line.size() - 1);
+    } else if (errno != EEXIST) {
+        return makeError(ErrorCode::IoError, path + ": the token file cannot be created: " + std::strerror(errno), path);
     }
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string token = text.str();
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return makeError(ErrorCode::IoError, path + ": the token file cannot be read: " + std::strerror(errno), path);
+    struct stat info {};
+    std::string token;
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size <= 4096) {
+        token.resize(static_cast<size_t>(info.st_size));
+        const ssize_t n = ::read(fd, token.data(), token.size());
+        token.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    }
+    ::close(fd);
+    if (!S_ISREG(info.st_mode) || info.st_size > 4096)
+        return makeError(ErrorCode::InvalidArgument, path + ": the token file must be a regular file of at most 4 KB", path);
+    if (warning)
+        *warning = (info.st_mode & (S_IRWXG | S_IRWXO)) == 0
+                       ? std::string()
+                       : path + ": other users can read or change the API token (chmod 600 " + path + ")";
     const auto first = token.find_first_not_of(" \t\r\n");
     const auto last = token.find_last_not_of(" \t\r\n");
     token = first == std::string::npos ? std::string() : token.substr(first, last - first + 1);

@@ -18,6 +18,14 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <mutex>
@@ -53,6 +61,75 @@ int processThreads()
 nlohmann::json parse(const httplib::Result& r)
 {
     return r ? nlohmann::json::parse(r->body, nullptr, false) : nlohmann::json();
+}
+
+// A plain TCP connection to the server, for requests that HTTP clients refuse to send.
+class RawConnection {
+public:
+    explicit RawConnection(int port)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<uint16_t>(port));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+            ::close(m_fd);
+            m_fd = -1;
+        }
+    }
+    ~RawConnection()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    bool ok() const { return m_fd >= 0; }
+    bool send(const std::string& bytes)
+    {
+        return m_fd >= 0 && ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+    }
+    // What arrives until the server closes, `until` appears `count` times, or timeoutMs passes.
+    std::string receive(int timeoutMs, const std::string& until = {}, int count = 1)
+    {
+        std::string out;
+        const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+        for (;;) {
+            if (!until.empty()) {
+                int found = 0;
+                for (size_t at = out.find(until); at != std::string::npos; at = out.find(until, at + 1))
+                    ++found;
+                if (found >= count)
+                    return out;
+            }
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
+            pollfd p{m_fd, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(std::max<long long>(0, left))) <= 0)
+                return out;
+            char buffer[65536];
+            const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+            if (n <= 0) {
+                m_closed = true;
+                return out;
+            }
+            out.append(buffer, static_cast<size_t>(n));
+        }
+    }
+    bool closedByServer() const { return m_closed; }
+
+private:
+    int m_fd = -1;
+    bool m_closed = false;
+};
+
+int statusOf(const std::string& response)
+{
+    return response.rfind("HTTP/1.1 ", 0) == 0 ? std::atoi(response.c_str() + 9) : 0;
+}
+
+std::string jsonPost(const std::string& body, const std::string& extraHeaders = "Authorization: Bearer " + kToken + "\r\n")
+{
+    return "POST /predict HTTP/1.1\r\nHost: x\r\n" + extraHeaders + "Content-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 } // namespace
@@ -359,6 +436,278 @@ private Q_SLOTS:
         QVERIFY(second.ok() && !created);
         QVERIFY(second.value() == first.value());
         QCOMPARE(std::filesystem::status(file).permissions() & std::filesystem::perms::group_read, std::filesystem::perms::none);
+    }
+
+    // Every connection stays open until every client has its first answer: a server that gives
+    // each connection a thread of a small pool answers only the first few (issue 13, item 1).
+    void manyKeepAliveClientsAllAnswered()
+    {
+        constexpr int kClients = 128;
+        std::atomic<int> firstAnswers{0}, answered{0}, failed{0};
+        std::vector<std::thread> clients;
+        for (int c = 0; c < kClients; ++c)
+            clients.emplace_back([&] {
+                RawConnection connection(m_server->port());
+                const std::string request = jsonPost(nlohmann::json{{"review", kReview}}.dump());
+                for (int i = 0; i < 3; ++i) {
+                    const std::string response = connection.send(request) ? connection.receive(30000, "}") : std::string();
+                    if (statusOf(response) != 200) {
+                        ++failed;
+                        return;
+                    }
+                    ++answered;
+                    if (i == 0) {
+                        ++firstAnswers;
+                        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+                        while (firstAnswers < kClients && std::chrono::steady_clock::now() < end)
+                            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                    }
+                }
+            });
+        for (auto& t : clients)
+            t.join();
+        QCOMPARE(failed.load(), 0);
+        QCOMPARE(answered.load(), 3 * kClients);
+    }
+
+    // Idle and slowloris connections cost a socket each, not a thread: a normal request is answered
+    // while they are held, the timeouts close them, and stop() does not wait for them (items 2-4).
+    void idleAndSlowConnectionsDoNotBlock()
+    {
+        ServerOptions options;
+        options.token = kToken;
+        options.idleTimeoutSeconds = 2;
+        options.requestTimeoutSeconds = 3;
+        PredictionServer server(m_predictor, options);
+        QVERIFY(server.start().ok());
+        std::vector<std::unique_ptr<RawConnection>> idle, slow;
+        for (int i = 0; i < 200; ++i)
+            idle.push_back(std::make_unique<RawConnection>(server.port()));
+        for (int i = 0; i < 50; ++i) {
+            slow.push_back(std::make_unique<RawConnection>(server.port()));
+            slow.back()->send("GET /health HTTP/1.1\r\nHost: x\r\n");
+        }
+        QVERIFY(idle.back()->ok() && slow.back()->ok());
+        httplib::Client client(server.url());
+        const auto begin = std::chrono::steady_clock::now();
+        auto health = client.Get("/health");
+        const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin).count();
+        QVERIFY(health && health->status == 200);
+        QVERIFY2(ms < 2000, qPrintable(QStringLiteral("answered after %1 ms").arg(ms)));
+        // A header line every 500 ms keeps a connection active, but not past the request timeout.
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        int open = 0;
+        for (int round = 0; std::chrono::steady_clock::now() < end; ++round) {
+            open = 0;
+            for (auto& c : slow) {
+                c->send("X-Slow-" + std::to_string(round) + ": 1\r\n");
+                c->receive(1);
+                open += !c->closedByServer();
+            }
+            for (auto& c : idle) {
+                c->receive(0);
+                open += !c->closedByServer();
+            }
+            if (open == 0)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        }
+        QCOMPARE(open, 0);
+        for (int i = 0; i < 20; ++i) { // held again while stopping
+            slow.push_back(std::make_unique<RawConnection>(server.port()));
+            slow.back()->send("GET /health HTTP/1.1\r\n");
+        }
+        const auto stopBegin = std::chrono::steady_clock::now();
+        server.stop();
+        QVERIFY(std::chrono::steady_clock::now() - stopBegin < std::chrono::seconds(2));
+    }
+
+    // One limit for chunked and Content-Length bodies, applied while reading; the token is checked
+    // on the headers, before any body is read; headers have count and size limits (items 5, 6).
+    void bodyAndHeaderLimits()
+    {
+        const int port = m_server->port();
+        const std::string chunk = "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
+        {
+            RawConnection c(port); // a client that waits for 100-continue is refused before sending its body
+            c.send("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n"
+                   "Expect: 100-continue\r\n\r\n");
+            QCOMPARE(statusOf(c.receive(5000, "\r\n\r\n")), 401);
+            RawConnection d(port);
+            d.send("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n"
+                   "Expect: 100-continue\r\n\r\n");
+            QCOMPARE(statusOf(d.receive(5000, "\r\n\r\n")), 413); // before the token
+        }
+        // A client that sends at once gets its answer after the body, which is counted, not kept.
+        for (const bool token : {false, true}) {
+            RawConnection c(port);
+            c.send("POST /predict HTTP/1.1\r\nHost: x\r\n" + (token ? "Authorization: Bearer " + kToken + "\r\n" : std::string()) +
+                   "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; i < 32; ++i) // 2 MB, over the 1 MB limit
+                c.send(chunk);
+            c.send("0\r\n\r\n");
+            QCOMPARE(statusOf(c.receive(10000, "}")), token ? 413 : 401);
+        }
+        {
+            RawConnection c(port); // 40 KB of headers
+            c.send("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'b') + "\r\n\r\n");
+            QCOMPARE(statusOf(c.receive(5000, "\r\n\r\n")), 431);
+        }
+        {
+            RawConnection c(port); // 150 small headers
+            std::string request = "GET /health HTTP/1.1\r\nHost: x\r\n";
+            for (int i = 0; i < 150; ++i)
+                request += "X-H" + std::to_string(i) + ": 1\r\n";
+            c.send(request + "\r\n");
+            QCOMPARE(statusOf(c.receive(5000, "\r\n\r\n")), 431);
+        }
+        httplib::Client client(m_server->url());
+        auto health = client.Get("/health");
+        QVERIFY(health && health->status == 200);
+    }
+
+    // Requests sent in one write are all answered, in order (item 8).
+    void pipelinedRequestsInOrder()
+    {
+        RawConnection c(m_server->port());
+        const std::string get = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+        c.send(get + jsonPost(nlohmann::json{{"review", kReview}}.dump()) + "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n" + get);
+        const std::string responses = c.receive(30000, "HTTP/1.1 ", 4);
+        const auto first = responses.find("HTTP/1.1 200"), second = responses.find("\"sentiment\""),
+                   third = responses.find("HTTP/1.1 404"), fourth = responses.rfind("HTTP/1.1 200");
+        QVERIFY2(first != std::string::npos && second != std::string::npos && third != std::string::npos &&
+                     first < second && second < third && third < fourth,
+                 responses.c_str());
+    }
+
+    void portInUseIsAnError()
+    {
+        ServerOptions options;
+        options.token = kToken;
+        options.port = m_server->port();
+        PredictionServer second(m_predictor, options);
+        const auto started = second.start();
+        QVERIFY(!started.ok());
+        QVERIFY2(started.error().message.find(std::to_string(m_server->port())) != std::string::npos, started.error().message.c_str());
+    }
+
+    // Invalid UTF-8 gives 400 with a message; schemes and media types are case-insensitive and exact;
+    // duplicate Content-Length is refused (items 10-12).
+    void strictRequestParsing()
+    {
+        const int port = m_server->port();
+        auto exchange = [port](const std::string& request) {
+            RawConnection c(port);
+            c.send(request);
+            return c.receive(20000, "}");
+        };
+        for (const std::string& bad : {jsonPost("{\"review\":\"great \xff film\"}"),
+                                       jsonPost("{\"rows\":[{\"review\":\"fine\"},{\"review\":\"bad \xc3\"}]}")}) {
+            const std::string response = exchange(bad);
+            QCOMPARE(statusOf(response), 400);
+            QVERIFY2(response.find("\"error\"") != std::string::npos, response.c_str());
+        }
+        const std::string form =
+            "--fika-boundary\r\nContent-Disposition: form-data; name=\"review\"\r\n\r\ngreat \xff film\r\n--fika-boundary--\r\n";
+        const std::string formResponse =
+            exchange("POST /predict HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kToken +
+                     "\r\nContent-Type: multipart/form-data; boundary=fika-boundary\r\nContent-Length: " + std::to_string(form.size()) + "\r\n\r\n" + form);
+        QCOMPARE(statusOf(formResponse), 400);
+        QVERIFY2(formResponse.find("UTF-8") != std::string::npos, formResponse.c_str());
+        const std::string body = nlohmann::json{{"review", kReview}}.dump();
+        auto withType = [&](const std::string& type, const std::string& auth) {
+            return "POST /predict HTTP/1.1\r\nHost: x\r\nAuthorization: " + auth + "\r\nContent-Type: " + type +
+                   "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+        };
+        QCOMPARE(statusOf(exchange(withType("text/\xff", "Bearer " + kToken))), 400);
+        QCOMPARE(statusOf(exchange(withType("application/json", "bearer " + kToken))), 200);
+        QCOMPARE(statusOf(exchange(withType("application/json", "BASIC MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY6" /* base64 of kToken + ":" */))), 200);
+        QCOMPARE(statusOf(exchange(withType("APPLICATION/JSON; charset=utf-8", "Bearer " + kToken))), 200);
+        QCOMPARE(statusOf(exchange(withType("application/jsonpatch", "Bearer " + kToken))), 415);
+        const std::string twice = "POST /predict HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kToken +
+                                  "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                                  "\r\nContent-Length: 5\r\n\r\n" + body;
+        QCOMPARE(statusOf(exchange(twice)), 400);
+    }
+
+    // The path is logged with its control characters escaped: no forged lines, no terminal escapes (item 13).
+    void logEscapesControlCharacters()
+    {
+        httplib::Client client(m_server->url());
+        auto r = client.Get("/x%0aPOST%20/predict%20200%201.0%20ms%1b[2J");
+        QVERIFY(r && r->status == 404);
+        std::lock_guard lock(m_logMutex);
+        const auto line = std::find_if(m_log.begin(), m_log.end(), [](const std::string& l) { return l.rfind("GET /x", 0) == 0; });
+        QVERIFY(line != m_log.end());
+        QVERIFY2(line->find('\n') == std::string::npos && line->find('\x1b') == std::string::npos, line->c_str());
+        QVERIFY2(line->rfind("GET /x\\x0aPOST /predict 200 1.0 ms\\x1b[2J 404 ", 0) == 0, line->c_str());
+    }
+
+    // A large JSON batch is split into max-batch pieces taken in turn with other requests (item 7).
+    void largeBatchDoesNotHoldBackASmallRequest()
+    {
+        ServerOptions options;
+        options.token = kToken;
+        options.maxBatch = 4;
+        PredictionServer server(m_predictor, options);
+        QVERIFY(server.start().ok());
+        nlohmann::json rows = nlohmann::json::array();
+        for (int i = 0; i < 2000; ++i)
+            rows.push_back({{"review", kReview + " take " + std::to_string(i)}});
+        std::atomic<bool> bigDone{false};
+        std::atomic<int> bigStatus{0};
+        std::thread big([&] {
+            httplib::Client client(server.url());
+            client.set_bearer_token_auth(kToken);
+            client.set_read_timeout(120, 0);
+            auto r = client.Post("/predict", nlohmann::json{{"rows", rows}}.dump(), "application/json");
+            bigStatus = r ? r->status : -1;
+            bigDone = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(server.batchStats().batches >= 2 || bigDone, 30000);
+        httplib::Client client(server.url());
+        client.set_bearer_token_auth(kToken);
+        auto small = client.Post("/predict", nlohmann::json{{"review", kReview}}.dump(), "application/json");
+        const bool bigStillRunning = !bigDone;
+        big.join();
+        QVERIFY(small && small->status == 200);
+        QCOMPARE(bigStatus.load(), 200);
+        QVERIFY2(bigStillRunning, "the single review waited for the whole 2,000-row request");
+    }
+
+    // Token files: created 0600 at once, never through a symlink; not a regular file is refused
+    // with the reason; readable by others gives a warning (item 14).
+    void tokenFileSafety()
+    {
+        namespace fs = std::filesystem;
+        const fs::path dir = m_dir.filePath(QStringLiteral("tokens")).toStdString();
+        fs::create_directories(dir);
+        const std::string fresh = (dir / "fresh").string();
+        const mode_t old = ::umask(0); // a window between creating and chmod would show 0666 here
+        bool created = false;
+        auto token = readOrCreateTokenFile(fresh, &created);
+        ::umask(old);
+        QVERIFY(token.ok() && created);
+        struct stat info {};
+        QVERIFY(::stat(fresh.c_str(), &info) == 0);
+        QCOMPARE(info.st_mode & 0777, mode_t(0600));
+
+        const fs::path target = dir / "target";
+        fs::create_symlink(target, dir / "dangling");
+        auto viaLink = readOrCreateTokenFile((dir / "dangling").string());
+        QVERIFY(!viaLink.ok());
+        QVERIFY(!fs::exists(target));
+
+        auto directory = readOrCreateTokenFile(dir.string());
+        QVERIFY(!directory.ok());
+        QVERIFY2(directory.error().message.find("regular file") != std::string::npos, directory.error().message.c_str());
+
+        std::string warning;
+        QVERIFY(readOrCreateTokenFile(fresh, nullptr, &warning).ok());
+        QVERIFY(warning.empty());
+        fs::permissions(fresh, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+        QVERIFY(readOrCreateTokenFile(fresh, nullptr, &warning).ok());
+        QVERIFY2(warning.find("other users") != std::string::npos, warning.c_str());
     }
 
     void cleanupTestCase() { m_server.reset(); }
