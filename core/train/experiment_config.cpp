@@ -244,8 +244,11 @@ Status validateExperimentConfig(const ExperimentConfig& c)
         check(t.weightDecay >= 0, "training.weight_decay", "cannot be negative"),
         check(t.maxGradNorm >= 0, "training.max_grad_norm", "cannot be negative (0 turns clipping off)"),
         check(t.gradientAccumulation >= 1, "training.gradient_accumulation", "must be at least 1"),
-        check(t.threads >= 0 && t.threads <= maxTrainingThreads(), "training.threads",
-              "must be from 0 (all cores) to " + std::to_string(maxTrainingThreads()) + ", this machine's cores"),
+        // A config moves between machines, so only an absurd count is refused here; training uses at
+        // most this machine's cores (train() says so when it asks for more).
+        check(t.threads >= 0 && t.threads <= kMaxConfigThreads, "training.threads",
+              "must be from 0 (all cores) to " + std::to_string(kMaxConfigThreads) + "; this machine has " +
+                  std::to_string(maxTrainingThreads()) + " cores"),
         check(t.precision == "fp32" || t.precision == "bf16", "training.precision", "must be fp32 or bf16"),
         check(t.device == "cpu" || t.device == "cuda", "training.device", "must be cpu or cuda"),
         check(t.device == "cpu" || t.precision == "fp32", "training.precision", "bf16 runs on the CPU only; use fp32 with cuda"),

@@ -76,7 +76,9 @@ Result<ExperimentConfig> experimentConfigFromYaml(const std::string& yaml, const
                                                   const std::vector<std::string>& overrides = {});
 Result<ExperimentConfig> loadExperimentConfig(const std::string& path, const std::vector<std::string>& overrides = {});
 Status validateExperimentConfig(const ExperimentConfig& config);
-// The most compute threads training.threads may ask for: the machine's cores (more only contend).
+// The most compute threads training uses: the machine's cores (more only contend).
 int maxTrainingThreads();
+// The most training.threads a config may ask for on any machine (15,000 threads once froze a machine).
+constexpr int64_t kMaxConfigThreads = 1024;
 
 } // namespace fika::core

@@ -326,8 +326,12 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
         if (auto valid = validateExperimentConfig(config); !valid)
             return valid.error();
         const auto& t = config.training;
+        if (t.threads > maxTrainingThreads())
+            observer.onMessage("training.threads is " + std::to_string(t.threads) + ", more than this machine's " +
+                               std::to_string(maxTrainingThreads()) + " cores: training uses " +
+                               std::to_string(maxTrainingThreads()));
         if (t.threads > 0)
-            torch::set_num_threads(static_cast<int>(t.threads));
+            torch::set_num_threads(static_cast<int>(std::min<int64_t>(t.threads, maxTrainingThreads())));
         if (t.device == "cuda" && !torch::cuda::is_available())
             return makeError(ErrorCode::InvalidArgument,
                              "training.device: cuda needs a CUDA build of LibTorch and a GPU; this Fika's LibTorch has none "

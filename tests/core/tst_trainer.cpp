@@ -115,6 +115,20 @@ private Q_SLOTS:
         QVERIFY(recorder.steps.back().learningRate < recorder.steps[5].learningRate);
     }
 
+    // A config written on a bigger machine trains here on this machine's cores, and says so.
+    void threadsAboveTheCoresUseTheCores()
+    {
+        QTemporaryDir dir;
+        Recorder recorder;
+        ExperimentConfig config = tinyConfig(dir);
+        config.training.epochs = 1;
+        config.training.threads = maxTrainingThreads() + 6;
+        auto summary = train(config, recorder);
+        QVERIFY2(summary.ok(), summary.error().message.c_str());
+        QVERIFY(recorder.said("more than this machine's " + std::to_string(maxTrainingThreads()) + " cores"));
+        QCOMPARE(torch::get_num_threads(), maxTrainingThreads());
+    }
+
     void sameSeedSameLosses()
     {
         QTemporaryDir a, b;
