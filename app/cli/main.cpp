@@ -22,15 +22,20 @@ Fika fine-tunes BERT text classifiers. Commands:
       Splits the dataset into subsets and saves a dataset version (source, checksum, encoding, subsets).
   predict --checkpoint DIR [--json] [--sequence-length N] [--truncation head|tail|head_tail]
           [--batch-size 16] [--csv FILE [--text-column review]] [TEXT ...]
-      Classifies texts (arguments, else --csv, else one per line on stdin) with a checkpoint folder.
+      Classifies texts (arguments, else --csv, else one per line on stdin) with a checkpoint folder;
+      sequence length and truncation default to the checkpoint's (as it was trained).
   init-config [--preset tutorial|recommended] --out FILE [--csv FILE] [--weights DIR]
       Writes a complete experiment config (YAML).
-  train --config FILE [--set key.path=value]... [--resume] [--no-cache]
+  train --config FILE [--set key.path=value]... [--resume | --overwrite] [--no-cache]
       Trains as the config says; Ctrl-C stops within one batch and keeps a resumable `last` checkpoint.
+      An output.dir holding an earlier run is refused unless --resume (continue it) or --overwrite (replace it).
   evaluate --checkpoint DIR --csv FILE [--text-column review] [--label-column sentiment] [--json]
       Accuracy, loss, macro-F1, per-class precision/recall/F1, confusion matrix, ROC AUC (two classes).
   export --checkpoint DIR --out DIR [--vocab FILE] [--labels a,b] [--sequence-length N]
-      Loads any supported checkpoint layout and writes a folder Hugging Face transformers loads as it is.
+         [--truncation head|tail|head_tail]
+      Loads any supported checkpoint layout and writes a folder Hugging Face transformers loads as it is,
+      with the checkpoint's encoding (model_max_length, truncation) unless given. --out must be new, empty
+      or an earlier export: a folder holding anything else is refused, never emptied.
   serve --checkpoint DIR --port N --token-file FILE [--host 127.0.0.1] [--input-name review]
         [--target-name sentiment] [--max-body-bytes 1048576] [--max-batch 16] [--workers 1]
       Serves the prediction API (POST /predict, GET /health, GET / tester page, GET /openapi.json);

@@ -34,10 +34,12 @@ int runPredict(const std::vector<std::string>& argv)
     core::PredictorOptions options;
     options.sequenceLength = static_cast<int>(sequenceLength.value());
     options.batchSize = static_cast<int>(batchSize.value());
-    auto truncation = core::parseTruncation(args.value("--truncation", "head"));
-    if (!truncation)
-        return usageError(truncation.error().message);
-    options.truncation = truncation.value();
+    if (const auto name = args.value("--truncation")) { // otherwise the checkpoint's
+        auto truncation = core::parseTruncation(*name);
+        if (!truncation)
+            return usageError(truncation.error().message);
+        options.truncation = truncation.value();
+    }
 
     std::vector<std::string> texts = args.positional();
     if (const auto csv = args.value("--csv")) {
@@ -56,7 +58,14 @@ int runPredict(const std::vector<std::string>& argv)
     if (!predictor) {
         return fail(predictor.error());
     }
-    const auto predictions = predictor.value()->predict(texts);
+    std::vector<core::Prediction> predictions;
+    try {
+        predictions = predictor.value()->predict(texts);
+    } catch (const std::exception& e) { // a model whose output overflows, or LibTorch failing
+        std::string what = e.what();
+        std::cerr << "fika-cli: " << *checkpoint << ": " << what.substr(0, what.find('\n')) << "\n";
+        return 1;
+    }
     const auto& labels = predictor.value()->labels();
     if (args.flag("--json")) {
         nlohmann::json out = nlohmann::json::array();
@@ -82,7 +91,7 @@ namespace fika::cli {
 int runExport(const std::vector<std::string>& argv)
 {
     Args args;
-    if (auto error = args.parse(argv, {"--checkpoint", "--out", "--vocab", "--labels", "--sequence-length"}, {});
+    if (auto error = args.parse(argv, {"--checkpoint", "--out", "--vocab", "--labels", "--sequence-length", "--truncation"}, {});
         !error.empty())
         return usageError(error);
     const auto source = args.value("--checkpoint");
@@ -104,8 +113,16 @@ int runExport(const std::vector<std::string>& argv)
         return fail(loaded.error());
     }
     std::cerr << loaded->report.summary();
-    const int length = sequenceLength.value() > 0 ? static_cast<int>(sequenceLength.value()) : loaded->maxSequenceLength;
-    if (auto saved = core::saveCheckpoint(loaded->model, *loaded->tokenizer, length, *out); !saved) {
+    core::CheckpointEncoding encoding = loaded->encoding; // the export encodes as the checkpoint was trained
+    if (sequenceLength.value() > 0)
+        encoding.sequenceLength = static_cast<int>(sequenceLength.value());
+    if (const auto name = args.value("--truncation")) {
+        auto truncation = core::parseTruncation(*name);
+        if (!truncation)
+            return usageError(truncation.error().message);
+        encoding.truncation = truncation.value();
+    }
+    if (auto saved = core::saveCheckpoint(loaded->model, *loaded->tokenizer, encoding, *out); !saved) {
         return fail(saved.error());
     }
     std::cout << "exported " << *out << " (Hugging Face BertForSequenceClassification, labels";

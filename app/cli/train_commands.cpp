@@ -110,7 +110,7 @@ int runTrain(const std::vector<std::string>& argv)
     Args args;
     ArgRules rules;
     rules.repeatable = {"--set"};
-    if (auto error = args.parse(argv, {"--config", "--set"}, {"--resume", "--no-cache"}, rules); !error.empty())
+    if (auto error = args.parse(argv, {"--config", "--set"}, {"--resume", "--overwrite", "--no-cache"}, rules); !error.empty())
         return usageError(error);
     const auto path = args.value("--config");
     if (!path)
@@ -123,7 +123,10 @@ int runTrain(const std::vector<std::string>& argv)
         std::cerr << "warning: " << warning << "\n";
     ConsoleObserver observer;
     core::TrainOptions options;
+    if (args.flag("--resume") && args.flag("--overwrite"))
+        return usageError("train takes --resume or --overwrite, not both");
     options.resume = args.flag("--resume");
+    options.overwrite = args.flag("--overwrite");
     options.stop = &stopOnInterrupt();
     options.defaultVocab = core::bundledVocabPath();
     if (!args.flag("--no-cache"))
