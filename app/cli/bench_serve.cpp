@@ -16,10 +16,16 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -56,13 +62,170 @@ double percentile(std::vector<double> values, double p)
     return values[std::min(values.size() - 1, static_cast<size_t>(p * static_cast<double>(values.size())))];
 }
 
+double rssMb()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
+    return 0;
+}
+
+// A loopback TCP connection for the attack scenarios; -1 when refused.
+int rawConnection(int port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0)
+        return fd;
+    if (fd >= 0)
+        ::close(fd);
+    return -1;
+}
+
+// Sends until the server stops reading; the bytes it took.
+size_t flood(int fd, const std::string& head, const std::string& piece, size_t total)
+{
+    size_t sent = 0;
+    if (::send(fd, head.data(), head.size(), MSG_NOSIGNAL) < 0)
+        return 0;
+    while (sent < total) {
+        const ssize_t n = ::send(fd, piece.data(), piece.size(), MSG_NOSIGNAL);
+        if (n <= 0)
+            break;
+        sent += static_cast<size_t>(n);
+    }
+    return sent;
+}
+
+// Keep-alive clients sending single reviews as fast as they are answered: answers per client
+// (fairness), errors, latency and the process's memory before and after.
+nlohmann::json keepAliveLoad(const std::string& url, const std::string& token, int clients, double seconds,
+                             const std::vector<std::string>& texts)
+{
+    std::vector<std::vector<double>> latencies(static_cast<size_t>(clients));
+    std::atomic<int> errors{0};
+    const double rssBefore = rssMb();
+    const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c)
+        threads.emplace_back([&, c] {
+            httplib::Client client(url);
+            client.set_bearer_token_auth(token);
+            client.set_read_timeout(10, 0);
+            client.set_tcp_nodelay(true);
+            client.set_keep_alive(true);
+            for (size_t i = static_cast<size_t>(c); Clock::now() < end; i += static_cast<size_t>(clients)) {
+                const auto sent = Clock::now();
+                auto r = client.Post("/predict", nlohmann::json{{"review", texts[i % texts.size()]}}.dump(), "application/json");
+                if (!r || r->status != 200) {
+                    ++errors;
+                    continue;
+                }
+                latencies[static_cast<size_t>(c)].push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    std::vector<double> all, perClient;
+    double firstMax = 0; // connecting included
+    for (const auto& l : latencies)
+        firstMax = std::max(firstMax, l.empty() ? 0.0 : l.front());
+    for (const auto& l : latencies) {
+        all.insert(all.end(), l.begin(), l.end());
+        perClient.push_back(static_cast<double>(l.size()));
+    }
+    const double fairShare = static_cast<double>(all.size()) / clients;
+    return {{"clients", clients},
+            {"seconds", seconds},
+            {"answers", all.size()},
+            {"errors", errors.load()},
+            {"clients_without_answer", std::count(perClient.begin(), perClient.end(), 0.0)},
+            {"min_client_share", fairShare > 0 ? *std::min_element(perClient.begin(), perClient.end()) / fairShare : 0.0},
+            {"median_client_answers", percentile(perClient, 0.5)},
+            {"p50_ms", percentile(all, 0.5)},
+            {"p99_ms", percentile(all, 0.99)},
+            {"max_ms", all.empty() ? 0.0 : *std::max_element(all.begin(), all.end())},
+            {"first_answer_max_ms", firstMax},
+            {"rss_before_mb", rssBefore},
+            {"rss_after_mb", rssMb()}};
+}
+
+// 500 idle and 100 slowloris connections held while /health is asked; a 300 MB chunked body
+// and 200 MB of headers without a token; memory before and after each; stop() with 600 held.
+nlohmann::json attacks(core::PredictionServer& server)
+{
+    nlohmann::json out;
+    const double rssStart = rssMb();
+    std::vector<int> held;
+    for (int i = 0; i < 600; ++i)
+        if (const int fd = rawConnection(server.port()); fd >= 0) {
+            if (i >= 500) { // slowloris: a request line, then nothing more for now
+                const std::string start = "GET /health HTTP/1.1\r\nHost: x\r\n";
+                ::send(fd, start.data(), start.size(), MSG_NOSIGNAL);
+            }
+            held.push_back(fd);
+        }
+    std::vector<double> probes;
+    for (int i = 0; i < 20; ++i) {
+        httplib::Client client(server.url());
+        const auto begin = Clock::now();
+        auto r = client.Get("/health");
+        probes.push_back(r && r->status == 200 ? std::chrono::duration<double, std::milli>(Clock::now() - begin).count() : 1e9);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    out["held_connections"] = held.size();
+    out["health_while_held_max_ms"] = *std::max_element(probes.begin(), probes.end());
+    out["health_while_held_p50_ms"] = percentile(probes, 0.5);
+    out["rss_held_mb"] = rssMb();
+    for (const int fd : held)
+        ::close(fd);
+    held.clear();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+    const double rssBeforeChunked = rssMb();
+    if (const int fd = rawConnection(server.port()); fd >= 0) {
+        const std::string chunk = "10000\r\n" + std::string(0x10000, '\0') + "\r\n";
+        out["chunked_sent_mb"] = static_cast<double>(flood(fd, "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                                                               "Transfer-Encoding: chunked\r\n\r\n",
+                                                           chunk, size_t(300) << 20)) / (1 << 20);
+        ::close(fd);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    out["chunked_rss_mb"] = {rssBeforeChunked, rssMb()};
+    const double rssBeforeHeaders = rssMb();
+    if (const int fd = rawConnection(server.port()); fd >= 0) {
+        const std::string header = "X-Flood: " + std::string(8000, 'a') + "\r\n";
+        out["headers_sent_mb"] = static_cast<double>(flood(fd, "GET /health HTTP/1.1\r\nHost: x\r\n", header, size_t(200) << 20)) / (1 << 20);
+        ::close(fd);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    out["headers_rss_mb"] = {rssBeforeHeaders, rssMb()};
+    out["rss_start_mb"] = rssStart;
+
+    for (int i = 0; i < 600; ++i)
+        if (const int fd = rawConnection(server.port()); fd >= 0)
+            held.push_back(fd);
+    const auto stopBegin = Clock::now();
+    server.stop();
+    out["stop_with_600_held_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - stopBegin).count();
+    for (const int fd : held)
+        ::close(fd);
+    return out;
+}
+
 } // namespace
 
 int runBenchServe(const std::vector<std::string>& argv)
 {
     Args args;
-    if (auto error = args.parse(argv, {"--shape", "--clients", "--requests", "--rounds", "--workers", "--max-batch", "--max-wait-us", "--sequence-length", "--csv"},
-                                {"--json"});
+    if (auto error = args.parse(argv, {"--shape", "--clients", "--requests", "--rounds", "--workers", "--max-batch", "--max-wait-us", "--sequence-length", "--csv",
+                                       "--load-clients", "--load-seconds"},
+                                {"--json", "--attacks"});
         !error.empty())
         return usageError(error);
     const std::string shapeName = args.value("--shape", "tiny");
@@ -73,7 +236,9 @@ int runBenchServe(const std::vector<std::string>& argv)
     const auto maxWait = args.integer("--max-wait-us", 2000, 0, 10000000);
     const auto workerCount = args.integer("--workers", 1, 1, maxThreads()); // more than the cores only contend
     const auto length = args.integer("--sequence-length", 128, core::kMinSequenceLength, core::kMaxSequenceLength);
-    if (const auto error = firstError(clientCount, requestCount, roundCount, maxBatchSize, maxWait, workerCount, length);
+    const auto loadClients = args.integer("--load-clients", 256, 0, 4096); // 0: no keep-alive load run
+    const auto loadSeconds = args.integer("--load-seconds", 20, 1, 3600);
+    if (const auto error = firstError(clientCount, requestCount, roundCount, maxBatchSize, maxWait, workerCount, length, loadClients, loadSeconds);
         !error.empty())
         return usageError(error);
     if (shapeName != "tiny" && shapeName != "mini" && shapeName != "base")
@@ -183,13 +348,17 @@ int runBenchServe(const std::vector<std::string>& argv)
         serverSeconds += serverPass(perRound);
     }
     const auto stats = server.batchStats();
+    const nlohmann::json load = loadClients.value() > 0 ? keepAliveLoad(server.url(), options.token, static_cast<int>(loadClients.value()),
+                                                                        static_cast<double>(loadSeconds.value()), texts)
+                                                        : nlohmann::json();
+    const nlohmann::json attacked = args.flag("--attacks") ? attacks(server) : nlohmann::json();
     server.stop();
     const double predictorPerSecond = static_cast<double>(texts.size()) * rounds / predictorSeconds;
     const double perSecond = static_cast<double>(perRound) * rounds / serverSeconds;
     const auto batches = stats.batches - warmStats.batches;
     const auto batchedTexts = stats.texts - warmStats.texts;
     const double modelSeconds = stats.modelSeconds - warmStats.modelSeconds;
-    const nlohmann::json out = {{"shape", shapeName},
+    nlohmann::json out = {{"shape", shapeName},
                                 {"clients", clients},
                                 {"requests", perRound * rounds},
                                 {"errors", errors.load()},
@@ -203,6 +372,10 @@ int runBenchServe(const std::vector<std::string>& argv)
                                 {"model_texts_per_s", modelSeconds > 0 ? static_cast<double>(batchedTexts) / modelSeconds : 0.0},
                                 {"threads", core::computeThreads()},
                                 {"blas", core::blasCoreName()}};
+    if (!load.is_null())
+        out["keep_alive_load"] = load;
+    if (!attacked.is_null())
+        out["attacks"] = attacked;
     if (args.flag("--json")) {
         std::cout << out.dump() << "\n";
     } else {
@@ -215,8 +388,17 @@ int runBenchServe(const std::vector<std::string>& argv)
                   << "batches   " << out["mean_batch"].get<double>() << " texts on average; the model ran "
                   << 100.0 * out["model_busy"].get<double>() << " % of the time (summed over workers) at " << out["model_texts_per_s"].get<double>()
                   << " texts/s\n";
+        if (!load.is_null())
+            std::cout << "keep-alive " << load["clients"] << " clients for " << load["seconds"] << " s: " << load["answers"]
+                      << " answers, " << load["errors"] << " errors, " << load["clients_without_answer"]
+                      << " clients without an answer, the least served client got " << load["min_client_share"]
+                      << " of a fair share; p50 " << load["p50_ms"] << " ms, p99 " << load["p99_ms"] << " ms; RSS "
+                      << load["rss_before_mb"] << " -> " << load["rss_after_mb"] << " MB\n";
+        if (!attacked.is_null())
+            std::cout << "attacks   " << attacked.dump(2) << "\n";
     }
-    return errors.load() == 0 ? 0 : 1;
+    const bool loadOk = load.is_null() || (load["errors"] == 0 && load["clients_without_answer"] == 0);
+    return errors.load() == 0 && loadOk ? 0 : 1;
 }
 
 } // namespace fika::cli

@@ -53,13 +53,16 @@ int runServe(const std::vector<std::string>& argv)
         return 2;
     }
     bool created = false;
-    auto token = core::readOrCreateTokenFile(*tokenFile, &created);
+    std::string tokenWarning;
+    auto token = core::readOrCreateTokenFile(*tokenFile, &created, &tokenWarning);
     if (!token) {
         return fail(token.error());
     }
     options.token = token.value();
     if (created)
         std::cerr << "a new API token was written to " << *tokenFile << "\n";
+    if (!tokenWarning.empty())
+        std::cerr << "warning: " << tokenWarning << "\n";
     if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1")
         std::cerr << "warning: listening on " << options.host
                   << ": other machines can reach the API; anyone with the token can use it\n";
