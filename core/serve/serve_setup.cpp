@@ -3,6 +3,8 @@
 
 #include "train/experiment_config.h"
 
+#include <openssl/rand.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,8 +12,32 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 
 namespace fika::core {
+
+std::string generateToken()
+{
+    unsigned char bytes[32];
+    if (RAND_bytes(bytes, sizeof bytes) != 1)
+        throw std::runtime_error("the operating system's random source failed");
+    static const char* hex = "0123456789abcdef";
+    std::string token;
+    for (unsigned char b : bytes) {
+        token += hex[b >> 4];
+        token += hex[b & 15];
+    }
+    return token;
+}
+
+bool constantTimeEquals(const std::string& a, const std::string& b)
+{
+    unsigned char difference = a.size() == b.size() ? 0 : 1;
+    const std::string& longer = a.size() >= b.size() ? a : b;
+    for (size_t i = 0; i < longer.size(); ++i)
+        difference |= static_cast<unsigned char>((i < a.size() ? a[i] : 0) ^ (i < b.size() ? b[i] : 0));
+    return difference == 0 && !b.empty();
+}
 
 bool checkpointFeatureNames(const std::string& checkpointDir, std::string& inputName, std::string& targetName)
 {
