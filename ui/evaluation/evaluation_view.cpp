@@ -29,6 +29,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -136,6 +137,7 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     connect(m_exportPredictions, &QPushButton::clicked, this, &EvaluationView::exportPredictionsDialog);
     connect(m_exportCheckpoint, &QPushButton::clicked, this, &EvaluationView::exportCheckpointDialog);
     connect(m_studio, &Studio::experimentsChanged, this, &EvaluationView::reloadExperiments);
+    connect(m_studio, &Studio::projectChanged, this, &EvaluationView::forgetProject);
     auto* training = m_studio->training();
     connect(training, &TrainingController::started, this, &EvaluationView::reloadExperiments);
     connect(training, &TrainingController::stepped, this, &EvaluationView::onStep);
@@ -284,9 +286,29 @@ void EvaluationView::evaluateCheckpoint()
     }));
 }
 
+void EvaluationView::forgetProject()
+{
+    // Nothing of the previous project may stay: its runs, curves, matrix, examples, a pending evaluation.
+    const QSignalBlocker blocker(m_experiments);
+    m_experiments->clear();
+    m_runDirs.clear();
+    m_runs.clear();
+    m_evaluation.reset();
+    m_pendingCheckpoint.clear();
+    m_discardRunningEvaluation = m_watcher.isRunning();
+    m_examples->setRowCount(0);
+    m_examplesTitle->setText(tr("Click a cell of the confusion matrix to list its validation examples."));
+    reloadExperiments();
+}
+
 void EvaluationView::onEvaluated()
 {
     m_busy->setVisible(false);
+    if (std::exchange(m_discardRunningEvaluation, false)) { // a checkpoint of the previous project
+        if (m_checkpoints->count() > 0)
+            evaluateCheckpoint();
+        return;
+    }
     const auto result = m_watcher.result();
     if (!m_pendingCheckpoint.isEmpty()) {
         m_pendingCheckpoint.clear();
@@ -394,14 +416,14 @@ bool EvaluationView::exportCheckpoint(const QString& dir, QString* error) const
             *error = tr("This experiment has no checkpoint yet.");
         return false;
     }
-    std::error_code ec;
-    fs::create_directories(toStdString(dir), ec);
     // Only into a new or empty folder or over an earlier export: never over the user's own files.
     if (auto replaceable = core::checkCheckpointTarget(toStdString(dir)); !replaceable) {
         if (error)
             *error = toQString(replaceable.error().message);
         return false;
     }
+    std::error_code ec;
+    fs::create_directories(toStdString(dir), ec);
     for (const char* name : kExportedFiles) {
         const fs::path from = fs::path(toStdString(checkpoint)) / name;
         if (!fs::exists(from))
