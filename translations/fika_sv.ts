@@ -1,15 +1,15 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="sv_SE">
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="17" />
+        <location filename="../ui/modeling/block_chain.cpp" line="17"/>
         <source>%1 M parameters</source>
         <translation>%1 M parametrar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="18" />
+        <location filename="../ui/modeling/block_chain.cpp" line="18"/>
         <source>%1 parameters</source>
         <translation>%1 parametrar</translation>
     </message>
@@ -17,7 +17,7 @@
 <context>
     <name>fika</name>
     <message>
-        <location filename="../ui/ui_format.h" line="24" />
+        <location filename="../ui/ui_format.h" line="24"/>
         <source>%1 GB</source>
         <translation>%1 GB</translation>
     </message>
@@ -25,79 +25,79 @@
 <context>
     <name>fika::ui::BlockChain</name>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="27" />
-        <location filename="../ui/modeling/block_chain.cpp" line="32" />
-        <location filename="../ui/modeling/block_chain.cpp" line="33" />
+        <location filename="../ui/modeling/block_chain.cpp" line="27"/>
+        <location filename="../ui/modeling/block_chain.cpp" line="32"/>
+        <location filename="../ui/modeling/block_chain.cpp" line="33"/>
         <source>Trainable</source>
         <translation>Tränbar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="29" />
-        <source>Off: the encoder's weights stay as loaded and only the two Dense blocks learn (much faster, usually less accurate).</source>
+        <location filename="../ui/modeling/block_chain.cpp" line="29"/>
+        <source>Off: the encoder&apos;s weights stay as loaded and only the two Dense blocks learn (much faster, usually less accurate).</source>
         <translation>Av: kodarens vikter stannar som de laddades och bara de två Dense-blocken lär sig (mycket snabbare, oftast mindre träffsäkert).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="37" />
+        <location filename="../ui/modeling/block_chain.cpp" line="37"/>
         <source>The Dense blocks always learn: they adapt BERT to your classes.</source>
         <translation>Dense-blocken lär sig alltid: de anpassar BERT till dina klasser.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="39" />
+        <location filename="../ui/modeling/block_chain.cpp" line="39"/>
         <source>Input</source>
         <translation>Indata</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="40" />
+        <location filename="../ui/modeling/block_chain.cpp" line="40"/>
         <source>BERT encoder</source>
         <translation>BERT-kodare</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="41" />
+        <location filename="../ui/modeling/block_chain.cpp" line="41"/>
         <source>Dense (pooler)</source>
         <translation>Dense (pooler)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="42" />
+        <location filename="../ui/modeling/block_chain.cpp" line="42"/>
         <source>Dense (classifier)</source>
         <translation>Dense (klassificerare)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="43" />
+        <location filename="../ui/modeling/block_chain.cpp" line="43"/>
         <source>Target</source>
         <translation>Mål</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="80" />
+        <location filename="../ui/modeling/block_chain.cpp" line="80"/>
         <source>pretrained</source>
         <translation>förtränade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="80" />
+        <location filename="../ui/modeling/block_chain.cpp" line="80"/>
         <source>random</source>
         <translation>slumpade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="81" />
+        <location filename="../ui/modeling/block_chain.cpp" line="81"/>
         <source>&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;%2 tokens</source>
         <translation>&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;%2 token</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="82" />
+        <location filename="../ui/modeling/block_chain.cpp" line="82"/>
         <source>%1 layers, hidden %2, %3 heads&lt;br&gt;%4 weights&lt;br&gt;%5</source>
         <translation>%1 lager, dold storlek %2, %3 huvuden&lt;br&gt;%4 vikter&lt;br&gt;%5</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="87" />
+        <location filename="../ui/modeling/block_chain.cpp" line="87"/>
         <source>%1 → %1, tanh&lt;br&gt;%2 weights&lt;br&gt;%3</source>
         <translation>%1 → %1, tanh&lt;br&gt;%2 vikter&lt;br&gt;%3</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="88" />
+        <location filename="../ui/modeling/block_chain.cpp" line="88"/>
         <source>%1 → %2 classes&lt;br&gt;untrained&lt;br&gt;%3</source>
         <translation>%1 → %2 klasser&lt;br&gt;otränad&lt;br&gt;%3</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/block_chain.cpp" line="92" />
+        <location filename="../ui/modeling/block_chain.cpp" line="92"/>
         <source>&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;softmax</source>
         <translation>&lt;i&gt;%1&lt;/i&gt;&lt;br&gt;softmax</translation>
     </message>
@@ -105,39 +105,39 @@
 <context>
     <name>fika::ui::ConfusionMatrixPlot</name>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="48" />
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="48"/>
         <source>predicted</source>
         <translation>förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="49" />
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="49"/>
         <source>true</source>
         <translation>sann</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="59" />
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="59"/>
         <source>precision</source>
         <translation>precision</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="67" />
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="67"/>
         <source>recall</source>
         <translation>täckning</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="139" />
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="139"/>
         <source>True %1, predicted %2: %3 examples, %4 of the %1 examples</source>
         <translation>Sann %1, förutsagd %2: %3 exempel, %4 av exemplen med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="144" />
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="144"/>
         <source>
 Recall of %1: %2, precision: %3</source>
         <translation>
 Täckning för %1: %2, precision: %3</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="146" />
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="146"/>
         <source>
 Click to list them.</source>
         <translation>
@@ -147,62 +147,62 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DataLibraryDialog</name>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="23" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="24"/>
         <source>Data library</source>
         <translation>Databibliotek</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="26" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="27"/>
         <source>Datasets and pretrained models to download into %1.</source>
         <translation>Datamängder och förtränade modeller att ladda ner till %1.</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="39" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="40"/>
         <source>&amp;Download</source>
         <translation>&amp;Ladda ner</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="40" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="41"/>
         <source>&amp;Stop</source>
         <translation>&amp;Stoppa</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="42" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="43"/>
         <source>Use a &amp;local folder…</source>
         <translation>Använd en &amp;lokal mapp…</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="43" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="44"/>
         <source>Close</source>
         <translation>Stäng</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="80" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="81"/>
         <source>Dataset: %1</source>
         <translation>Datamängd: %1</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="87" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="88"/>
         <source>Model: %1%2</source>
         <translation>Modell: %1%2</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="87" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="88"/>
         <source> — downloaded</source>
         <translation> — nedladdad</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="105" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="106"/>
         <source>Downloading %1…</source>
         <translation>Laddar ner %1…</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="145" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="147"/>
         <source>Ready in %1</source>
         <translation>Klar i %1</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="156" />
+        <location filename="../ui/library/data_library_dialog.cpp" line="158"/>
         <source>A dataset folder (one sub-folder per class) or a Hugging Face model folder</source>
         <translation>En datamängdsmapp (en undermapp per klass) eller en Hugging Face-modellmapp</translation>
     </message>
@@ -210,27 +210,27 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DatasetTableModel</name>
     <message>
-        <location filename="../ui/datasets/dataset_table_model.cpp" line="57" />
+        <location filename="../ui/datasets/dataset_table_model.cpp" line="57"/>
         <source>text</source>
         <translation>text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/dataset_table_model.cpp" line="58" />
+        <location filename="../ui/datasets/dataset_table_model.cpp" line="58"/>
         <source>label</source>
         <translation>etikett</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/dataset_table_model.cpp" line="60" />
+        <location filename="../ui/datasets/dataset_table_model.cpp" line="60"/>
         <source>Line</source>
         <translation>Rad</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/dataset_table_model.cpp" line="61" />
+        <location filename="../ui/datasets/dataset_table_model.cpp" line="61"/>
         <source>%1 (text)</source>
         <translation>%1 (text)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/dataset_table_model.cpp" line="62" />
+        <location filename="../ui/datasets/dataset_table_model.cpp" line="62"/>
         <source>%1 (categorical)</source>
         <translation>%1 (kategorisk)</translation>
     </message>
@@ -238,237 +238,263 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DatasetsView</name>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="91" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="115"/>
         <source>Import CSV…</source>
         <translation>Importera CSV…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="92" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="116"/>
         <source>Import folder…</source>
         <translation>Importera mapp…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="93" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="117"/>
         <source>Save version…</source>
         <translation>Spara version…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="95" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="119"/>
         <source>Keep this dataset with its encoding and subsets, to train on it</source>
         <translation>Behåll datamängden med dess kodning och delmängder för att träna på den</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="96" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="120"/>
         <source>Use in new experiment…</source>
         <translation>Använd i nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="109" />
-        <source>Drop a CSV file (review and sentiment columns) or a folder with one sub-folder per class here.</source>
-        <translation>Släpp en CSV-fil (kolumnerna review och sentiment) eller en mapp med en undermapp per klass här.</translation>
-    </message>
-    <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="146" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="172"/>
         <source>Head (keep the start)</source>
         <translation>Huvud (behåll början)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="147" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="173"/>
         <source>Tail (keep the end)</source>
         <translation>Svans (behåll slutet)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="148" />
-        <source>Head + tail (first 128 and last tokens)</source>
-        <translation>Huvud + svans (första 128 och sista token)</translation>
-    </message>
-    <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="158" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="187"/>
         <source>Language model</source>
         <translation>Språkmodell</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="150" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="179"/>
         <source>English BERT uncased</source>
         <translation>Engelsk BERT uncased</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="152" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="181"/>
         <source>Multilingual BERT cased</source>
         <translation>Flerspråkig BERT cased</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="156" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="185"/>
         <source>Download bert-base-multilingual-cased in the data library first</source>
         <translation>Ladda först ner bert-base-multilingual-cased i databiblioteket</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="159" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="188"/>
         <source>Sequence length</source>
         <translation>Sekvenslängd</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="160" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="189"/>
         <source>Truncation</source>
         <translation>Avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="177" />
-        <source>Stratified (same class shares in every subset)</source>
-        <translation>Stratifierad (samma klassandelar i varje delmängd)</translation>
-    </message>
-    <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="181" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="211"/>
         <source>Training</source>
         <translation>Träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="182" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="212"/>
         <source>Validation</source>
         <translation>Validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="183" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="213"/>
         <source>Test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="184" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="214"/>
         <source>Seed</source>
         <translation>Frö</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="201" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="231"/>
         <source>Save dataset version</source>
         <translation>Spara datamängdsversion</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="201" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="231"/>
         <source>Version name:</source>
         <translation>Versionens namn:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="228" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="258"/>
         <source>Import CSV</source>
         <translation>Importera CSV</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="228" />
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>CSV-filer (*.csv);;Alla filer (*)</translation>
-    </message>
-    <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="235" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="284"/>
         <source>Import folder (one sub-folder per class)</source>
         <translation>Importera mapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="249" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="313"/>
         <source>Importing %1…</source>
         <translation>Importerar %1…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="260" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="270"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="324"/>
         <source>Import failed: %1</source>
         <translation>Importen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="271" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="133"/>
+        <source>Drop a CSV file (a text column and a label column) or a folder with one sub-folder per class here.</source>
+        <translation>Släpp en CSV-fil (en textkolumn och en etikettkolumn) eller en mapp med en undermapp per klass här.</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="174"/>
+        <source>Head + tail</source>
+        <translation>Början + slut</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="175"/>
+        <source>Keep the first tokens</source>
+        <translation>Behåll de första token</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="176"/>
+        <source>Keep the last tokens</source>
+        <translation>Behåll de sista token</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="177"/>
+        <source>Keep the first 128 and the last tokens</source>
+        <translation>Behåll de första 128 och de sista token</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="206"/>
+        <source>Stratified</source>
+        <translation>Stratifierad</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="207"/>
+        <source>Stratified: the same class shares in every subset</source>
+        <translation>Stratifierad: samma klassandelar i varje delmängd</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="259"/>
+        <source>CSV files (*.csv *.tsv *.txt);;All files (*)</source>
+        <translation>CSV-filer (*.csv *.tsv *.txt);;Alla filer (*)</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="335"/>
         <source>%1 — %2 rows imported, %3 skipped. Classes (balance %4): %5</source>
         <translation>%1 — %2 rader importerade, %3 överhoppade. Klasser (balans %4): %5</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="279" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="343"/>
+        <source>Fields separated by a %1 (detected).</source>
+        <translation>Fälten avgränsas med %1 (upptäckt).</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="346"/>
         <source>Warning: %1</source>
         <translation>Varning: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="287" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="354"/>
         <source>🔧 %1: text</source>
         <translation>🔧 %1: text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="288" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="355"/>
         <source>🔧 %1: categorical, %2 classes</source>
         <translation>🔧 %1: kategorisk, %2 klasser</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="289" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="356"/>
         <source>Encoding of the input column: sequence length, language model, truncation</source>
         <translation>Indatakolumnens kodning: sekvenslängd, språkmodell, avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="290" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="357"/>
         <source>Encoding of the target column</source>
         <translation>Målkolumnens kodning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="316" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="383"/>
         <source>%1 training, %2 validation, %3 test examples</source>
         <translation>%1 tränings-, %2 validerings-, %3 testexempel</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="327" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="394"/>
         <source>Saving failed: %1</source>
         <translation>Det gick inte att spara: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="346" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="413"/>
         <source>Saved dataset version %1</source>
         <translation>Sparade datamängdsversionen %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="427" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="494"/>
         <source>Encoding of %1</source>
         <translation>Kodning av %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="431" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="498"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="432" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="499"/>
         <source>Categorical</source>
         <translation>Kategorisk</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="435" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="502"/>
         <source>The input of a text classifier is text</source>
         <translation>Indata till en textklassificerare är text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="435" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="502"/>
         <source>The target of a classifier is categorical</source>
         <translation>Målet för en klassificerare är kategoriskt</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="436" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="503"/>
         <source>Type:</source>
         <translation>Typ:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="450" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="517"/>
         <source>%1 cuts %2 of the texts</source>
         <translation>%1 kortar %2 av texterna</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="455" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="522"/>
         <source>&amp;Sequence length:</source>
         <translation>&amp;Sekvenslängd:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="457" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="524"/>
         <source>&amp;Language model:</source>
         <translation>&amp;Språkmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="458" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="525"/>
         <source>&amp;Truncation:</source>
         <translation>&amp;Avkortning:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="466" />
+        <location filename="../ui/datasets/datasets_view.cpp" line="533"/>
         <source>Classes:</source>
         <translation>Klasser:</translation>
     </message>
@@ -476,17 +502,17 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DeploymentView</name>
     <message>
-        <location filename="../ui/deployment/deployment_view.cpp" line="18" />
+        <location filename="../ui/deployment/deployment_view.cpp" line="19"/>
         <source>&lt;h2&gt;Deployment&lt;/h2&gt;Serve a checkpoint on a local HTTP API, and try it on your own text.</source>
         <translation>&lt;h2&gt;Driftsättning&lt;/h2&gt;Servera en kontrollpunkt via ett lokalt HTTP-API och prova den på din egen text.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/deployment_view.cpp" line="24" />
+        <location filename="../ui/deployment/deployment_view.cpp" line="28"/>
         <source>Deployment</source>
         <translation>Driftsättning</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/deployment_view.cpp" line="28" />
+        <location filename="../ui/deployment/deployment_view.cpp" line="32"/>
         <source>Tester</source>
         <translation>Testare</translation>
     </message>
@@ -494,170 +520,171 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::EvaluationView</name>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="54" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="59"/>
         <source>Tick experiments to compare their curves; select one for its details</source>
         <translation>Kryssa i experiment för att jämföra deras kurvor; välj ett för detaljer</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="72" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="77"/>
         <source>The checkpoint whose confusion matrix and predictions are shown</source>
         <translation>Kontrollpunkten vars förväxlingsmatris och förutsägelser visas</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="77" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="82"/>
         <source>Export chart…</source>
         <translation>Exportera diagram…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="78" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="83"/>
         <source>Export predictions…</source>
         <translation>Exportera förutsägelser…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="79" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="84"/>
         <source>Export checkpoint…</source>
         <translation>Exportera kontrollpunkt…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="80" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="85"/>
         <source>A folder that Hugging Face transformers loads as it is</source>
         <translation>En mapp som Hugging Face transformers läser in som den är</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="81" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="86"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="95" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="100"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="300"/>
         <source>Click a cell of the confusion matrix to list its validation examples.</source>
         <translation>Klicka på en cell i förväxlingsmatrisen för att lista dess valideringsexempel.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="98" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="103"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="98" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="103"/>
         <source>Predicted</source>
         <translation>Förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="98" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="103"/>
         <source>Probability</source>
         <translation>Sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="193" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="199"/>
         <source>&lt;h2&gt;Evaluation&lt;/h2&gt;No experiment yet. Train one in the Modeling view.</source>
         <translation>&lt;h2&gt;Utvärdering&lt;/h2&gt;Inga experiment än. Träna ett i vyn Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="199" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="205"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: no epoch has ended yet.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: ingen epok har avslutats än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="216" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="222"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: accuracy &lt;b&gt;%2&lt;/b&gt;, macro-F1 %3%4 at the best epoch (%5 of %6); %7 elapsed, %8 examples/s</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: träffsäkerhet &lt;b&gt;%2&lt;/b&gt;, makro-F1 %3%4 vid bästa epoken (%5 av %6); %7 förfluten tid, %8 exempel/s</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="220" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="226"/>
         <source>, ROC AUC %1</source>
         <translation>, ROC AUC %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="251" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="257"/>
         <source>best</source>
         <translation>bästa</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="251" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="257"/>
         <source>last</source>
         <translation>senaste</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="257" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="263"/>
         <source>epoch %1</source>
         <translation>epok %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="273" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="279"/>
         <source>Predicting the validation subset with %1</source>
         <translation>Förutsäger valideringsdelmängden med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="291" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="320"/>
         <source>Evaluation failed: %1</source>
         <translation>Utvärderingen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="300" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="329"/>
         <source>%1: accuracy %2 on %3 validation examples</source>
         <translation>%1: träffsäkerhet %2 på %3 valideringsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="310" />
-        <source>The examples appear once the checkpoint's predictions are computed.</source>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="339"/>
+        <source>The examples appear once the checkpoint&apos;s predictions are computed.</source>
         <translation>Exemplen visas när kontrollpunktens förutsägelser har beräknats.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="327" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="356"/>
         <source>%1 examples labelled %2, predicted %3:</source>
         <translation>%1 exempel märkta %2, förutsagda %3:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="358" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="387"/>
         <source>No predictions yet: choose a checkpoint and wait for its evaluation.</source>
         <translation>Inga förutsägelser än: välj en kontrollpunkt och vänta på dess utvärdering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="376" />
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="420" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="405"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="455"/>
         <source>%1 cannot be written.</source>
         <translation>%1 kan inte skrivas.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="387" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="416"/>
         <source>This experiment has no checkpoint yet.</source>
         <translation>Experimentet har ingen kontrollpunkt än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="399" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="434"/>
         <source>%1 cannot be written: %2</source>
         <translation>%1 kan inte skrivas: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="408" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="443"/>
         <source>Export chart</source>
         <translation>Exportera diagram</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="409" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="444"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)</source>
         <translation>PNG-bild (*.png);;SVG-teckning (*.svg);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="420" />
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="429" />
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="437" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="455"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="464"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="472"/>
         <source>Export failed</source>
         <translation>Exporten misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="425" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="460"/>
         <source>Export predictions</source>
         <translation>Exportera förutsägelser</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="426" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="461"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="434" />
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="469"/>
         <source>Export checkpoint to a folder</source>
         <translation>Exportera kontrollpunkt till en mapp</translation>
     </message>
@@ -665,263 +692,333 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::ExperimentWizard</name>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="33" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="36"/>
         <source>New experiment</source>
         <translation>Nytt experiment</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="46" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="49"/>
         <source>Dataset &amp;version:</source>
         <translation>Datamängds&amp;version:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="48" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="51"/>
         <source>1. Dataset</source>
         <translation>1. Datamängd</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="54" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="57"/>
         <source>BERT English uncased</source>
         <translation>BERT engelska uncased</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="55" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="58"/>
         <source>Pretrained BERT encoder → pooler Dense (pretrained) → Dense (untrained) → target</source>
         <translation>Förtränad BERT-kodare → pooler-Dense (förtränad) → Dense (otränad) → mål</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="58" />
-        <source>The snippet reads the input feature's tokens, runs the BERT encoder, its pooler Dense block and a new Dense block with one output per class.</source>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="61"/>
+        <source>The snippet reads the input feature&apos;s tokens, runs the BERT encoder, its pooler Dense block and a new Dense block with one output per class.</source>
         <translation>Snutten läser indataegenskapens token och kör BERT-kodaren, dess pooler-Dense-block och ett nytt Dense-block med en utgång per klass.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="62" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="65"/>
         <source>&amp;Snippet:</source>
         <translation>&amp;Snutt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="63" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="66"/>
         <source>&amp;Input feature:</source>
         <translation>&amp;Indataegenskap:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="64" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="67"/>
         <source>&amp;Target feature:</source>
         <translation>&amp;Målegenskap:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="66" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="69"/>
         <source>2. Snippet</source>
         <translation>2. Snutt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="71" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="74"/>
         <source>&amp;Pretrained: a Hugging Face folder (config.json, vocab.txt, model.safetensors)</source>
         <translation>&amp;Förtränad: en Hugging Face-mapp (config.json, vocab.txt, model.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="75" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="78"/>
         <source>e.g. ~/.cache/fika/models/bert-base-uncased</source>
         <translation>t.ex. ~/.cache/fika/models/bert-base-uncased</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="76" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="79"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Bläddra…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="78" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="81"/>
         <source>Data &amp;library…</source>
         <translation>Data&amp;bibliotek…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="79" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="82"/>
         <source>Download a pretrained BERT from the Hugging Face hub</source>
         <translation>Ladda ner en förtränad BERT från Hugging Face-hubben</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="87" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="90"/>
         <source>Models downloaded with the data library</source>
         <translation>Modeller nedladdade med databiblioteket</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="98" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="101"/>
         <source>&amp;Random: train a BERT of this shape from scratch</source>
         <translation>&amp;Slumpad: träna en BERT med denna form från början</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="111" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="114"/>
         <source>Layers:</source>
         <translation>Lager:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="112" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="115"/>
         <source>Hidden size:</source>
         <translation>Dold storlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="113" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="116"/>
         <source>Attention heads:</source>
         <translation>Uppmärksamhetshuvuden:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="114" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="117"/>
         <source>Intermediate size:</source>
         <translation>Mellanstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="115" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="118"/>
         <source>&amp;Weights trainable (all blocks)</source>
         <translation>&amp;Vikterna tränbara (alla block)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="125" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="128"/>
         <source>3. Initialize weights</source>
         <translation>3. Initiera vikter</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="130" />
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="227" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="133"/>
         <source>experiment</source>
         <translation>experiment</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="133" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="136"/>
         <source>Tutorial (batch 6, 2 epochs, learning rate 0.000001)</source>
         <translation>Handledning (batch 6, 2 epoker, inlärningstakt 0,000001)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="134" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="137"/>
         <source>Recommended (learning rate 2e-5, warm-up and linear decay)</source>
         <translation>Rekommenderad (inlärningstakt 2e-5, uppvärmning och linjär avklingning)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="138" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="138"/>
+        <source>From scratch (random weights: batch 32, 4 epochs, learning rate 5e-4)</source>
+        <translation>Från grunden (slumpvikter: batch 32, 4 epoker, inlärningstakt 5e-4)</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="143"/>
         <source>&amp;Name:</source>
         <translation>&amp;Namn:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="139" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="144"/>
         <source>Settings p&amp;reset:</source>
         <translation>Inställnings&amp;mall:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="141" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="146"/>
         <source>4. Create</source>
         <translation>4. Skapa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="144" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="149"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; &amp;Tillbaka</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="145" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="150"/>
         <source>&amp;Next &gt;</source>
         <translation>&amp;Nästa &gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="146" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="151"/>
         <source>&amp;Create</source>
         <translation>&amp;Skapa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="148" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="153"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="182" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="196"/>
         <source>Downloaded models…</source>
         <translation>Nedladdade modeller…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="197" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="211"/>
         <source>No dataset version yet. In the Datasets view, import a CSV and click Save version.</source>
         <translation>Ingen datamängdsversion än. Importera en CSV i vyn Datamängder och klicka på Spara version.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="218" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="251"/>
         <source>%1
 %2 training, %3 validation, %4 test examples; classes: %5; sequence length %6</source>
         <translation>%1
 %2 tränings-, %3 validerings-, %4 testexempel; klasser: %5; sekvenslängd %6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="234" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="267"/>
         <source>Hugging Face model folder</source>
         <translation>Hugging Face-modellmapp</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="267" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="300"/>
         <source>Choose a dataset version (tab 1). Save one in the Datasets view first.</source>
         <translation>Välj en datamängdsversion (flik 1). Spara först en i vyn Datamängder.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="269" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="302"/>
         <source>Give the experiment a name (tab 4).</source>
         <translation>Ge experimentet ett namn (flik 4).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="276" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="311"/>
         <source>The weights folder must hold a Hugging Face config.json (tab 3), or choose Random.</source>
         <translation>Viktmappen måste innehålla en Hugging Face config.json (flik 3), eller välj Slumpad.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="281" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="316"/>
         <source>The hidden size must be a multiple of the number of attention heads (tab 3).</source>
         <translation>Den dolda storleken måste vara en multipel av antalet uppmärksamhetshuvuden (flik 3).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="299" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="334"/>
         <source>✓ BERT, %1 layers, hidden %2</source>
         <translation>✓ BERT, %1 lager, dold storlek %2</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="309" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="344"/>
         <source>Creates &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3) → Dense → Dense → %4, batch %5, %6 epochs, learning rate %7.</source>
         <translation>Skapar &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3) → Dense → Dense → %4, batch %5, %6 epoker, inlärningstakt %7.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="311" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="346"/>
         <source>pretrained</source>
         <translation>förtränade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="311" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="346"/>
         <source>random</source>
         <translation>slumpade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="323" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="358"/>
         <source>Experiment incomplete</source>
         <translation>Experimentet är ofullständigt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="327" />
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="362"/>
         <source>Experiment not created</source>
         <translation>Experimentet skapades inte</translation>
     </message>
 </context>
 <context>
+    <name>fika::ui::ImportColumnsDialog</name>
+    <message>
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="18"/>
+        <source>comma (,)</source>
+        <translation>kommatecken (,)</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="19"/>
+        <source>semicolon (;)</source>
+        <translation>semikolon (;)</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="20"/>
+        <source>tab</source>
+        <translation>tabb</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="28"/>
+        <source>Import %1</source>
+        <translation>Importera %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="30"/>
+        <source>Fields separated by a %1 (detected); %n column(s).</source>
+        <translation>
+            <numerusform>Fälten avgränsas med %1 (upptäckt); %n kolumn.</numerusform>
+            <numerusform>Fälten avgränsas med %1 (upptäckt); %n kolumner.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="44"/>
+        <source>The input: guessed as the column with the longest texts</source>
+        <translation>Indata: gissad som kolumnen med de längsta texterna</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="45"/>
+        <source>The target: guessed as the column with the fewest distinct values</source>
+        <translation>Målet: gissat som kolumnen med minst antal olika värden</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="46"/>
+        <source>&amp;Text column:</source>
+        <translation>&amp;Textkolumn:</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="47"/>
+        <source>&amp;Label column:</source>
+        <translation>&amp;Etikettkolumn:</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="53"/>
+        <source>&amp;Import</source>
+        <translation>&amp;Importera</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="66"/>
+        <source>The file needs at least two columns: a text and a label. Is it a CSV?</source>
+        <translation>Filen behöver minst två kolumner: en text och en etikett. Är det en CSV-fil?</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/import_columns_dialog.cpp" line="68"/>
+        <source>The text and the label must be different columns.</source>
+        <translation>Texten och etiketten måste vara olika kolumner.</translation>
+    </message>
+</context>
+<context>
     <name>fika::ui::LengthHistogram</name>
     <message>
-        <location filename="../ui/datasets/length_histogram.cpp" line="21" />
+        <location filename="../ui/datasets/length_histogram.cpp" line="21"/>
         <source>tokens per text ([CLS] and [SEP] included)</source>
         <translation>token per text ([CLS] och [SEP] inräknade)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/length_histogram.cpp" line="22" />
+        <location filename="../ui/datasets/length_histogram.cpp" line="22"/>
         <source>texts</source>
         <translation>texter</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/length_histogram.cpp" line="67" />
+        <location filename="../ui/datasets/length_histogram.cpp" line="68"/>
         <source>Import a dataset to see its token lengths.</source>
         <translation>Importera en datamängd för att se dess tokenlängder.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/length_histogram.cpp" line="69" />
+        <location filename="../ui/datasets/length_histogram.cpp" line="70"/>
         <source>%1 cuts %2 % of the texts (mean %3, median %4, 90th percentile %5, longest %6 tokens)</source>
         <translation>%1 kortar %2 % av texterna (medel %3, median %4, 90:e percentilen %5, längsta %6 token)</translation>
     </message>
@@ -929,348 +1026,407 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::MainWindow</name>
     <message>
-        <location filename="../ui/main_window.cpp" line="34" />
+        <location filename="../ui/main_window.cpp" line="37"/>
         <source>Fika</source>
         <translation>Fika</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="57" />
+        <location filename="../ui/main_window.cpp" line="61"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="58" />
+        <location filename="../ui/main_window.cpp" line="62"/>
         <source>Datasets</source>
         <translation>Datamängder</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="59" />
+        <location filename="../ui/main_window.cpp" line="63"/>
         <source>Modeling</source>
         <translation>Modellering</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="60" />
+        <location filename="../ui/main_window.cpp" line="64"/>
         <source>Evaluation</source>
         <translation>Utvärdering</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="61" />
+        <location filename="../ui/main_window.cpp" line="65"/>
         <source>Deployment</source>
         <translation>Driftsättning</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="63" />
+        <location filename="../ui/main_window.cpp" line="67"/>
         <source>Tester</source>
         <translation>Testare</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="73" />
+        <location filename="../ui/main_window.cpp" line="77"/>
         <source>Fika — %1</source>
         <translation>Fika — %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="85" />
+        <location filename="../ui/main_window.cpp" line="90"/>
         <source>Fika %1 — LibTorch %2, %3 compute threads</source>
         <translation>Fika %1 — LibTorch %2, %3 beräkningstrådar</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="98" />
+        <location filename="../ui/main_window.cpp" line="103"/>
         <source>&amp;File</source>
         <translation>&amp;Arkiv</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="99" />
+        <location filename="../ui/main_window.cpp" line="104"/>
         <source>&amp;New project…</source>
         <translation>&amp;Nytt projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="100" />
+        <location filename="../ui/main_window.cpp" line="105"/>
         <source>&amp;Open project…</source>
         <translation>&amp;Öppna projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="101" />
+        <location filename="../ui/main_window.cpp" line="106"/>
         <source>&amp;Import dataset…</source>
         <translation>&amp;Importera datamängd…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="101" />
+        <location filename="../ui/main_window.cpp" line="106"/>
         <source>Ctrl+I</source>
         <translation>Ctrl+I</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="105" />
+        <location filename="../ui/main_window.cpp" line="110"/>
         <source>Data &amp;library…</source>
         <translation>Data&amp;bibliotek…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="105" />
+        <location filename="../ui/main_window.cpp" line="110"/>
         <source>Ctrl+L</source>
         <translation>Ctrl+L</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="114" />
+        <location filename="../ui/main_window.cpp" line="119"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Inställningar…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="120" />
+        <location filename="../ui/main_window.cpp" line="125"/>
         <source>&amp;Quit</source>
         <translation>&amp;Avsluta</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="121" />
+        <location filename="../ui/main_window.cpp" line="126"/>
         <source>&amp;View</source>
         <translation>&amp;Visa</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="127" />
+        <location filename="../ui/main_window.cpp" line="132"/>
         <source>&amp;Help</source>
         <translation>&amp;Hjälp</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="128" />
+        <location filename="../ui/main_window.cpp" line="133"/>
         <source>&amp;About Fika</source>
         <translation>&amp;Om Fika</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="129" />
+        <location filename="../ui/main_window.cpp" line="134"/>
         <source>About Fika</source>
         <translation>Om Fika</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="130" />
+        <location filename="../ui/main_window.cpp" line="135"/>
         <source>&lt;b&gt;Fika %1&lt;/b&gt;&lt;p&gt;A desktop studio for fine-tuning BERT text classifiers.&lt;/p&gt;&lt;p&gt;LibTorch %2. GPL-3.0-or-later.&lt;/p&gt;</source>
         <translation>&lt;b&gt;Fika %1&lt;/b&gt;&lt;p&gt;En skrivbordsstudio för finjustering av BERT-textklassificerare.&lt;/p&gt;&lt;p&gt;LibTorch %2. GPL-3.0-or-later.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="172" />
+        <location filename="../ui/main_window.cpp" line="184"/>
+        <location filename="../ui/main_window.cpp" line="208"/>
         <source>Training is running</source>
         <translation>Träningen pågår</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="173" />
+        <location filename="../ui/main_window.cpp" line="185"/>
+        <source>Stop the training in the Modeling view before switching projects.</source>
+        <translation>Stoppa träningen i vyn Modellering innan du byter projekt.</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="191"/>
+        <location filename="../ui/main_window.cpp" line="215"/>
+        <source>A deployment is running</source>
+        <translation>En driftsättning körs</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="192"/>
+        <source>%1 still serves this project&apos;s model. Stop it, or keep it serving while you work on the other project?</source>
+        <translation>%1 betjänar fortfarande det här projektets modell. Stoppa den, eller låt den fortsätta medan du arbetar i det andra projektet?</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="196"/>
+        <source>&amp;Stop the deployment</source>
+        <translation>&amp;Stoppa driftsättningen</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="197"/>
+        <source>&amp;Keep serving</source>
+        <translation>&amp;Fortsätt betjäna</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="209"/>
         <source>Stop the training and quit? The last finished epoch can be resumed later.</source>
         <translation>Stoppa träningen och avsluta? Den senast avslutade epoken kan återupptas senare.</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="216"/>
+        <source>Quitting stops the deployment at %1: its clients get no more answers. Quit?</source>
+        <translation>Att avsluta stoppar driftsättningen på %1: dess klienter får inga fler svar. Avsluta?</translation>
     </message>
 </context>
 <context>
     <name>fika::ui::ModelingView</name>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="36" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="60"/>
         <source>New experiment…</source>
         <translation>Nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="37" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="61"/>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="38" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="62"/>
         <source>Choose a dataset version, the BERT snippet and its initial weights (Ctrl+E)</source>
         <translation>Välj en datamängdsversion, BERT-snutten och dess startvikter (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="41" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="65"/>
         <source>Settings: tutorial</source>
         <translation>Inställningar: handledning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="42" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="66"/>
         <source>Settings: recommended</source>
         <translation>Inställningar: rekommenderade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="43" />
-        <source>Tutorial: batch 6, 2 epochs, learning rate 0.000001, constant.
-Recommended: learning rate 2e-5, 10 % warm-up then linear decay, weight decay 0.01.</source>
-        <translation>Handledning: batch 6, 2 epoker, inlärningstakt 0,000001, konstant.
-Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avklingning, viktavklingning 0,01.</translation>
+        <location filename="../ui/modeling/modeling_view.cpp" line="67"/>
+        <source>Settings: from scratch</source>
+        <translation>Inställningar: från grunden</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="55" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="68"/>
+        <source>Settings: custom</source>
+        <translation>Inställningar: egna</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="71"/>
+        <source>Tutorial: batch 6, 2 epochs, learning rate 0.000001, constant.
+Recommended: learning rate 2e-5, 10 % warm-up then linear decay, weight decay 0.01.
+From scratch (random weights): batch 32, 4 epochs, learning rate 5e-4, 10 % warm-up.</source>
+        <translation>Handledning: batch 6, 2 epoker, inlärningstakt 0,000001, konstant.
+Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avtagning, viktavtagning 0,01.
+Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppvärmning.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="84"/>
         <source>Training settings</source>
         <translation>Träningsinställningar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="74" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="104"/>
         <source>Constant</source>
         <translation>Konstant</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="75" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="105"/>
         <source>Linear warm-up, then linear decay</source>
         <translation>Linjär uppvärmning, sedan linjär avklingning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="87" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="117"/>
         <source>All cores</source>
         <translation>Alla kärnor</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="89" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="119"/>
         <source>fp32</source>
         <translation>fp32</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="90" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="120"/>
         <source>bf16 (mixed)</source>
         <translation>bf16 (blandad)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="91" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="121"/>
         <source>&amp;Batch size:</source>
         <translation>&amp;Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="92" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="122"/>
         <source>&amp;Epochs:</source>
         <translation>&amp;Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="93" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="123"/>
         <source>&amp;Learning rate:</source>
         <translation>&amp;Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="94" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="124"/>
         <source>S&amp;chedule:</source>
         <translation>S&amp;chema:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="95" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="125"/>
         <source>&amp;Warm-up:</source>
         <translation>&amp;Uppvärmning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="96" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="126"/>
         <source>Weight &amp;decay:</source>
         <translation>Vikt&amp;avklingning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="97" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="127"/>
         <source>&amp;Seed:</source>
         <translation>&amp;Frö:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="98" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="128"/>
         <source>&amp;Threads:</source>
         <translation>&amp;Trådar:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="99" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
         <source>&amp;Precision:</source>
         <translation>&amp;Precision:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="114" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="144"/>
         <source>&amp;Run</source>
         <translation>&amp;Kör</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="115" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="145"/>
         <source>F5</source>
         <translation>F5</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="116" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="146"/>
         <source>Train from the initial weights (F5)</source>
         <translation>Träna från startvikterna (F5)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="117" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="147"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="118" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="148"/>
         <source>Stop after the current batch; the run can be resumed</source>
         <translation>Stoppa efter aktuell batch; körningen kan återupptas</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="119" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="149"/>
         <source>Res&amp;ume</source>
         <translation>Åter&amp;uppta</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="120" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="150"/>
         <source>Continue the stopped run from its last checkpoint</source>
         <translation>Fortsätt den stoppade körningen från dess senaste kontrollpunkt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="133" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="164"/>
         <source>Training messages appear here.</source>
         <translation>Träningsmeddelanden visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="154" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="194"/>
         <source>&lt;h2&gt;Modeling&lt;/h2&gt;No experiment yet: import a dataset, save a version, then click &lt;b&gt;New experiment…&lt;/b&gt;</source>
         <translation>&lt;h2&gt;Modellering&lt;/h2&gt;Inga experiment än: importera en datamängd, spara en version och klicka sedan på &lt;b&gt;Nytt experiment…&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="158" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="198"/>
         <source>&lt;h2&gt;%1&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;%1&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="238" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="280"/>
         <source>Estimated peak memory %1 of %2; an epoch takes at most %3%4.</source>
         <translation>Uppskattat högsta minnesbehov %1 av %2; en epok tar högst %3%4.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="241" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="283"/>
         <source> for %1 training examples</source>
         <translation> för %1 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="242" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="284"/>
         <source> per 1,000 training examples</source>
         <translation> per 1 000 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="265" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="310"/>
         <source>Run again?</source>
         <translation>Kör igen?</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="266" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="311"/>
         <source>This experiment has results. Running again replaces its checkpoints and curves.</source>
         <translation>Experimentet har resultat. En ny körning ersätter dess kontrollpunkter och kurvor.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="271" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="318"/>
         <source>Preparing data and model…</source>
         <translation>Förbereder data och modell…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="280" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="327"/>
         <source>Epoch %1, step %2 of %3, loss %4, %5 examples/s, %6 left</source>
         <translation>Epok %1, steg %2 av %3, förlust %4, %5 exempel/s, %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="293" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="347"/>
+        <source>Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what guessing scores, and it predicts “%5” for %6 of the validation texts. %7</source>
+        <translation>Epok %1: modellen lär sig ingenting. Dess träningsförlust %2 är fortfarande ln(%3) = %4, vad gissning ger, och den förutsäger ”%5” för %6 av valideringstexterna. %7</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="354"/>
+        <source>Random weights need a higher learning rate: stop, choose Settings: from scratch and run again.</source>
+        <translation>Slumpvikter behöver en högre inlärningstakt: stoppa, välj Inställningar: från grunden och kör igen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="356"/>
+        <source>Check the learning rate (2e-5 suits pretrained BERT) and the labels.</source>
+        <translation>Kontrollera inlärningstakten (2e-5 passar förtränad BERT) och etiketterna.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="361"/>
         <source>Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6</source>
         <translation>Epok %1 av %2: träningsförlust %3, valideringsförlust %4, träffsäkerhet %5%6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="299" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="367"/>
         <source> (best so far)</source>
         <translation> (bästa hittills)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="305" />
-        <location filename="../ui/modeling/modeling_view.cpp" line="307" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="373"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="375"/>
         <source>Training failed</source>
         <translation>Träningen misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="309" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="377"/>
         <source>Stopped: Resume continues from the last checkpoint</source>
         <translation>Stoppad: Återuppta fortsätter från den senaste kontrollpunkten</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="310" />
+        <location filename="../ui/modeling/modeling_view.cpp" line="378"/>
         <source>Finished: see the Evaluation view</source>
         <translation>Klar: se vyn Utvärdering</translation>
     </message>
@@ -1278,22 +1434,22 @@ Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avkling
 <context>
     <name>fika::ui::PreferencesDialog</name>
     <message>
-        <location filename="../ui/preferences_dialog.cpp" line="15" />
+        <location filename="../ui/preferences_dialog.cpp" line="15"/>
         <source>Preferences</source>
         <translation>Inställningar</translation>
     </message>
     <message>
-        <location filename="../ui/preferences_dialog.cpp" line="18" />
+        <location filename="../ui/preferences_dialog.cpp" line="18"/>
         <source>System default</source>
         <translation>Systemets standard</translation>
     </message>
     <message>
-        <location filename="../ui/preferences_dialog.cpp" line="22" />
+        <location filename="../ui/preferences_dialog.cpp" line="22"/>
         <source>&amp;Language:</source>
         <translation>&amp;Språk:</translation>
     </message>
     <message>
-        <location filename="../ui/preferences_dialog.cpp" line="23" />
+        <location filename="../ui/preferences_dialog.cpp" line="23"/>
         <source>The whole window uses the new language after Fika restarts.</source>
         <translation>Hela fönstret använder det nya språket efter att Fika startats om.</translation>
     </message>
@@ -1301,53 +1457,53 @@ Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avkling
 <context>
     <name>fika::ui::ProjectView</name>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="20" />
+        <location filename="../ui/project/project_view.cpp" line="20"/>
         <source>&lt;h2&gt;Fika&lt;/h2&gt;&lt;p&gt;Fine-tune BERT text classifiers without writing code: import labelled texts, choose how they are encoded, train, evaluate and deploy.&lt;/p&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Datasets&lt;/b&gt;: import a CSV (e.g. IMDB reviews with &lt;i&gt;review&lt;/i&gt; and &lt;i&gt;sentiment&lt;/i&gt; columns), pick a sequence length, save a version.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Modeling&lt;/b&gt;: New experiment, check the settings, Run.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Evaluation&lt;/b&gt;: loss curves, accuracy and the confusion matrix.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Deployment&lt;/b&gt;: try the model on your own text.&lt;/li&gt;&lt;/ol&gt;</source>
         <translation>&lt;h2&gt;Fika&lt;/h2&gt;&lt;p&gt;Finjustera BERT-textklassificerare utan att skriva kod: importera märkta texter, välj hur de kodas, träna, utvärdera och driftsätt.&lt;/p&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Datamängder&lt;/b&gt;: importera en CSV (t.ex. IMDB-recensioner med kolumnerna &lt;i&gt;review&lt;/i&gt; och &lt;i&gt;sentiment&lt;/i&gt;), välj en sekvenslängd, spara en version.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Modellering&lt;/b&gt;: Nytt experiment, kontrollera inställningarna, Kör.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Utvärdering&lt;/b&gt;: förlustkurvor, träffsäkerhet och förväxlingsmatrisen.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Driftsättning&lt;/b&gt;: prova modellen på din egen text.&lt;/li&gt;&lt;/ol&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="32" />
+        <location filename="../ui/project/project_view.cpp" line="32"/>
         <source>&amp;New project…</source>
         <translation>&amp;Nytt projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="34" />
+        <location filename="../ui/project/project_view.cpp" line="34"/>
         <source>&amp;Open project…</source>
         <translation>&amp;Öppna projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="44" />
+        <location filename="../ui/project/project_view.cpp" line="44"/>
         <source>Recent projects (double-click to open):</source>
         <translation>Senaste projekt (dubbelklicka för att öppna):</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="59" />
-        <source>No project open: datasets and experiments are kept in Fika's data folder until you create one.</source>
+        <location filename="../ui/project/project_view.cpp" line="59"/>
+        <source>No project open: datasets and experiments are kept in Fika&apos;s data folder until you create one.</source>
         <translation>Inget projekt öppet: datamängder och experiment sparas i Fikas datamapp tills du skapar ett.</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="62" />
+        <location filename="../ui/project/project_view.cpp" line="62"/>
         <source>&lt;b&gt;%1&lt;/b&gt; in %2: %3 dataset versions, %4 experiments</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; i %2: %3 datamängdsversioner, %4 experiment</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="73" />
+        <location filename="../ui/project/project_view.cpp" line="73"/>
         <source>New project: choose an empty folder</source>
         <translation>Nytt projekt: välj en tom mapp</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="78" />
+        <location filename="../ui/project/project_view.cpp" line="78"/>
         <source>Project not created</source>
         <translation>Projektet skapades inte</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="83" />
+        <location filename="../ui/project/project_view.cpp" line="83"/>
         <source>Open project folder</source>
         <translation>Öppna projektmapp</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="86" />
-        <location filename="../ui/project/project_view.cpp" line="93" />
+        <location filename="../ui/project/project_view.cpp" line="86"/>
+        <location filename="../ui/project/project_view.cpp" line="93"/>
         <source>Project not opened</source>
         <translation>Projektet öppnades inte</translation>
     </message>
@@ -1355,138 +1511,138 @@ Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avkling
 <context>
     <name>fika::ui::ServerPanel</name>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="41" />
+        <location filename="../ui/deployment/server_panel.cpp" line="41"/>
         <source>any free port</source>
         <translation>valfri ledig port</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="42" />
+        <location filename="../ui/deployment/server_panel.cpp" line="42"/>
         <source>&amp;Enabled: serve on 127.0.0.1</source>
         <translation>&amp;Aktiverad: servera på 127.0.0.1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="43" />
+        <location filename="../ui/deployment/server_panel.cpp" line="43"/>
         <source>Starts or stops the local HTTP API</source>
         <translation>Startar eller stoppar det lokala HTTP-API:et</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="44" />
-        <location filename="../ui/deployment/server_panel.cpp" line="243" />
+        <location filename="../ui/deployment/server_panel.cpp" line="44"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="267"/>
         <source>Stopped</source>
         <translation>Stoppad</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="45" />
+        <location filename="../ui/deployment/server_panel.cpp" line="45"/>
         <source>E&amp;xperiment:</source>
         <translation>E&amp;xperiment:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="46" />
+        <location filename="../ui/deployment/server_panel.cpp" line="46"/>
         <source>&amp;Checkpoint:</source>
         <translation>&amp;Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="47" />
+        <location filename="../ui/deployment/server_panel.cpp" line="47"/>
         <source>&amp;Port:</source>
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="56" />
+        <location filename="../ui/deployment/server_panel.cpp" line="57"/>
         <source>Show</source>
         <translation>Visa</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="58" />
+        <location filename="../ui/deployment/server_panel.cpp" line="59"/>
         <source>Copy</source>
         <translation>Kopiera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="59" />
+        <location filename="../ui/deployment/server_panel.cpp" line="60"/>
         <source>Regenerate</source>
         <translation>Skapa ny</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="60" />
+        <location filename="../ui/deployment/server_panel.cpp" line="61"/>
         <source>A new random token; the old one stops working</source>
         <translation>En ny slumpad token; den gamla slutar fungera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="66" />
+        <location filename="../ui/deployment/server_panel.cpp" line="73"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="67" />
+        <location filename="../ui/deployment/server_panel.cpp" line="74"/>
         <source>Token:</source>
         <translation>Token:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="68" />
+        <location filename="../ui/deployment/server_panel.cpp" line="75"/>
         <source>Input → output:</source>
         <translation>Indata → utdata:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="71" />
+        <location filename="../ui/deployment/server_panel.cpp" line="78"/>
         <source>&lt;b&gt;Code examples&lt;/b&gt;</source>
         <translation>&lt;b&gt;Kodexempel&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="80" />
+        <location filename="../ui/deployment/server_panel.cpp" line="87"/>
         <source>Copy command</source>
         <translation>Kopiera kommandot</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="81" />
+        <location filename="../ui/deployment/server_panel.cpp" line="88"/>
         <source>Test deployment</source>
         <translation>Testa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="82" />
+        <location filename="../ui/deployment/server_panel.cpp" line="89"/>
         <source>Opens the browser API tester page served by the deployment</source>
         <translation>Öppnar webbläsarsidan för API-test som driftsättningen serverar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="91" />
+        <location filename="../ui/deployment/server_panel.cpp" line="98"/>
         <source>Requests appear here: method, path, status, milliseconds.</source>
         <translation>Anrop visas här: metod, sökväg, status, millisekunder.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="157" />
+        <location filename="../ui/deployment/server_panel.cpp" line="178"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="159" />
+        <location filename="../ui/deployment/server_panel.cpp" line="180"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="179" />
+        <location filename="../ui/deployment/server_panel.cpp" line="205"/>
         <source>Choose an experiment with a checkpoint first.</source>
         <translation>Välj först ett experiment med en kontrollpunkt.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="188" />
+        <location filename="../ui/deployment/server_panel.cpp" line="214"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="227" />
+        <location filename="../ui/deployment/server_panel.cpp" line="251"/>
         <source> Choose another port.</source>
         <translation> Välj en annan port.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="229" />
+        <location filename="../ui/deployment/server_panel.cpp" line="253"/>
         <source>&lt;b&gt;Serving&lt;/b&gt; %1</source>
         <translation>&lt;b&gt;Serverar&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="277" />
+        <location filename="../ui/deployment/server_panel.cpp" line="301"/>
         <source>(created when the deployment is enabled)</source>
         <translation>(skapas när driftsättningen aktiveras)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="284" />
+        <location filename="../ui/deployment/server_panel.cpp" line="308"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
@@ -1494,7 +1650,7 @@ Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avkling
 <context>
     <name>fika::ui::Studio</name>
     <message>
-        <location filename="../ui/studio.cpp" line="131" />
+        <location filename="../ui/studio.cpp" line="134"/>
         <source>%1 cannot be written. Choose a project folder you can write to.</source>
         <translation>%1 kan inte skrivas. Välj en projektmapp som du kan skriva till.</translation>
     </message>
@@ -1502,72 +1658,73 @@ Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avkling
 <context>
     <name>fika::ui::TesterWidget</name>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="27" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="31"/>
         <source>The checkpoint that answers</source>
         <translation>Kontrollpunkten som svarar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="28" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="32"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="32" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="36"/>
         <source>Type or paste a review, then press Play (Ctrl+Return)</source>
         <translation>Skriv eller klistra in en recension och tryck sedan på Spela (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="37" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="41"/>
         <source>▶ Play</source>
         <translation>▶ Spela</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="38" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="42"/>
         <source>Predict the class of the text (Ctrl+Return)</source>
         <translation>Förutsäg textens klass (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="49" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="53"/>
         <source>probability</source>
         <translation>sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="76" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="81"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="78" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="83"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="84" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="89"/>
         <source>No checkpoint yet: train the experiment first.</source>
         <translation>Ingen kontrollpunkt än: träna först experimentet.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="96" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="106"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="124" />
-        <source>&lt;span style='color:#c0392b'&gt;%1&lt;/span&gt;</source>
-        <translation>&lt;span style='color:#c0392b'&gt;%1&lt;/span&gt;</translation>
+        <location filename="../ui/deployment/tester_widget.cpp" line="124"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="183"/>
+        <source>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="130" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="130"/>
         <source>Ready.</source>
         <translation>Klar.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="157" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="157"/>
         <source>Type a text first.</source>
         <translation>Skriv först en text.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="172" />
+        <location filename="../ui/deployment/tester_widget.cpp" line="196"/>
         <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms</translation>
     </message>
@@ -1575,60 +1732,60 @@ Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avkling
 <context>
     <name>fika::ui::TrainingCharts</name>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="53" />
+        <location filename="../ui/evaluation/training_charts.cpp" line="53"/>
         <source>Training loss per step</source>
         <translation>Träningsförlust per steg</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="53" />
+        <location filename="../ui/evaluation/training_charts.cpp" line="53"/>
         <source>step</source>
         <translation>steg</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="53" />
-        <location filename="../ui/evaluation/training_charts.cpp" line="54" />
+        <location filename="../ui/evaluation/training_charts.cpp" line="53"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="54"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="54" />
+        <location filename="../ui/evaluation/training_charts.cpp" line="54"/>
         <source>Loss per epoch</source>
         <translation>Förlust per epok</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="54" />
-        <location filename="../ui/evaluation/training_charts.cpp" line="55" />
+        <location filename="../ui/evaluation/training_charts.cpp" line="54"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="55"/>
         <source>epoch</source>
         <translation>epok</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="55" />
+        <location filename="../ui/evaluation/training_charts.cpp" line="55"/>
         <source>Validation accuracy</source>
         <translation>Valideringens träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="55" />
+        <location filename="../ui/evaluation/training_charts.cpp" line="55"/>
         <source>accuracy</source>
         <translation>träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="72" />
+        <location filename="../ui/evaluation/training_charts.cpp" line="72"/>
         <source>raw</source>
         <translation>rå</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="73" />
+        <location filename="../ui/evaluation/training_charts.cpp" line="73"/>
         <source>smoothed</source>
         <translation>utjämnad</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="81" />
+        <location filename="../ui/evaluation/training_charts.cpp" line="81"/>
         <source>training</source>
         <translation>träning</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="82" />
-        <location filename="../ui/evaluation/training_charts.cpp" line="83" />
+        <location filename="../ui/evaluation/training_charts.cpp" line="82"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="83"/>
         <source>validation</source>
         <translation>validering</translation>
     </message>

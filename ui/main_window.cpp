@@ -3,6 +3,7 @@
 
 #include "datasets/datasets_view.h"
 #include "deployment/deployment_view.h"
+#include "deployment/server_panel.h"
 #include "deployment/tester_widget.h"
 #include "evaluation/evaluation_view.h"
 #include "library/data_library_dialog.h"
@@ -23,6 +24,8 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -32,7 +35,8 @@ namespace fika::ui {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_studio(new Studio(this))
 {
     setWindowTitle(tr("Fika"));
-    resize(1280, 820);
+    // A laptop screen may be smaller than the preferred size: never open larger than the screen.
+    resize(screen() ? QSize(1280, 820).boundedTo(screen()->availableGeometry().size()) : QSize(1280, 820));
 
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
@@ -74,12 +78,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_studio(new Stud
     });
     connect(m_studio, &Studio::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text); });
     connect(m_datasets, &DatasetsView::versionSaved, m_studio, &Studio::notifyDatasetsChanged);
-    connect(m_datasets, &DatasetsView::useInNewExperiment, this, [this] { openExperimentWizard(); });
+    connect(m_datasets, &DatasetsView::useInNewExperiment, this, [this](const QString& file) { openExperimentWizard(file); });
     connect(m_modeling, &ModelingView::newExperimentRequested, this, [this] { openExperimentWizard(); });
     connect(m_studio->training(), &TrainingController::finished, this, [this](bool ok) {
         if (ok)
             showSection(EvaluationSection);
     });
+    m_studio->setLeaveProjectGuard([this] { return confirmLeavingProject(); });
     createMenus();
     m_navigation->setCurrentRow(0);
     statusBar()->showMessage(tr("Fika %1 — LibTorch %2, %3 compute threads")
@@ -133,9 +138,11 @@ void MainWindow::createMenus()
     });
 }
 
-ExperimentWizard* MainWindow::openExperimentWizard()
+ExperimentWizard* MainWindow::openExperimentWizard(const QString& versionFile)
 {
     auto* wizard = new ExperimentWizard(m_studio, this);
+    if (!versionFile.isEmpty())
+        wizard->selectVersion(versionFile);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &QDialog::accepted, this, [this] { showSection(ModelingSection); });
     wizard->open();
@@ -145,7 +152,12 @@ ExperimentWizard* MainWindow::openExperimentWizard()
 void MainWindow::addSection(const QString& name, QWidget* view)
 {
     m_navigation->addItem(name);
-    m_views->addWidget(view);
+    // A view larger than the window scrolls instead of growing the window past a laptop screen.
+    auto* scroll = new QScrollArea(m_views);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(view);
+    m_views->addWidget(scroll);
 }
 
 QStringList MainWindow::sectionNames() const
@@ -166,12 +178,43 @@ int MainWindow::currentSection() const
     return m_views->currentIndex();
 }
 
+bool MainWindow::confirmLeavingProject()
+{
+    if (m_studio->training()->isRunning()) {
+        QMessageBox::information(this, tr("Training is running"),
+                                 tr("Stop the training in the Modeling view before switching projects."));
+        return false;
+    }
+    ServerPanel* server = m_deployment->server();
+    if (!server->isServing())
+        return true;
+    QMessageBox box(QMessageBox::Question, tr("A deployment is running"),
+                    tr("%1 still serves this project's model. Stop it, or keep it serving while you work on "
+                       "the other project?")
+                        .arg(server->url()),
+                    QMessageBox::Cancel, this);
+    auto* stop = box.addButton(tr("&Stop the deployment"), QMessageBox::AcceptRole);
+    auto* keep = box.addButton(tr("&Keep serving"), QMessageBox::AcceptRole);
+    box.setDefaultButton(stop);
+    box.exec();
+    if (box.clickedButton() == stop)
+        server->stopServing();
+    return box.clickedButton() == stop || box.clickedButton() == keep;
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (m_studio->training()->isRunning() &&
         QMessageBox::question(this, tr("Training is running"),
                               tr("Stop the training and quit? The last finished epoch can be resumed later.")) !=
             QMessageBox::Yes) {
+        event->ignore();
+        return;
+    }
+    if (m_deployment->server()->isServing() &&
+        QMessageBox::question(this, tr("A deployment is running"),
+                              tr("Quitting stops the deployment at %1: its clients get no more answers. Quit?")
+                                  .arg(m_deployment->server()->url())) != QMessageBox::Yes) {
         event->ignore();
         return;
     }

@@ -37,13 +37,17 @@ public:
     DeploymentView* deploymentView() const { return m_deployment; }
     TesterWidget* testerDock() const { return m_dockTester; }
 
-    // Opens the experiment wizard; returns it (non-modal) so that tests and scripts can drive it.
-    class ExperimentWizard* openExperimentWizard();
+    // Opens the experiment wizard on a dataset version (the newest when none is given); returns it
+    // (non-modal) so that tests and scripts can drive it.
+    class ExperimentWizard* openExperimentWizard(const QString& versionFile = QString());
 
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    // Before another project replaces this one: a run must be stopped first, a deployment is
+    // stopped or kept as the user answers. False: stay in this project.
+    bool confirmLeavingProject();
     void addSection(const QString& name, QWidget* view);
     void createMenus();
 

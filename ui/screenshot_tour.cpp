@@ -13,6 +13,7 @@
 
 #include <QDialog>
 #include <QDir>
+#include <QScreen>
 #include <QTabWidget>
 #include <QTimer>
 
@@ -43,6 +44,9 @@ void ScreenshotTour::fail(const QString& why)
 
 void ScreenshotTour::start()
 {
+    // Maximised to the screen (no window manager under Xvfb does it): every picture fits the screen.
+    if (QScreen* screen = m_window->screen())
+        m_window->setGeometry(screen->availableGeometry());
     QDir().mkpath(m_outDir);
     QString error;
     const QString project = QDir(m_outDir).filePath(QStringLiteral("tour-project"));

@@ -28,11 +28,21 @@ Studio::Studio(QObject* parent) : QObject(parent), m_training(new TrainingContro
 
 bool Studio::newProject(const QString& dir, const QString& name, QString* error)
 {
+    if (m_leaveGuard && !m_leaveGuard()) {
+        if (error)
+            error->clear();
+        return false;
+    }
     return setProject(core::createProject(toStdString(dir), toStdString(name)), dir, error);
 }
 
 bool Studio::openProject(const QString& dir, QString* error)
 {
+    if (m_leaveGuard && !m_leaveGuard()) {
+        if (error)
+            error->clear();
+        return false;
+    }
     return setProject(core::openProject(toStdString(dir)), dir, error);
 }
 

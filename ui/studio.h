@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace fika::ui {
@@ -27,8 +28,11 @@ class Studio : public QObject {
 public:
     explicit Studio(QObject* parent = nullptr);
 
+    // Both ask the leave guard first: false with an empty error when the user keeps the project.
     bool newProject(const QString& dir, const QString& name, QString* error);
     bool openProject(const QString& dir, QString* error);
+    // Asked before another project replaces the open one (a run or a deployment may need a word).
+    void setLeaveProjectGuard(std::function<bool()> guard) { m_leaveGuard = std::move(guard); }
     const std::optional<core::Project>& project() const { return m_project; }
     QStringList recentProjects() const;
 
@@ -62,6 +66,7 @@ private:
     std::optional<core::Project> m_project;
     std::optional<core::ExperimentConfig> m_current;
     TrainingController* m_training = nullptr;
+    std::function<bool()> m_leaveGuard;
 };
 
 } // namespace fika::ui

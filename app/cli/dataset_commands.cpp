@@ -22,7 +22,8 @@
 namespace fika::cli {
 namespace {
 
-const std::set<std::string> kImportOptions = {"--text-column", "--label-column", "--vocab", "--threads", "--split"};
+const std::set<std::string> kImportOptions = {"--text-column", "--label-column", "--delimiter", "--vocab", "--threads",
+                                              "--split"};
 
 // Imports a CSV file or a class-per-folder tree, as the path says.
 core::Result<core::ImportResult> importSource(const std::string& path, const Args& args)
@@ -37,6 +38,12 @@ core::Result<core::ImportResult> importSource(const std::string& path, const Arg
     core::CsvImportOptions options;
     options.textColumn = args.value("--text-column", "review");
     options.labelColumn = args.value("--label-column", "sentiment");
+    if (const auto name = args.value("--delimiter")) { // else detected from the header line
+        auto delimiter = core::parseDelimiter(*name);
+        if (!delimiter)
+            return delimiter.error();
+        options.delimiter = delimiter.value();
+    }
     options.onProblem = policy;
     return core::importCsv(path, options);
 }

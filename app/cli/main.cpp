@@ -14,9 +14,10 @@ constexpr const char* kHelp = R"(Usage: fika-cli COMMAND [OPTIONS]
 Fika fine-tunes BERT text classifiers. Commands:
   tokenize --jsonl [--vocab FILE] [--cased]
       Reads JSON lines {"text": ...} on stdin, writes {"ids": [...]} per line ([CLS]/[SEP] included).
-  dataset inspect FILE|FOLDER [--text-column review] [--label-column sentiment]
+  dataset inspect FILE|FOLDER [--text-column review] [--label-column sentiment] [--delimiter comma|semicolon|tab]
                   [--vocab FILE] [--cased] [--threads N] [--split train] [--stop-on-error] [--json]
       Imports a CSV or a class-per-folder tree and reports rows, classes, skipped rows and token lengths.
+      A CSV's delimiter is detected from its header line unless --delimiter is given (also for dataset version).
   dataset version FILE|FOLDER --out FILE.yaml [--name NAME] [--training 80] [--validation 20] [--test 0]
                   [--seed 42] [--no-stratify] [--sequence-length 512] [--truncation head|tail|head_tail]
       Splits the dataset into subsets and saves a dataset version (source, checksum, encoding, subsets).
@@ -24,7 +25,7 @@ Fika fine-tunes BERT text classifiers. Commands:
           [--batch-size 16] [--csv FILE [--text-column review]] [TEXT ...]
       Classifies texts (arguments, else --csv, else one per line on stdin) with a checkpoint folder;
       sequence length and truncation default to the checkpoint's (as it was trained).
-  init-config [--preset tutorial|recommended] --out FILE [--csv FILE] [--weights DIR]
+  init-config [--preset tutorial|recommended|from_scratch] --out FILE [--csv FILE] [--weights DIR]
       Writes a complete experiment config (YAML).
   train --config FILE [--set key.path=value]... [--resume | --overwrite] [--no-cache]
       Trains as the config says; Ctrl-C stops within one batch and keeps a resumable `last` checkpoint.

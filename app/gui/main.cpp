@@ -54,7 +54,10 @@ int main(int argc, char** argv)
 
     fika::core::initRuntime();
     fika::ui::MainWindow window;
-    window.show();
+    if (parser.isSet(tour))
+        window.showMaximized();
+    else
+        window.show();
     auto takeScreenshot = [&window, file = parser.value(screenshot)] {
         QTimer::singleShot(500, &window, [&window, file] { QApplication::exit(window.grab().save(file) ? 0 : 1); });
     };

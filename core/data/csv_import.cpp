@@ -5,10 +5,14 @@
 #include "data/csv_reader.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <set>
 #include <unordered_map>
 
 namespace fika::core {
 namespace {
+
+constexpr size_t kMaxGuessedClasses = 50; // more distinct values than this is not a label column
 
 bool isBlank(std::string_view text)
 {
@@ -63,8 +67,11 @@ Result<ImportReport> scanCsv(const std::string& path, const CsvImportOptions& op
     if (!opened)
         return opened.error();
     CsvReader& reader = *opened.value();
+    if (options.delimiter != 0)
+        reader.setDelimiter(options.delimiter);
 
     ImportReport report;
+    report.delimiter = reader.delimiter();
     if (!reader.warning().empty())
         report.warnings.push_back(reader.warning());
 
@@ -183,6 +190,79 @@ Result<ImportResult> importCsv(const std::string& path, const CsvImportOptions& 
     for (const auto& name : labelNames)
         dataset.labels.push_back(dataset.labelMap.idOf(name));
     return result;
+}
+
+Result<CsvColumns> inspectCsvColumns(const std::string& path, char delimiter, int64_t sampleRows)
+{
+    auto opened = CsvReader::openFile(path);
+    if (!opened)
+        return opened.error();
+    CsvReader& reader = *opened.value();
+    if (delimiter != 0)
+        reader.setDelimiter(delimiter);
+    CsvColumns columns;
+    columns.delimiter = reader.delimiter();
+    CsvRecord record;
+    auto got = reader.next(record);
+    if (!got)
+        return got.error();
+    if (!got.value())
+        return makeError(ErrorCode::EmptyFile, path + ": the file has no header row", path);
+    for (const auto& name : record.fields)
+        columns.names.push_back(trimmed(name));
+    const size_t count = columns.names.size();
+    std::vector<double> totalLength(count, 0);
+    std::vector<std::set<std::string>> distinct(count);
+    for (int64_t row = 0; row < sampleRows; ++row) {
+        got = reader.next(record);
+        if (!got)
+            return got.error();
+        if (!got.value())
+            break;
+        for (size_t i = 0; i < count && i < record.fields.size(); ++i) {
+            totalLength[i] += static_cast<double>(record.fields[i].size());
+            if (distinct[i].size() <= kMaxGuessedClasses)
+                distinct[i].insert(trimmed(record.fields[i]));
+        }
+    }
+    size_t text = 0;
+    for (size_t i = 1; i < count; ++i)
+        if (totalLength[i] > totalLength[text])
+            text = i;
+    if (count > 0)
+        columns.textGuess = columns.names[text];
+    size_t fewest = SIZE_MAX;
+    for (size_t i = 0; i < count; ++i)
+        if (i != text && distinct[i].size() >= 2 && distinct[i].size() <= kMaxGuessedClasses && distinct[i].size() < fewest) {
+            fewest = distinct[i].size();
+            columns.labelGuess = columns.names[i];
+        }
+    if (columns.labelGuess.empty()) // nothing categorical: any other column, for the user to correct
+        for (size_t i = 0; i < count && columns.labelGuess.empty(); ++i)
+            if (i != text)
+                columns.labelGuess = columns.names[i];
+    return columns;
+}
+
+Result<char> parseDelimiter(const std::string& name)
+{
+    if (name == "comma" || name == ",")
+        return ',';
+    if (name == "semicolon" || name == ";")
+        return ';';
+    if (name == "tab" || name == "\t" || name == "\\t")
+        return '\t';
+    return makeError(ErrorCode::InvalidArgument, "unknown delimiter '" + name + "' (comma, semicolon or tab)");
+}
+
+std::string delimiterName(char delimiter)
+{
+    switch (delimiter) {
+    case ',': return "comma";
+    case ';': return "semicolon";
+    case '\t': return "tab";
+    default: return std::string(1, delimiter);
+    }
 }
 
 Result<std::vector<std::string>> readCsvColumn(const std::string& path, const std::string& column)

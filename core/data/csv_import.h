@@ -17,7 +17,22 @@ struct CsvImportOptions {
     std::string labelColumn = "sentiment";
     OnRowProblem onProblem = OnRowProblem::Skip;
     size_t maxListedProblems = 1000;
+    char delimiter = 0; // 0: detected from the header line (comma, semicolon or tab)
 };
+
+// A CSV's header as the import dialog offers it: the columns, the delimiter, and guesses for the
+// text column (the longest texts) and the label column (the fewest distinct values, at least two).
+struct CsvColumns {
+    std::vector<std::string> names;
+    char delimiter = ',';
+    std::string textGuess;
+    std::string labelGuess;
+};
+Result<CsvColumns> inspectCsvColumns(const std::string& path, char delimiter = 0, int64_t sampleRows = 500);
+
+// "comma", "semicolon", "tab" or the character itself (",", ";", "\t") → the delimiter.
+Result<char> parseDelimiter(const std::string& name);
+std::string delimiterName(char delimiter); // comma, semicolon, tab, or the character
 
 // Streams a CSV and hands every valid row to onRow without keeping it. Checks the header (missing or
 // duplicate columns) and each row (column count, empty text, missing label, invalid UTF-8, NUL bytes).

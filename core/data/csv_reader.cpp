@@ -49,7 +49,29 @@ Result<std::unique_ptr<CsvReader>> CsvReader::openStream(std::unique_ptr<std::is
     } else {
         reader->m_buffer = std::move(sample);
     }
+    reader->m_delimiter = detectDelimiter(reader->m_buffer);
     return reader;
+}
+
+char CsvReader::detectDelimiter(std::string_view sample)
+{
+    size_t counts[3] = {0, 0, 0}; // comma, semicolon, tab in the first line, outside quotes
+    const char candidates[3] = {',', ';', '\t'};
+    bool inQuotes = false;
+    for (char c : sample) {
+        if (c == '"')
+            inQuotes = !inQuotes;
+        else if (!inQuotes && (c == '\n' || c == '\r'))
+            break;
+        else if (!inQuotes)
+            for (int i = 0; i < 3; ++i)
+                counts[i] += c == candidates[i] ? 1 : 0;
+    }
+    int best = 0;
+    for (int i = 1; i < 3; ++i)
+        if (counts[i] > counts[best])
+            best = i;
+    return candidates[best];
 }
 
 bool CsvReader::fill()
@@ -109,7 +131,7 @@ Result<bool> CsvReader::next(CsvRecord& record)
                 }
                 continue;
             }
-            if (c == ',') {
+            if (c == m_delimiter) {
                 record.fields.push_back(std::move(field));
                 field.clear();
                 atFieldStart = true;

@@ -7,6 +7,7 @@
 #include <istream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fika::core {
@@ -26,6 +27,12 @@ public:
     // For tests and fuzzing: any stream; name is used in messages.
     static Result<std::unique_ptr<CsvReader>> openStream(std::unique_ptr<std::istream> stream, std::string name,
                                                          int64_t totalBytes = 0);
+
+    // The field separator: detected from the first line (comma, semicolon or tab, whichever occurs
+    // most outside quotes; comma when none does), or set before the first next().
+    char delimiter() const { return m_delimiter; }
+    void setDelimiter(char delimiter) { m_delimiter = delimiter; }
+    static char detectDelimiter(std::string_view sample);
 
     // The next record: true with a record, false at the end, an Error for an unterminated quote.
     Result<bool> next(CsvRecord& record);
@@ -63,6 +70,7 @@ private:
     int64_t m_rawConsumed = 0;
     int64_t m_totalBytes = 0;
     int64_t m_line = 1;
+    char m_delimiter = ',';
 };
 
 } // namespace fika::core

@@ -46,6 +46,7 @@ struct ImportReport {
     std::vector<RowProblem> problems;     // the first maxListedProblems of them
     std::vector<std::string> warnings;    // e.g. an encoding conversion
     std::map<std::string, int64_t> classCounts;
+    char delimiter = ',';                 // the field separator read (detected or given)
 };
 
 struct ImportResult {

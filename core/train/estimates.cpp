@@ -74,6 +74,11 @@ std::vector<std::string> trainingWarnings(const ExperimentConfig& config, const 
         warnings.push_back("Learning rate " + std::to_string(lr) +
                            " is outside 1e-5 … 5e-5, the range that works for fine-tuning pretrained BERT; "
                            "at 1e-6 (the tutorial's) it learns very slowly.");
+    if (config.model.init == "random" && (lr < 1e-4 || lr > 2e-3))
+        warnings.push_back("Learning rate " + std::to_string(lr) +
+                           " is far from 5e-4, what a BERT from random weights needs; below 1e-4 it usually "
+                           "learns nothing (loss stays at ln(classes), one class for everything). "
+                           "Choose the From scratch settings.");
     if (memoryBytes > 0 && estimate.peakBytes > memoryBytes * 8 / 10)
         warnings.push_back("Training needs about " + gigabytes(static_cast<double>(estimate.peakBytes)) + " of memory, " +
                            "this machine has " + gigabytes(static_cast<double>(memoryBytes)) +

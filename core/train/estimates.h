@@ -24,8 +24,8 @@ BertConfig experimentModelShape(const ExperimentConfig& config, size_t classes);
 TrainingEstimate estimateTraining(const BertConfig& shape, const ExperimentConfig& config, int64_t trainingExamples,
                                   int threads);
 
-// Advice shown beside the settings: learning rate outside 1e-5 … 5e-5 for pretrained BERT, memory
-// against the machine's RAM.
+// Advice shown beside the settings: learning rate outside 1e-5 … 5e-5 for pretrained BERT or
+// 1e-4 … 2e-3 for random weights, memory against the machine's RAM.
 std::vector<std::string> trainingWarnings(const ExperimentConfig& config, const TrainingEstimate& estimate,
                                           int64_t physicalMemoryBytes);
 

@@ -203,6 +203,20 @@ ExperimentConfig presetConfig(ConfigPreset preset)
         config.training.warmupRatio = 0.1;
         config.training.weightDecay = 0.01;
         config.encoding.truncation = Truncation::HeadTail;
+    } else if (preset == ConfigPreset::FromScratch) {
+        // Measured on 2,000 IMDB reviews with the mini shape: 1e-6 and 2e-5 stay at chance
+        // (loss ln 2, one class for every review); 5e-4 with batch 32 learns.
+        config.model.init = "random";
+        config.model.layers = 4;
+        config.model.hiddenSize = 256;
+        config.model.heads = 4;
+        config.model.intermediateSize = 1024;
+        config.training.batchSize = 32;
+        config.training.epochs = 4;
+        config.training.learningRate = 5e-4;
+        config.training.schedule = "linear";
+        config.training.warmupRatio = 0.1;
+        config.training.weightDecay = 0.01;
     }
     return config;
 }
@@ -213,7 +227,9 @@ Result<ConfigPreset> parsePreset(const std::string& name)
         return ConfigPreset::Tutorial;
     if (name == "recommended")
         return ConfigPreset::Recommended;
-    return makeError(ErrorCode::InvalidArgument, "unknown preset '" + name + "' (tutorial or recommended)");
+    if (name == "from_scratch")
+        return ConfigPreset::FromScratch;
+    return makeError(ErrorCode::InvalidArgument, "unknown preset '" + name + "' (tutorial, recommended or from_scratch)");
 }
 
 int maxTrainingThreads()

@@ -65,7 +65,9 @@ struct ExperimentConfig {
     } output;
 };
 
-enum class ConfigPreset { None = 0, Tutorial, Recommended };
+// Tutorial and Recommended fine-tune pretrained BERT; FromScratch trains random weights, which need
+// a learning rate about 25 times higher and bigger batches to learn at all.
+enum class ConfigPreset { None = 0, Tutorial, Recommended, FromScratch };
 
 ExperimentConfig presetConfig(ConfigPreset preset);
 Result<ConfigPreset> parsePreset(const std::string& name);

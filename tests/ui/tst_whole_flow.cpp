@@ -199,6 +199,11 @@ private Q_SLOTS:
         QCOMPARE(window.studio()->datasetVersions().size(), 1);
         wizard->tabs()->setCurrentIndex(2);
         wizard->setRandomShape(2, 32, 4, 64);
+        // Random weights select the From scratch settings; this flow sets its own on the tutorial's
+        // (constant learning rate).
+        auto* preset = wizard->findChild<QComboBox*>(QStringLiteral("preset"));
+        QVERIFY(preset && preset->currentText().startsWith(QStringLiteral("From scratch")));
+        preset->setCurrentIndex(0);
         wizard->setExperimentName(QStringLiteral("tiny run"));
         wizard->tabs()->setCurrentIndex(3);
         auto* create = wizard->findChild<QPushButton*>(QStringLiteral("create"));

@@ -2,6 +2,7 @@
 #include "datasets/datasets_view.h"
 
 #include "datasets/dataset_table_model.h"
+#include "datasets/import_columns_dialog.h"
 #include "datasets/length_histogram.h"
 #include "pool_work.h"
 #include "qt_config.h"
@@ -47,8 +48,8 @@ namespace {
 
 // Runs on a worker thread: import, token lengths with the bundled vocabulary, then the source's
 // hash (the files the import read) that a saved version records.
-ImportOutcome importOnWorker(const QString& path, const std::shared_ptr<std::atomic<bool>>& cancel, QObject* receiver,
-                             QProgressBar* progress)
+ImportOutcome importOnWorker(const QString& path, const core::CsvImportOptions& csv,
+                             const std::shared_ptr<std::atomic<bool>>& cancel, QObject* receiver, QProgressBar* progress)
 {
     ImportOutcome outcome;
     outcome.sourcePath = path;
@@ -63,7 +64,7 @@ ImportOutcome importOnWorker(const QString& path, const std::shared_ptr<std::ato
         }
     };
     const std::string file = toStdString(path);
-    auto imported = QFileInfo(path).isDir() ? core::importFolder(file, {}, context) : core::importCsv(file, {}, context);
+    auto imported = QFileInfo(path).isDir() ? core::importFolder(file, {}, context) : core::importCsv(file, csv, context);
     if (!imported) {
         outcome.error = toQString(imported.error().message);
         return outcome;
@@ -90,11 +91,11 @@ ImportOutcome importOnWorker(const QString& path, const std::shared_ptr<std::ato
 
 // What the pool runs: whatever the import throws becomes the outcome's error, never an exception
 // that QFutureWatcher::result() would rethrow into the event loop.
-ImportOutcome runImport(const QString& path, std::shared_ptr<std::atomic<bool>> cancel, QObject* receiver,
-                        QProgressBar* progress)
+ImportOutcome runImport(const QString& path, core::CsvImportOptions csv, std::shared_ptr<std::atomic<bool>> cancel,
+                        QObject* receiver, QProgressBar* progress)
 {
     try {
-        return importOnWorker(path, cancel, receiver, progress);
+        return importOnWorker(path, csv, cancel, receiver, progress);
     } catch (...) {
         ImportOutcome outcome;
         outcome.sourcePath = path;
@@ -129,7 +130,9 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     buttons->addWidget(m_useInExperiment);
     layout->addLayout(buttons);
 
-    m_summary = new QLabel(tr("Drop a CSV file (review and sentiment columns) or a folder with one sub-folder per class here."), this);
+    m_summary = new QLabel(tr("Drop a CSV file (a text column and a label column) or a folder with one sub-folder per "
+                              "class here."),
+                           this);
     m_summary->setWordWrap(true);
     layout->addWidget(m_summary);
 
@@ -168,7 +171,10 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     m_truncation = new QComboBox(encodingBox);
     m_truncation->addItem(tr("Head (keep the start)"), static_cast<int>(core::Truncation::Head));
     m_truncation->addItem(tr("Tail (keep the end)"), static_cast<int>(core::Truncation::Tail));
-    m_truncation->addItem(tr("Head + tail (first 128 and last tokens)"), static_cast<int>(core::Truncation::HeadTail));
+    m_truncation->addItem(tr("Head + tail"), static_cast<int>(core::Truncation::HeadTail));
+    m_truncation->setItemData(0, tr("Keep the first tokens"), Qt::ToolTipRole);
+    m_truncation->setItemData(1, tr("Keep the last tokens"), Qt::ToolTipRole);
+    m_truncation->setItemData(2, tr("Keep the first 128 and the last tokens"), Qt::ToolTipRole);
     m_languageModel = new QComboBox(encodingBox);
     m_languageModel->addItem(tr("English BERT uncased"), QString());
     const QString multilingual = toQString(core::fikaCacheDir()) + QStringLiteral("/models/bert-base-multilingual-cased/vocab.txt");
@@ -197,7 +203,8 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     m_seed = new QSpinBox(subsetBox);
     m_seed->setRange(0, 1 << 30);
     m_seed->setValue(42);
-    m_stratified = new QCheckBox(tr("Stratified (same class shares in every subset)"), subsetBox);
+    m_stratified = new QCheckBox(tr("Stratified"), subsetBox);
+    m_stratified->setToolTip(tr("Stratified: the same class shares in every subset"));
     m_stratified->setChecked(true);
     m_subsetCounts = new QLabel(subsetBox);
     m_subsetCounts->setWordWrap(true);
@@ -248,9 +255,28 @@ DatasetsView::~DatasetsView()
 
 void DatasetsView::chooseCsv()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import CSV"), QString(), tr("CSV files (*.csv);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import CSV"), QString(),
+                                                      tr("CSV files (*.csv *.tsv *.txt);;All files (*)"));
     if (!path.isEmpty())
-        importPath(path);
+        askColumnsAndImport(path);
+}
+
+void DatasetsView::askColumnsAndImport(const QString& path)
+{
+    if (QFileInfo(path).isDir() || m_watcher.isRunning())
+        return importPath(path);
+    auto columns = core::inspectCsvColumns(toStdString(path));
+    if (!columns) {
+        m_summary->setText(tr("Import failed: %1").arg(toQString(columns.error().message)));
+        Q_EMIT importFinished(false);
+        return;
+    }
+    ImportColumnsDialog dialog(path, columns.value(), this);
+    m_columnsDialog = &dialog;
+    const bool accepted = dialog.exec() == QDialog::Accepted;
+    m_columnsDialog = nullptr;
+    if (accepted)
+        importPath(path, dialog.textColumn(), dialog.labelColumn());
 }
 
 void DatasetsView::chooseFolder()
@@ -262,15 +288,30 @@ void DatasetsView::chooseFolder()
 
 void DatasetsView::importPath(const QString& path)
 {
+    if (QFileInfo(path).isDir())
+        return importPath(path, QString(), QString());
+    // Without a dialog: the guessed columns (review and sentiment for IMDB).
+    auto columns = core::inspectCsvColumns(toStdString(path));
+    importPath(path, columns ? toQString(columns->textGuess) : QStringLiteral("review"),
+               columns ? toQString(columns->labelGuess) : QStringLiteral("sentiment"));
+}
+
+void DatasetsView::importPath(const QString& path, const QString& textColumn, const QString& labelColumn)
+{
     if (m_watcher.isRunning())
         return;
+    core::CsvImportOptions csv;
+    if (!textColumn.isEmpty())
+        csv.textColumn = toStdString(textColumn);
+    if (!labelColumn.isEmpty())
+        csv.labelColumn = toStdString(labelColumn);
     m_cancel->store(false);
     m_progress->setValue(0);
     m_progress->setVisible(true);
     m_importCsv->setEnabled(false);
     m_importFolder->setEnabled(false);
     m_summary->setText(tr("Importing %1…").arg(path));
-    m_watcher.setFuture(QtConcurrent::run(runImport, path, m_cancel, static_cast<QObject*>(this), m_progress));
+    m_watcher.setFuture(QtConcurrent::run(runImport, path, csv, m_cancel, static_cast<QObject*>(this), m_progress));
 }
 
 void DatasetsView::onImported()
@@ -297,6 +338,9 @@ void DatasetsView::onImported()
                            .arg(m_current.report.invalidRows)
                            .arg(core::classBalance(counts), 0, 'f', 2)
                            .arg(classes.join(QStringLiteral(", "))));
+    if (!QFileInfo(m_current.sourcePath).isDir())
+        m_summary->setText(m_summary->text() + QLatin1Char(' ') +
+                           tr("Fields separated by a %1 (detected).").arg(delimiterText(m_current.report.delimiter)));
     m_problems->clear();
     for (const auto& warning : m_current.report.warnings)
         m_problems->addItem(tr("Warning: %1").arg(toQString(warning)));
@@ -417,7 +461,7 @@ void DatasetsView::dropEvent(QDropEvent* event)
 {
     const auto urls = event->mimeData()->urls();
     if (!urls.isEmpty() && urls.first().isLocalFile())
-        importPath(urls.first().toLocalFile());
+        askColumnsAndImport(urls.first().toLocalFile());
 }
 
 } // namespace fika::ui

@@ -50,8 +50,11 @@ public:
     explicit DatasetsView(QWidget* parent = nullptr);
     ~DatasetsView() override;
 
-    void importPath(const QString& path); // starts a background import
-    void chooseCsv();                     // file dialog, then import
+    void importPath(const QString& path); // starts a background import (a CSV's guessed columns)
+    void importPath(const QString& path, const QString& textColumn, const QString& labelColumn);
+    void chooseCsv();                     // file dialog, then the columns dialog, then import
+    void askColumnsAndImport(const QString& path); // the columns dialog (guesses, delimiter), then import
+    QDialog* columnsDialog() const { return m_columnsDialog; } // open while exec() runs, for tests
     bool saveVersion(const QString& path, QString* error = nullptr);
     void setVersionsFolder(const QString& folder); // where Save version and Use in new experiment write
     QString versionFile(const QString& name) const;
@@ -100,6 +103,7 @@ private:
     QToolButton* m_textColumnButton = nullptr;
     QToolButton* m_labelColumnButton = nullptr;
     QDialog* m_encodingDialog = nullptr; // open while exec() runs, for screenshots
+    QDialog* m_columnsDialog = nullptr;
     QDoubleSpinBox* m_training = nullptr;
     QDoubleSpinBox* m_validation = nullptr;
     QDoubleSpinBox* m_test = nullptr;

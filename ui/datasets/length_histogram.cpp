@@ -17,7 +17,7 @@ LengthHistogram::LengthHistogram(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumHeight(180);
+    m_plot->setMinimumSize(240, 150);
     m_plot->xAxis->setLabel(tr("tokens per text ([CLS] and [SEP] included)"));
     m_plot->yAxis->setLabel(tr("texts"));
     m_bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
@@ -27,6 +27,7 @@ LengthHistogram::LengthHistogram(QWidget* parent) : QWidget(parent)
     m_line = new QCPItemStraightLine(m_plot);
     m_line->setPen(QPen(QColor(200, 40, 40), 2));
     m_summary = new QLabel(this);
+    m_summary->setWordWrap(true); // a long caption wraps instead of widening the window
     layout->addWidget(m_plot, 1);
     layout->addWidget(m_summary);
 }

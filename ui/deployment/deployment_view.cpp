@@ -8,6 +8,7 @@
 
 #include <QGroupBox>
 #include <QLabel>
+#include <QSplitter>
 #include <QVBoxLayout>
 
 namespace fika::ui {
@@ -19,8 +20,11 @@ DeploymentView::DeploymentView(Studio* studio, QWidget* parent) : QWidget(parent
                                   "own text."),
                                this);
     heading->setTextFormat(Qt::RichText);
+    heading->setWordWrap(true);
     layout->addWidget(heading);
-    auto* columns = new QHBoxLayout;
+    // Side by side in a splitter: on a narrow screen the user gives the room to either.
+    auto* columns = new QSplitter(Qt::Horizontal, this);
+    columns->setChildrenCollapsible(false);
     auto* serverBox = new QGroupBox(tr("Deployment"), this);
     auto* serverLayout = new QVBoxLayout(serverBox);
     m_server = new ServerPanel(studio, serverBox);
@@ -29,9 +33,11 @@ DeploymentView::DeploymentView(Studio* studio, QWidget* parent) : QWidget(parent
     auto* testerLayout = new QVBoxLayout(testerBox);
     m_tester = new TesterWidget(studio, testerBox);
     testerLayout->addWidget(m_tester);
-    columns->addWidget(serverBox, 1);
-    columns->addWidget(testerBox, 1);
-    layout->addLayout(columns, 1);
+    columns->addWidget(serverBox);
+    columns->addWidget(testerBox);
+    columns->setStretchFactor(0, 3);
+    columns->setStretchFactor(1, 2);
+    layout->addWidget(columns, 1);
 }
 
 } // namespace fika::ui

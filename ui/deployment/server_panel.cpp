@@ -53,15 +53,22 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     m_token = new QLineEdit(this);
     m_token->setReadOnly(true);
     m_token->setEchoMode(QLineEdit::Password);
+    m_token->setMinimumWidth(m_token->fontMetrics().averageCharWidth() * 14); // never squeezed to "●●"
     auto* show = new QPushButton(tr("Show"), this);
     show->setCheckable(true);
     auto* copy = new QPushButton(tr("Copy"), this);
     auto* regenerate = new QPushButton(tr("Regenerate"), this);
     regenerate->setToolTip(tr("A new random token; the old one stops working"));
-    tokenRow->addWidget(m_token, 1);
-    tokenRow->addWidget(show);
-    tokenRow->addWidget(copy);
-    tokenRow->addWidget(regenerate);
+    // The buttons under the field: beside it they squeezed it on a laptop screen.
+    auto* tokenButtons = new QHBoxLayout;
+    tokenButtons->addWidget(show);
+    tokenButtons->addWidget(copy);
+    tokenButtons->addWidget(regenerate);
+    tokenButtons->addStretch();
+    auto* tokenColumn = new QVBoxLayout;
+    tokenColumn->addWidget(m_token);
+    tokenColumn->addLayout(tokenButtons);
+    tokenRow->addLayout(tokenColumn, 1);
     m_names = new QLabel(this);
     form->addRow(tr("URL:"), m_url);
     form->addRow(tr("Token:"), tokenRow);
@@ -102,6 +109,10 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &ServerPanel::onPredictorLoaded);
     connect(m_studio, &Studio::experimentsChanged, this, &ServerPanel::reloadExperiments);
     connect(m_studio, &Studio::projectChanged, this, [this] {
+        if (m_server) { // kept serving the previous project: its panel stays as it is until stopped
+            m_projectChangedWhileServing = true;
+            return;
+        }
         m_tokenValue.clear();
         updateTexts();
     });
@@ -133,8 +144,18 @@ void ServerPanel::regenerateToken()
     }
 }
 
+void ServerPanel::stopServing()
+{
+    if (m_enable->isChecked())
+        m_enable->setChecked(false); // toggled() stops it
+    else
+        setEnabled(false);
+}
+
 void ServerPanel::reloadExperiments()
 {
+    if (m_server) // the served experiment stays shown; the list follows the project once stopped
+        return;
     const QString previous = m_experiment->currentData().toString();
     const QSignalBlocker blocker(m_experiment);
     m_experiment->clear();
@@ -170,6 +191,11 @@ void ServerPanel::setEnabled(bool on)
 {
     if (!on) {
         stopServer();
+        if (m_projectChangedWhileServing) { // now show the project that is open
+            m_projectChangedWhileServing = false;
+            m_tokenValue.clear();
+            reloadExperiments();
+        }
         return;
     }
     if (m_server || m_watcher.isRunning())

@@ -41,6 +41,7 @@ public:
     QString token() const;
     QString curlCommand() const;
     bool isServing() const { return m_server != nullptr; }
+    void stopServing(); // as switching Enabled off
     void setPort(int port);
 
 Q_SIGNALS:
@@ -69,6 +70,7 @@ private:
     QPlainTextEdit* m_log = nullptr;
     QPushButton* m_open = nullptr;
     QString m_tokenValue;
+    bool m_projectChangedWhileServing = false; // a kept deployment shows its own project until stopped
     QString m_inputName, m_targetName;
     std::unique_ptr<core::PredictionServer> m_server;
     QFutureWatcher<PredictorLoad> m_watcher;

@@ -85,8 +85,13 @@ void TesterWidget::reloadCheckpoints()
     const int index = m_checkpoints->findData(previous);
     m_checkpoints->setCurrentIndex(index >= 0 ? index : 0);
     m_play->setEnabled(m_checkpoints->count() > 0);
-    if (m_checkpoints->count() == 0)
+    if (m_checkpoints->count() == 0) { // nothing of another experiment's answer may stay
         m_result->setText(tr("No checkpoint yet: train the experiment first."));
+        m_predictor.reset();
+        m_probabilities.clear();
+        m_bars->data()->clear();
+        m_plot->replot();
+    }
     m_loadedDir.clear(); // a finished run may have replaced the files
     loadPredictor();
 }

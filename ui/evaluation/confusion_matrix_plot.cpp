@@ -25,7 +25,7 @@ ConfusionMatrixPlot::ConfusionMatrixPlot(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumSize(360, 320);
+    m_plot->setMinimumSize(260, 230);
     m_plot->setMouseTracking(true);
     layout->addWidget(m_plot);
 

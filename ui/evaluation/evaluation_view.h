@@ -44,6 +44,7 @@ Q_SIGNALS:
 
 private:
     void reloadExperiments();
+    void forgetProject();
     void refreshCharts();
     void updateInfo();
     void loadCheckpoints();
@@ -76,6 +77,7 @@ private:
     QFutureWatcher<std::shared_ptr<core::Result<core::TextEvaluation>>> m_watcher;
     QString m_evaluatedCheckpoint;
     QString m_pendingCheckpoint;
+    bool m_discardRunningEvaluation = false; // its project was closed meanwhile
 };
 
 } // namespace fika::ui

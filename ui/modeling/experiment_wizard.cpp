@@ -27,6 +27,9 @@
 #include <QTabWidget>
 
 namespace fika::ui {
+namespace {
+constexpr int kFromScratchPreset = 2; // index in the preset combo box
+} // namespace
 
 ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(parent), m_studio(studio)
 {
@@ -132,6 +135,8 @@ ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(pa
     m_preset = new QComboBox(createTab);
     m_preset->addItem(tr("Tutorial (batch 6, 2 epochs, learning rate 0.000001)"));
     m_preset->addItem(tr("Recommended (learning rate 2e-5, warm-up and linear decay)"));
+    m_preset->addItem(tr("From scratch (random weights: batch 32, 4 epochs, learning rate 5e-4)"));
+    m_preset->setObjectName(QStringLiteral("preset"));
     m_summary = new QLabel(createTab);
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::RichText);
@@ -162,8 +167,17 @@ ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(pa
         updateSummary();
     });
     connect(m_versions, &QComboBox::currentIndexChanged, this, &ExperimentWizard::versionChosen);
+    connect(m_name, &QLineEdit::textEdited, this, [this] { m_nameTyped = true; });
     for (auto* edit : {m_weights, m_name})
         connect(edit, &QLineEdit::textChanged, this, &ExperimentWizard::updateSummary);
+    connect(m_preset, &QComboBox::currentIndexChanged, this, &ExperimentWizard::updateSummary);
+    // Random weights learn nothing at a fine-tuning learning rate: they get their own settings.
+    connect(m_random, &QRadioButton::toggled, this, [this](bool random) {
+        if (random)
+            m_preset->setCurrentIndex(kFromScratchPreset);
+        else if (m_preset->currentIndex() == kFromScratchPreset)
+            m_preset->setCurrentIndex(0);
+    });
     for (auto* radio : {m_pretrained, m_random})
         connect(radio, &QRadioButton::toggled, this, [this, shapeBox] {
             shapeBox->setEnabled(m_random->isChecked());
@@ -198,6 +212,25 @@ void ExperimentWizard::loadVersions()
     versionChosen();
 }
 
+void ExperimentWizard::selectVersion(const QString& file)
+{
+    const QString wanted = QFileInfo(file).absoluteFilePath();
+    int index = -1;
+    for (int i = 0; i < m_versions->count() && index < 0; ++i)
+        if (QFileInfo(m_versions->itemData(i).toString()).absoluteFilePath() == wanted)
+            index = i;
+    if (index < 0) { // saved outside the project's list (no project open)
+        m_versions->addItem(QFileInfo(file).completeBaseName(), file);
+        index = m_versions->count() - 1;
+    }
+    m_versions->setCurrentIndex(index);
+}
+
+QString ExperimentWizard::selectedVersion() const
+{
+    return m_versions->currentData().toString();
+}
+
 void ExperimentWizard::versionChosen()
 {
     m_version.reset();
@@ -224,7 +257,7 @@ void ExperimentWizard::versionChosen()
                                   .arg(m_version->encoding.sequenceLength));
     m_input->addItem(toQString(m_version->textColumn));
     m_target->addItem(toQString(m_version->labelColumn));
-    if (m_name->text() == tr("experiment"))
+    if (!m_nameTyped) // the name follows the version until the user types one
         m_name->setText(toQString(m_version->name));
     updateSummary();
 }
@@ -267,7 +300,9 @@ std::optional<core::ExperimentConfig> ExperimentWizard::experiment(QString* prob
         return fail(tr("Choose a dataset version (tab 1). Save one in the Datasets view first."));
     if (m_name->text().trimmed().isEmpty())
         return fail(tr("Give the experiment a name (tab 4)."));
-    const auto preset = m_preset->currentIndex() == 1 ? core::ConfigPreset::Recommended : core::ConfigPreset::Tutorial;
+    const auto preset = m_preset->currentIndex() == kFromScratchPreset ? core::ConfigPreset::FromScratch
+                        : m_preset->currentIndex() == 1               ? core::ConfigPreset::Recommended
+                                                                      : core::ConfigPreset::Tutorial;
     auto config = core::experimentForDataset(*m_version, preset, toStdString(m_studio->newExperimentDir(m_name->text().trimmed())));
     config.model.trainable = m_trainable->isChecked();
     if (m_pretrained->isChecked()) {

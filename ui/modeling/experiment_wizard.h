@@ -35,6 +35,9 @@ public:
     // For tests and scripted screenshots.
     QTabWidget* tabs() const { return m_tabs; }
     void setPretrainedFolder(const QString& folder);
+    // Opens on this dataset version file (the one just saved), adding it when the list lacks it.
+    void selectVersion(const QString& file);
+    QString selectedVersion() const;
     void setRandomShape(int layers, int hidden, int heads, int intermediate);
     void setExperimentName(const QString& name);
 
@@ -64,6 +67,7 @@ private:
     QSpinBox* m_intermediate = nullptr;
     QCheckBox* m_trainable = nullptr;
     QLineEdit* m_name = nullptr;
+    bool m_nameTyped = false;
     QComboBox* m_preset = nullptr;
     QLabel* m_summary = nullptr;
     QPushButton* m_back = nullptr;

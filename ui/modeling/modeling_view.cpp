@@ -23,10 +23,32 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
+
+#include "train/training_health.h"
 
 #include <filesystem>
 
 namespace fika::ui {
+namespace {
+
+const core::ConfigPreset kPresets[] = {core::ConfigPreset::Tutorial, core::ConfigPreset::Recommended,
+                                       core::ConfigPreset::FromScratch};
+constexpr int kCustomPreset = 3; // index of "Settings: custom" in the combo box
+
+// The preset whose training settings these are, or kCustomPreset once any was edited.
+int presetIndex(const core::ExperimentConfig::Training& t)
+{
+    for (int i = 0; i < 3; ++i) {
+        const auto p = core::presetConfig(kPresets[i]).training;
+        if (t.batchSize == p.batchSize && t.epochs == p.epochs && t.learningRate == p.learningRate &&
+            t.schedule == p.schedule && t.warmupRatio == p.warmupRatio && t.weightDecay == p.weightDecay)
+            return i;
+    }
+    return kCustomPreset;
+}
+
+} // namespace
 
 ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m_studio(studio)
 {
@@ -34,6 +56,7 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     auto* header = new QHBoxLayout;
     m_title = new QLabel(this);
     m_title->setTextFormat(Qt::RichText);
+    m_title->setWordWrap(true);
     m_newExperiment = new QPushButton(tr("New experiment…"), this);
     m_newExperiment->setShortcut(QKeySequence(tr("Ctrl+E")));
     m_newExperiment->setToolTip(tr("Choose a dataset version, the BERT snippet and its initial weights (Ctrl+E)"));
@@ -41,8 +64,13 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_preset = new QComboBox(this);
     m_preset->addItem(tr("Settings: tutorial"));
     m_preset->addItem(tr("Settings: recommended"));
+    m_preset->addItem(tr("Settings: from scratch"));
+    m_preset->addItem(tr("Settings: custom"));
+    // "Custom" only names edited settings; it is not a choice.
+    qobject_cast<QStandardItemModel*>(m_preset->model())->item(kCustomPreset)->setEnabled(false);
     m_preset->setToolTip(tr("Tutorial: batch 6, 2 epochs, learning rate 0.000001, constant.\n"
-                            "Recommended: learning rate 2e-5, 10 % warm-up then linear decay, weight decay 0.01."));
+                            "Recommended: learning rate 2e-5, 10 % warm-up then linear decay, weight decay 0.01.\n"
+                            "From scratch (random weights): batch 32, 4 epochs, learning rate 5e-4, 10 % warm-up."));
     connect(m_preset, &QComboBox::activated, this, &ModelingView::applyPreset);
     header->addWidget(m_title, 1);
     header->addWidget(m_preset);
@@ -122,12 +150,13 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_resume->setToolTip(tr("Continue the stopped run from its last checkpoint"));
     m_progress = new QProgressBar(this);
     m_progressText = new QLabel(this);
+    m_progressText->setWordWrap(true); // under the bar: a long status must not widen the window
     runRow->addWidget(m_run);
     runRow->addWidget(m_stop);
     runRow->addWidget(m_resume);
     runRow->addWidget(m_progress, 1);
-    runRow->addWidget(m_progressText);
     layout->addLayout(runRow);
+    layout->addWidget(m_progressText);
     m_log = new QPlainTextEdit(this);
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(2000);
@@ -151,6 +180,15 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
 void ModelingView::showExperiment()
 {
     const auto& config = m_studio->currentExperiment();
+    // Another experiment (or project): the previous one's log and progress must not stay.
+    const QString dir = config ? toQString(config->output.dir) : QString();
+    if (dir != m_shownDir && !m_studio->training()->isRunning()) {
+        m_log->clear();
+        m_progress->setRange(0, 100);
+        m_progress->setValue(0);
+        m_progressText->clear();
+    }
+    m_shownDir = dir;
     m_loading = true;
     if (!config) {
         m_title->setText(tr("<h2>Modeling</h2>No experiment yet: import a dataset, save a version, then click "
@@ -168,18 +206,19 @@ void ModelingView::showExperiment()
         m_seed->setValue(static_cast<int>(c.training.seed));
         m_threads->setValue(static_cast<int>(c.training.threads));
         m_precision->setCurrentIndex(std::max(0, m_precision->findData(toQString(c.training.precision))));
-        m_preset->setCurrentIndex(c.training.schedule == "linear" ? 1 : 0);
+        m_preset->setCurrentIndex(presetIndex(c.training));
     }
     m_loading = false;
+    m_stallWarning.clear();
     updateAdvice();
     updateButtons();
 }
 
 void ModelingView::applyPreset(int index)
 {
-    if (!m_studio->currentExperiment())
+    if (!m_studio->currentExperiment() || index < 0 || index >= kCustomPreset)
         return;
-    const auto preset = core::presetConfig(index == 1 ? core::ConfigPreset::Recommended : core::ConfigPreset::Tutorial);
+    const auto preset = core::presetConfig(kPresets[index]);
     auto config = *m_studio->currentExperiment();
     config.training = preset.training;
     QString error;
@@ -219,6 +258,7 @@ void ModelingView::settingsEdited()
     QString error;
     if (!m_studio->saveExperimentConfig(config, &error))
         Q_EMIT m_studio->statusMessage(error);
+    m_preset->setCurrentIndex(presetIndex(t));
     updateAdvice();
 }
 
@@ -244,6 +284,8 @@ void ModelingView::updateAdvice()
                                              : tr(" per 1,000 training examples"));
     for (const auto& warning : core::trainingWarnings(*config, estimate, core::physicalMemoryBytes()))
         lines << QStringLiteral("<span style='color:#c0392b'>⚠ %1</span>").arg(toQString(warning).toHtmlEscaped());
+    if (!m_stallWarning.isEmpty())
+        lines << QStringLiteral("<span style='color:#c0392b'><b>⚠ %1</b></span>").arg(m_stallWarning.toHtmlEscaped());
     m_advice->setText(lines.join(QStringLiteral("<br>")));
 }
 
@@ -270,6 +312,8 @@ void ModelingView::run(bool resume)
             QMessageBox::Yes)
         return;
     m_log->clear();
+    m_stallWarning.clear();
+    updateAdvice();
     m_progress->setValue(0);
     m_progressText->setText(tr("Preparing data and model…"));
     m_studio->training()->start(*config, resume, /*overwrite=*/!resume && hasResults);
@@ -293,6 +337,27 @@ void ModelingView::onStep(const core::StepEvent& event)
 
 void ModelingView::onEpoch(const core::EpochEvent& event)
 {
+    // Loss at chance and one class for everything: say so now, not after hours of training.
+    const auto health = core::checkStalledTraining(event.trainingLoss, event.validation.confusion);
+    if (health.stalled) {
+        const QStringList classes = m_studio->datasetInfo().classes;
+        const auto dominant = static_cast<qsizetype>(health.dominantClass);
+        const QString name = dominant < classes.size() ? classes[dominant] : QString::number(health.dominantClass + 1);
+        const bool random = m_studio->currentExperiment() && m_studio->currentExperiment()->model.init == "random";
+        m_stallWarning = tr("Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what "
+                            "guessing scores, and it predicts “%5” for %6 of the validation texts. %7")
+                             .arg(event.epoch)
+                             .arg(event.trainingLoss, 0, 'f', 3)
+                             .arg(event.validation.confusion.classes())
+                             .arg(health.chanceLoss, 0, 'f', 3)
+                             .arg(name, formatPercent(health.dominantShare))
+                             .arg(random ? tr("Random weights need a higher learning rate: stop, choose Settings: from "
+                                              "scratch and run again.")
+                                         : tr("Check the learning rate (2e-5 suits pretrained BERT) and the labels."));
+        m_log->appendPlainText(m_stallWarning);
+        Q_EMIT m_studio->statusMessage(m_stallWarning);
+        updateAdvice();
+    }
     m_log->appendPlainText(tr("Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6")
                                .arg(event.epoch)
                                .arg(event.epochs)

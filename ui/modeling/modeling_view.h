@@ -71,6 +71,8 @@ private:
     QProgressBar* m_progress = nullptr;
     QLabel* m_progressText = nullptr;
     QPlainTextEdit* m_log = nullptr;
+    QString m_shownDir; // the experiment whose log and progress are shown
+    QString m_stallWarning; // set when an epoch ends with the loss at chance and one class predicted
 };
 
 } // namespace fika::ui

@@ -74,7 +74,7 @@ void ProjectView::newProjectDialog()
     if (dir.isEmpty())
         return;
     QString error;
-    if (!m_studio->newProject(dir, QFileInfo(dir).fileName(), &error))
+    if (!m_studio->newProject(dir, QFileInfo(dir).fileName(), &error) && !error.isEmpty())
         QMessageBox::warning(this, tr("Project not created"), error);
 }
 
@@ -82,14 +82,14 @@ void ProjectView::openProjectDialog()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open project folder"));
     QString error;
-    if (!dir.isEmpty() && !m_studio->openProject(dir, &error))
+    if (!dir.isEmpty() && !m_studio->openProject(dir, &error) && !error.isEmpty())
         QMessageBox::warning(this, tr("Project not opened"), error);
 }
 
 void ProjectView::openRecent()
 {
     QString error;
-    if (auto* item = m_recent->currentItem(); item && !m_studio->openProject(item->text(), &error))
+    if (auto* item = m_recent->currentItem(); item && !m_studio->openProject(item->text(), &error) && !error.isEmpty())
         QMessageBox::warning(this, tr("Project not opened"), error);
 }
 

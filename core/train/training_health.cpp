@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/training_health.h"
+
+#include <cmath>
+
+namespace fika::core {
+namespace {
+constexpr double kLossTolerance = 0.03;  // relative to ln(classes): 0.693 ± 0.021 for two classes
+constexpr double kCollapsedShare = 0.95; // one class for 95 % of the predictions or more
+} // namespace
+
+StalledTraining checkStalledTraining(double trainingLoss, const ConfusionMatrix& validation)
+{
+    StalledTraining result;
+    const size_t classes = validation.classes();
+    if (classes < 2 || validation.total() == 0)
+        return result;
+    result.chanceLoss = std::log(static_cast<double>(classes));
+    for (size_t c = 0; c < classes; ++c) {
+        const double share = static_cast<double>(validation.predicted(c)) / static_cast<double>(validation.total());
+        if (share > result.dominantShare) {
+            result.dominantShare = share;
+            result.dominantClass = c;
+        }
+    }
+    result.stalled = std::abs(trainingLoss - result.chanceLoss) <= kLossTolerance * result.chanceLoss &&
+                     result.dominantShare >= kCollapsedShare;
+    return result;
+}
+
+} // namespace fika::core
