@@ -9,8 +9,8 @@
 #include "training/training_controller.h"
 #include "ui_format.h"
 
-#include "runtime/runtime.h"
 #include "model/checkpoint_folder.h"
+#include "runtime/runtime.h"
 
 #include <QComboBox>
 #include <QDir>
