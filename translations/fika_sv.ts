@@ -410,13 +410,13 @@ Klicka för att lista dem.</translation>
     </message>
     <message>
         <location filename="../ui/datasets/datasets_view.cpp" line="354"/>
-        <source>🔧 %1: text</source>
-        <translation>🔧 %1: text</translation>
+        <source>%1: text</source>
+        <translation>%1: text</translation>
     </message>
     <message>
         <location filename="../ui/datasets/datasets_view.cpp" line="355"/>
-        <source>🔧 %1: categorical, %2 classes</source>
-        <translation>🔧 %1: kategorisk, %2 klasser</translation>
+        <source>%1: categorical, %2 classes</source>
+        <translation>%1: kategorisk, %2 klasser</translation>
     </message>
     <message>
         <location filename="../ui/datasets/datasets_view.cpp" line="356"/>
@@ -1550,6 +1550,21 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <location filename="../ui/deployment/server_panel.cpp" line="57"/>
         <source>Show</source>
         <translation>Visa</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="104"/>
+        <source>Hide</source>
+        <translation>Dölj</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="111"/>
+        <source>Regenerate the token?</source>
+        <translation>Skapa en ny token?</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="112"/>
+        <source>Programs and pages that use the current token will be refused until they get the new one.</source>
+        <translation>Program och sidor som använder den nuvarande token nekas tills de får den nya.</translation>
     </message>
     <message>
         <location filename="../ui/deployment/server_panel.cpp" line="59"/>

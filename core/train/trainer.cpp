@@ -525,7 +525,7 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
                         summary.batchLosses.resize(summary.batchLosses.size() - static_cast<size_t>((b + 1) % t.gradientAccumulation));
                     if (auto saved = saveTo("last", epoch, next, nlohmann::json::object()); !saved)
                         return saved.error();
-                    observer.onMessage("stopped; resume with the `last` checkpoint");
+                    observer.onMessage("stopped; resuming continues from checkpoints/last");
                     summary.stopped = true;
                     summary.steps = step;
                     summary.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();

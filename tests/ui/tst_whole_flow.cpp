@@ -34,6 +34,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 
 #include <nlohmann/json.hpp>
 
@@ -163,6 +164,16 @@ private Q_SLOTS:
         datasets->importPath(csv);
         QVERIFY(imported.wait(30000));
         QVERIFY(imported.first().first().toBool());
+        // Column buttons draw only characters their font has (no missing-glyph boxes).
+        int columnButtons = 0;
+        for (auto* button : datasets->findChildren<QToolButton*>()) {
+            if (!button->text().startsWith(QStringLiteral("review:")) && !button->text().startsWith(QStringLiteral("sentiment:")))
+                continue;
+            ++columnButtons;
+            for (const QChar c : button->text())
+                QVERIFY2(button->fontMetrics().inFont(c), qPrintable(button->text()));
+        }
+        QCOMPARE(columnButtons, 2);
         auto* length = datasets->findChild<QSpinBox*>();
         QVERIFY(length);
         length->setFocus();
@@ -290,6 +301,16 @@ private Q_SLOTS:
         QVERIFY(serving.wait(30000));
         QVERIFY2(serving.first().first().toBool(), "the deployment did not start");
         QVERIFY(server->token().size() >= 32);
+        // The code example hides the token like its field, until Show (then Hide).
+        QVERIFY(!server->shownCode().contains(server->token()));
+        QVERIFY(server->shownCode().contains(QStringLiteral("<token>")));
+        auto* show = buttonWithText(server, QStringLiteral("Show"));
+        QVERIFY(show);
+        QTest::mouseClick(show, Qt::LeftButton);
+        QVERIFY(server->shownCode().contains(server->token()));
+        QCOMPARE(show->text(), QStringLiteral("Hide"));
+        QTest::mouseClick(show, Qt::LeftButton);
+        QVERIFY(!server->shownCode().contains(server->token()));
         QProcess curl;
         curl.start(QStringLiteral("sh"), {QStringLiteral("-c"), server->curlCommand() + QStringLiteral(" -s")});
         QVERIFY(curl.waitForFinished(30000));

@@ -351,8 +351,9 @@ void DatasetsView::onImported()
     m_histogram->setSequenceLength(m_sequenceLength->value());
     if (m_languageModel->currentIndex() != 0)
         recountTokens(); // the import counted with the English vocabulary
-    m_textColumnButton->setText(tr("🔧 %1: text").arg(toQString(dataset.textFeature)));
-    m_labelColumnButton->setText(tr("🔧 %1: categorical, %2 classes").arg(toQString(dataset.targetFeature)).arg(counts.size()));
+    // The icon says "settings"; a wrench emoji drew as a missing-glyph box where the font lacks it.
+    m_textColumnButton->setText(tr("%1: text").arg(toQString(dataset.textFeature)));
+    m_labelColumnButton->setText(tr("%1: categorical, %2 classes").arg(toQString(dataset.targetFeature)).arg(counts.size()));
     m_textColumnButton->setToolTip(tr("Encoding of the input column: sequence length, language model, truncation"));
     m_labelColumnButton->setToolTip(tr("Encoding of the target column"));
     m_textColumnButton->setEnabled(true);

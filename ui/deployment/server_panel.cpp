@@ -20,6 +20,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
@@ -54,14 +55,14 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     m_token->setReadOnly(true);
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setMinimumWidth(m_token->fontMetrics().averageCharWidth() * 14); // never squeezed to "●●"
-    auto* show = new QPushButton(tr("Show"), this);
-    show->setCheckable(true);
+    m_show = new QPushButton(tr("Show"), this);
+    m_show->setCheckable(true);
     auto* copy = new QPushButton(tr("Copy"), this);
     auto* regenerate = new QPushButton(tr("Regenerate"), this);
     regenerate->setToolTip(tr("A new random token; the old one stops working"));
     // The buttons under the field: beside it they squeezed it on a laptop screen.
     auto* tokenButtons = new QHBoxLayout;
-    tokenButtons->addWidget(show);
+    tokenButtons->addWidget(m_show);
     tokenButtons->addWidget(copy);
     tokenButtons->addWidget(regenerate);
     tokenButtons->addStretch();
@@ -98,11 +99,19 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     m_log->setPlaceholderText(tr("Requests appear here: method, path, status, milliseconds."));
     layout->addWidget(m_log, 1);
 
-    connect(show, &QPushButton::toggled, this,
-            [this](bool on) { m_token->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password); });
+    connect(m_show, &QPushButton::toggled, this, [this](bool on) {
+        m_token->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
+        m_show->setText(on ? tr("Hide") : tr("Show"));
+        updateTexts(); // the code example shows the token only when the field does
+    });
     connect(copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_tokenValue); });
     connect(copyCode, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(curlCommand()); });
-    connect(regenerate, &QPushButton::clicked, this, &ServerPanel::regenerateToken);
+    connect(regenerate, &QPushButton::clicked, this, [this] {
+        if (QMessageBox::question(this, tr("Regenerate the token?"),
+                                  tr("Programs and pages that use the current token will be refused until they get the "
+                                     "new one.")) == QMessageBox::Yes)
+            regenerateToken();
+    });
     connect(m_open, &QPushButton::clicked, this, [this] { QDesktopServices::openUrl(QUrl(url() + QStringLiteral("/"))); });
     connect(m_enable, &QCheckBox::toggled, this, &ServerPanel::setEnabled);
     connect(m_experiment, &QComboBox::currentIndexChanged, this, &ServerPanel::reloadCheckpoints);
@@ -285,11 +294,16 @@ QString ServerPanel::token() const
     return m_tokenValue;
 }
 
-QString ServerPanel::curlCommand() const
+QString ServerPanel::curlCommand(bool withToken) const
 {
     const QString input = m_inputName.isEmpty() ? QStringLiteral("review") : m_inputName;
     return QStringLiteral("curl -X POST -F \"%1=A fun brain candy movie...good dialog. A genuinely good day\" -u \"%2:\" %3/predict")
-        .arg(input, m_tokenValue.isEmpty() ? QStringLiteral("<token>") : m_tokenValue, url());
+        .arg(input, m_tokenValue.isEmpty() || !withToken ? QStringLiteral("<token>") : m_tokenValue, url());
+}
+
+QString ServerPanel::shownCode() const
+{
+    return m_code->toPlainText();
 }
 
 void ServerPanel::updateTexts()
@@ -306,7 +320,7 @@ void ServerPanel::updateTexts()
         m_targetName = toQString(target);
     }
     m_names->setText(m_inputName.isEmpty() ? QString() : tr("%1 → %2").arg(m_inputName, m_targetName));
-    m_code->setPlainText(curlCommand());
+    m_code->setPlainText(curlCommand(m_show->isChecked())); // Copy command copies it with the token
 }
 
 } // namespace fika::ui

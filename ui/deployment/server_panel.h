@@ -39,7 +39,9 @@ public:
     QCheckBox* enableSwitch() const { return m_enable; }
     QString url() const;
     QString token() const;
-    QString curlCommand() const;
+    // The curl command for this deployment; withToken false puts <token> in its place.
+    QString curlCommand(bool withToken = true) const;
+    QString shownCode() const; // the code example as shown (the token only while Show is on)
     bool isServing() const { return m_server != nullptr; }
     void stopServing(); // as switching Enabled off
     void setPort(int port);
@@ -69,6 +71,7 @@ private:
     QPlainTextEdit* m_code = nullptr;
     QPlainTextEdit* m_log = nullptr;
     QPushButton* m_open = nullptr;
+    QPushButton* m_show = nullptr;
     QString m_tokenValue;
     bool m_projectChangedWhileServing = false; // a kept deployment shows its own project until stopped
     QString m_inputName, m_targetName;
