@@ -1316,8 +1316,8 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
     </message>
     <message>
         <location filename="../ui/modeling/modeling_view.cpp" line="146"/>
-        <source>Train from the initial weights (F5)</source>
-        <translation>Träna från startvikterna (F5)</translation>
+        <source>Train from the initial weights (Alt+R or F5)</source>
+        <translation>Träna från startvikterna (Alt+K eller F5)</translation>
     </message>
     <message>
         <location filename="../ui/modeling/modeling_view.cpp" line="147"/>
@@ -1555,6 +1555,11 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <location filename="../ui/deployment/server_panel.cpp" line="104"/>
         <source>Hide</source>
         <translation>Dölj</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="117"/>
+        <source>No web browser could be opened. Open %1 in a browser yourself; the page asks for the token shown here.</source>
+        <translation>Ingen webbläsare kunde öppnas. Öppna %1 i en webbläsare själv; sidan frågar efter token som visas här.</translation>
     </message>
     <message>
         <location filename="../ui/deployment/server_panel.cpp" line="111"/>

@@ -112,7 +112,18 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
                                      "new one.")) == QMessageBox::Yes)
             regenerateToken();
     });
-    connect(m_open, &QPushButton::clicked, this, [this] { QDesktopServices::openUrl(QUrl(url() + QStringLiteral("/"))); });
+    connect(m_open, &QPushButton::clicked, this, [this] {
+        const QString page = url() + QStringLiteral("/");
+        if (!QDesktopServices::openUrl(QUrl(page)))
+            QMessageBox::information(this, tr("Test deployment"),
+                                     tr("No web browser could be opened. Open %1 in a browser yourself; the page asks "
+                                        "for the token shown here.").arg(page));
+    });
+    // A refusal (say, the port in use) is about the settings it was given: editing them clears it.
+    connect(m_port, &QSpinBox::valueChanged, this, [this] {
+        if (!m_server)
+            m_state->setText(tr("Stopped"));
+    });
     connect(m_enable, &QCheckBox::toggled, this, &ServerPanel::setEnabled);
     connect(m_experiment, &QComboBox::currentIndexChanged, this, &ServerPanel::reloadCheckpoints);
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &ServerPanel::onPredictorLoaded);

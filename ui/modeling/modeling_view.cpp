@@ -22,6 +22,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSpinBox>
 #include <QStandardItemModel>
 
@@ -142,8 +143,10 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
 
     auto* runRow = new QHBoxLayout;
     m_run = new QPushButton(tr("&Run"), this);
-    m_run->setShortcut(QKeySequence(tr("F5")));
-    m_run->setToolTip(tr("Train from the initial weights (F5)"));
+    m_run->setToolTip(tr("Train from the initial weights (Alt+R or F5)"));
+    // F5 beside the button's own Alt+R: setShortcut(F5) replaced the mnemonic the label underlines.
+    auto* runKey = new QShortcut(QKeySequence(tr("F5")), this);
+    connect(runKey, &QShortcut::activated, m_run, &QPushButton::animateClick);
     m_stop = new QPushButton(tr("S&top"), this);
     m_stop->setToolTip(tr("Stop after the current batch; the run can be resumed"));
     m_resume = new QPushButton(tr("Res&ume"), this);
