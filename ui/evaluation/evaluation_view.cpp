@@ -109,6 +109,8 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     examplesLayout->addWidget(m_examples);
     bottom->addWidget(m_matrix);
     bottom->addWidget(examplesBox);
+    // The matrix grows with the window too: at its minimum width "100.0 %" was cut off in its cells.
+    bottom->setStretchFactor(0, 1);
     bottom->setStretchFactor(1, 1);
     detailsLayout->addWidget(bottom, 1);
     vertical->setStretchFactor(1, 2);
