@@ -80,8 +80,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_studio(new Stud
     connect(m_datasets, &DatasetsView::versionSaved, m_studio, &Studio::notifyDatasetsChanged);
     connect(m_datasets, &DatasetsView::useInNewExperiment, this, [this](const QString& file) { openExperimentWizard(file); });
     connect(m_modeling, &ModelingView::newExperimentRequested, this, [this] { openExperimentWizard(); });
-    connect(m_studio->training(), &TrainingController::finished, this, [this](bool ok) {
-        if (ok)
+    connect(m_studio->training(), &TrainingController::finished, this, [this](bool ok, bool stopped) {
+        if (ok && !stopped) // a stopped run stays in Modeling, where Resume is
             showSection(EvaluationSection);
     });
     m_studio->setLeaveProjectGuard([this] { return confirmLeavingProject(); });

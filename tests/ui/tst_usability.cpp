@@ -314,6 +314,44 @@ private Q_SLOTS:
 
     // A semicolon-separated file with `text` and `label` columns: the import dialog says what it
     // detected and guesses the columns; the import then reads every row.
+    // Stop keeps the user in Modeling, where Resume is (it used to jump to Evaluation).
+    void stopStaysWhereResumeIs()
+    {
+        MainWindow window;
+        window.show();
+        QString error;
+        QVERIFY2(window.studio()->newProject(m_dir.filePath(QStringLiteral("stop-project")), QStringLiteral("stop"), &error),
+                 qPrintable(error));
+        const QString csv = m_dir.filePath(QStringLiteral("stop.csv"));
+        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(400));
+        QSignalSpy imported(window.datasetsView(), &DatasetsView::importFinished);
+        window.datasetsView()->importPath(csv);
+        QVERIFY(imported.wait(30000));
+        window.datasetsView()->setSequenceLength(24);
+        QVERIFY(window.datasetsView()->saveVersion(window.datasetsView()->versionFile(QStringLiteral("stop")), &error));
+        auto* wizard = window.openExperimentWizard();
+        wizard->setRandomShape(2, 32, 4, 64);
+        wizard->accept();
+        auto* modeling = window.modelingView();
+        modeling->setSetting(QStringLiteral("training.epochs"), 50);
+        modeling->setSetting(QStringLiteral("training.batch_size"), 4);
+        modeling->setSetting(QStringLiteral("training.threads"), 1);
+        window.showSection(MainWindow::ModelingSection);
+        QSignalSpy stepped(window.studio()->training(), &TrainingController::stepped);
+        QSignalSpy finished(window.studio()->training(), &TrainingController::finished);
+        modeling->runButton()->click();
+        QVERIFY(stepped.wait(60000));
+        modeling->stopButton()->click();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().at(1).toBool(), true); // stopped
+        QCOMPARE(window.currentSection(), int(MainWindow::ModelingSection));
+        QPushButton* resume = nullptr;
+        for (auto* button : modeling->findChildren<QPushButton*>())
+            if (button->text().remove(QLatin1Char('&')).startsWith(QStringLiteral("Resume")))
+                resume = button;
+        QVERIFY(resume && resume->isEnabled());
+    }
+
     void anyCsvColumnsAndDelimiter_data()
     {
         QTest::addColumn<QString>("separator");
