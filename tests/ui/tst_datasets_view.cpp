@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "datasets/dataset_table_model.h"
 #include "datasets/datasets_view.h"
+#include "qcustomplot_wrapper.h"
 
 #include "data/dataset_version.h"
 
@@ -27,10 +28,15 @@ private Q_SLOTS:
         }
         fika::ui::DatasetsView view;
         view.show();
+        // No lengths yet: the histogram draws no sequence-length line (it was a stray diagonal).
+        auto* histogram = view.findChild<QCustomPlot*>();
+        QVERIFY(histogram && histogram->itemCount() == 1);
+        QVERIFY(!histogram->item(0)->visible());
         QSignalSpy finished(&view, &fika::ui::DatasetsView::importFinished);
         view.importPath(csv);
         QVERIFY(finished.wait(20000));
         QCOMPARE(finished.first().first().toBool(), true);
+        QVERIFY(histogram->item(0)->visible());
         QCOMPARE(view.tableModel()->rowCount(), 39); // one row skipped: empty review
         QCOMPARE(view.tableModel()->data(view.tableModel()->index(0, 2)).toString(), QStringLiteral("positive"));
         QVERIFY(view.truncationSummary().startsWith(QStringLiteral("512 cuts 0.0 % of the texts")));

@@ -26,6 +26,8 @@ LengthHistogram::LengthHistogram(QWidget* parent) : QWidget(parent)
     m_bars->setBrush(QColor(70, 130, 180));
     m_line = new QCPItemStraightLine(m_plot);
     m_line->setPen(QPen(QColor(200, 40, 40), 2));
+    m_line->setVisible(false); // until there are lengths: alone on empty axes it drew a stray diagonal
+    m_plot->xAxis->setRange(0, kShownTokens + kBinTokens);
     m_summary = new QLabel(this);
     m_summary->setWordWrap(true); // a long caption wraps instead of widening the window
     layout->addWidget(m_plot, 1);
@@ -64,6 +66,7 @@ void LengthHistogram::updateSummary()
 {
     m_line->point1->setCoords(m_sequenceLength, 0);
     m_line->point2->setCoords(m_sequenceLength, 1);
+    m_line->setVisible(m_stats.count != 0);
     if (m_stats.count == 0) {
         m_summary->setText(tr("Import a dataset to see its token lengths."));
     } else {
