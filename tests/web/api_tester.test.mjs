@@ -49,6 +49,7 @@ try {
   const page = await browser.newPage();
   await page.goto(url + '/');
   assert.equal(await page.title(), 'Fika API tester');
+  assert.match(await page.textContent('#token-help'), /Deployment view.*--token-file/s); // where the token comes from
   await page.fill('#token', token);
   await page.fill('#text', 'A fun brain candy movie...good dialog. A genuinely good day');
   assert.match(await page.textContent('#curl'), new RegExp(`-u '${token}:' ${url}/predict`));
