@@ -255,6 +255,11 @@ private Q_SLOTS:
         auto* evaluation = window.evaluationView();
         QCOMPARE(evaluation->charts()->graphPoints(1, 0), 3); // training loss per epoch
         QCOMPARE(evaluation->charts()->graphPoints(0, 0), 3); // loss every 10 of the 30 steps
+        for (auto* plot : evaluation->charts()->plots()) { // legends sit beside the curves, never on them
+            plot->replot();
+            QVERIFY(plot->legend->visible() && plot->legend->itemCount() > 0);
+            QVERIFY(!plot->legend->outerRect().intersects(plot->axisRect()->rect()));
+        }
         QVERIFY(evaluated.wait(60000) || evaluation->evaluationReady());
         QVERIFY(evaluation->evaluationReady());
         QVERIFY(evaluation->infoText().contains(QStringLiteral("accuracy")));

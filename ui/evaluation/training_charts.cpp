@@ -30,6 +30,19 @@ QCustomPlot* makePlot(const QString& title, const QString& xLabel, const QString
     QFont small = plot->font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
     plot->legend->setFont(small);
+    // The legend in a row under the axes, entries side by side: inside them it covered the curves.
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    auto* legendRow = new QCPLayoutGrid;
+    plot->plotLayout()->addElement(2, 0, legendRow);
+    legendRow->setMargins(QMargins(5, 0, 5, 5));
+    legendRow->addElement(0, 0, plot->legend);
+    plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot->legend->setWrap(3);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setIconSize(16, 10); // narrow entries: two fit under a chart on a 1024-pixel screen
+    plot->legend->setIconTextPadding(3);
+    plot->legend->setColumnSpacing(6);
+    plot->plotLayout()->setRowStretchFactor(2, 0.001);
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     return plot;
 }
