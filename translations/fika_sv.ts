@@ -354,6 +354,11 @@ Klicka för att lista dem.</translation>
         <translation>Importen misslyckades: %1</translation>
     </message>
     <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="322"/>
+        <source>The table still shows the previous import, %1; Save version and Use in new experiment use that one.</source>
+        <translation>Tabellen visar fortfarande den förra importen, %1; Spara version och Använd i nytt experiment använder den.</translation>
+    </message>
+    <message>
         <location filename="../ui/datasets/datasets_view.cpp" line="133"/>
         <source>Drop a CSV file (a text column and a label column) or a folder with one sub-folder per class here.</source>
         <translation>Släpp en CSV-fil (en textkolumn och en etikettkolumn) eller en mapp med en undermapp per klass här.</translation>

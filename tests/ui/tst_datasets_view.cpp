@@ -93,6 +93,27 @@ private Q_SLOTS:
         QVERIFY(finished.wait(20000));
         QCOMPARE(finished.first().first().toBool(), false);
         QCOMPARE(view.tableModel()->rowCount(), 0);
+        QVERIFY(!view.importSummary().contains(QStringLiteral("previous import")));
+
+        // A failed import after a good one keeps the good one and says that Save and Use take it.
+        QTemporaryDir dir;
+        const QString good = dir.filePath(QStringLiteral("good.csv"));
+        {
+            std::ofstream out(good.toStdString());
+            out << "review,sentiment\nfine,positive\ndull,negative\nfun,positive\nbad,negative\n";
+        }
+        finished.clear();
+        view.importPath(good);
+        QVERIFY(finished.wait(20000));
+        QVERIFY(finished.first().first().toBool());
+        finished.clear();
+        view.importPath(QStringLiteral("/nonexistent/reviews.csv"));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QCOMPARE(view.tableModel()->rowCount(), 4);
+        QVERIFY2(view.importSummary().startsWith(QStringLiteral("Import failed: ")) &&
+                     view.importSummary().contains(QStringLiteral("still shows the previous import, ") + good),
+                 qPrintable(view.importSummary()));
     }
 };
 

@@ -267,7 +267,7 @@ void DatasetsView::askColumnsAndImport(const QString& path)
         return importPath(path);
     auto columns = core::inspectCsvColumns(toStdString(path));
     if (!columns) {
-        m_summary->setText(tr("Import failed: %1").arg(toQString(columns.error().message)));
+        showImportFailure(toQString(columns.error().message));
         Q_EMIT importFinished(false);
         return;
     }
@@ -314,6 +314,16 @@ void DatasetsView::importPath(const QString& path, const QString& textColumn, co
     m_watcher.setFuture(QtConcurrent::run(runImport, path, csv, m_cancel, static_cast<QObject*>(this), m_progress));
 }
 
+// The previous dataset stays (nothing is lost), and the text says which one Save and Use would take.
+void DatasetsView::showImportFailure(const QString& why)
+{
+    QString text = tr("Import failed: %1").arg(why);
+    if (m_current.dataset)
+        text += QLatin1Char(' ') + tr("The table still shows the previous import, %1; Save version and Use in new "
+                                      "experiment use that one.").arg(m_current.sourcePath);
+    m_summary->setText(text);
+}
+
 void DatasetsView::onImported()
 {
     ImportOutcome outcome = m_watcher.result();
@@ -321,7 +331,7 @@ void DatasetsView::onImported()
     m_importCsv->setEnabled(true);
     m_importFolder->setEnabled(true);
     if (!outcome.ok) {
-        m_summary->setText(tr("Import failed: %1").arg(outcome.error));
+        showImportFailure(outcome.error);
         Q_EMIT importFinished(false);
         return;
     }
@@ -445,6 +455,11 @@ void DatasetsView::setSequenceLength(int length)
 QString DatasetsView::truncationSummary() const
 {
     return m_histogram->summaryText();
+}
+
+QString DatasetsView::importSummary() const
+{
+    return m_summary->text();
 }
 
 QString DatasetsView::subsetSummary() const

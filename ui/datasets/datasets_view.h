@@ -64,6 +64,7 @@ public:
     QString truncationSummary() const;
     const DatasetTableModel* tableModel() const { return m_model; }
     QString subsetSummary() const;
+    QString importSummary() const; // the line over the table: what was imported, or why not
     QDialog* encodingDialog() const { return m_encodingDialog; }
     void showTextEncoding() { openEncodingDialog(true); } // the wrench of the text column
 
@@ -80,6 +81,7 @@ protected:
 private:
     void chooseFolder();
     void onImported();
+    void showImportFailure(const QString& why);
     void updateSubsets();
     core::SubsetSpec subsetSpec() const;
     QString defaultVersionName() const;
