@@ -225,6 +225,11 @@ Klicka för att lista dem.</translation>
         <translation>Rad</translation>
     </message>
     <message>
+        <location filename="../ui/datasets/dataset_table_model.cpp" line="63"/>
+        <source>File</source>
+        <translation>Fil</translation>
+    </message>
+    <message>
         <location filename="../ui/datasets/dataset_table_model.cpp" line="61"/>
         <source>%1 (text)</source>
         <translation>%1 (text)</translation>

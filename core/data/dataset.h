@@ -24,6 +24,7 @@ struct Dataset {
     std::vector<std::string> texts;
     std::vector<int32_t> labels;
     std::vector<int64_t> sourceLines; // CSV line or 0 for folder imports, for messages
+    std::vector<std::string> sourceFiles; // folder imports: each text's file, relative to the class folders' parent
     LabelMap labelMap;
 
     size_t size() const { return texts.size(); }

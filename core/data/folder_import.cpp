@@ -139,6 +139,7 @@ Result<ImportResult> importFolder(const std::string& rootPath, const FolderImpor
         dataset.texts.push_back(std::move(text));
         dataset.labels.push_back(label);
         dataset.sourceLines.push_back(0);
+        dataset.sourceFiles.push_back(file.lexically_relative(root).string());
         ++report.rowsImported;
         ++report.classCounts[dataset.labelMap.names[static_cast<size_t>(label)]];
         if ((i & 255) == 0)

@@ -75,6 +75,13 @@ private Q_SLOTS:
         view.importPath(root);
         QVERIFY(finished.wait(20000));
         QCOMPARE(finished.first().first().toBool(), true);
+        // Folder rows name their file (they have no line): "neg/0_7.txt", not "0".
+        auto* table = view.tableModel();
+        QCOMPARE(table->headerData(0, Qt::Horizontal).toString(), QStringLiteral("File"));
+        QVERIFY2(table->data(table->index(0, 0)).toString().endsWith(QStringLiteral("_7.txt")),
+                 qPrintable(table->data(table->index(0, 0)).toString()));
+        QVERIFY(table->data(table->index(0, 0)).toString().startsWith(QStringLiteral("neg/")) ||
+                table->data(table->index(0, 0)).toString().startsWith(QStringLiteral("pos/")));
         QVERIFY(QDir(root).removeRecursively());
         const QString version = dir.filePath(QStringLiteral("v.yaml"));
         QString error;

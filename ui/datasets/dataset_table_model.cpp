@@ -35,7 +35,10 @@ QVariant DatasetTableModel::data(const QModelIndex& index, int role) const
     const auto row = static_cast<size_t>(index.row());
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
-        case 0: return static_cast<qlonglong>(m_dataset->sourceLines[row]);
+        case 0: // a folder import's texts come from files, not lines
+            if (row < m_dataset->sourceFiles.size())
+                return toQString(m_dataset->sourceFiles[row]);
+            return static_cast<qlonglong>(m_dataset->sourceLines[row]);
         case 1: {
             QString text = toQString(m_dataset->texts[row]);
             const int limit = role == Qt::DisplayRole ? kShownChars : kTooltipChars;
@@ -57,7 +60,7 @@ QVariant DatasetTableModel::headerData(int section, Qt::Orientation orientation,
     const QString textName = m_dataset ? toQString(m_dataset->textFeature) : tr("text");
     const QString labelName = m_dataset ? toQString(m_dataset->targetFeature) : tr("label");
     switch (section) {
-    case 0: return tr("Line");
+    case 0: return m_dataset && !m_dataset->sourceFiles.empty() ? tr("File") : tr("Line");
     case 1: return tr("%1 (text)").arg(textName);
     case 2: return tr("%1 (categorical)").arg(labelName);
     default: return {};
