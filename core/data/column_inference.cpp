@@ -22,12 +22,14 @@ const char* columnKindName(ColumnKind kind)
     return "none";
 }
 
-Result<ColumnSummary> inferColumns(const std::string& path, int64_t maxRows)
+Result<ColumnSummary> inferColumns(const std::string& path, int64_t maxRows, char delimiter)
 {
     auto opened = CsvReader::openFile(path);
     if (!opened)
         return opened.error();
     CsvReader& reader = *opened.value();
+    if (delimiter != 0)
+        reader.setDelimiter(delimiter);
     CsvRecord record;
     auto got = reader.next(record);
     if (!got)
@@ -36,6 +38,7 @@ Result<ColumnSummary> inferColumns(const std::string& path, int64_t maxRows)
         return makeError(ErrorCode::EmptyFile, path + ": the file has no header row", path);
 
     ColumnSummary summary;
+    summary.delimiter = reader.delimiter();
     const size_t columns = record.fields.size();
     for (const auto& name : record.fields)
         summary.columns.push_back({name});

@@ -21,11 +21,12 @@ struct ColumnInfo {
 struct ColumnSummary {
     std::vector<ColumnInfo> columns;
     int64_t sampledRows = 0;
+    char delimiter = ','; // as given, or as detected from the header line
 };
 
 // Reads the header and up to maxRows rows and guesses each column's kind: few distinct short
-// values make a categorical column (a target), anything else is text (an input).
-Result<ColumnSummary> inferColumns(const std::string& path, int64_t maxRows = 5000);
+// values make a categorical column (a target), anything else is text (an input). delimiter 0: detect.
+Result<ColumnSummary> inferColumns(const std::string& path, int64_t maxRows = 5000, char delimiter = 0);
 
 const char* columnKindName(ColumnKind kind);
 

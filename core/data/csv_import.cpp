@@ -2,11 +2,11 @@
 #include "data/csv_import.h"
 
 #include "common/utf8.h"
+#include "data/column_inference.h"
 #include "data/csv_reader.h"
 
 #include <algorithm>
 #include <cstdint>
-#include <set>
 #include <unordered_map>
 
 namespace fika::core {
@@ -194,51 +194,35 @@ Result<ImportResult> importCsv(const std::string& path, const CsvImportOptions& 
 
 Result<CsvColumns> inspectCsvColumns(const std::string& path, char delimiter, int64_t sampleRows)
 {
-    auto opened = CsvReader::openFile(path);
-    if (!opened)
-        return opened.error();
-    CsvReader& reader = *opened.value();
-    if (delimiter != 0)
-        reader.setDelimiter(delimiter);
+    auto summary = inferColumns(path, sampleRows, delimiter);
+    if (!summary)
+        return summary.error();
+    const auto& info = summary->columns;
     CsvColumns columns;
-    columns.delimiter = reader.delimiter();
-    CsvRecord record;
-    auto got = reader.next(record);
-    if (!got)
-        return got.error();
-    if (!got.value())
-        return makeError(ErrorCode::EmptyFile, path + ": the file has no header row", path);
-    for (const auto& name : record.fields)
-        columns.names.push_back(trimmed(name));
-    const size_t count = columns.names.size();
-    std::vector<double> totalLength(count, 0);
-    std::vector<std::set<std::string>> distinct(count);
-    for (int64_t row = 0; row < sampleRows; ++row) {
-        got = reader.next(record);
-        if (!got)
-            return got.error();
-        if (!got.value())
-            break;
-        for (size_t i = 0; i < count && i < record.fields.size(); ++i) {
-            totalLength[i] += static_cast<double>(record.fields[i].size());
-            if (distinct[i].size() <= kMaxGuessedClasses)
-                distinct[i].insert(trimmed(record.fields[i]));
-        }
-    }
+    columns.delimiter = summary->delimiter;
+    for (const auto& column : info)
+        columns.names.push_back(trimmed(column.name));
+    // The text: the column with the most characters in the sampled rows.
+    auto totalChars = [&](const ColumnInfo& c) {
+        return c.meanChars * static_cast<double>(summary->sampledRows - c.emptyValues);
+    };
     size_t text = 0;
-    for (size_t i = 1; i < count; ++i)
-        if (totalLength[i] > totalLength[text])
+    for (size_t i = 1; i < info.size(); ++i)
+        if (totalChars(info[i]) > totalChars(info[text]))
             text = i;
-    if (count > 0)
+    if (!info.empty())
         columns.textGuess = columns.names[text];
-    size_t fewest = SIZE_MAX;
-    for (size_t i = 0; i < count; ++i)
-        if (i != text && distinct[i].size() >= 2 && distinct[i].size() <= kMaxGuessedClasses && distinct[i].size() < fewest) {
-            fewest = distinct[i].size();
+    // The label: another column with the fewest distinct values, from 2 to kMaxGuessedClasses.
+    int64_t fewest = INT64_MAX;
+    for (size_t i = 0; i < info.size(); ++i) {
+        const int64_t values = info[i].distinctValues;
+        if (i != text && values >= 2 && values <= static_cast<int64_t>(kMaxGuessedClasses) && values < fewest) {
+            fewest = values;
             columns.labelGuess = columns.names[i];
         }
+    }
     if (columns.labelGuess.empty()) // nothing categorical: any other column, for the user to correct
-        for (size_t i = 0; i < count && columns.labelGuess.empty(); ++i)
+        for (size_t i = 0; i < info.size() && columns.labelGuess.empty(); ++i)
             if (i != text)
                 columns.labelGuess = columns.names[i];
     return columns;

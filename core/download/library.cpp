@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "download/library.h"
 
+#include "common/synced_file.h"
 #include "common/yaml_fields.h"
 #include "download/downloader.h"
 #include "runtime/runtime.h"
 
 #include <nlohmann/json.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -42,32 +39,17 @@ Status markComplete(const fs::path& folder, const std::string& content)
 {
     const std::string marker = (folder / kCompleteMarker).string();
     const std::string temporary = marker + ".tmp";
-    auto fail = [&](const std::string& path, int error) -> Status {
-        std::error_code ec;
+    std::error_code ec;
+    if (auto written = writeFileSynced(temporary, content); !written) {
         fs::remove(temporary, ec);
-        return makeError(ErrorCode::IoError, path + ": cannot be written (" + std::strerror(error) + ")", path);
-    };
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return fail(temporary, errno);
-    errno = 0;
-    bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-    written = written && ::fsync(fd) == 0;
-    const int error = errno != 0 ? errno : ENOSPC; // a short write sets no errno
-    if (::close(fd) != 0 && written)
-        return fail(temporary, errno);
-    if (!written)
-        return fail(temporary, error);
-    if (std::rename(temporary.c_str(), marker.c_str()) != 0)
-        return fail(marker, errno);
-    if (const int dirFd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dirFd >= 0) {
-        const bool synced = ::fsync(dirFd) == 0;
-        const int syncError = errno;
-        ::close(dirFd);
-        if (!synced)
-            return fail(folder.string(), syncError);
+        return written;
     }
-    return Ok{};
+    fs::rename(temporary, marker, ec);
+    if (ec) {
+        fs::remove(temporary, ec);
+        return makeError(ErrorCode::IoError, marker + ": cannot be written (" + ec.message() + ")", marker);
+    }
+    return fsyncPath(folder.string());
 }
 
 std::string modelUrl(const Catalog& catalog, const CatalogModel& model, const std::string& file)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <functional>
 #include <cstring>
 #include <limits>
 
@@ -103,6 +104,28 @@ std::string tinyFixture(const QTemporaryDir& dir, const nlohmann::json& patch = 
     fika::test::writeBytes(folder + "/config.json", config.dump(2));
     fs::create_symlink(fika::test::sharedPath("golden/tiny-bert/model.safetensors"), folder + "/model.safetensors");
     return folder;
+}
+
+// Writes folder/model.safetensors: the tiny-bert golden weights (all float32, else false), each
+// tensor's values passed through edit(name, values) first.
+bool writeEditedTinyWeights(const std::string& folder,
+                            const std::function<void(const std::string&, std::vector<float>&)>& edit)
+{
+    auto golden = SafetensorsFile::open(fika::test::sharedPath("golden/tiny-bert/model.safetensors"));
+    if (!golden.ok())
+        return false;
+    std::vector<std::vector<float>> copies;
+    std::vector<TensorToWrite> tensors;
+    for (const auto& [name, view] : golden.value()->index().tensors) {
+        if (view.dtype != TensorDtype::F32)
+            return false;
+        auto& copy = copies.emplace_back(static_cast<size_t>(view.numel()));
+        std::memcpy(copy.data(), view.data, view.bytes);
+        edit(name, copy);
+        tensors.push_back({name, TensorDtype::F32, view.shape, copy.data(), view.bytes});
+    }
+    fs::remove(folder + "/model.safetensors");
+    return writeSafetensors(folder + "/model.safetensors", tensors).ok();
 }
 
 Result<LoadedCheckpoint> loadFixture(const std::string& folder, const std::vector<std::string>& labels = {})
@@ -787,24 +810,15 @@ private Q_SLOTS:
         FIKA_REQUIRE_SHARED("golden/tiny-bert/model.safetensors");
         QTemporaryDir dir;
         const std::string folder = tinyFixture(dir);
-        fs::remove(folder + "/model.safetensors");
-        auto golden = SafetensorsFile::open(fika::test::sharedPath("golden/tiny-bert/model.safetensors"));
-        QVERIFY(golden.ok());
-        std::vector<std::vector<float>> copies;
-        std::vector<TensorToWrite> tensors;
-        for (const auto& [name, view] : golden.value()->index().tensors) {
-            auto& copy = copies.emplace_back(static_cast<size_t>(view.numel()));
-            std::memcpy(copy.data(), view.data, view.bytes);
+        QVERIFY(writeEditedTinyWeights(folder, [](const std::string& name, std::vector<float>& values) {
             if (name == "bert.pooler.dense.weight")
-                std::fill(copy.begin(), copy.end(), 0.f);
+                std::fill(values.begin(), values.end(), 0.f);
             else if (name == "bert.pooler.dense.bias")
-                std::fill(copy.begin(), copy.end(), 100.f); // tanh(100) = 1
+                std::fill(values.begin(), values.end(), 100.f); // tanh(100) = 1
             else if (name == "classifier.weight")
-                for (size_t i = 0; i < copy.size(); ++i)
-                    copy[i] = i < copy.size() / 2 ? 3e38f : -3e38f;
-            tensors.push_back({name, TensorDtype::F32, view.shape, copy.data(), view.bytes});
-        }
-        QVERIFY(writeSafetensors(folder + "/model.safetensors", tensors).ok());
+                for (size_t i = 0; i < values.size(); ++i)
+                    values[i] = i < values.size() / 2 ? 3e38f : -3e38f;
+        }));
         auto loaded = loadFixture(folder);
         QVERIFY2(loaded.ok(), loaded.error().message.c_str()); // every weight is finite
         auto predictor = Predictor::fromLoaded(std::move(loaded.value()));
@@ -856,20 +870,10 @@ private Q_SLOTS:
         FIKA_REQUIRE_SHARED("golden/tiny-bert/model.safetensors");
         QTemporaryDir dir;
         const std::string folder = tinyFixture(dir);
-        fs::remove(folder + "/model.safetensors");
-        auto golden = SafetensorsFile::open(fika::test::sharedPath("golden/tiny-bert/model.safetensors"));
-        QVERIFY(golden.ok());
-        std::vector<std::vector<float>> copies;
-        std::vector<TensorToWrite> tensors;
-        for (const auto& [name, view] : golden.value()->index().tensors) {
-            QCOMPARE(view.dtype, TensorDtype::F32);
-            auto& copy = copies.emplace_back(static_cast<size_t>(view.numel()));
-            std::memcpy(copy.data(), view.data, view.bytes);
+        QVERIFY(writeEditedTinyWeights(folder, [&](const std::string& name, std::vector<float>& values) {
             if (name == tensor.toStdString())
-                copy[copy.size() / 2] = value;
-            tensors.push_back({name, TensorDtype::F32, view.shape, copy.data(), view.bytes});
-        }
-        QVERIFY(writeSafetensors(folder + "/model.safetensors", tensors).ok());
+                values[values.size() / 2] = value;
+        }));
         auto loaded = loadFixture(folder);
         QVERIFY2(!loaded.ok(), "loaded");
         qInfo("%s", loaded.error().message.c_str());
