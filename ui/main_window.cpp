@@ -20,6 +20,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QThreadPool>
 #include <QHBoxLayout>
 #include <QListWidget>
 #include <QMenuBar>
@@ -96,7 +97,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_studio(new Stud
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Pool work the views started (an evaluation, a prediction, a predictor load) must end before
+    // the program does: LibTorch's kernels are torn down at exit, and a thread still computing with
+    // them corrupted the heap (seen as a hang at the end of tst_whole_flow).
+    QThreadPool::globalInstance()->waitForDone();
+}
 
 void MainWindow::createMenus()
 {
