@@ -155,6 +155,67 @@ nlohmann::json keepAliveLoad(const std::string& url, const std::string& token, i
             {"rss_after_mb", rssMb()}};
 }
 
+// One JSON request of `rows` texts while a second client sends single reviews one after another:
+// how much the large request delays a single review, next to the time one full batch takes.
+nlohmann::json largeRequestDelay(core::PredictionServer& server, const std::string& token, int rows,
+                                 const std::vector<std::string>& texts)
+{
+    httplib::Client single(server.url());
+    single.set_bearer_token_auth(token);
+    single.set_keep_alive(true);
+    single.set_read_timeout(60, 0);
+    const auto singleReview = [&] {
+        const auto sent = Clock::now();
+        auto r = single.Post("/predict", nlohmann::json{{"review", texts[0]}}.dump(), "application/json");
+        return r && r->status == 200 ? std::chrono::duration<double, std::milli>(Clock::now() - sent).count() : -1.0;
+    };
+    std::vector<double> alone;
+    for (int i = 0; i < 20; ++i)
+        alone.push_back(singleReview());
+
+    nlohmann::json body = {{"rows", nlohmann::json::array()}};
+    for (int i = 0; i < rows; ++i)
+        body["rows"].push_back({{"review", texts[static_cast<size_t>(i) % texts.size()]}});
+    const auto before = server.batchStats();
+    std::atomic<bool> largeDone{false};
+    int largeStatus = 0;
+    double largeSeconds = 0;
+    std::thread large([&] {
+        httplib::Client client(server.url());
+        client.set_bearer_token_auth(token);
+        client.set_read_timeout(3600, 0);
+        const auto begin = Clock::now();
+        auto r = client.Post("/predict", body.dump(), "application/json");
+        largeSeconds = std::chrono::duration<double>(Clock::now() - begin).count();
+        largeStatus = r ? r->status : -1;
+        largeDone = true;
+    });
+    std::vector<double> during;
+    while (server.batchStats().batches == before.batches && !largeDone)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (!largeDone) {
+        const double ms = singleReview();
+        if (!largeDone)
+            during.push_back(ms);
+    }
+    large.join();
+    const auto after = server.batchStats();
+    const double fullBatchMs = after.batches > before.batches
+                                   ? 1000.0 * (after.modelSeconds - before.modelSeconds) / static_cast<double>(after.texts - before.texts) *
+                                         static_cast<double>(server.options().maxBatch)
+                                   : 0.0;
+    const bool failed = std::count(alone.begin(), alone.end(), -1.0) + std::count(during.begin(), during.end(), -1.0) > 0;
+    return {{"rows", rows},
+            {"status", largeStatus},
+            {"large_seconds", largeSeconds},
+            {"single_alone_p50_ms", percentile(alone, 0.5)},
+            {"single_during_count", during.size()},
+            {"single_during_p50_ms", percentile(during, 0.5)},
+            {"single_during_max_ms", during.empty() ? 0.0 : *std::max_element(during.begin(), during.end())},
+            {"full_batch_ms", fullBatchMs},
+            {"errors", failed || largeStatus != 200 ? 1 : 0}};
+}
+
 // 500 idle and 100 slowloris connections held while /health is asked; a 300 MB chunked body
 // and 200 MB of headers without a token; memory before and after each; stop() with 600 held.
 nlohmann::json attacks(core::PredictionServer& server)
@@ -224,7 +285,7 @@ int runBenchServe(const std::vector<std::string>& argv)
 {
     Args args;
     if (auto error = args.parse(argv, {"--shape", "--clients", "--requests", "--rounds", "--workers", "--max-batch", "--max-wait-us", "--sequence-length", "--csv",
-                                       "--load-clients", "--load-seconds"},
+                                       "--load-clients", "--load-seconds", "--large-rows"},
                                 {"--json", "--attacks"});
         !error.empty())
         return usageError(error);
@@ -238,7 +299,9 @@ int runBenchServe(const std::vector<std::string>& argv)
     const auto length = args.integer("--sequence-length", 128, core::kMinSequenceLength, core::kMaxSequenceLength);
     const auto loadClients = args.integer("--load-clients", 256, 0, 4096); // 0: no keep-alive load run
     const auto loadSeconds = args.integer("--load-seconds", 20, 1, 3600);
-    if (const auto error = firstError(clientCount, requestCount, roundCount, maxBatchSize, maxWait, workerCount, length, loadClients, loadSeconds);
+    const auto largeRows = args.integer("--large-rows", 2000, 0, 1000000); // 0: no large-request run
+    if (const auto error = firstError(clientCount, requestCount, roundCount, maxBatchSize, maxWait, workerCount, length, loadClients, loadSeconds,
+                                      largeRows);
         !error.empty())
         return usageError(error);
     if (shapeName != "tiny" && shapeName != "mini" && shapeName != "base")
@@ -351,6 +414,8 @@ int runBenchServe(const std::vector<std::string>& argv)
     const nlohmann::json load = loadClients.value() > 0 ? keepAliveLoad(server.url(), options.token, static_cast<int>(loadClients.value()),
                                                                         static_cast<double>(loadSeconds.value()), texts)
                                                         : nlohmann::json();
+    const nlohmann::json largeDelay = largeRows.value() > 0 ? largeRequestDelay(server, options.token, static_cast<int>(largeRows.value()), texts)
+                                                            : nlohmann::json();
     const nlohmann::json attacked = args.flag("--attacks") ? attacks(server) : nlohmann::json();
     server.stop();
     const double predictorPerSecond = static_cast<double>(texts.size()) * rounds / predictorSeconds;
@@ -374,6 +439,8 @@ int runBenchServe(const std::vector<std::string>& argv)
                                 {"blas", core::blasCoreName()}};
     if (!load.is_null())
         out["keep_alive_load"] = load;
+    if (!largeDelay.is_null())
+        out["large_request"] = largeDelay;
     if (!attacked.is_null())
         out["attacks"] = attacked;
     if (args.flag("--json")) {
@@ -394,11 +461,18 @@ int runBenchServe(const std::vector<std::string>& argv)
                       << " clients without an answer, the least served client got " << load["min_client_share"]
                       << " of a fair share; p50 " << load["p50_ms"] << " ms, p99 " << load["p99_ms"] << " ms; RSS "
                       << load["rss_before_mb"] << " -> " << load["rss_after_mb"] << " MB\n";
+        if (!largeDelay.is_null())
+            std::cout << "large     a " << largeDelay["rows"] << "-row request took " << largeDelay["large_seconds"]
+                      << " s; meanwhile " << largeDelay["single_during_count"] << " single reviews answered in p50 "
+                      << largeDelay["single_during_p50_ms"] << " ms, max " << largeDelay["single_during_max_ms"]
+                      << " ms (alone: " << largeDelay["single_alone_p50_ms"] << " ms; one full batch: "
+                      << largeDelay["full_batch_ms"] << " ms)\n";
         if (!attacked.is_null())
             std::cout << "attacks   " << attacked.dump(2) << "\n";
     }
     const bool loadOk = load.is_null() || (load["errors"] == 0 && load["clients_without_answer"] == 0);
-    return errors.load() == 0 && loadOk ? 0 : 1;
+    const bool largeOk = largeDelay.is_null() || largeDelay["errors"] == 0;
+    return errors.load() == 0 && loadOk && largeOk ? 0 : 1;
 }
 
 } // namespace fika::cli

@@ -51,9 +51,12 @@ Fika fine-tunes BERT text classifiers. Commands:
   bench load [--shape base] [--json]
       Saves a random model of that shape, then times loading it back (seconds, peak memory).
   bench serve [--shape tiny|mini] [--clients 16] [--requests 10000] [--rounds 10] [--max-batch 16]
-              [--max-wait-us 2000] [--workers 1] [--sequence-length 128] [--csv FILE] [--json]
+              [--max-wait-us 2000] [--workers 1] [--sequence-length 128] [--csv FILE]
+              [--load-clients 256] [--load-seconds 20] [--large-rows 2000] [--attacks] [--json]
       The prediction API under concurrent clients: requests/s, p50/p99 latency, overhead against
-      the predictor's own batched throughput (measured in alternating rounds).
+      the predictor's own batched throughput (measured in alternating rounds); then keep-alive
+      clients (fairness, memory), single reviews during one large request, and with --attacks
+      idle, slow and oversized connections.
   bench tokenizer --csv FILE [--column review] [--vocab FILE] [--threads N] [--json]
       Tokenizer throughput in MB/s of UTF-8 text (best of 3).
 

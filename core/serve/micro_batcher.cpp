@@ -3,13 +3,19 @@
 
 #include "runtime/runtime.h"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 
 namespace fika::core {
 
 MicroBatcher::MicroBatcher(std::shared_ptr<const Predictor> predictor, Options options)
-    : m_predictor(std::move(predictor)), m_options(options)
+    : MicroBatcher([predictor](const std::vector<std::string>& texts) { return predictor->predict(texts); }, options)
+{
+}
+
+MicroBatcher::MicroBatcher(PredictFn predict, Options options)
+    : m_predict(std::move(predict)), m_options(options)
 {
     m_options.maxBatch = std::max(1, m_options.maxBatch);
     const int workers = std::max(1, m_options.workers);
@@ -69,14 +75,29 @@ BatchStats MicroBatcher::stats() const
 
 std::vector<MicroBatcher::Slot> MicroBatcher::takeBatch()
 {
-    // One text from each waiting job in turn, oldest job first, until the batch is full.
-    std::vector<Slot> batch;
     const auto maxBatch = static_cast<size_t>(m_options.maxBatch);
-    while (batch.size() < maxBatch && !m_queue.empty()) {
+    const auto fitsInOneBatch = [maxBatch](const Job& job) { return job.texts.size() - job.taken <= maxBatch; };
+    const bool anyShort = std::any_of(m_queue.begin(), m_queue.end(), [&](const auto& job) { return fitsInOneBatch(*job); });
+    const bool anyLong = std::any_of(m_queue.begin(), m_queue.end(), [&](const auto& job) { return !fitsInOneBatch(*job); });
+    // Short requests go ahead of long ones every other batch: then they wait for at most the batch in
+    // progress, and a long request still gets at least every second batch.
+    const bool shortOnly = anyShort && anyLong && !m_lastBatchShortOnly;
+    m_lastBatchShortOnly = shortOnly;
+
+    // One text from each chosen job in turn, oldest job first, until the batch is full.
+    std::vector<Slot> batch;
+    bool tookAny = true;
+    while (batch.size() < maxBatch && tookAny) {
+        tookAny = false;
         for (auto it = m_queue.begin(); it != m_queue.end() && batch.size() < maxBatch;) {
             Job& job = **it;
+            if (shortOnly && !fitsInOneBatch(job)) {
+                ++it;
+                continue;
+            }
             batch.push_back({*it, job.taken++});
             --m_waitingTexts;
+            tookAny = true;
             it = job.taken == job.texts.size() ? m_queue.erase(it) : std::next(it);
         }
     }
@@ -116,7 +137,7 @@ void MicroBatcher::work()
         std::string error;
         const auto started = std::chrono::steady_clock::now();
         try {
-            predictions = m_predictor->predict(texts);
+            predictions = m_predict(texts);
             if (predictions.size() != texts.size())
                 error = "the model answered " + std::to_string(predictions.size()) + " of " + std::to_string(texts.size()) + " texts";
         } catch (const std::exception& e) {

@@ -19,7 +19,8 @@ namespace fika::core {
 // Gathers texts from concurrent requests into batches for the predictor: a worker takes up to
 // maxBatch waiting texts, or whatever arrived within maxWait of the first, and answers them all.
 // A request with more texts than maxBatch is split; batches take texts from the waiting requests
-// in turn, so a large request does not hold back a small one by more than one batch.
+// in turn. While a large request is being worked through, requests that fit in one batch get a
+// batch of their own every other batch, so a single review waits for at most the batch in progress.
 class MicroBatcher {
 public:
     struct Options {
@@ -27,10 +28,13 @@ public:
         int maxWaitMicroseconds = 2000;
         int workers = 1; // each worker runs one batch at a time with all intra-op threads
     };
+    // Computes one batch (the predictor's predict; tests pass their own).
+    using PredictFn = std::function<std::vector<Prediction>(const std::vector<std::string>& texts)>;
     // The predictions in the order of the texts, or an error message (predictions then empty).
     using Done = std::function<void(std::vector<Prediction> predictions, std::string error)>;
 
     MicroBatcher(std::shared_ptr<const Predictor> predictor, Options options);
+    MicroBatcher(PredictFn predict, Options options);
     ~MicroBatcher(); // answers what is queued, then joins
 
     // Queues texts; done runs on a worker thread once all of them are computed.
@@ -59,7 +63,7 @@ private:
     void work();
     std::vector<Slot> takeBatch(); // with m_mutex held
 
-    std::shared_ptr<const Predictor> m_predictor;
+    PredictFn m_predict;
     Options m_options;
     mutable std::mutex m_mutex;
     BatchStats m_stats;
@@ -67,6 +71,7 @@ private:
     std::deque<std::shared_ptr<Job>> m_queue; // jobs with texts not yet taken, oldest first
     size_t m_waitingTexts = 0;
     bool m_stopping = false;
+    bool m_lastBatchShortOnly = false;
     std::vector<std::thread> m_workers;
 };
 

@@ -675,6 +675,46 @@ private Q_SLOTS:
         QVERIFY2(bigStillRunning, "the single review waited for the whole 2,000-row request");
     }
 
+    // While a large request is worked through, a single review gets the next batch to itself: it
+    // waits for the batch in progress only, not also for a full batch of the large request's rows.
+    void singleReviewGetsTheNextBatch()
+    {
+        std::mutex mutex;
+        std::condition_variable changed;
+        bool firstBatchMayFinish = false;
+        std::vector<std::vector<std::string>> batches;
+        const auto predict = [&](const std::vector<std::string>& texts) {
+            std::unique_lock lock(mutex);
+            batches.push_back(texts);
+            changed.notify_all();
+            if (batches.size() == 1)
+                changed.wait(lock, [&] { return firstBatchMayFinish; });
+            return std::vector<Prediction>(texts.size());
+        };
+        MicroBatcher batcher(predict, {.maxBatch = 4, .maxWaitMicroseconds = 0, .workers = 1});
+        std::vector<std::string> large;
+        for (int i = 0; i < 20; ++i)
+            large.push_back("row " + std::to_string(i));
+        std::atomic<int> answered{0};
+        batcher.submit(large, [&](std::vector<Prediction>, std::string) { ++answered; });
+        {
+            std::unique_lock lock(mutex);
+            QVERIFY(changed.wait_for(lock, std::chrono::seconds(10), [&] { return !batches.empty(); }));
+        }
+        batcher.submit({"single"}, [&](std::vector<Prediction>, std::string) { ++answered; });
+        {
+            std::lock_guard lock(mutex);
+            firstBatchMayFinish = true;
+        }
+        changed.notify_all();
+        QTRY_COMPARE_WITH_TIMEOUT(answered.load(), 2, 10000);
+        std::lock_guard lock(mutex);
+        QCOMPARE(batches.size(), size_t(6)); // 20 rows in 5 batches of 4, the single review in one of its own
+        QCOMPARE(batches[1], std::vector<std::string>{"single"});
+        for (size_t i = 2; i < batches.size(); ++i)
+            QCOMPARE(batches[i].size(), size_t(4));
+    }
+
     // Token files: created 0600 at once, never through a symlink; not a regular file is refused
     // with the reason; readable by others gives a warning (item 14).
     void tokenFileSafety()
