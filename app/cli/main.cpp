@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 
 #include "runtime/runtime.h"
+#include "runtime/startup_environment.h"
 
 #include <iostream>
 
@@ -82,6 +83,8 @@ int main(int argc, char** argv)
 {
     using namespace fika::cli;
     std::vector<std::string> args(argv + 1, argv + argc);
+    const bool serving = !args.empty() && (args[0] == "serve" || (args[0] == "bench" && args.size() > 1 && args[1] == "serve"));
+    fika::core::restartWithTunedEnvironment(argv, serving);
     if (args.empty())
         return usageError("no command given");
     const std::string command = args[0];
@@ -90,7 +93,9 @@ int main(int argc, char** argv)
         return 0;
     }
     if (command == "--version") {
-        std::cout << "fika-cli " << fika::core::fikaVersion() << " (LibTorch " << fika::core::torchVersion() << ")\n";
+        const std::string blas = fika::core::blasCoreName();
+        std::cout << "fika-cli " << fika::core::fikaVersion() << " (LibTorch " << fika::core::torchVersion()
+                  << (blas.empty() ? std::string() : ", OpenBLAS " + blas + " kernels") << ")\n";
         return 0;
     }
     fika::core::initRuntime();

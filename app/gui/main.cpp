@@ -4,6 +4,7 @@
 #include "language.h"
 #include "main_window.h"
 #include "runtime/runtime.h"
+#include "runtime/startup_environment.h"
 #include "screenshot_tour.h"
 
 #include <QApplication>
@@ -16,6 +17,7 @@
 
 int main(int argc, char** argv)
 {
+    fika::core::restartWithTunedEnvironment(argv); // before anything: OpenBLAS has chosen its kernels already
     // Answer --version without a display, so that packaging checks run headless.
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {

@@ -53,11 +53,16 @@ std::string blasCoreName()
     return name ? name : "";
 }
 
+bool isGenericBlasCore(const std::string& core)
+{
+    return core == "Prescott" || core == "Core2" || core == "Nehalem" || core == "Sandybridge" || core == "Atom" ||
+           core == "Dunnington" || core == "Penryn" || core == "Barcelona" || core == "Bulldozer" || core == "Opteron";
+}
+
 std::string blasPerformanceWarning()
 {
     const std::string core = blasCoreName();
-    const bool generic = core == "Prescott" || core == "Core2" || core == "Nehalem" || core == "Sandybridge";
-    if (!generic || !__builtin_cpu_supports("avx2"))
+    if (!isGenericBlasCore(core) || !__builtin_cpu_supports("avx2"))
         return {};
     const char* suggestion = __builtin_cpu_supports("avx512f") ? "SkylakeX" : "Haswell";
     return "OpenBLAS uses its generic '" + core + "' kernels on a CPU with " +

@@ -20,6 +20,8 @@ void setThreadComputeThreads(int threads);
 
 // OpenBLAS's kernel set ("SkylakeX", "Haswell", …), or empty when OpenBLAS is not in use.
 std::string blasCoreName();
+// OpenBLAS's fallbacks for CPUs it does not recognise (no AVX2 kernels).
+bool isGenericBlasCore(const std::string& core);
 // A hint when OpenBLAS fell back to its generic kernels on a CPU that has AVX2/AVX-512 (seen in some
 // virtual machines that hide the CPU model): matrix products then run about 4× slower. Empty if fine.
 std::string blasPerformanceWarning();

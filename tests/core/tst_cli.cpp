@@ -16,6 +16,23 @@ struct Run {
     QByteArray err;
 };
 
+// Runs fika-cli with `set` added to the environment and `unset` removed.
+Run runCliWith(const QStringList& args, const QStringList& set, const QStringList& unset = {}, const QByteArray& input = {})
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString& name : unset)
+        environment.remove(name);
+    for (const QString& assignment : set)
+        environment.insert(assignment.section(QLatin1Char('='), 0, 0), assignment.section(QLatin1Char('='), 1));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(FIKA_CLI_PATH), args);
+    process.write(input);
+    process.closeWriteChannel();
+    process.waitForFinished(120000);
+    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
 Run runCli(const QStringList& args, const QByteArray& input = {})
 {
     QProcess process;
@@ -165,6 +182,64 @@ private Q_SLOTS:
         const std::string yaml = fika::test::readBytes(out.toStdString());
         QVERIFY(yaml.find("sha256: ") != std::string::npos);
         QVERIFY(yaml.find("training: 35") != std::string::npos);
+    }
+
+    // When OpenBLAS falls back to its generic kernels on a CPU with AVX2/AVX-512, fika-cli starts
+    // again with OPENBLAS_CORETYPE set, says so once, and still matches the reference logits; a
+    // core type the user set wins. (The test variable stands for what OpenBLAS detects on a CPU it
+    // does not know; on this machine it recognises the CPU.)
+    void genericBlasKernelsAreReplaced()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/golden.json");
+        if (!__builtin_cpu_supports("avx2"))
+            QSKIP("the CPU has no AVX2: OpenBLAS's generic kernels are the right ones");
+        const QString chosen = __builtin_cpu_supports("avx512f") ? QStringLiteral("SkylakeX") : QStringLiteral("Haswell");
+        const QStringList generic = {QStringLiteral("FIKA_TEST_DETECTED_BLAS_CORE=Prescott")};
+        const QStringList unset = {QStringLiteral("OPENBLAS_CORETYPE"), QStringLiteral("FIKA_RESTARTED_WITH")};
+        const Run version = runCliWith({QStringLiteral("--version")}, generic, unset);
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY2(version.out.contains("OpenBLAS " + chosen.toUtf8() + " kernels"), version.out.constData());
+        QCOMPARE(version.err.count("OPENBLAS_CORETYPE=" + chosen.toUtf8() + " is set"), 1);
+        QVERIFY2(version.err.contains("generic 'Prescott' kernels"), version.err.constData());
+
+        const auto golden = nlohmann::json::parse(fika::test::readBytes(fika::test::sharedPath("golden/tiny-bert/golden.json")));
+        QByteArray stdinTexts;
+        for (const auto& text : golden["texts"])
+            stdinTexts += QByteArray::fromStdString(text.get<std::string>()) + "\n";
+        QTemporaryDir dir;
+        const QString exported = dir.filePath(QStringLiteral("tiny")); // with the vocabulary predict needs
+        QCOMPARE(runCli({QStringLiteral("export"), QStringLiteral("--checkpoint"), QString::fromStdString(fika::test::sharedPath("golden/tiny-bert")),
+                         QStringLiteral("--vocab"), QString::fromStdString(fika::test::bundledVocabPath()), QStringLiteral("--out"), exported})
+                     .exitCode,
+                 0);
+        const Run run = runCliWith({QStringLiteral("predict"), QStringLiteral("--checkpoint"), exported, QStringLiteral("--json")},
+                                   generic, unset, stdinTexts);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.err.contains("OPENBLAS_CORETYPE=" + chosen.toUtf8()));
+        const auto out = nlohmann::json::parse(run.out.toStdString());
+        QCOMPARE(out.size(), golden["texts"].size());
+        for (size_t i = 0; i < out.size(); ++i)
+            for (size_t c = 0; c < 2; ++c)
+                QVERIFY(std::abs(out[i]["logits"][c].get<double>() - golden["logits"][i][c].get<double>()) < 1e-5);
+
+        const Run userChoice = runCliWith({QStringLiteral("--version")}, generic + QStringList{QStringLiteral("OPENBLAS_CORETYPE=Haswell")});
+        QVERIFY2(userChoice.out.contains("OpenBLAS Haswell kernels"), userChoice.out.constData());
+        QVERIFY2(!userChoice.err.contains("OPENBLAS_CORETYPE"), userChoice.err.constData());
+    }
+
+    // serve starts with idle OpenMP helpers sleeping (they would spin on the cores the HTTP threads
+    // need between batches), unless the user chose a policy.
+    void serveSetsPassiveOpenMp()
+    {
+        const QStringList unset = {QStringLiteral("OMP_WAIT_POLICY"), QStringLiteral("FIKA_RESTARTED_WITH")};
+        const Run serve = runCliWith({QStringLiteral("serve"), QStringLiteral("--port")}, {}, unset);
+        QCOMPARE(serve.exitCode, 2); // a usage error, after the restart
+        QVERIFY2(serve.err.contains("OMP_WAIT_POLICY=passive is set"), serve.err.constData());
+        const Run chosen = runCliWith({QStringLiteral("serve"), QStringLiteral("--port")}, {QStringLiteral("OMP_WAIT_POLICY=active")},
+                                      {QStringLiteral("FIKA_RESTARTED_WITH")});
+        QVERIFY2(!chosen.err.contains("OMP_WAIT_POLICY"), chosen.err.constData());
+        const Run predict = runCliWith({QStringLiteral("predict")}, {}, unset);
+        QVERIFY2(!predict.err.contains("OMP_WAIT_POLICY"), predict.err.constData());
     }
 
     void predictsWithACheckpoint()
