@@ -20,6 +20,7 @@
 #include <limits>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 
 namespace fs = std::filesystem;
@@ -196,13 +197,14 @@ void setLearningRate(torch::optim::AdamW& optimizer, double lr)
 
 EvaluationMetrics evaluateSubset(BertClassifier& model, const EncodedDataset& data, const std::vector<int64_t>& subset,
                                  int64_t batchSize, int32_t padId, size_t classes, bool bf16, size_t padTo,
-                                 const torch::Device& device)
+                                 const torch::Device& device, const std::function<void(int64_t done)>& progress)
 {
     torch::NoGradGuard noGrad;
     model->eval();
     std::vector<int32_t> labels;
     std::vector<std::vector<float>> probabilities;
     double lossSum = 0;
+    progress(0);
     for (const auto& examples : epochBatches(subset, data, batchSize * 2, false, padTo == 0, 0, 0)) {
         const Batch batch = collate(data, examples, padId, padTo).to(device);
         torch::Tensor logits;
@@ -217,6 +219,7 @@ EvaluationMetrics evaluateSubset(BertClassifier& model, const EncodedDataset& da
             probabilities.emplace_back(row, row + classes);
             labels.push_back(data.labels[static_cast<size_t>(examples[static_cast<size_t>(r)])]);
         }
+        progress(static_cast<int64_t>(labels.size()));
     }
     return computeMetrics(labels, probabilities, lossSum / std::max<size_t>(1, labels.size()), classes);
 }
@@ -537,8 +540,11 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             event.epoch = epoch + 1;
             event.epochs = t.epochs;
             event.trainingLoss = epochLoss / static_cast<double>(std::max<int64_t>(1, epochBatchesDone));
-            event.validation =
-                evaluateSubset(p.model, p.encoded, p.subsets.validation, t.batchSize, padId, labels.size(), bf16, padTo, device);
+            const auto validationTotal = static_cast<int64_t>(p.subsets.validation.size());
+            event.validation = evaluateSubset(p.model, p.encoded, p.subsets.validation, t.batchSize, padId, labels.size(),
+                                              bf16, padTo, device, [&](int64_t done) {
+                                                  observer.onValidation({epoch + 1, done, validationTotal});
+                                              });
             event.elapsedSeconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
             const double score = scoreOf(event.validation, t.bestMetric);
             event.best = score > bestScore + t.earlyStoppingMinDelta;

@@ -22,6 +22,13 @@ struct StepEvent {
     double gradNorm = 0;    // the last step's gradient norm, before clipping
 };
 
+// Progress through the validation subset at the end of an epoch, before its EpochEvent.
+struct ValidationEvent {
+    int64_t epoch = 0;    // 1-based
+    int64_t examples = 0; // validated so far
+    int64_t total = 0;    // in the validation subset
+};
+
 struct EpochEvent {
     int64_t epoch = 0; // 1-based
     int64_t epochs = 0;
@@ -37,6 +44,7 @@ public:
     virtual ~TrainObserver() = default;
     virtual void onMessage(const std::string& /*message*/) {}
     virtual void onStep(const StepEvent& /*event*/) {}
+    virtual void onValidation(const ValidationEvent& /*event*/) {} // after every validation batch
     virtual void onEpoch(const EpochEvent& /*event*/) {}
 };
 

@@ -17,6 +17,7 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHash>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -29,6 +30,20 @@
 namespace fika::ui {
 namespace {
 constexpr int kFromScratchPreset = 2; // index in the preset combo box
+
+// What the weights tab held when the wizard last closed, per project folder: reopening it (after
+// Cancel, or for the next experiment) starts from there instead of the defaults.
+struct WeightsChoice {
+    bool random = false;
+    QString folder;
+    int layers = 0, hidden = 0, heads = 0, intermediate = 0;
+    bool trainable = true;
+};
+QHash<QString, WeightsChoice>& rememberedWeights()
+{
+    static QHash<QString, WeightsChoice> choices;
+    return choices;
+}
 } // namespace
 
 ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(parent), m_studio(studio)
@@ -72,6 +87,11 @@ ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(pa
     auto* weightsTab = new QWidget(m_tabs);
     auto* weightsLayout = new QVBoxLayout(weightsTab);
     m_pretrained = new QRadioButton(tr("&Pretrained: a Hugging Face folder (config.json, vocab.txt, model.safetensors)"), weightsTab);
+    // Everything about pretrained weights, disabled as a whole when Random is chosen.
+    auto* pretrainedBox = new QWidget(weightsTab);
+    pretrainedBox->setObjectName(QStringLiteral("pretrainedWeights"));
+    auto* pretrainedLayout = new QVBoxLayout(pretrainedBox);
+    pretrainedLayout->setContentsMargins(0, 0, 0, 0);
     auto* folderRow = new QHBoxLayout;
     m_weights = new QLineEdit(weightsTab);
     m_weights->setObjectName(QStringLiteral("weightsFolder"));
@@ -98,6 +118,8 @@ ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(pa
     folderRow->addWidget(library);
     m_weightsCheck = new QLabel(weightsTab);
     m_weightsCheck->setWordWrap(true);
+    pretrainedLayout->addLayout(folderRow); // reparents the row's widgets into the box
+    pretrainedLayout->addWidget(m_weightsCheck);
     m_random = new QRadioButton(tr("&Random: train a BERT of this shape from scratch"), weightsTab);
     auto* shapeBox = new QWidget(weightsTab);
     auto* shapeForm = new QFormLayout(shapeBox);
@@ -111,6 +133,10 @@ ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(pa
     m_hidden = spin(8, 4096, 256);
     m_heads = spin(1, 64, 4);
     m_intermediate = spin(8, 16384, 1024);
+    m_layers->setObjectName(QStringLiteral("layers"));
+    m_hidden->setObjectName(QStringLiteral("hiddenSize"));
+    m_heads->setObjectName(QStringLiteral("heads"));
+    m_intermediate->setObjectName(QStringLiteral("intermediateSize"));
     shapeForm->addRow(tr("Layers:"), m_layers);
     shapeForm->addRow(tr("Hidden size:"), m_hidden);
     shapeForm->addRow(tr("Attention heads:"), m_heads);
@@ -118,8 +144,7 @@ ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(pa
     m_trainable = new QCheckBox(tr("&Weights trainable (all blocks)"), weightsTab);
     m_trainable->setChecked(true);
     weightsLayout->addWidget(m_pretrained);
-    weightsLayout->addLayout(folderRow);
-    weightsLayout->addWidget(m_weightsCheck);
+    weightsLayout->addWidget(pretrainedBox);
     weightsLayout->addWidget(m_random);
     weightsLayout->addWidget(shapeBox);
     weightsLayout->addWidget(m_trainable);
@@ -179,15 +204,54 @@ ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(pa
             m_preset->setCurrentIndex(0);
     });
     for (auto* radio : {m_pretrained, m_random})
-        connect(radio, &QRadioButton::toggled, this, [this, shapeBox] {
+        connect(radio, &QRadioButton::toggled, this, [this, shapeBox, pretrainedBox] {
             shapeBox->setEnabled(m_random->isChecked());
-            m_weights->setEnabled(m_pretrained->isChecked());
+            pretrainedBox->setEnabled(m_pretrained->isChecked());
             updateSummary();
         });
+    // The summary says what Create will make: it follows every choice.
+    for (auto* box : {m_layers, m_hidden, m_heads, m_intermediate})
+        connect(box, &QSpinBox::valueChanged, this, &ExperimentWizard::updateSummary);
+    connect(m_trainable, &QCheckBox::toggled, this, &ExperimentWizard::updateSummary);
     shapeBox->setEnabled(false);
     m_back->setEnabled(false);
     loadVersions();
     loadDownloadedModels();
+    restoreWeightsChoice();
+}
+
+void ExperimentWizard::restoreWeightsChoice()
+{
+    const QString project = m_studio->project() ? toQString(m_studio->project()->dir) : QString();
+    WeightsChoice choice;
+    if (const auto remembered = rememberedWeights().find(project); remembered != rememberedWeights().end()) {
+        choice = *remembered;
+    } else if (const auto& current = m_studio->currentExperiment()) { // the model of the experiment shown
+        choice.random = current->model.init == "random";
+        choice.folder = choice.random ? QString() : toQString(current->model.weights);
+        choice.layers = static_cast<int>(current->model.layers);
+        choice.hidden = static_cast<int>(current->model.hiddenSize);
+        choice.heads = static_cast<int>(current->model.heads);
+        choice.intermediate = static_cast<int>(current->model.intermediateSize);
+        choice.trainable = current->model.trainable;
+    } else {
+        return;
+    }
+    m_weights->setText(choice.folder);
+    if (choice.random)
+        setRandomShape(choice.layers, choice.hidden, choice.heads, choice.intermediate);
+    else
+        m_pretrained->setChecked(true);
+    m_trainable->setChecked(choice.trainable);
+}
+
+void ExperimentWizard::done(int result)
+{
+    const QString project = m_studio->project() ? toQString(m_studio->project()->dir) : QString();
+    rememberedWeights()[project] = {m_random->isChecked(), m_weights->text().trimmed(), m_layers->value(),
+                                    m_hidden->value(),       m_heads->value(),           m_intermediate->value(),
+                                    m_trainable->isChecked()};
+    QDialog::done(result);
 }
 
 void ExperimentWizard::loadDownloadedModels()
@@ -341,10 +405,17 @@ void ExperimentWizard::updateSummary()
         m_summary->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(problem.toHtmlEscaped()));
         return;
     }
-    m_summary->setText(tr("Creates <b>%1</b>: %2 → BERT (%3) → Dense → Dense → %4, batch %5, %6 epochs, learning rate %7.")
+    const QString bert = config->model.init == "pretrained"
+                             ? tr("pretrained")
+                             : tr("random, %1 layers, hidden %2, %3 heads, intermediate %4")
+                                   .arg(config->model.layers)
+                                   .arg(config->model.hiddenSize)
+                                   .arg(config->model.heads)
+                                   .arg(config->model.intermediateSize);
+    m_summary->setText(tr("Creates <b>%1</b>: %2 → BERT (%3%5) → Dense → Dense → %4, batch %6, %7 epochs, learning rate %8.")
                            .arg(toQString(config->output.dir).toHtmlEscaped(), toQString(config->data.textColumn).toHtmlEscaped(),
-                                config->model.init == "pretrained" ? tr("pretrained") : tr("random"),
-                                toQString(config->data.labelColumn).toHtmlEscaped())
+                                bert, toQString(config->data.labelColumn).toHtmlEscaped(),
+                                config->model.trainable ? QString() : tr(", frozen"))
                            .arg(config->training.batchSize)
                            .arg(config->training.epochs)
                            .arg(config->training.learningRate));

@@ -31,6 +31,7 @@ public:
     // The experiment the tabs describe, or an explanation of what is missing.
     std::optional<core::ExperimentConfig> experiment(QString* problem) const;
     void accept() override; // creates the experiment through the Studio
+    void done(int result) override; // remembers the weights tab for the next wizard of this project
 
     // For tests and scripted screenshots.
     QTabWidget* tabs() const { return m_tabs; }
@@ -47,6 +48,7 @@ private:
     void versionChosen();
     void updateSummary();
     void browseWeights();
+    void restoreWeightsChoice();
 
     Studio* m_studio;
     std::optional<core::DatasetVersion> m_version;

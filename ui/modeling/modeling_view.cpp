@@ -22,12 +22,14 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QShortcut>
 #include <QSpinBox>
 #include <QStandardItemModel>
 
 #include "train/training_health.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace fika::ui {
@@ -36,6 +38,9 @@ namespace {
 const core::ConfigPreset kPresets[] = {core::ConfigPreset::Tutorial, core::ConfigPreset::Recommended,
                                        core::ConfigPreset::FromScratch};
 constexpr int kCustomPreset = 3; // index of "Settings: custom" in the combo box
+// Measured epoch time over the formula's on this machine: the formula knows the model and the data,
+// not how fast (or how loaded) this machine is.
+const auto kEpochTimeFactorKey = QStringLiteral("estimates/epoch_time_factor");
 
 // The preset whose training settings these are, or kCustomPreset once any was edited.
 int presetIndex(const core::ExperimentConfig::Training& t)
@@ -174,9 +179,11 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     auto* training = m_studio->training();
     connect(training, &TrainingController::message, m_log, &QPlainTextEdit::appendPlainText);
     connect(training, &TrainingController::stepped, this, &ModelingView::onStep);
+    connect(training, &TrainingController::validating, this, &ModelingView::onValidation);
     connect(training, &TrainingController::epochEnded, this, &ModelingView::onEpoch);
     connect(training, &TrainingController::finished, this, &ModelingView::onFinished);
     connect(m_studio, &Studio::currentExperimentChanged, this, &ModelingView::showExperiment);
+    m_clock.start();
     showExperiment();
 }
 
@@ -189,6 +196,7 @@ void ModelingView::showExperiment()
         m_log->clear();
         m_progress->setRange(0, 100);
         m_progress->setValue(0);
+        m_progress->setFormat(QStringLiteral("%p%"));
         m_progressText->clear();
     }
     m_shownDir = dir;
@@ -265,6 +273,28 @@ void ModelingView::settingsEdited()
     updateAdvice();
 }
 
+core::TrainingEstimate ModelingView::rawEstimate() const
+{
+    const auto& config = m_studio->currentExperiment();
+    const auto info = m_studio->datasetInfo();
+    const auto shape = core::experimentModelShape(*config, static_cast<size_t>(std::max<qsizetype>(2, info.classes.size())));
+    const int threads = config->training.threads > 0 ? static_cast<int>(config->training.threads) : core::computeThreads();
+    const int64_t examples = info.trainingCount > 0 ? info.trainingCount : 1000;
+    return core::estimateTraining(shape, *config, examples, threads);
+}
+
+// The running training's measured pace against the formula, kept for the next estimates.
+void ModelingView::calibrateEstimate()
+{
+    const double measured = m_eta.secondsPerStep() * static_cast<double>(m_eta.stepsPerEpoch());
+    if (!m_studio->currentExperiment() || measured <= 0 || m_studio->datasetInfo().trainingCount <= 0)
+        return;
+    const double formula = rawEstimate().epochSeconds;
+    if (formula > 0)
+        QSettings().setValue(kEpochTimeFactorKey, std::clamp(measured / formula, 0.01, 100.0));
+    updateAdvice();
+}
+
 void ModelingView::updateAdvice()
 {
     const auto& config = m_studio->currentExperiment();
@@ -276,15 +306,17 @@ void ModelingView::updateAdvice()
     const auto shape = core::experimentModelShape(*config, static_cast<size_t>(std::max<qsizetype>(2, info.classes.size())));
     m_blocks->setModel(shape, config->model.init == "pretrained", toQString(config->data.textColumn),
                        toQString(config->data.labelColumn), config->encoding.sequenceLength);
-    const int threads = config->training.threads > 0 ? static_cast<int>(config->training.threads) : core::computeThreads();
-    const int64_t examples = info.trainingCount > 0 ? info.trainingCount : 1000;
-    const auto estimate = core::estimateTraining(shape, *config, examples, threads);
+    const auto estimate = rawEstimate();
+    bool calibrated = false;
+    const double factor = QSettings().value(kEpochTimeFactorKey).toDouble(&calibrated);
+    calibrated = calibrated && factor > 0;
     QStringList lines;
-    lines << tr("Estimated peak memory %1 of %2; an epoch takes at most %3%4.")
+    lines << tr("Estimated peak memory %1 of %2; an epoch takes about %3%4 (%5).")
                  .arg(formatBytes(estimate.peakBytes), formatBytes(core::physicalMemoryBytes()),
-                      formatDuration(estimate.epochSeconds),
+                      formatDuration(estimate.epochSeconds * (calibrated ? factor : 1.0)),
                       info.trainingCount > 0 ? tr(" for %1 training examples").arg(info.trainingCount)
-                                             : tr(" per 1,000 training examples"));
+                                             : tr(" per 1,000 training examples"),
+                      calibrated ? tr("timed on this machine") : tr("a first guess until training has run here"));
     for (const auto& warning : core::trainingWarnings(*config, estimate, core::physicalMemoryBytes()))
         lines << QStringLiteral("<span style='color:#c0392b'>⚠ %1</span>").arg(toQString(warning).toHtmlEscaped());
     if (!m_stallWarning.isEmpty())
@@ -319,27 +351,58 @@ void ModelingView::run(bool resume)
     updateAdvice();
     m_progress->setValue(0);
     m_progressText->setText(tr("Preparing data and model…"));
+    m_eta = EtaEstimator();
+    m_paceMeasured = false;
     m_studio->training()->start(*config, resume, /*overwrite=*/!resume && hasResults);
     updateButtons();
 }
 
 void ModelingView::onStep(const core::StepEvent& event)
 {
+    const auto& config = m_studio->currentExperiment();
+    m_eta.stepReached(event.step, event.totalSteps, config ? config->training.epochs : 0, m_clock.elapsed() / 1000.0);
+    if (!m_paceMeasured && m_eta.secondsPerStep() > 0) {
+        m_paceMeasured = true;
+        calibrateEstimate();
+    }
     m_progress->setRange(0, static_cast<int>(event.totalSteps));
     m_progress->setValue(static_cast<int>(event.step));
-    const QString text = tr("Epoch %1, step %2 of %3, loss %4, %5 examples/s, %6 left")
+    m_progress->setFormat(QStringLiteral("%p%"));
+    const QString text = tr("Epoch %1, step %2 of %3, loss %4, %5 examples/s, about %6 left")
                              .arg(event.epoch)
                              .arg(event.step)
                              .arg(event.totalSteps)
                              .arg(event.loss, 0, 'f', 4)
                              .arg(event.samplesPerSecond, 0, 'f', 1)
-                             .arg(formatDuration(event.etaSeconds));
+                             .arg(formatDuration(m_eta.secondsLeft(event.etaSeconds)));
+    m_progressText->setText(text);
+    Q_EMIT m_studio->statusMessage(text);
+}
+
+void ModelingView::onValidation(const core::ValidationEvent& event)
+{
+    m_eta.validating(event.epoch, event.examples, event.total, m_clock.elapsed() / 1000.0);
+    // The bar runs through the validation subset: training at 100 % would look finished.
+    m_progress->setRange(0, static_cast<int>(std::max<int64_t>(1, event.total)));
+    m_progress->setValue(static_cast<int>(event.examples));
+    const double fraction = event.total > 0 ? static_cast<double>(event.examples) / static_cast<double>(event.total) : 0;
+    m_progress->setFormat(tr("Validating… %p%"));
+    const auto& config = m_studio->currentExperiment();
+    const QString text = tr("Validating… %1 (epoch %2 of %3, %4 of %5 examples), about %6 left")
+                             .arg(formatPercent(fraction, 0))
+                             .arg(event.epoch)
+                             .arg(config ? config->training.epochs : event.epoch)
+                             .arg(event.examples)
+                             .arg(event.total)
+                             .arg(formatDuration(m_eta.secondsLeft(0)));
     m_progressText->setText(text);
     Q_EMIT m_studio->statusMessage(text);
 }
 
 void ModelingView::onEpoch(const core::EpochEvent& event)
 {
+    m_eta.epochEnded(event.epoch, m_clock.elapsed() / 1000.0);
+    calibrateEstimate(); // a whole epoch's pace is the better measurement
     // Loss at chance and one class for everything: say so now, not after hours of training.
     const auto health = core::checkStalledTraining(event.trainingLoss, event.validation.confusion);
     if (health.stalled) {
@@ -379,6 +442,10 @@ void ModelingView::onFinished(bool ok, bool stopped, const QString& error)
     } else {
         m_progressText->setText(stopped ? tr("Stopped: Resume continues from the last checkpoint")
                                         : tr("Finished: see the Evaluation view"));
+        if (!stopped) {
+            m_progress->setFormat(QStringLiteral("%p%"));
+            m_progress->setValue(m_progress->maximum());
+        }
     }
     Q_EMIT m_studio->statusMessage(m_progressText->text());
     updateButtons();

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "training/run_progress.h"
+
+#include "train/estimates.h"
 #include "train/trainer.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 class QComboBox;
@@ -42,8 +46,11 @@ private:
     void applyPreset(int index);
     void settingsEdited();
     void updateAdvice();
+    core::TrainingEstimate rawEstimate() const; // the formula's, before calibration
+    void calibrateEstimate();
     void run(bool resume);
     void onStep(const core::StepEvent& event);
+    void onValidation(const core::ValidationEvent& event);
     void onEpoch(const core::EpochEvent& event);
     void onFinished(bool ok, bool stopped, const QString& error);
     void updateButtons();
@@ -73,6 +80,9 @@ private:
     QPlainTextEdit* m_log = nullptr;
     QString m_shownDir; // the experiment whose log and progress are shown
     QString m_stallWarning; // set when an epoch ends with the loss at chance and one class predicted
+    EtaEstimator m_eta;     // the running training's pace and time left
+    QElapsedTimer m_clock;
+    bool m_paceMeasured = false; // this run's first measured pace has calibrated the estimate
 };
 
 } // namespace fika::ui

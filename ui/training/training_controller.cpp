@@ -3,10 +3,13 @@
 
 #include "pool_work.h"
 #include "qt_config.h"
+#include "training/run_progress.h"
 #include "runtime/runtime.h"
 #include "train/encoded_cache.h"
 
 #include <QPointer>
+
+#include <chrono>
 
 namespace fika::ui {
 namespace {
@@ -22,6 +25,13 @@ public:
     void onStep(const core::StepEvent& event) override
     {
         post([event](TrainingController* c) { Q_EMIT c->stepped(event); });
+    }
+    void onValidation(const core::ValidationEvent& event) override
+    {
+        // One event per validation batch: a small model validates hundreds of batches a second.
+        const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+        if (m_validationThrottle.pass(now, event.examples == 0 || event.examples >= event.total))
+            post([event](TrainingController* c) { Q_EMIT c->validating(event); });
     }
     void onEpoch(const core::EpochEvent& event) override
     {
@@ -42,6 +52,7 @@ public:
 
 private:
     TrainingController* m_controller;
+    ProgressThrottle m_validationThrottle{0.05};
 };
 
 } // namespace

@@ -31,6 +31,8 @@ Q_SIGNALS:
     void started(const QString& runDir);
     void message(const QString& text);
     void stepped(const fika::core::StepEvent& event);
+    // Progress through the validation subset, at most ~20 times a second (always its start and end).
+    void validating(const fika::core::ValidationEvent& event);
     void epochEnded(const fika::core::EpochEvent& event);
     // ok false: error holds a readable message. stopped: the user asked, `last` is resumable.
     void finished(bool ok, bool stopped, const QString& error);
