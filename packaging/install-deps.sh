@@ -17,6 +17,8 @@ packages=(
   # ui: Qt 6 Widgets, Linguist tools, QCustomPlot (Qt 6 build)
   qt6-base-dev qt6-base-dev-tools libqt6svg6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
+  # Qt's own dialogs and buttons in Swedish (qt_sv.qm beside Fika's translation)
+  qt6-translations-l10n
   # tests: offscreen/X11 GUI runs, fuzzers (clang's libFuzzer), browser tests
   xvfb xauth clang libclang-rt-14-dev curl python3
   # the browser API tester page in headless Chromium, driven by playwright-core (npm)

@@ -20,6 +20,12 @@ QTranslator* translator(int which)
     return translators[which];
 }
 
+QString& activeLanguageStore()
+{
+    static QString language = QStringLiteral("en"); // before applyLanguage: the sources' English
+    return language;
+}
+
 } // namespace
 
 QStringList availableLanguages()
@@ -27,29 +33,44 @@ QStringList availableLanguages()
     return {QStringLiteral("en"), QStringLiteral("sv")};
 }
 
+QString resolveLanguage(const QString& choice)
+{
+    if (!choice.isEmpty())
+        return choice;
+    for (const QString& ui : QLocale::system().uiLanguages())
+        if (ui.startsWith(QStringLiteral("sv")))
+            return QStringLiteral("sv");
+    return QStringLiteral("en");
+}
+
 QString applyLanguage(const QString& choice)
 {
-    QString language = choice;
-    if (language.isEmpty()) {
-        language = QStringLiteral("en");
-        for (const QString& ui : QLocale::system().uiLanguages())
-            if (ui.startsWith(QStringLiteral("sv"))) {
-                language = QStringLiteral("sv");
-                break;
-            }
-    }
+    QString language = resolveLanguage(choice);
     QTranslator* own = translator(0);
     QTranslator* qt = translator(1);
     QCoreApplication::removeTranslator(own);
     QCoreApplication::removeTranslator(qt);
-    if (language == QStringLiteral("en"))
-        return language;
-    if (!own->load(QStringLiteral(":/i18n/fika_%1.qm").arg(language)))
-        return QStringLiteral("en");
-    QCoreApplication::installTranslator(own);
-    if (qt->load(QStringLiteral("qtbase_%1").arg(language), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QCoreApplication::installTranslator(qt);
+    if (language != QStringLiteral("en") && own->load(QStringLiteral(":/i18n/fika_%1.qm").arg(language))) {
+        QCoreApplication::installTranslator(own);
+        // Qt's own dialogs and buttons: qtbase_<lang>.qm where Qt ships one; for Swedish Debian's
+        // qt6-translations-l10n has only the older, complete qt_sv.qm.
+        const QString dir = QLibraryInfo::path(QLibraryInfo::TranslationsPath);
+        if (qt->load(QStringLiteral("qtbase_%1").arg(language), dir) || qt->load(QStringLiteral("qt_%1").arg(language), dir))
+            QCoreApplication::installTranslator(qt);
+    } else {
+        language = QStringLiteral("en");
+    }
+    // Numbers as the language writes them ("12,9 %" in Swedish); the system's own locale when it
+    // speaks the same language (its country's conventions), else the language's default country.
+    const QLocale locale = QLocale::system().language() == QLocale(language).language() ? QLocale::system() : QLocale(language);
+    QLocale::setDefault(locale);
+    activeLanguageStore() = language;
     return language;
+}
+
+QString activeLanguage()
+{
+    return activeLanguageStore();
 }
 
 QString savedLanguageChoice()

@@ -14,6 +14,7 @@
 #include "qt_config.h"
 #include "studio.h"
 #include "training/training_controller.h"
+#include "user_guide_dialog.h"
 
 #include "runtime/runtime.h"
 
@@ -25,6 +26,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProcess>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
@@ -126,6 +128,15 @@ void MainWindow::createMenus()
     file->addAction(tr("&Preferences…"), QKeySequence::Preferences, this, [this] {
         auto* dialog = new PreferencesDialog(this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::accepted, this, [this, dialog] {
+            if (dialog->languageChanges())
+                statusBar()->showMessage(tr("The new language takes effect when Fika restarts."));
+        });
+        connect(dialog, &PreferencesDialog::restartRequested, this, [this] {
+            // Only once this window closed: a run or a deployment may ask to stay.
+            if (close())
+                QProcess::startDetached(QCoreApplication::applicationFilePath(), QCoreApplication::arguments().mid(1));
+        });
         dialog->open();
     });
     file->addSeparator();
@@ -137,6 +148,11 @@ void MainWindow::createMenus()
     view->addSeparator();
     view->addAction(m_testerDock->toggleViewAction());
     auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&User guide"), QKeySequence::HelpContents, this, [this] {
+        auto* guide = new UserGuideDialog(this);
+        guide->setAttribute(Qt::WA_DeleteOnClose);
+        guide->show();
+    });
     help->addAction(tr("&About Fika"), this, [this] {
         QMessageBox::about(this, tr("About Fika"),
                            tr("<b>Fika %1</b><p>A desktop studio for fine-tuning BERT text classifiers.</p>"

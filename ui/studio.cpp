@@ -7,6 +7,7 @@
 #include "train/evaluation.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -70,6 +71,18 @@ bool Studio::setProject(core::Result<core::Project> project, const QString& dir,
 QStringList Studio::recentProjects() const
 {
     return QSettings().value(kRecentKey).toStringList();
+}
+
+bool Studio::reopenLastProject()
+{
+    const QStringList recent = recentProjects();
+    if (recent.isEmpty() || !QFileInfo::exists(QDir(recent.first()).filePath(QStringLiteral("project.yaml"))))
+        return false;
+    QString error;
+    if (openProject(recent.first(), &error))
+        return true;
+    Q_EMIT statusMessage(tr("The last project, %1, could not be reopened: %2").arg(recent.first(), error));
+    return false;
 }
 
 void Studio::rememberRecent(const QString& dir)

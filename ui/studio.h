@@ -35,6 +35,8 @@ public:
     void setLeaveProjectGuard(std::function<bool()> guard) { m_leaveGuard = std::move(guard); }
     const std::optional<core::Project>& project() const { return m_project; }
     QStringList recentProjects() const;
+    // At start: opens the project used last (the first recent one) if it is still there.
+    bool reopenLastProject();
 
     QStringList datasetVersions() const; // files
     QStringList experiments() const;     // run folders

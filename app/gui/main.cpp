@@ -6,6 +6,7 @@
 #include "runtime/runtime.h"
 #include "runtime/startup_environment.h"
 #include "screenshot_tour.h"
+#include "studio.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -56,6 +57,8 @@ int main(int argc, char** argv)
 
     fika::core::initRuntime();
     fika::ui::MainWindow window;
+    if (!parser.isSet(tour)) // the tour starts from no project, as a newcomer does
+        window.studio()->reopenLastProject();
     if (parser.isSet(tour))
         window.showMaximized();
     else

@@ -54,6 +54,8 @@ private Q_SLOTS:
         box->setCurrentIndex(box->findData(QStringLiteral("sv")));
         preferences.accept();
         QCOMPARE(fika::ui::savedLanguageChoice(), QStringLiteral("sv"));
+        // The choice takes effect at the next start, which applies the saved language:
+        QCOMPARE(fika::ui::applyLanguage(fika::ui::savedLanguageChoice()), QStringLiteral("sv"));
         fika::ui::MainWindow window;
         QCOMPARE(window.sectionNames(),
                  (QStringList{QStringLiteral("Projekt"), QStringLiteral("Datamängder"), QStringLiteral("Modellering"),

@@ -27,6 +27,7 @@
 #include <QDoubleSpinBox>
 #include <QInputDialog>
 #include <QLineEdit>
+#include <QLocale>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -38,10 +39,14 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <utility>
 
 namespace fika::ui {
 namespace {
@@ -104,6 +109,23 @@ ImportOutcome runImport(const QString& path, core::CsvImportOptions csv, std::sh
     }
 }
 
+// "20,000 training, 5,000 validation, 0 test examples; sequence length 128, truncation head;
+// classes negative (12,500), positive (12,500)": numbers as the language writes them.
+QString versionDetails(const core::DatasetVersion& version)
+{
+    const QLocale locale;
+    QStringList classes;
+    for (size_t c = 0; c < version.classes.size(); ++c)
+        classes << QStringLiteral("%1 (%2)").arg(toQString(version.classes[c]),
+                                                 c < version.classCounts.size() ? locale.toString(version.classCounts[c])
+                                                                                : QStringLiteral("?"));
+    return DatasetsView::tr("%1 training, %2 validation, %3 test examples; sequence length %4, truncation %5; classes %6.")
+        .arg(locale.toString(version.trainingCount), locale.toString(version.validationCount),
+             locale.toString(version.testCount))
+        .arg(version.encoding.sequenceLength)
+        .arg(QString::fromUtf8(core::truncationName(version.encoding.truncation)), classes.join(QStringLiteral(", ")));
+}
+
 } // namespace
 
 DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
@@ -146,7 +168,20 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
         columns->addWidget(button);
     }
     columns->addStretch();
+    auto* versionsLabel = new QLabel(tr("Saved &versions:"), this);
+    m_versions = new QComboBox(this);
+    m_versions->setObjectName(QStringLiteral("savedVersions"));
+    m_versions->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_versions->setMinimumContentsLength(16);
+    m_versions->setToolTip(tr("The dataset versions saved in this project: choose one to see it"));
+    versionsLabel->setBuddy(m_versions);
+    columns->addWidget(versionsLabel);
+    columns->addWidget(m_versions);
     layout->addLayout(columns);
+    connect(m_versions, &QComboBox::activated, this, [this](int index) {
+        if (const QString file = m_versions->itemData(index).toString(); !file.isEmpty())
+            showVersion(file);
+    });
     connect(m_textColumnButton, &QToolButton::clicked, this, [this] { openEncodingDialog(true); });
     connect(m_labelColumnButton, &QToolButton::clicked, this, [this] { openEncodingDialog(false); });
 
@@ -240,8 +275,13 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     });
     connect(m_sequenceLength, &QSpinBox::valueChanged, m_histogram, &LengthHistogram::setSequenceLength);
     connect(m_languageModel, &QComboBox::currentIndexChanged, this, &DatasetsView::recountTokens);
-    for (QDoubleSpinBox* box : {m_training, m_validation, m_test})
-        connect(box, &QDoubleSpinBox::valueChanged, this, &DatasetsView::updateSubsets);
+    for (QDoubleSpinBox* box : {m_training, m_validation, m_test}) {
+        box->setKeyboardTracking(false); // "75" typed is one edit, not 7 then 75
+        connect(box, &QDoubleSpinBox::valueChanged, this, [this, box] {
+            balanceSubsets(box);
+            updateSubsets();
+        });
+    }
     connect(m_seed, &QSpinBox::valueChanged, this, &DatasetsView::updateSubsets);
     connect(m_stratified, &QCheckBox::toggled, this, &DatasetsView::updateSubsets);
     connect(&m_watcher, &QFutureWatcher<ImportOutcome>::finished, this, &DatasetsView::onImported);
@@ -263,6 +303,8 @@ void DatasetsView::chooseCsv()
 
 void DatasetsView::askColumnsAndImport(const QString& path)
 {
+    if (!m_watcher.isRunning())
+        m_shownVersion.reset(); // a new import, not a saved version
     if (QFileInfo(path).isDir() || m_watcher.isRunning())
         return importPath(path);
     auto columns = core::inspectCsvColumns(toStdString(path));
@@ -288,6 +330,8 @@ void DatasetsView::chooseFolder()
 
 void DatasetsView::importPath(const QString& path)
 {
+    if (!m_watcher.isRunning())
+        m_shownVersion.reset();
     if (QFileInfo(path).isDir())
         return importPath(path, QString(), QString());
     // Without a dialog: the guessed columns (review and sentiment for IMDB).
@@ -330,6 +374,7 @@ void DatasetsView::onImported()
     m_progress->setVisible(false);
     m_importCsv->setEnabled(true);
     m_importFolder->setEnabled(true);
+    const std::optional<core::DatasetVersion> version = std::exchange(m_shownVersion, std::nullopt);
     if (!outcome.ok) {
         showImportFailure(outcome.error);
         Q_EMIT importFinished(false);
@@ -340,14 +385,13 @@ void DatasetsView::onImported()
     m_model->setDataset(m_current.dataset);
     QStringList classes;
     const auto counts = dataset.classCounts();
+    const QLocale locale; // "12 500" and "0,98" in Swedish
     for (size_t c = 0; c < counts.size(); ++c)
-        classes << QStringLiteral("%1: %2").arg(toQString(dataset.labelMap.names[c])).arg(counts[c]);
+        classes << QStringLiteral("%1: %2").arg(toQString(dataset.labelMap.names[c]), locale.toString(counts[c]));
     m_summary->setText(tr("%1 — %2 rows imported, %3 skipped. Classes (balance %4): %5")
-                           .arg(m_current.sourcePath)
-                           .arg(m_current.report.rowsImported)
-                           .arg(m_current.report.invalidRows)
-                           .arg(core::classBalance(counts), 0, 'f', 2)
-                           .arg(classes.join(QStringLiteral(", "))));
+                           .arg(m_current.sourcePath, locale.toString(m_current.report.rowsImported),
+                                locale.toString(m_current.report.invalidRows),
+                                locale.toString(core::classBalance(counts), 'f', 2), classes.join(QStringLiteral(", "))));
     if (!QFileInfo(m_current.sourcePath).isDir())
         m_summary->setText(m_summary->text() + QLatin1Char(' ') +
                            tr("Fields separated by a %1 (detected).").arg(delimiterText(m_current.report.delimiter)));
@@ -370,6 +414,17 @@ void DatasetsView::onImported()
     m_labelColumnButton->setEnabled(true);
     m_saveVersion->setEnabled(true);
     m_useInExperiment->setEnabled(true);
+    if (version) {
+        applyVersionSettings(*version);
+        QString text = tr("Saved version %1 of %2. %3")
+                           .arg(toQString(version->name), m_current.sourcePath, versionDetails(*version));
+        if (version->source.sha256 != m_current.source.sha256)
+            text += QLatin1Char(' ') + tr("The source has changed since this version was saved: the table shows it as it "
+                                          "is now.");
+        m_summary->setText(text);
+    } else {
+        m_versions->setCurrentIndex(0); // the table shows an import, not a saved version
+    }
     updateSubsets();
     Q_EMIT importFinished(true);
 }
@@ -378,6 +433,23 @@ core::SubsetSpec DatasetsView::subsetSpec() const
 {
     return {m_training->value(), m_validation->value(), m_test->value(), static_cast<uint64_t>(m_seed->value()),
             m_stratified->isChecked()};
+}
+
+// The subsets always add up to 100 %: an edited share takes from (or gives to) the others, the
+// validation share first when training or test changed, the training share when validation did.
+void DatasetsView::balanceSubsets(QDoubleSpinBox* edited)
+{
+    const QList<QDoubleSpinBox*> absorbers =
+        edited == m_training ? QList<QDoubleSpinBox*>{m_validation, m_test}
+        : edited == m_validation ? QList<QDoubleSpinBox*>{m_training, m_test}
+                                 : QList<QDoubleSpinBox*>{m_validation, m_training};
+    double rest = 100.0 - m_training->value() - m_validation->value() - m_test->value();
+    for (QDoubleSpinBox* box : absorbers) {
+        const double value = std::clamp(box->value() + rest, 0.0, 100.0);
+        rest -= value - box->value();
+        const QSignalBlocker blocker(box);
+        box->setValue(value);
+    }
 }
 
 void DatasetsView::updateSubsets()
@@ -391,10 +463,11 @@ void DatasetsView::updateSubsets()
         m_subsetCounts->setText(toQString(subsets.error().message));
         return;
     }
+    const QLocale locale;
     m_subsetCounts->setText(tr("%1 training, %2 validation, %3 test examples")
-                                .arg(subsets->training.size())
-                                .arg(subsets->validation.size())
-                                .arg(subsets->test.size()));
+                                .arg(locale.toString(static_cast<qulonglong>(subsets->training.size())),
+                                     locale.toString(static_cast<qulonglong>(subsets->validation.size())),
+                                     locale.toString(static_cast<qulonglong>(subsets->test.size()))));
 }
 
 bool DatasetsView::saveVersion(const QString& path, QString* error)
@@ -422,6 +495,8 @@ bool DatasetsView::saveVersion(const QString& path, QString* error)
     if (auto saved = core::saveDatasetVersion(version.value(), toStdString(path)); !saved)
         return fail(saved.error().message);
     m_summary->setText(tr("Saved dataset version %1").arg(path));
+    refreshVersions();
+    m_versions->setCurrentIndex(std::max(0, m_versions->findData(QFileInfo(path).absoluteFilePath())));
     Q_EMIT versionSaved(path);
     return true;
 }
@@ -429,6 +504,70 @@ bool DatasetsView::saveVersion(const QString& path, QString* error)
 void DatasetsView::setVersionsFolder(const QString& folder)
 {
     m_versionsFolder = folder;
+    refreshVersions();
+}
+
+QStringList DatasetsView::savedVersions() const
+{
+    QStringList files;
+    for (const QFileInfo& file : QDir(m_versionsFolder).entryInfoList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name))
+        files << file.absoluteFilePath();
+    return files;
+}
+
+void DatasetsView::refreshVersions()
+{
+    const QString shown = m_versions->currentData().toString();
+    const QStringList files = savedVersions();
+    const QSignalBlocker blocker(m_versions);
+    m_versions->clear();
+    m_versions->addItem(files.isEmpty() ? tr("none saved yet") : tr("%n saved, choose one…", nullptr, files.size()));
+    for (const QString& file : files)
+        m_versions->addItem(QFileInfo(file).completeBaseName(), file);
+    m_versions->setEnabled(!files.isEmpty());
+    m_versions->setCurrentIndex(std::max(0, m_versions->findData(shown)));
+    if (!m_current.dataset && !m_watcher.isRunning() && !files.isEmpty())
+        m_summary->setText(tr("This project has %n saved dataset version(s): choose one under Saved versions to see "
+                              "it, or import a CSV file or a folder.", nullptr, files.size()));
+}
+
+void DatasetsView::applyVersionSettings(const core::DatasetVersion& version)
+{
+    m_sequenceLength->setValue(version.encoding.sequenceLength);
+    m_truncation->setCurrentIndex(std::max(0, m_truncation->findData(static_cast<int>(version.encoding.truncation))));
+    m_languageModel->setCurrentIndex(version.encoding.lowercase ? 0 : 1);
+    for (auto [box, value] : {std::pair{m_training, version.subsets.trainingPercent},
+                              std::pair{m_validation, version.subsets.validationPercent},
+                              std::pair{m_test, version.subsets.testPercent}}) {
+        const QSignalBlocker blocker(box); // a saved version adds up already: nothing to balance
+        box->setValue(value);
+    }
+    m_seed->setValue(static_cast<int>(version.subsets.seed));
+    m_stratified->setChecked(version.subsets.stratified);
+    updateSubsets();
+}
+
+void DatasetsView::showVersion(const QString& file)
+{
+    if (m_watcher.isRunning())
+        return;
+    auto version = core::loadDatasetVersion(toStdString(file));
+    if (!version) {
+        m_summary->setText(tr("The saved version cannot be read: %1").arg(toQString(version.error().message)));
+        return;
+    }
+    m_versions->setCurrentIndex(std::max(0, m_versions->findData(file)));
+    const QString source = toQString(version->source.path);
+    if (!QFileInfo::exists(source)) {
+        m_summary->setText(tr("Saved version %1 of %2. %3")
+                               .arg(toQString(version->name), source, versionDetails(version.value())) +
+                           QLatin1Char(' ') + tr("Its source is no longer there, so the table cannot show its rows."));
+        return;
+    }
+    m_shownVersion = std::move(version.value());
+    const bool folder = m_shownVersion->source.kind == "folder";
+    importPath(source, folder ? QString() : toQString(m_shownVersion->textColumn),
+               folder ? QString() : toQString(m_shownVersion->labelColumn));
 }
 
 QString DatasetsView::defaultVersionName() const
@@ -517,24 +656,29 @@ void DatasetsView::openEncodingDialog(bool textColumn)
     type->setEnabled(false);
     type->setToolTip(textColumn ? tr("The input of a text classifier is text") : tr("The target of a classifier is categorical"));
     form->addRow(tr("Type:"), type);
-    auto* length = new QSpinBox(&dialog);
-    length->setRange(core::kMinSequenceLength, core::kMaxSequenceLength);
-    length->setValue(m_sequenceLength->value());
-    auto* model = new QComboBox(&dialog);
-    model->setModel(m_languageModel->model());
-    model->setCurrentIndex(m_languageModel->currentIndex());
-    auto* truncation = new QComboBox(&dialog);
-    for (int i = 0; i < m_truncation->count(); ++i)
-        truncation->addItem(m_truncation->itemText(i), m_truncation->itemData(i));
-    truncation->setCurrentIndex(m_truncation->currentIndex());
-    auto* cut = new QLabel(&dialog);
-    auto updateCut = [this, length, cut] {
-        const auto& stats = m_current.lengths;
-        cut->setText(tr("%1 cuts %2 of the texts").arg(length->value()).arg(formatPercent(stats.truncatedShare(length->value()))));
-    };
-    connect(length, &QSpinBox::valueChanged, &dialog, updateCut);
-    updateCut();
+    // Only the text column has an encoding to choose: widgets made for a categorical column but
+    // left out of the form were drawn at the dialog's corner, over the Type combo.
+    QSpinBox* length = nullptr;
+    QComboBox* model = nullptr;
+    QComboBox* truncation = nullptr;
     if (textColumn) {
+        length = new QSpinBox(&dialog);
+        length->setRange(core::kMinSequenceLength, core::kMaxSequenceLength);
+        length->setValue(m_sequenceLength->value());
+        model = new QComboBox(&dialog);
+        model->setModel(m_languageModel->model());
+        model->setCurrentIndex(m_languageModel->currentIndex());
+        truncation = new QComboBox(&dialog);
+        for (int i = 0; i < m_truncation->count(); ++i)
+            truncation->addItem(m_truncation->itemText(i), m_truncation->itemData(i));
+        truncation->setCurrentIndex(m_truncation->currentIndex());
+        auto* cut = new QLabel(&dialog);
+        auto updateCut = [this, length, cut] {
+            const auto& stats = m_current.lengths;
+            cut->setText(tr("%1 cuts %2 of the texts").arg(length->value()).arg(formatPercent(stats.truncatedShare(length->value()))));
+        };
+        connect(length, &QSpinBox::valueChanged, &dialog, updateCut);
+        updateCut();
         form->addRow(tr("&Sequence length:"), length);
         form->addRow(QString(), cut);
         form->addRow(tr("&Language model:"), model);

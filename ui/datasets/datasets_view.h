@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -57,6 +58,11 @@ public:
     QDialog* columnsDialog() const { return m_columnsDialog; } // open while exec() runs, for tests
     bool saveVersion(const QString& path, QString* error = nullptr);
     void setVersionsFolder(const QString& folder); // where Save version and Use in new experiment write
+    // The saved versions (of the open project) and one of them shown: its summary and settings, and
+    // its rows when its source is still there (imported again on a worker thread).
+    QStringList savedVersions() const;
+    QComboBox* versionsBox() const { return m_versions; }
+    void showVersion(const QString& file);
     QString versionFile(const QString& name) const;
 
     int sequenceLength() const;
@@ -83,10 +89,13 @@ private:
     void onImported();
     void showImportFailure(const QString& why);
     void updateSubsets();
+    void balanceSubsets(QDoubleSpinBox* edited);
     core::SubsetSpec subsetSpec() const;
     QString defaultVersionName() const;
     void recountTokens();
     void openEncodingDialog(bool textColumn);
+    void refreshVersions();
+    void applyVersionSettings(const core::DatasetVersion& version);
 
     QPushButton* m_importCsv = nullptr;
     QPushButton* m_importFolder = nullptr;
@@ -112,6 +121,8 @@ private:
     QSpinBox* m_seed = nullptr;
     QCheckBox* m_stratified = nullptr;
     QLabel* m_subsetCounts = nullptr;
+    QComboBox* m_versions = nullptr;
+    std::optional<core::DatasetVersion> m_shownVersion; // while its source is imported again
 
     QFutureWatcher<ImportOutcome> m_watcher;
     std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);

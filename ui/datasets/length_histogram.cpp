@@ -4,6 +4,7 @@
 #include "qcustomplot_wrapper.h"
 
 #include <QLabel>
+#include <QLocale>
 #include <QVBoxLayout>
 
 namespace fika::ui {
@@ -70,13 +71,12 @@ void LengthHistogram::updateSummary()
     if (m_stats.count == 0) {
         m_summary->setText(tr("Import a dataset to see its token lengths."));
     } else {
+        const QLocale locale; // "14,8 %" in Swedish
         m_summary->setText(tr("%1 cuts %2 % of the texts (mean %3, median %4, 90th percentile %5, longest %6 tokens)")
                                .arg(m_sequenceLength)
-                               .arg(100.0 * m_stats.truncatedShare(m_sequenceLength), 0, 'f', 1)
-                               .arg(m_stats.mean, 0, 'f', 0)
-                               .arg(m_stats.median, 0, 'f', 0)
-                               .arg(m_stats.p90, 0, 'f', 0)
-                               .arg(m_stats.max));
+                               .arg(locale.toString(100.0 * m_stats.truncatedShare(m_sequenceLength), 'f', 1),
+                                    locale.toString(m_stats.mean, 'f', 0), locale.toString(m_stats.median, 'f', 0),
+                                    locale.toString(m_stats.p90, 'f', 0), locale.toString(m_stats.max)));
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

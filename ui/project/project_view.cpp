@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "project/project_view.h"
 
+#include "project/new_project_dialog.h"
 #include "qt_config.h"
 #include "studio.h"
 
@@ -70,9 +71,10 @@ void ProjectView::refresh()
 
 void ProjectView::newProjectDialog()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("New project: choose an empty folder"));
-    if (dir.isEmpty())
+    NewProjectDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted || dialog.folder().isEmpty())
         return;
+    const QString dir = dialog.folder();
     QString error;
     if (!m_studio->newProject(dir, QFileInfo(dir).fileName(), &error) && !error.isEmpty())
         QMessageBox::warning(this, tr("Project not created"), error);
