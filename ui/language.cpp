@@ -14,7 +14,7 @@ const QString kLanguageKey = QStringLiteral("ui/language");
 
 QTranslator* translator(int which)
 {
-    static QTranslator* translators[2] = {nullptr, nullptr};
+    static QTranslator* translators[3] = {nullptr, nullptr, nullptr};
     if (!translators[which])
         translators[which] = new QTranslator(QCoreApplication::instance());
     return translators[which];
@@ -48,15 +48,19 @@ QString applyLanguage(const QString& choice)
     QString language = resolveLanguage(choice);
     QTranslator* own = translator(0);
     QTranslator* qt = translator(1);
-    QCoreApplication::removeTranslator(own);
-    QCoreApplication::removeTranslator(qt);
+    QTranslator* buttons = translator(2);
+    for (QTranslator* installed : {own, qt, buttons})
+        QCoreApplication::removeTranslator(installed);
     if (language != QStringLiteral("en") && own->load(QStringLiteral(":/i18n/fika_%1.qm").arg(language))) {
         QCoreApplication::installTranslator(own);
         // Qt's own dialogs and buttons: qtbase_<lang>.qm where Qt ships one; for Swedish Debian's
-        // qt6-translations-l10n has only the older, complete qt_sv.qm.
+        // qt6-translations-l10n has only the older qt_sv.qm.
         const QString dir = QLibraryInfo::path(QLibraryInfo::TranslationsPath);
         if (qt->load(QStringLiteral("qtbase_%1").arg(language), dir) || qt->load(QStringLiteral("qt_%1").arg(language), dir))
             QCoreApplication::installTranslator(qt);
+        // Qt 6's standard buttons (context QPlatformTheme), which qt_sv.qm predates.
+        if (buttons->load(QStringLiteral(":/i18n/qtplatform_%1.qm").arg(language)))
+            QCoreApplication::installTranslator(buttons);
     } else {
         language = QStringLiteral("en");
     }

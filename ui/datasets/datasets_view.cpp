@@ -164,7 +164,7 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     for (auto* button : {m_textColumnButton, m_labelColumnButton}) {
         button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
         button->setIcon(style()->standardIcon(QStyle::SP_FileDialogDetailedView));
-        button->setEnabled(false);
+        button->setVisible(false); // until an import names the columns (empty, they were bare icons)
         columns->addWidget(button);
     }
     columns->addStretch();
@@ -410,8 +410,8 @@ void DatasetsView::onImported()
     m_labelColumnButton->setText(tr("%1: categorical, %2 classes").arg(toQString(dataset.targetFeature)).arg(counts.size()));
     m_textColumnButton->setToolTip(tr("Encoding of the input column: sequence length, language model, truncation"));
     m_labelColumnButton->setToolTip(tr("Encoding of the target column"));
-    m_textColumnButton->setEnabled(true);
-    m_labelColumnButton->setEnabled(true);
+    m_textColumnButton->setVisible(true);
+    m_labelColumnButton->setVisible(true);
     m_saveVersion->setEnabled(true);
     m_useInExperiment->setEnabled(true);
     if (version) {
@@ -521,14 +521,14 @@ void DatasetsView::refreshVersions()
     const QStringList files = savedVersions();
     const QSignalBlocker blocker(m_versions);
     m_versions->clear();
-    m_versions->addItem(files.isEmpty() ? tr("none saved yet") : tr("%n saved, choose one…", nullptr, files.size()));
+    m_versions->addItem(files.isEmpty() ? tr("none saved yet") : tr("%1 saved, choose one…").arg(files.size()));
     for (const QString& file : files)
         m_versions->addItem(QFileInfo(file).completeBaseName(), file);
     m_versions->setEnabled(!files.isEmpty());
     m_versions->setCurrentIndex(std::max(0, m_versions->findData(shown)));
     if (!m_current.dataset && !m_watcher.isRunning() && !files.isEmpty())
-        m_summary->setText(tr("This project has %n saved dataset version(s): choose one under Saved versions to see "
-                              "it, or import a CSV file or a folder.", nullptr, files.size()));
+        m_summary->setText(tr("Saved dataset versions in this project: %1. Choose one under Saved versions to see it, or "
+                              "import a CSV file or a folder.").arg(files.size()));
 }
 
 void DatasetsView::applyVersionSettings(const core::DatasetVersion& version)
