@@ -38,6 +38,20 @@ DeploymentView::DeploymentView(Studio* studio, QWidget* parent) : QWidget(parent
     columns->setStretchFactor(0, 3);
     columns->setStretchFactor(1, 2);
     layout->addWidget(columns, 1);
+
+    // The tester here tests what the panel deploys (the deployed model itself while it serves),
+    // not the experiment open in Modeling.
+    auto follow = [this] {
+        m_tester->followCheckpoint(m_server->checkpointDir(), m_server->checkpointName(), m_server->servedPredictor());
+    };
+    connect(m_server, &ServerPanel::checkpointChanged, this, follow);
+    connect(m_server, &ServerPanel::servingChanged, this, follow);
+    follow();
+}
+
+DeploymentView::~DeploymentView()
+{
+    disconnect(m_server, nullptr, this, nullptr); // the panel stops serving as it goes; the tester may be gone
 }
 
 } // namespace fika::ui

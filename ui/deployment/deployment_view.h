@@ -14,6 +14,7 @@ class DeploymentView : public QWidget {
     Q_OBJECT
 public:
     explicit DeploymentView(Studio* studio, QWidget* parent = nullptr);
+    ~DeploymentView() override;
     TesterWidget* tester() const { return m_tester; }
     ServerPanel* server() const { return m_server; }
 

@@ -126,6 +126,10 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     });
     connect(m_enable, &QCheckBox::toggled, this, &ServerPanel::setEnabled);
     connect(m_experiment, &QComboBox::currentIndexChanged, this, &ServerPanel::reloadCheckpoints);
+    connect(m_checkpoint, &QComboBox::currentIndexChanged, this, [this] {
+        updateTexts();
+        Q_EMIT checkpointChanged();
+    });
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &ServerPanel::onPredictorLoaded);
     connect(m_studio, &Studio::experimentsChanged, this, &ServerPanel::reloadExperiments);
     connect(m_studio, &Studio::projectChanged, this, [this] {
@@ -192,6 +196,7 @@ void ServerPanel::reloadExperiments()
 
 void ServerPanel::reloadCheckpoints()
 {
+    const QSignalBlocker blocker(m_checkpoint); // one checkpointChanged() for the whole list
     m_checkpoint->clear();
     const QString dir = m_experiment->currentData().toString() + QStringLiteral("/checkpoints/");
     if (QFileInfo::exists(dir + QStringLiteral("best/model.safetensors")))
@@ -200,6 +205,18 @@ void ServerPanel::reloadCheckpoints()
         m_checkpoint->addItem(tr("last epoch"), dir + QStringLiteral("last"));
     m_enable->setEnabled(m_checkpoint->count() > 0 || m_server);
     updateTexts();
+    Q_EMIT checkpointChanged(); // a finished run may have replaced the files of the same folder
+}
+
+QString ServerPanel::checkpointDir() const
+{
+    return m_checkpoint->currentData().toString();
+}
+
+QString ServerPanel::checkpointName() const
+{
+    return checkpointDir().isEmpty() ? QString()
+                                     : tr("%1 · %2").arg(m_experiment->currentText(), m_checkpoint->currentText());
 }
 
 void ServerPanel::setPort(int port)
@@ -270,6 +287,7 @@ void ServerPanel::onPredictorLoaded()
     if (auto started = server->start(); !started)
         return refuse(toQString(started.error().message) + tr(" Choose another port."));
     m_server = std::move(server);
+    m_servedPredictor = result->value();
     m_state->setText(tr("<b>Serving</b> %1").arg(m_checkpoint->currentText()));
     m_experiment->setEnabled(false);
     m_checkpoint->setEnabled(false);
@@ -284,6 +302,7 @@ void ServerPanel::stopServer()
     if (!m_server)
         return;
     m_server.reset(); // answers the requests in flight, then closes
+    m_servedPredictor.reset();
     m_state->setText(tr("Stopped"));
     m_experiment->setEnabled(true);
     m_checkpoint->setEnabled(true);

@@ -43,11 +43,17 @@ public:
     QString curlCommand(bool withToken = true) const;
     QString shownCode() const; // the code example as shown (the token only while Show is on)
     bool isServing() const { return m_server != nullptr; }
+    // The checkpoint chosen to deploy (served while isServing()), and its name for people:
+    // "experiment · best epoch". Empty when there is none.
+    QString checkpointDir() const;
+    QString checkpointName() const;
+    std::shared_ptr<const core::Predictor> servedPredictor() const { return m_servedPredictor; } // null when stopped
     void stopServing(); // as switching Enabled off
     void setPort(int port);
 
 Q_SIGNALS:
     void servingChanged(bool serving);
+    void checkpointChanged(); // another checkpoint chosen, or its experiment's list reloaded
 
 private:
     void reloadExperiments();
@@ -76,6 +82,7 @@ private:
     bool m_projectChangedWhileServing = false; // a kept deployment shows its own project until stopped
     QString m_inputName, m_targetName;
     std::unique_ptr<core::PredictionServer> m_server;
+    std::shared_ptr<const core::Predictor> m_servedPredictor;
     QFutureWatcher<PredictorLoad> m_watcher;
 };
 

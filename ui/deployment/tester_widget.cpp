@@ -21,17 +21,25 @@
 #include <QShortcut>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <utility>
+
 namespace fika::ui {
 
 TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m_studio(studio)
 {
     auto* layout = new QVBoxLayout(this);
-    auto* top = new QHBoxLayout;
-    m_checkpoints = new QComboBox(this);
+    m_source = new QLabel(this);
+    m_source->setTextFormat(Qt::RichText);
+    m_source->setWordWrap(true);
+    layout->addWidget(m_source);
+    m_checkpointRow = new QWidget(this);
+    auto* top = new QHBoxLayout(m_checkpointRow);
+    top->setContentsMargins(0, 0, 0, 0);
+    m_checkpoints = new QComboBox(m_checkpointRow);
     m_checkpoints->setToolTip(tr("The checkpoint that answers"));
-    top->addWidget(new QLabel(tr("Checkpoint:"), this));
+    top->addWidget(new QLabel(tr("Checkpoint:"), m_checkpointRow));
     top->addWidget(m_checkpoints, 1);
-    layout->addLayout(top);
+    layout->addWidget(m_checkpointRow);
     m_text = new QPlainTextEdit(this);
     m_text->setPlaceholderText(tr("Type or paste a review, then press Play (Ctrl+Return)"));
     m_text->setMinimumHeight(80);
@@ -64,8 +72,27 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     connect(m_checkpoints, &QComboBox::currentIndexChanged, this, &TesterWidget::loadPredictor);
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &TesterWidget::onLoaded);
     connect(&m_predictWatcher, &QFutureWatcher<void>::finished, this, &TesterWidget::onPredicted);
-    connect(m_studio, &Studio::currentExperimentChanged, this, &TesterWidget::reloadCheckpoints);
+    connect(m_studio, &Studio::currentExperimentChanged, this, [this] {
+        if (!m_followsCheckpoint)
+            reloadCheckpoints();
+    });
     connect(m_studio->training(), &TrainingController::finished, this, &TesterWidget::reloadCheckpoints);
+    reloadCheckpoints();
+}
+
+void TesterWidget::followCheckpoint(const QString& dir, const QString& name, std::shared_ptr<const core::Predictor> served)
+{
+    const bool sameFolder = m_followsCheckpoint && dir == m_followedDir;
+    m_followsCheckpoint = true;
+    m_checkpointRow->hide(); // the caption names the one checkpoint tested
+    m_followedName = name;
+    if (sameFolder && (served == m_servedPredictor || !served)) {
+        // Same model: the deployment stopped (its predictor answers as before) or a list reloaded.
+        updateSource();
+        return;
+    }
+    m_followedDir = dir;
+    m_servedPredictor = std::move(served);
     reloadCheckpoints();
 }
 
@@ -74,8 +101,10 @@ void TesterWidget::reloadCheckpoints()
     const QSignalBlocker blocker(m_checkpoints);
     const QString previous = m_checkpoints->currentData().toString();
     m_checkpoints->clear();
-    const auto& config = m_studio->currentExperiment();
-    if (config) {
+    if (m_followsCheckpoint) {
+        if (m_servedPredictor || QFileInfo::exists(m_followedDir + QStringLiteral("/model.safetensors")))
+            m_checkpoints->addItem(m_followedName, m_followedDir);
+    } else if (const auto& config = m_studio->currentExperiment()) {
         const QString base = toQString(config->output.dir) + QStringLiteral("/checkpoints/");
         if (QFileInfo::exists(base + QStringLiteral("best/model.safetensors")))
             m_checkpoints->addItem(tr("best epoch"), base + QStringLiteral("best"));
@@ -85,38 +114,72 @@ void TesterWidget::reloadCheckpoints()
     const int index = m_checkpoints->findData(previous);
     m_checkpoints->setCurrentIndex(index >= 0 ? index : 0);
     m_play->setEnabled(m_checkpoints->count() > 0);
+    updateSource();
     if (m_checkpoints->count() == 0) { // nothing of another experiment's answer may stay
         m_result->setText(tr("No checkpoint yet: train the experiment first."));
         m_predictor.reset();
-        m_probabilities.clear();
-        m_bars->data()->clear();
-        m_plot->replot();
+        m_loadedDir.clear();
+        clearAnswer();
+        return;
     }
-    m_loadedDir.clear(); // a finished run may have replaced the files
+    if (!(m_followsCheckpoint && m_servedPredictor && m_predictor == m_servedPredictor))
+        m_loadedDir.clear(); // a finished run may have replaced the files; a served model stays as it is
     loadPredictor();
+}
+
+void TesterWidget::updateSource()
+{
+    if (m_checkpoints->count() == 0) {
+        m_source->clear();
+    } else if (m_followsCheckpoint) {
+        m_source->setText((m_servedPredictor ? tr("Tests <b>%1</b>: the deployed checkpoint.")
+                                             : tr("Tests <b>%1</b>: the checkpoint chosen for deployment, not served yet."))
+                              .arg(m_followedName.toHtmlEscaped()));
+    } else if (const auto& config = m_studio->currentExperiment()) {
+        m_source->setText(tr("Tests <b>%1</b>, the experiment open in Modeling.")
+                              .arg(QFileInfo(toQString(config->output.dir)).fileName().toHtmlEscaped()));
+    }
+}
+
+QString TesterWidget::sourceText() const
+{
+    return m_source->text();
+}
+
+void TesterWidget::clearAnswer()
+{
+    m_probabilities.clear();
+    m_bars->data()->clear();
+    m_plot->replot();
 }
 
 void TesterWidget::loadPredictor()
 {
     const QString dir = m_checkpoints->currentData().toString();
-    if (dir.isEmpty() || dir == m_loadedDir || dir == m_loadingDir)
+    if (dir.isEmpty() || dir == m_loadedDir)
         return;
+    // Another model: no answer of the previous one may stay.
     m_predictor.reset();
-    m_loadingDir = dir;
+    m_loadedDir.clear();
+    clearAnswer();
+    if (m_followsCheckpoint && m_servedPredictor && dir == m_followedDir) {
+        usePredictor(m_servedPredictor, dir);
+        return;
+    }
     m_result->setText(tr("Loading %1…").arg(m_checkpoints->currentText()));
     if (m_watcher.isRunning())
         return; // onLoaded starts the newest
     // The checkpoint's own encoding (as trained), like the API, predict and evaluate.
+    m_watcherDir = dir;
     m_watcher.setFuture(loadPredictorInBackground(dir, core::PredictorOptions{}));
 }
 
 void TesterWidget::onLoaded()
 {
     const auto result = m_watcher.result();
+    const QString loaded = std::exchange(m_watcherDir, QString());
     const QString wanted = m_checkpoints->currentData().toString();
-    const QString loaded = m_loadingDir;
-    m_loadingDir.clear();
-    if (wanted != loaded && !wanted.isEmpty()) { // the selection moved on while loading
+    if (wanted != loaded || m_loadedDir == wanted) { // the selection moved on while loading, or a served model came
         loadPredictor();
         return;
     }
@@ -125,8 +188,13 @@ void TesterWidget::onLoaded()
         Q_EMIT predictorLoaded(false);
         return;
     }
-    m_predictor = result->value();
-    m_loadedDir = loaded;
+    usePredictor(result->value(), loaded);
+}
+
+void TesterWidget::usePredictor(std::shared_ptr<const core::Predictor> predictor, const QString& dir)
+{
+    m_predictor = std::move(predictor);
+    m_loadedDir = dir;
     m_result->setText(tr("Ready."));
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     for (size_t i = 0; i < m_predictor->labels().size(); ++i)
@@ -165,6 +233,7 @@ void TesterWidget::play()
         QElapsedTimer timer;
         timer.start();
         TimedPrediction answer;
+        answer.predictor = predictor;
         try {
             answer.prediction = predictor->predict({text}).front();
         } catch (...) { // LibTorch reports failures as exceptions; none may reach the event loop
@@ -179,6 +248,11 @@ void TesterWidget::play()
 void TesterWidget::onPredicted()
 {
     const TimedPrediction answer = m_predictWatcher.result();
+    if (answer.predictor != m_predictor) { // the model changed meanwhile: its answer is not this one's
+        if (std::exchange(m_playAgain, false) && m_predictor)
+            play();
+        return;
+    }
     if (!answer.error.empty()) {
         m_result->setText(tr("<span style='color:#c0392b'>%1</span>").arg(toQString(answer.error).toHtmlEscaped()));
         m_playAgain = false;

@@ -23,6 +23,9 @@ class Studio;
 // Type a text, press Play: the predicted class, a probability bar per class and the time taken.
 // Predictions come from a checkpoint loaded from disk (best or last), never from the model that
 // is training, and run on a pool thread: BERT-base on 512 tokens would freeze the window.
+// By default it tests the experiment open in Modeling; followCheckpoint() makes it test one
+// checkpoint instead (the Deployment view's: what is deployed). A caption says which it tests, and
+// an answer goes as soon as the model does.
 class TesterWidget : public QWidget {
     Q_OBJECT
 public:
@@ -34,6 +37,11 @@ public:
     QString resultText() const;
     std::vector<double> shownProbabilities() const;
     QString loadedCheckpoint() const { return m_loadedDir; }
+    QString sourceText() const; // the caption saying what is tested
+
+    // Tests `dir` only, named `name`; `served` is the deployment's own predictor while it serves
+    // (null otherwise), so that the tester answers exactly as the API does.
+    void followCheckpoint(const QString& dir, const QString& name, std::shared_ptr<const core::Predictor> served);
 
     // The predictor shown here, for the deployment server to share (null until loaded).
     std::shared_ptr<const core::Predictor> predictor() const { return m_predictor; }
@@ -46,16 +54,22 @@ private:
     void reloadCheckpoints();
     void loadPredictor();
     void onLoaded();
+    void usePredictor(std::shared_ptr<const core::Predictor> predictor, const QString& dir);
+    void clearAnswer();
+    void updateSource();
     void play();
     void onPredicted();
 
     struct TimedPrediction {
         core::Prediction prediction;
+        std::shared_ptr<const core::Predictor> predictor; // the model that answered
         double milliseconds = 0;
         std::string error; // set when the prediction failed
     };
 
     Studio* m_studio;
+    QLabel* m_source = nullptr;
+    QWidget* m_checkpointRow = nullptr;
     QComboBox* m_checkpoints = nullptr;
     QPlainTextEdit* m_text = nullptr;
     QPushButton* m_play = nullptr;
@@ -65,7 +79,11 @@ private:
     std::vector<double> m_probabilities;
     std::shared_ptr<const core::Predictor> m_predictor;
     QString m_loadedDir;
-    QString m_loadingDir;
+    QString m_watcherDir; // the folder m_watcher loads
+    bool m_followsCheckpoint = false;
+    QString m_followedDir;
+    QString m_followedName;
+    std::shared_ptr<const core::Predictor> m_servedPredictor;
     bool m_playWhenLoaded = false;
     bool m_playAgain = false; // Play pressed while a prediction ran: predict the newest text next
     QFutureWatcher<PredictorLoad> m_watcher;
