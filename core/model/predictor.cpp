@@ -31,7 +31,7 @@ std::shared_ptr<Predictor> Predictor::fromLoaded(LoadedCheckpoint checkpoint, co
     return predictor;
 }
 
-std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts) const
+std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts, const JobContext& job) const
 {
     c10::InferenceMode inference;
     BertClassifier model = m_checkpoint.model; // a handle: forward() is not const in LibTorch
@@ -49,8 +49,15 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
 
     std::vector<Prediction> predictions(texts.size());
     const auto labelCount = static_cast<int64_t>(labels().size());
-    for (size_t start = 0; start < order.size(); start += static_cast<size_t>(m_batchSize)) {
-        const size_t end = std::min(order.size(), start + static_cast<size_t>(m_batchSize));
+    const auto batchSize = static_cast<size_t>(m_batchSize);
+    int64_t totalTokens = 0, doneTokens = 0;
+    for (size_t start = 0; start < order.size(); start += batchSize) {
+        const size_t end = std::min(order.size(), start + batchSize);
+        totalTokens += static_cast<int64_t>(end - start) * static_cast<int64_t>(encodings[order[end - 1]].ids.size());
+    }
+    job.report(0, totalTokens);
+    for (size_t start = 0; start < order.size(); start += batchSize) {
+        const size_t end = std::min(order.size(), start + batchSize);
         const auto batch = static_cast<int64_t>(end - start);
         const auto length = static_cast<int64_t>(encodings[order[end - 1]].ids.size());
         torch::Tensor ids = torch::full({batch, length}, tokenizer.vocab().padId(), torch::kLong);
@@ -83,6 +90,8 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
             p.labelId = static_cast<int32_t>(std::max_element(prob, prob + labelCount) - prob);
             p.label = labels()[static_cast<size_t>(p.labelId)];
         }
+        doneTokens += batch * length;
+        job.report(doneTokens, totalTokens);
     }
     return predictions;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/job_context.h"
 #include "common/result.h"
 #include "model/checkpoint.h"
 
@@ -33,7 +34,9 @@ public:
     static std::shared_ptr<Predictor> fromLoaded(LoadedCheckpoint checkpoint, const PredictorOptions& options = {});
 
     // Throws (std::runtime_error, as LibTorch's failures do) when the model's output is not finite.
-    std::vector<Prediction> predict(const std::vector<std::string>& texts) const;
+    // After each batch it reports progress in padded tokens (done, total): the work grows with them,
+    // so the share done is also the share of the time spent.
+    std::vector<Prediction> predict(const std::vector<std::string>& texts, const JobContext& job = {}) const;
 
     const std::vector<std::string>& labels() const { return m_checkpoint.config.labels; }
     int sequenceLength() const { return m_sequenceLength; }

@@ -14,7 +14,7 @@ namespace fika::core {
 
 Result<TextEvaluation> evaluateTexts(const Predictor& predictor, std::vector<std::string> texts,
                                      const std::vector<std::string>& labelNames, const std::vector<int64_t>& lines,
-                                     const std::string& source)
+                                     const std::string& source, const JobContext& job)
 {
     TextEvaluation out;
     out.labels = predictor.labels();
@@ -33,7 +33,7 @@ Result<TextEvaluation> evaluateTexts(const Predictor& predictor, std::vector<std
         out.truth.push_back(static_cast<int32_t>(it - out.labels.begin()));
     }
     try {
-        out.predictions = predictor.predict(texts);
+        out.predictions = predictor.predict(texts, job);
     } catch (const std::exception& e) { // a model whose output overflows, or LibTorch failing
         std::string what = e.what();
         return makeError(ErrorCode::InvalidArgument, what.substr(0, what.find('\n')), source);
@@ -62,7 +62,8 @@ Result<ImportResult> importExperimentData(const ExperimentConfig& config)
                : importCsv(config.data.csv, {config.data.textColumn, config.data.labelColumn});
 }
 
-Result<TextEvaluation> evaluateValidationSubset(const ExperimentConfig& config, const std::string& checkpointDir)
+Result<TextEvaluation> evaluateValidationSubset(const ExperimentConfig& config, const std::string& checkpointDir,
+                                                const JobContext& job)
 {
     auto imported = importExperimentData(config);
     if (!imported)
@@ -82,7 +83,7 @@ Result<TextEvaluation> evaluateValidationSubset(const ExperimentConfig& config, 
         labels.push_back(dataset.labelMap.names[static_cast<size_t>(dataset.labels[i])]);
         lines.push_back(dataset.sourceLines[i]);
     }
-    return evaluateTexts(*predictor.value(), std::move(texts), labels, lines, experimentDataSource(config));
+    return evaluateTexts(*predictor.value(), std::move(texts), labels, lines, experimentDataSource(config), job);
 }
 
 nlohmann::json metricsToJson(const EvaluationMetrics& m, const std::vector<std::string>& labels)

@@ -30,11 +30,13 @@ Result<ImportResult> importExperimentData(const ExperimentConfig& config);
 // Predicts every text; a label the model does not know is an error naming source and line.
 Result<TextEvaluation> evaluateTexts(const Predictor& predictor, std::vector<std::string> texts,
                                      const std::vector<std::string>& labelNames, const std::vector<int64_t>& lines,
-                                     const std::string& source);
+                                     const std::string& source, const JobContext& job = {});
 
 // Re-imports an experiment's data, takes the same validation subset as its training run and
-// evaluates a checkpoint of it there (the Evaluation view's checkpoint selector).
-Result<TextEvaluation> evaluateValidationSubset(const ExperimentConfig& config, const std::string& checkpointDir);
+// evaluates a checkpoint of it there (the Evaluation view's checkpoint selector). `job` hears the
+// prediction's progress (Predictor::predict).
+Result<TextEvaluation> evaluateValidationSubset(const ExperimentConfig& config, const std::string& checkpointDir,
+                                                const JobContext& job = {});
 
 // accuracy, loss, macro_f1, per_class {label: {precision, recall, f1, support}},
 // confusion_matrix (rows true, columns predicted) or, beyond kDenseConfusionClasses classes,

@@ -18,6 +18,26 @@ QSharedPointer<QCPAxisTickerText> labelTicker(const QStringList& labels)
     return ticker;
 }
 
+// A bar's value written on it: inside a long bar in white, past the end of a short one.
+void addBarValue(QCustomPlot* plot, QCPAxisRect* rect, bool horizontal, int key, double value)
+{
+    auto* text = new QCPItemText(plot);
+    text->setClipAxisRect(rect);
+    QCPAxis* keyAxis = rect->axis(horizontal ? QCPAxis::atLeft : QCPAxis::atBottom);
+    QCPAxis* valueAxis = rect->axis(horizontal ? QCPAxis::atBottom : QCPAxis::atLeft);
+    text->position->setAxes(horizontal ? valueAxis : keyAxis, horizontal ? keyAxis : valueAxis);
+    text->position->setCoords(horizontal ? value : key, horizontal ? key : value);
+    const bool inside = value > 0.6;
+    text->setPositionAlignment(horizontal ? (inside ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter
+                                          : (inside ? Qt::AlignTop : Qt::AlignBottom) | Qt::AlignHCenter);
+    text->setPadding(QMargins(3, 1, 3, 1));
+    text->setColor(inside ? Qt::white : Qt::black);
+    text->setText(formatPercent(value, 0));
+    QFont font = text->font();
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    text->setFont(font);
+}
+
 } // namespace
 
 ConfusionMatrixPlot::ConfusionMatrixPlot(QWidget* parent) : QWidget(parent)
@@ -87,12 +107,41 @@ void ConfusionMatrixPlot::clear()
     setMatrix(core::ConfusionMatrix(0), {});
 }
 
+void ConfusionMatrixPlot::setHighlightedCell(int truth, int predicted)
+{
+    m_highlightTruth = truth;
+    m_highlightPredicted = predicted;
+    drawHighlight();
+    m_plot->replot();
+}
+
+void ConfusionMatrixPlot::drawHighlight()
+{
+    if (m_highlight) {
+        m_plot->removeItem(m_highlight);
+        m_highlight = nullptr;
+    }
+    const int n = static_cast<int>(m_matrix.classes());
+    if (m_highlightTruth < 0 || m_highlightPredicted < 0 || m_highlightTruth >= n || m_highlightPredicted >= n)
+        return;
+    // An orange frame: it stands out from both ends of the blue scale.
+    m_highlight = new QCPItemRect(m_plot);
+    m_highlight->setClipToAxisRect(false);
+    for (auto* corner : {m_highlight->topLeft, m_highlight->bottomRight})
+        corner->setAxes(m_matrixRect->axis(QCPAxis::atBottom), m_matrixRect->axis(QCPAxis::atLeft));
+    m_highlight->topLeft->setCoords(m_highlightPredicted - 0.5, m_highlightTruth - 0.5);
+    m_highlight->bottomRight->setCoords(m_highlightPredicted + 0.5, m_highlightTruth + 0.5);
+    m_highlight->setPen(QPen(QColor(230, 126, 34), 3));
+    m_highlight->setBrush(Qt::NoBrush);
+}
+
 void ConfusionMatrixPlot::setMatrix(const core::ConfusionMatrix& matrix, const QStringList& labels)
 {
     m_matrix = matrix;
     m_labels = labels;
     const int n = static_cast<int>(matrix.classes());
     m_plot->clearItems();
+    m_highlight = nullptr; // went with the items
     m_map->data()->setSize(std::max(1, n), std::max(1, n));
     m_map->data()->setRange(QCPRange(0, std::max(0, n - 1)), QCPRange(0, std::max(0, n - 1)));
     m_map->data()->fill(0);
@@ -119,6 +168,11 @@ void ConfusionMatrixPlot::setMatrix(const core::ConfusionMatrix& matrix, const Q
     }
     m_precision->setData(keys, precision);
     m_recall->setData(keys, recall);
+    for (int t = 0; t < n; ++t) {
+        addBarValue(m_plot, m_precisionRect, false, t, precision[t]);
+        addBarValue(m_plot, m_recallRect, true, t, recall[t]);
+    }
+    drawHighlight();
     const auto ticker = labelTicker(labels);
     for (auto* axis : {m_matrixRect->axis(QCPAxis::atBottom), m_matrixRect->axis(QCPAxis::atLeft),
                        m_precisionRect->axis(QCPAxis::atBottom), m_recallRect->axis(QCPAxis::atLeft)}) {
@@ -146,6 +200,66 @@ QString ConfusionMatrixPlot::cellText(int truth, int predicted) const
     return text + tr("\nClick to list them.");
 }
 
+QString ConfusionMatrixPlot::barText(Bars bars, int label) const
+{
+    const int n = static_cast<int>(m_matrix.classes());
+    if (bars == Bars::None || label < 0 || label >= n || m_labels.size() < n)
+        return {};
+    const auto c = static_cast<size_t>(label);
+    if (bars == Bars::Recall)
+        return tr("Recall of %1: %2\n%3 of the %4 examples labelled %1 were predicted %1.")
+            .arg(m_labels[label], formatPercent(m_matrix.recall(c)))
+            .arg(m_matrix.count(c, c))
+            .arg(m_matrix.support(c));
+    int64_t predicted = 0;
+    for (size_t t = 0; t < m_matrix.classes(); ++t)
+        predicted += m_matrix.count(t, c);
+    return tr("Precision of %1: %2\n%3 of the %4 examples predicted %1 are labelled %1.")
+        .arg(m_labels[label], formatPercent(m_matrix.precision(c)))
+        .arg(m_matrix.count(c, c))
+        .arg(predicted);
+}
+
+bool ConfusionMatrixPlot::barAt(const QPoint& position, Bars* bars, int* label) const
+{
+    const int n = static_cast<int>(m_matrix.classes());
+    double key = -1;
+    if (m_precisionRect->rect().contains(position)) {
+        *bars = Bars::Precision;
+        key = m_precisionRect->axis(QCPAxis::atBottom)->pixelToCoord(position.x());
+    } else if (m_recallRect->rect().contains(position)) {
+        *bars = Bars::Recall;
+        key = m_recallRect->axis(QCPAxis::atLeft)->pixelToCoord(position.y());
+    } else {
+        return false;
+    }
+    *label = static_cast<int>(std::lround(key));
+    return n > 0 && *label >= 0 && *label < n;
+}
+
+QString ConfusionMatrixPlot::toolTipAt(const QPoint& position) const
+{
+    int truth = 0, predicted = 0;
+    if (cellAt(position, &truth, &predicted))
+        return cellText(truth, predicted);
+    Bars bars = Bars::None;
+    int label = 0;
+    return barAt(position, &bars, &label) ? barText(bars, label) : QString();
+}
+
+QPoint ConfusionMatrixPlot::barCenter(Bars bars, int label) const
+{
+    const auto c = static_cast<size_t>(label);
+    QPointF center;
+    if (bars == Bars::Precision)
+        center = QPointF(m_precisionRect->axis(QCPAxis::atBottom)->coordToPixel(label),
+                         m_precisionRect->axis(QCPAxis::atLeft)->coordToPixel(m_matrix.precision(c) / 2));
+    else
+        center = QPointF(m_recallRect->axis(QCPAxis::atBottom)->coordToPixel(m_matrix.recall(c) / 2),
+                         m_recallRect->axis(QCPAxis::atLeft)->coordToPixel(label));
+    return m_plot->mapTo(this, center.toPoint());
+}
+
 bool ConfusionMatrixPlot::cellAt(const QPoint& position, int* truth, int* predicted) const
 {
     if (!m_matrixRect->rect().contains(position) || m_matrix.classes() == 0)
@@ -167,9 +281,9 @@ QPoint ConfusionMatrixPlot::cellCenter(int truth, int predicted) const
 
 void ConfusionMatrixPlot::onMouseMove(QMouseEvent* event)
 {
-    int truth = 0, predicted = 0;
-    if (cellAt(event->pos(), &truth, &predicted))
-        QToolTip::showText(event->globalPosition().toPoint(), cellText(truth, predicted), m_plot);
+    const QString text = toolTipAt(event->pos());
+    if (!text.isEmpty())
+        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
     else
         QToolTip::hideText();
 }
@@ -177,8 +291,10 @@ void ConfusionMatrixPlot::onMouseMove(QMouseEvent* event)
 void ConfusionMatrixPlot::onMousePress(QMouseEvent* event)
 {
     int truth = 0, predicted = 0;
-    if (event->button() == Qt::LeftButton && cellAt(event->pos(), &truth, &predicted))
+    if (event->button() == Qt::LeftButton && cellAt(event->pos(), &truth, &predicted)) {
+        setHighlightedCell(truth, predicted);
         Q_EMIT cellClicked(truth, predicted);
+    }
 }
 
 } // namespace fika::ui

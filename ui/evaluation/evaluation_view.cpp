@@ -40,6 +40,20 @@ namespace {
 const char* const kExportedFiles[] = {"config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json",
                                       "special_tokens_map.json"};
 
+// Sorts by the number behind the text: "9.5 %" before "10.0 %".
+class NumberItem : public QTableWidgetItem {
+public:
+    NumberItem(const QString& text, double value) : QTableWidgetItem(text)
+    {
+        setData(Qt::UserRole, value);
+        setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    }
+    bool operator<(const QTableWidgetItem& other) const override
+    {
+        return data(Qt::UserRole).toDouble() < other.data(Qt::UserRole).toDouble();
+    }
+};
+
 std::string csvField(const std::string& text)
 {
     std::string out = "\"";
@@ -75,10 +89,12 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     auto* toolbar = new QHBoxLayout;
     m_checkpoints = new QComboBox(details);
     m_checkpoints->setToolTip(tr("The checkpoint whose confusion matrix and predictions are shown"));
+    // A share and the time left: the validation subset of a large run takes minutes on a CPU.
     m_busy = new QProgressBar(details);
-    m_busy->setRange(0, 0);
+    m_busy->setRange(0, 100);
+    m_busy->setTextVisible(true);
     m_busy->setVisible(false);
-    m_busy->setMaximumWidth(160);
+    m_busy->setMaximumWidth(260);
     m_exportChart = new QPushButton(tr("Export chart…"), details);
     m_exportPredictions = new QPushButton(tr("Export predictions…"), details);
     m_exportCheckpoint = new QPushButton(tr("Export checkpoint…"), details);
@@ -97,7 +113,7 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     auto* examplesBox = new QWidget(bottom);
     auto* examplesLayout = new QVBoxLayout(examplesBox);
     examplesLayout->setContentsMargins(0, 0, 0, 0);
-    m_examplesTitle = new QLabel(tr("Click a cell of the confusion matrix to list its validation examples."), examplesBox);
+    m_examplesTitle = new QLabel(examplesBox);
     m_examplesTitle->setWordWrap(true);
     m_examples = new QTableWidget(0, 3, examplesBox);
     m_examples->setHorizontalHeaderLabels({tr("Text"), tr("Predicted"), tr("Probability")});
@@ -105,6 +121,8 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     m_examples->verticalHeader()->setVisible(false);
     m_examples->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_examples->setWordWrap(false);
+    m_examples->setSortingEnabled(true); // most confident first; a header click sorts by its column
+    m_examples->sortByColumn(2, Qt::DescendingOrder);
     examplesLayout->addWidget(m_examplesTitle);
     examplesLayout->addWidget(m_examples);
     bottom->addWidget(m_matrix);
@@ -145,6 +163,11 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     connect(training, &TrainingController::stepped, this, &EvaluationView::onStep);
     connect(training, &TrainingController::epochEnded, this, &EvaluationView::onEpoch);
     reloadExperiments();
+}
+
+EvaluationView::~EvaluationView()
+{
+    m_watcher.waitForFinished(); // its progress reports are addressed to this view
 }
 
 QString EvaluationView::currentRunDir() const
@@ -250,7 +273,12 @@ void EvaluationView::loadCheckpoints()
     m_checkpoints->clear();
     m_evaluation.reset();
     m_evaluatedCheckpoint.clear();
-    m_examples->setRowCount(0);
+    m_evaluationFailed = false;
+    if (dir != m_cellRunDir) { // another experiment: its cells are other cells
+        m_cellTruth = m_cellPredicted = -1;
+        m_cellRunDir.clear();
+    }
+    showExamples();
     if (dir.isEmpty() || m_studio->training()->isRunning())
         return;
     const QString checkpoints = dir + QStringLiteral("/checkpoints");
@@ -273,16 +301,29 @@ void EvaluationView::evaluateCheckpoint()
     const auto& config = m_studio->currentExperiment();
     if (checkpoint.isEmpty() || !config)
         return;
+    // The examples listed must be this checkpoint's: until its predictions are in, none are.
+    m_evaluation.reset();
+    m_evaluationFailed = false;
     if (m_watcher.isRunning()) { // evaluated when the running one ends
         m_pendingCheckpoint = checkpoint;
+        showExamples();
         return;
     }
+    m_busy->setValue(0);
+    m_busy->setFormat(tr("Loading the checkpoint…"));
     m_busy->setVisible(true);
     m_busy->setToolTip(tr("Predicting the validation subset with %1").arg(checkpoint));
+    m_predictionClock.invalidate();
     m_evaluatedCheckpoint = checkpoint;
-    m_watcher.setFuture(QtConcurrent::run([config = *config, dir = toStdString(checkpoint)] {
+    showExamples();
+    core::JobContext job;
+    job.progress = [this](int64_t done, int64_t total) { // on the pool thread; the destructor waits for it
+        QMetaObject::invokeMethod(
+            this, [this, done, total] { onPredictionProgress(done, total); }, Qt::QueuedConnection);
+    };
+    m_watcher.setFuture(QtConcurrent::run([config = *config, dir = toStdString(checkpoint), job] {
         auto evaluation =
-            resultOrError<core::TextEvaluation>(dir, [&] { return core::evaluateValidationSubset(config, dir); });
+            resultOrError<core::TextEvaluation>(dir, [&] { return core::evaluateValidationSubset(config, dir, job); });
         core::releaseComputeThreads(); // the pool thread stays; its OpenMP team would slow training
         return evaluation;
     }));
@@ -298,9 +339,25 @@ void EvaluationView::forgetProject()
     m_evaluation.reset();
     m_pendingCheckpoint.clear();
     m_discardRunningEvaluation = m_watcher.isRunning();
-    m_examples->setRowCount(0);
-    m_examplesTitle->setText(tr("Click a cell of the confusion matrix to list its validation examples."));
-    reloadExperiments();
+    m_cellTruth = m_cellPredicted = -1;
+    m_cellRunDir.clear();
+    reloadExperiments(); // lists no examples: showExamples() through loadCheckpoints()
+}
+
+void EvaluationView::onPredictionProgress(qint64 done, qint64 total)
+{
+    if (!m_busy->isVisible() || total <= 0)
+        return; // a late report of an evaluation already over
+    if (done == 0 || !m_predictionClock.isValid())
+        m_predictionClock.start();
+    m_busy->setValue(static_cast<int>(done * 100 / total));
+    const double elapsed = static_cast<double>(m_predictionClock.elapsed()) / 1000.0;
+    // The share done is the share of padded tokens, so time grows in proportion to it.
+    if (done > 0 && done < total)
+        m_busy->setFormat(tr("%p % · about %1 left")
+                              .arg(formatDuration(elapsed * static_cast<double>(total - done) / static_cast<double>(done))));
+    else
+        m_busy->setFormat(tr("%p %"));
 }
 
 void EvaluationView::onEvaluated()
@@ -319,6 +376,8 @@ void EvaluationView::onEvaluated()
     }
     if (!result->ok()) {
         m_evaluation.reset();
+        m_evaluationFailed = true;
+        showExamples();
         Q_EMIT m_studio->statusMessage(tr("Evaluation failed: %1").arg(toQString(result->error().message)));
         Q_EMIT evaluationFinished(false);
         return;
@@ -328,6 +387,7 @@ void EvaluationView::onEvaluated()
     for (const auto& name : m_evaluation->labels)
         labels << toQString(name);
     m_matrix->setMatrix(m_evaluation->metrics.confusion, labels);
+    showExamples(); // a cell clicked meanwhile gets its examples now
     Q_EMIT m_studio->statusMessage(tr("%1: accuracy %2 on %3 validation examples")
                                        .arg(m_checkpoints->currentText(), formatPercent(m_evaluation->metrics.accuracy, 2))
                                        .arg(m_evaluation->texts.size()));
@@ -336,28 +396,63 @@ void EvaluationView::onEvaluated()
 
 void EvaluationView::showCell(int truth, int predicted)
 {
+    m_cellTruth = truth;
+    m_cellPredicted = predicted;
+    m_cellRunDir = currentRunDir();
+    showExamples();
+}
+
+QString EvaluationView::examplesCaption() const
+{
+    return m_examplesTitle->text();
+}
+
+void EvaluationView::showExamples()
+{
+    // Caption, table and the matrix's outline are drawn here only, from the same state, so they
+    // always agree.
+    m_examples->setSortingEnabled(false); // rows inserted into a sorted table land anywhere
     m_examples->setRowCount(0);
+    const QStringList labels = m_evaluation ? QStringList() : m_matrix->labels();
+    auto labelName = [&](int id) {
+        return m_evaluation ? toQString(m_evaluation->labels[static_cast<size_t>(id)]) : labels.value(id);
+    };
+    const int classes = m_evaluation ? static_cast<int>(m_evaluation->labels.size()) : static_cast<int>(labels.size());
+    if (m_cellTruth >= classes || m_cellPredicted >= classes)
+        m_cellTruth = m_cellPredicted = -1; // not a cell of this matrix
+    m_matrix->setHighlightedCell(m_cellTruth, m_cellPredicted);
+    if (m_cellTruth < 0 || m_cellPredicted < 0) {
+        m_examplesTitle->setText(tr("Click a cell of the confusion matrix to list its validation examples."));
+        m_examples->setSortingEnabled(true);
+        return;
+    }
+    const QString truthName = labelName(m_cellTruth), predictedName = labelName(m_cellPredicted);
     if (!m_evaluation) {
-        m_examplesTitle->setText(tr("The examples appear once the checkpoint's predictions are computed."));
+        m_examplesTitle->setText(
+            m_evaluationFailed
+                ? tr("The examples labelled %1, predicted %2 cannot be listed: the checkpoint's predictions failed.")
+                      .arg(truthName, predictedName)
+                : tr("The examples labelled %1, predicted %2 are listed once the checkpoint's predictions are computed.")
+                      .arg(truthName, predictedName));
+        m_examples->setSortingEnabled(true);
         return;
     }
     const auto& e = *m_evaluation;
     int rows = 0;
     for (size_t i = 0; i < e.texts.size(); ++i) {
-        if (e.truth[i] != truth || e.predictions[i].labelId != predicted)
+        if (e.truth[i] != m_cellTruth || e.predictions[i].labelId != m_cellPredicted)
             continue;
         m_examples->insertRow(rows);
         auto* text = new QTableWidgetItem(toQString(e.texts[i]).left(400));
         text->setToolTip(toQString(e.texts[i]).left(3000));
         m_examples->setItem(rows, 0, text);
         m_examples->setItem(rows, 1, new QTableWidgetItem(toQString(e.predictions[i].label)));
-        m_examples->setItem(rows, 2, new QTableWidgetItem(
-                                         formatPercent(e.predictions[i].probabilities[static_cast<size_t>(predicted)])));
+        const double probability = e.predictions[i].probabilities[static_cast<size_t>(m_cellPredicted)];
+        m_examples->setItem(rows, 2, new NumberItem(formatPercent(probability), probability));
         ++rows;
     }
-    m_examplesTitle->setText(tr("%1 examples labelled %2, predicted %3:")
-                                 .arg(rows)
-                                 .arg(toQString(e.labels[static_cast<size_t>(truth)]), toQString(e.labels[static_cast<size_t>(predicted)])));
+    m_examples->setSortingEnabled(true);
+    m_examplesTitle->setText(tr("%1 examples labelled %2, predicted %3:").arg(rows).arg(truthName, predictedName));
 }
 
 void EvaluationView::onStep(const core::StepEvent& event)

@@ -4,6 +4,7 @@
 #include "evaluation/training_charts.h"
 #include "train/evaluation.h"
 
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QWidget>
 
@@ -27,14 +28,19 @@ class EvaluationView : public QWidget {
     Q_OBJECT
 public:
     explicit EvaluationView(Studio* studio, QWidget* parent = nullptr);
+    ~EvaluationView() override;
 
     TrainingCharts* charts() const { return m_charts; }
     ConfusionMatrixPlot* confusionMatrix() const { return m_matrix; }
     QComboBox* checkpointSelector() const { return m_checkpoints; }
     QTableWidget* examplesTable() const { return m_examples; }
+    QString examplesCaption() const;
+    QProgressBar* evaluationProgress() const { return m_busy; }
     QString infoText() const;
     bool evaluationReady() const { return m_evaluation != nullptr; }
 
+    // Lists the validation examples of a cell; clicked while predictions are computed, the cell is
+    // remembered and its examples are listed once they are ready.
     void showCell(int truth, int predicted);
     bool exportPredictions(const QString& file, QString* error) const;
     bool exportCheckpoint(const QString& dir, QString* error) const;
@@ -50,6 +56,8 @@ private:
     void loadCheckpoints();
     void evaluateCheckpoint();
     void onEvaluated();
+    void onPredictionProgress(qint64 done, qint64 total);
+    void showExamples();
     void onStep(const core::StepEvent& event);
     void onEpoch(const core::EpochEvent& event);
     QString currentRunDir() const;
@@ -77,7 +85,12 @@ private:
     QFutureWatcher<std::shared_ptr<core::Result<core::TextEvaluation>>> m_watcher;
     QString m_evaluatedCheckpoint;
     QString m_pendingCheckpoint;
+    QElapsedTimer m_predictionClock;  // since the first batch: loading and import are not predicting
+    int m_cellTruth = -1;             // the cell whose examples are listed or awaited; -1 for none
+    int m_cellPredicted = -1;
+    QString m_cellRunDir;             // the experiment the cell belongs to
     bool m_discardRunningEvaluation = false; // its project was closed meanwhile
+    bool m_evaluationFailed = false;
 };
 
 } // namespace fika::ui

@@ -10,6 +10,7 @@ namespace fika::ui {
 namespace {
 
 constexpr double kSmoothing = 0.9; // weight of the running average in the smoothed loss
+constexpr double kRawLightening = 0.35; // share of white mixed into the raw loss line's colour
 
 QColor runColor(int index)
 {
@@ -80,9 +81,12 @@ void TrainingCharts::setRuns(const QList<RunSeries>& runs)
         const auto& run = runs[r];
         const QColor color = runColor(r);
         const QString prefix = several ? run.name + QStringLiteral(": ") : QString();
-        QColor faint = color;
-        faint.setAlpha(70);
-        auto* raw = addGraph(m_stepLoss, prefix + tr("raw"), QPen(faint), false);
+        // The raw loss a lighter shade of the run's colour, opaque and thinner than the smoothed
+        // one: at alpha 70 it was almost invisible on white.
+        const QColor light = QColor::fromRgbF(color.redF() * (1 - kRawLightening) + kRawLightening,
+                                              color.greenF() * (1 - kRawLightening) + kRawLightening,
+                                              color.blueF() * (1 - kRawLightening) + kRawLightening);
+        auto* raw = addGraph(m_stepLoss, prefix + tr("raw"), QPen(light, 1.2), false);
         auto* smooth = addGraph(m_stepLoss, prefix + tr("smoothed"), QPen(color, 2), false);
         double average = 0;
         for (size_t i = 0; i < run.history.steps.size(); ++i) {
