@@ -161,17 +161,18 @@ private Q_SLOTS:
 
         auto* training = m_window->studio()->training();
         auto* bar = modeling->findChild<QProgressBar*>();
+        QObject scope; // the recorders below capture locals: disconnected when this test ends
         QStringList stepTexts, validationTexts, atEpochEnd;
         int validationEvents = 0;
         bool shotStep = false, shotValidation = false;
-        connect(training, &TrainingController::stepped, this, [&](const fika::core::StepEvent& e) {
+        connect(training, &TrainingController::stepped, &scope, [&](const fika::core::StepEvent& e) {
             stepTexts << modeling->progressText();
             if (!shotStep && e.step > 30) {
                 shotStep = true;
                 shoot(m_window.get(), QStringLiteral("modeling-training"));
             }
         });
-        connect(training, &TrainingController::validating, this, [&](const fika::core::ValidationEvent& e) {
+        connect(training, &TrainingController::validating, &scope, [&](const fika::core::ValidationEvent& e) {
             ++validationEvents;
             validationTexts << modeling->progressText();
             QCOMPARE(bar->maximum(), int(e.total));
@@ -182,7 +183,7 @@ private Q_SLOTS:
             }
         });
         // The epoch event comes right after validation: what does the label say while it ran?
-        connect(training, &TrainingController::epochEnded, this,
+        connect(training, &TrainingController::epochEnded, &scope,
                 [&](const fika::core::EpochEvent&) { atEpochEnd << modeling->progressText(); });
         QSignalSpy finished(training, &TrainingController::finished);
         QElapsedTimer clock;
@@ -215,6 +216,7 @@ private Q_SLOTS:
         auto* log = modeling->findChild<QPlainTextEdit*>();
         QVERIFY2(bar->value() == bar->maximum() && !log->toPlainText().isEmpty(), "needs trainingShowsHonestProgress first");
         auto* wizard = m_window->openExperimentWizard();
+        wizard->setRandomShape(2, 32, 4, 64);
         wizard->setExperimentName(QStringLiteral("second"));
         wizard->accept();
         QVERIFY(m_window->studio()->currentExperiment()->output.dir.ends_with("second"));
