@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "user_guide_dialog.h"
 
+#include "language.h"
+
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QTextBrowser>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -14,7 +17,11 @@ UserGuideDialog::UserGuideDialog(QWidget* parent) : QDialog(parent)
     auto* layout = new QVBoxLayout(this);
     m_browser = new QTextBrowser(this);
     m_browser->setOpenExternalLinks(true);
-    m_browser->setSource(QUrl(QStringLiteral("qrc:/guide/user-guide.html")));
+    // The guide in the language Fika speaks, where there is one.
+    QString page = QStringLiteral(":/guide/user-guide_%1.html").arg(activeLanguage());
+    if (!QFile::exists(page))
+        page = QStringLiteral(":/guide/user-guide.html");
+    m_browser->setSource(QUrl(QStringLiteral("qrc") + page));
     layout->addWidget(m_browser);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

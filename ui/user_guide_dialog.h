@@ -7,8 +7,8 @@ class QTextBrowser;
 
 namespace fika::ui {
 
-// Help › User guide: the tutorial, built into the app (:/guide/user-guide.html), so it reads
-// offline. Links to the web open in the browser.
+// Help › User guide: the tutorial, built into the app (:/guide/user-guide[_<lang>].html), so it
+// reads offline, in the language Fika speaks. Links to the web open in the browser.
 class UserGuideDialog : public QDialog {
     Q_OBJECT
 public:

@@ -8,6 +8,7 @@
 #include "preferences_dialog.h"
 #include "project/project_view.h"
 #include "studio.h"
+#include "user_guide_dialog.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -189,6 +190,11 @@ private Q_SLOTS:
         const QString text = browser->toPlainText();
         QVERIFY2(text.contains(QStringLiteral("New project")) && text.contains(QStringLiteral("Use in new experiment")),
                  qPrintable(text.left(200)));
+        // In Swedish, the Swedish guide.
+        QCOMPARE(applyLanguage(QStringLiteral("sv")), QStringLiteral("sv"));
+        UserGuideDialog swedish;
+        QVERIFY2(swedish.browser()->toPlainText().contains(QStringLiteral("Arkiv › Nytt projekt…")),
+                 qPrintable(swedish.browser()->toPlainText().left(200)));
     }
 
     // Item 11: the app reopens the project used last, if it is still there.
