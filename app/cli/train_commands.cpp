@@ -5,6 +5,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 
+#include "common/atomic_file.h"
 #include "data/csv_import.h"
 #include "model/predictor.h"
 #include "runtime/runtime.h"
@@ -93,14 +94,11 @@ int runInitConfig(const std::vector<std::string>& argv)
     config.data.csv = args.value("--csv", "reviews.csv");
     config.model.weights = args.value("--weights", "bert-base-uncased");
     config.output.dir = "runs/" + args.value("--preset", "tutorial");
-    std::ofstream file(*out, std::ios::trunc);
-    file << "# Fika experiment (" << args.value("--preset", "tutorial") << " preset). Any key can be overridden with\n"
-         << "# fika-cli train --config FILE --set key.path=value\n"
-         << core::experimentConfigToYaml(config);
-    if (!file.flush()) {
-        std::cerr << "fika-cli: " << *out << ": cannot be written\n";
-        return 1;
-    }
+    const std::string text = "# Fika experiment (" + args.value("--preset", "tutorial") + " preset). Any key can be overridden with\n"
+                             "# fika-cli train --config FILE --set key.path=value\n" +
+                             core::experimentConfigToYaml(config);
+    if (auto written = core::writeFileAtomically(*out, text); !written)
+        return fail(written.error());
     std::cout << "wrote " << *out << "\n";
     return 0;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/dataset_version.h"
 
+#include "common/atomic_file.h"
 #include "common/sha256.h"
 #include "common/yaml_fields.h"
 #include "data/dataset.h"
@@ -232,18 +233,7 @@ Result<DatasetVersion> datasetVersionFromYaml(const std::string& text, const std
 
 Status saveDatasetVersion(const DatasetVersion& version, const std::string& path)
 {
-    const std::string temporary = path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << datasetVersionToYaml(version);
-        if (!out.flush())
-            return makeError(ErrorCode::IoError, temporary + ": cannot be written", temporary);
-    }
-    std::error_code ec;
-    fs::rename(temporary, path, ec);
-    if (ec)
-        return makeError(ErrorCode::IoError, path + ": cannot be written (" + ec.message() + ")", path);
-    return Ok{};
+    return writeFileAtomically(path, datasetVersionToYaml(version));
 }
 
 Result<DatasetVersion> loadDatasetVersion(const std::string& path)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "download/library.h"
 
+#include "common/atomic_file.h"
 #include "common/synced_file.h"
 #include "common/yaml_fields.h"
 #include "download/downloader.h"
@@ -37,19 +38,7 @@ bool markedComplete(const fs::path& folder, const std::string& content)
 // fsynced, then renamed, and the folder fsynced, so that it never stands for a folder cut short.
 Status markComplete(const fs::path& folder, const std::string& content)
 {
-    const std::string marker = (folder / kCompleteMarker).string();
-    const std::string temporary = marker + ".tmp";
-    std::error_code ec;
-    if (auto written = writeFileSynced(temporary, content); !written) {
-        fs::remove(temporary, ec);
-        return written;
-    }
-    fs::rename(temporary, marker, ec);
-    if (ec) {
-        fs::remove(temporary, ec);
-        return makeError(ErrorCode::IoError, marker + ": cannot be written (" + ec.message() + ")", marker);
-    }
-    return fsyncPath(folder.string());
+    return writeFileAtomically((folder / kCompleteMarker).string(), content);
 }
 
 std::string modelUrl(const Catalog& catalog, const CatalogModel& model, const std::string& file)

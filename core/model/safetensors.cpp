@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/safetensors.h"
 
+#include "common/atomic_file.h"
+
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
@@ -205,20 +207,19 @@ Status writeSafetensors(const std::string& path, std::vector<TensorToWrite> tens
     }
     std::string text = header.dump();
     text.append((8 - text.size() % 8) % 8, ' ');
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out)
-        return makeError(ErrorCode::IoError, path + ": cannot be written", path);
+    AtomicFile out(path);
+    if (auto opened = out.open(); !opened)
+        return opened;
     const uint64_t length = text.size();
     char prefix[8];
     for (int i = 0; i < 8; ++i)
         prefix[i] = static_cast<char>((length >> (8 * i)) & 0xFF);
-    out.write(prefix, 8);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    for (const auto& tensor : tensors)
-        out.write(static_cast<const char*>(tensor.data), static_cast<std::streamsize>(tensor.bytes));
-    if (!out.flush())
-        return makeError(ErrorCode::IoError, path + ": write failed (disk full?)", path);
-    return Ok{};
+    Status written = out.write(prefix, 8);
+    if (written)
+        written = out.write(text);
+    for (size_t i = 0; written && i < tensors.size(); ++i)
+        written = out.write(tensors[i].data, tensors[i].bytes);
+    return written ? out.commit() : written;
 }
 
 } // namespace fika::core

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "project/project.h"
 
+#include "common/atomic_file.h"
 #include "common/yaml_fields.h"
 
 #include <algorithm>
@@ -44,10 +45,8 @@ Result<Project> createProject(const std::string& dir, const std::string& name)
     YAML::Emitter out;
     out << YAML::BeginMap << YAML::Key << "schema_version" << YAML::Value << Project::kSchemaVersion << YAML::Key << "name"
         << YAML::Value << project.name << YAML::Key << "created" << YAML::Value << project.createdUtc << YAML::EndMap;
-    std::ofstream stream(file, std::ios::binary | std::ios::trunc);
-    stream << out.c_str() << "\n";
-    if (!stream.flush())
-        return makeError(ErrorCode::IoError, file.string() + ": cannot be written", file.string());
+    if (auto written = writeFileAtomically(file.string(), std::string(out.c_str()) + "\n"); !written)
+        return written.error();
     return project;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/encoded_cache.h"
 
+#include "common/atomic_file.h"
 #include "common/sha256.h"
 #include "runtime/runtime.h"
 
@@ -28,9 +29,9 @@ bool readPod(std::istream& in, T& value)
 }
 
 template <typename T>
-void writePod(std::ostream& out, const T& value)
+void appendPod(std::string& out, const T& value)
 {
-    out.write(reinterpret_cast<const char*>(&value), sizeof(T));
+    out.append(reinterpret_cast<const char*>(&value), sizeof(T));
 }
 
 } // namespace
@@ -123,35 +124,31 @@ std::optional<CachedEncoding> loadEncodedCache(const std::string& file)
 
 Status saveEncodedCache(const std::string& file, const CachedEncoding& cache)
 {
-    std::error_code ec;
-    fs::create_directories(fs::path(file).parent_path(), ec);
-    const std::string temporary = file + ".tmp" + std::to_string(::getpid());
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        const nlohmann::json header = {{"tokenizer", cache.tokenizerDigest},  {"text_feature", cache.textFeature},
-                                       {"target_feature", cache.targetFeature}, {"labels", cache.labelNames},
-                                       {"messages", cache.importMessages},     {"examples", cache.encoded.size()}};
-        const std::string headerText = header.dump();
-        out.write(kMagic, sizeof kMagic);
-        writePod(out, static_cast<uint32_t>(headerText.size()));
-        out.write(headerText.data(), static_cast<std::streamsize>(headerText.size()));
-        for (size_t i = 0; i < cache.encoded.size(); ++i) {
-            const auto& ids = cache.encoded.ids[i];
-            writePod(out, cache.encoded.labels[i]);
-            writePod(out, static_cast<uint32_t>(ids.size()));
-            out.write(reinterpret_cast<const char*>(ids.data()), static_cast<std::streamsize>(ids.size() * sizeof(int32_t)));
-        }
-        if (!out.flush()) {
-            fs::remove(temporary, ec);
-            return makeError(ErrorCode::IoError, temporary + ": the encoded-dataset cache cannot be written", temporary);
+    AtomicFile out(file);
+    if (auto opened = out.open(); !opened)
+        return opened;
+    const nlohmann::json header = {{"tokenizer", cache.tokenizerDigest},  {"text_feature", cache.textFeature},
+                                   {"target_feature", cache.targetFeature}, {"labels", cache.labelNames},
+                                   {"messages", cache.importMessages},     {"examples", cache.encoded.size()}};
+    const std::string headerText = header.dump();
+    // Written through a buffer of about 1 MB: one write per example would be a system call each.
+    std::string buffer(kMagic, sizeof kMagic);
+    appendPod(buffer, static_cast<uint32_t>(headerText.size()));
+    buffer += headerText;
+    for (size_t i = 0; i < cache.encoded.size(); ++i) {
+        const auto& ids = cache.encoded.ids[i];
+        appendPod(buffer, cache.encoded.labels[i]);
+        appendPod(buffer, static_cast<uint32_t>(ids.size()));
+        buffer.append(reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof(int32_t));
+        if (buffer.size() >= (1u << 20)) {
+            if (auto written = out.write(buffer); !written)
+                return written;
+            buffer.clear();
         }
     }
-    fs::rename(temporary, file, ec);
-    if (ec) {
-        fs::remove(temporary, ec);
-        return makeError(ErrorCode::IoError, file + ": the encoded-dataset cache cannot be written", file);
-    }
-    return Ok{};
+    if (auto written = out.write(buffer); !written)
+        return written;
+    return out.commit();
 }
 
 } // namespace fika::core

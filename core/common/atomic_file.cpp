@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "common/atomic_file.h"
+
+#include "common/synced_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace fika::core {
+namespace {
+
+Error ioError(const std::string& path, const char* what, int error)
+{
+    return makeError(ErrorCode::IoError, path + ": " + what + " (" + std::strerror(error) + ")", path);
+}
+
+} // namespace
+
+AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {}
+
+AtomicFile::~AtomicFile()
+{
+    if (m_fd >= 0) {
+        ::close(m_fd);
+        ::unlink(m_temporary.c_str());
+    }
+}
+
+Status AtomicFile::open()
+{
+    const fs::path target(m_path);
+    std::error_code ec;
+    if (target.has_parent_path())
+        fs::create_directories(target.parent_path(), ec);
+    // ".name.tmp-XXXXXX" beside the target: the rename stays within one file system, and two
+    // writers never share a temporary file.
+    std::string pattern = (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    m_fd = ::mkostemp(pattern.data(), O_CLOEXEC);
+    if (m_fd < 0)
+        return ioError(m_path, "cannot be written: no temporary file beside it", errno);
+    // mkstemp makes 0600: keep the mode of the file being replaced, else make it as readable as any
+    // file the user saves.
+    struct stat existing {};
+    ::fchmod(m_fd, ::stat(m_path.c_str(), &existing) == 0 ? (existing.st_mode & 07777) : 0644);
+    m_temporary = pattern;
+    return Ok{};
+}
+
+Status AtomicFile::write(const void* data, size_t size)
+{
+    if (m_fd < 0)
+        return makeError(ErrorCode::IoError, m_path + ": not open for writing", m_path);
+    const char* bytes = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t written = ::write(m_fd, bytes, size);
+        if (written < 0 && errno == EINTR)
+            continue;
+        if (written <= 0)
+            return ioError(m_path, "cannot be written", written == 0 ? EIO : errno);
+        bytes += written;
+        size -= static_cast<size_t>(written);
+    }
+    return Ok{};
+}
+
+Status AtomicFile::commit()
+{
+    if (m_fd < 0)
+        return makeError(ErrorCode::IoError, m_path + ": not open for writing", m_path);
+    const bool synced = ::fsync(m_fd) == 0;
+    const int syncError = errno;
+    const bool closed = ::close(m_fd) == 0;
+    const int closeError = errno;
+    m_fd = -1;
+    if (!synced || !closed) {
+        ::unlink(m_temporary.c_str());
+        return ioError(m_path, "cannot be written", synced ? closeError : syncError);
+    }
+    if (::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(m_temporary.c_str());
+        return ioError(m_path, "cannot be replaced", error);
+    }
+    const fs::path folder = fs::path(m_path).parent_path();
+    return fsyncPath(folder.empty() ? "." : folder.string());
+}
+
+Status writeFileAtomically(const std::string& path, const std::string& content)
+{
+    AtomicFile file(path);
+    if (auto opened = file.open(); !opened)
+        return opened;
+    if (auto written = file.write(content); !written)
+        return written;
+    return file.commit();
+}
+
+} // namespace fika::core

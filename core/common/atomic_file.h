@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "common/result.h"
+
+#include <string>
+
+namespace fika::core {
+
+// Replaces a file so that a crash or a full disk leaves the old file or the new one, never a mix:
+// the content goes to a new temporary file in the same folder (its own unique name), every write is
+// checked, the file is fsynced, renamed over the target, and the folder fsynced.
+// Destroyed without commit() (an error on the way), it removes the temporary file.
+class AtomicFile {
+public:
+    explicit AtomicFile(std::string path);
+    ~AtomicFile();
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+
+    Status open(); // creates the temporary file (and missing parent folders)
+    Status write(const void* data, size_t size);
+    Status write(const std::string& text) { return write(text.data(), text.size()); }
+    Status commit(); // sync, rename over the target, sync the folder
+
+private:
+    std::string m_path;
+    std::string m_temporary;
+    int m_fd = -1;
+};
+
+// AtomicFile for content that is already in memory.
+Status writeFileAtomically(const std::string& path, const std::string& content);
+
+} // namespace fika::core

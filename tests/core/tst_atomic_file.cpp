@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Every kind of file Fika replaces survives kill -9 in the middle of a write: the old file or the new
+// one is there afterwards, whole, never a mix or a cut.
+#include <torch/torch.h> // before Qt: its headers use the word slots
+
+#include "test_support.h"
+
+#include "common/atomic_file.h"
+#include "data/dataset_version.h"
+#include "model/safetensors.h"
+#include "train/encoded_cache.h"
+
+#include <QTemporaryDir>
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <functional>
+#include <random>
+
+using namespace fika::core;
+
+namespace {
+
+// Writes version 0 of a file, then forks a child that writes versions 1, 0, 1, … over it without
+// end and kills it with SIGKILL after a random moment, `rounds` times. Returns the contents seen
+// after each kill.
+std::vector<std::string> killWhileWriting(const std::string& path, const std::function<void(int version)>& write, int rounds)
+{
+    write(0);
+    std::vector<std::string> seen;
+    std::mt19937 random(7);
+    for (int round = 0; round < rounds; ++round) {
+        const pid_t child = ::fork();
+        if (child == 0) {
+            for (int version = 1;; version ^= 1)
+                write(version);
+        }
+        ::usleep(2000 + random() % 30000);
+        ::kill(child, SIGKILL);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        seen.push_back(fika::test::readBytes(path));
+    }
+    return seen;
+}
+
+// What a file's two versions are, written once each in this process.
+std::pair<std::string, std::string> bothVersions(const std::string& path, const std::function<void(int version)>& write)
+{
+    write(0);
+    std::string first = fika::test::readBytes(path);
+    write(1);
+    std::string second = fika::test::readBytes(path);
+    return {first, second};
+}
+
+} // namespace
+
+class TestAtomicFile : public QObject {
+    Q_OBJECT
+private:
+    void check(const std::string& path, const std::function<void(int version)>& write)
+    {
+        const auto [first, second] = bothVersions(path, write);
+        QVERIFY(first != second);
+        int cut = 0;
+        for (const std::string& content : killWhileWriting(path, write, 25))
+            if (content != first && content != second)
+                ++cut;
+        QCOMPARE(cut, 0);
+    }
+
+private Q_SLOTS:
+    void replacesAndKeepsTheMode()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("sub/file.txt")).toStdString();
+        QVERIFY(writeFileAtomically(path, "one").ok());
+        QCOMPARE(fika::test::readBytes(path), std::string("one"));
+        ::chmod(path.c_str(), 0640);
+        QVERIFY(writeFileAtomically(path, "two").ok());
+        QCOMPARE(fika::test::readBytes(path), std::string("two"));
+        struct stat info {};
+        QCOMPARE(::stat(path.c_str(), &info), 0);
+        QCOMPARE(info.st_mode & 0777, 0640u);
+        // Nothing left beside it: the temporary file was renamed.
+        QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.filePath(QStringLiteral("sub")).toStdString()),
+                               std::filesystem::directory_iterator()),
+                 1);
+    }
+
+    void errorsNameTheFileAndLeaveTheOldOne()
+    {
+        QTemporaryDir dir;
+        // A folder where the file should be: the rename fails (as root too), nothing is lost or left.
+        const std::string path = dir.filePath(QStringLiteral("kept")).toStdString();
+        std::filesystem::create_directories(path);
+        fika::test::writeBytes(path + "/inside.txt", "old");
+        const Status refused = writeFileAtomically(path, "new");
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.find(path + ": cannot be replaced") == 0, refused.error().message.c_str());
+        QCOMPARE(fika::test::readBytes(path + "/inside.txt"), std::string("old"));
+        QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.path().toStdString()), std::filesystem::directory_iterator()), 1);
+    }
+
+    void plainFileSurvivesKill()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("plain.bin")).toStdString();
+        check(path, [&](int version) { writeFileAtomically(path, std::string(8u << 20, version ? 'b' : 'a')); });
+    }
+
+    void datasetVersionSurvivesKill()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("imdb-128.yaml")).toStdString();
+        DatasetVersion version;
+        version.name = "imdb-128";
+        for (int i = 0; i < 20000; ++i) { // a long file, so that kills land inside writes
+            version.classes.push_back("class " + std::to_string(i));
+            version.classCounts.push_back(i);
+        }
+        check(path, [&](int which) {
+            DatasetVersion v = version;
+            v.name = which ? "imdb-256" : "imdb-128";
+            saveDatasetVersion(v, path);
+        });
+    }
+
+    void encodedCacheSurvivesKill()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("cache/encoded.bin")).toStdString();
+        CachedEncoding cache;
+        cache.tokenizerDigest = "digest";
+        cache.labelNames = {"negative", "positive"};
+        for (int i = 0; i < 20000; ++i) {
+            cache.encoded.ids.push_back(std::vector<int32_t>(100, i));
+            cache.encoded.labels.push_back(i % 2);
+        }
+        check(path, [&](int which) {
+            CachedEncoding c = cache;
+            c.tokenizerDigest = which ? "other" : "digest";
+            saveEncodedCache(path, c);
+        });
+    }
+
+    void safetensorsSurviveKill()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("model.safetensors")).toStdString();
+        const std::vector<float> zeros(2u << 20, 0.0f), ones(2u << 20, 1.0f);
+        check(path, [&](int which) {
+            const auto& data = which ? ones : zeros;
+            writeSafetensors(path, {{"weight", TensorDtype::F32, {static_cast<int64_t>(data.size())}, data.data(), data.size() * sizeof(float)}});
+        });
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAtomicFile)
+#include "tst_atomic_file.moc"
