@@ -3,6 +3,7 @@
 
 #include "train/experiment_config.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <fcntl.h>
@@ -32,11 +33,8 @@ std::string generateToken()
 
 bool constantTimeEquals(const std::string& a, const std::string& b)
 {
-    unsigned char difference = a.size() == b.size() ? 0 : 1;
-    const std::string& longer = a.size() >= b.size() ? a : b;
-    for (size_t i = 0; i < longer.size(); ++i)
-        difference |= static_cast<unsigned char>((i < a.size() ? a[i] : 0) ^ (i < b.size() ? b[i] : 0));
-    return difference == 0 && !b.empty();
+    // A wrong length returns early: the length of a token of 16 or more random characters is no secret worth keeping.
+    return !b.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 bool checkpointFeatureNames(const std::string& checkpointDir, std::string& inputName, std::string& targetName)
