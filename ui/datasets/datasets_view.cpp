@@ -168,7 +168,7 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
         columns->addWidget(button);
     }
     columns->addStretch();
-    auto* versionsLabel = new QLabel(tr("Saved &versions:"), this);
+    auto* versionsLabel = new QLabel(tr("Saved versi&ons:"), this);
     m_versions = new QComboBox(this);
     m_versions->setObjectName(QStringLiteral("savedVersions"));
     m_versions->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
