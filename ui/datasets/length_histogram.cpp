@@ -19,7 +19,9 @@ LengthHistogram::LengthHistogram(QWidget* parent) : QWidget(parent)
     layout->setContentsMargins(0, 0, 0, 0);
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumSize(240, 150);
-    m_plot->xAxis->setLabel(tr("tokens per text ([CLS] and [SEP] included)"));
+    // The note in brackets on a line of its own: in one line the label was cut at 1024 px wide.
+    const QString label = tr("tokens per text ([CLS] and [SEP] included)");
+    m_plot->xAxis->setLabel(QString(label).replace(QStringLiteral(" ("), QStringLiteral("\n(")));
     m_plot->yAxis->setLabel(tr("texts"));
     m_bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
     m_bars->setWidth(kBinTokens * 0.9);
