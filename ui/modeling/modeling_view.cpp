@@ -352,7 +352,7 @@ void ModelingView::run(bool resume)
     m_progress->setValue(0);
     m_progressText->setText(tr("Preparing data and model…"));
     m_eta = EtaEstimator();
-    m_paceMeasured = false;
+    m_calibratedAt = -1;
     m_studio->training()->start(*config, resume, /*overwrite=*/!resume && hasResults);
     updateButtons();
 }
@@ -360,9 +360,11 @@ void ModelingView::run(bool resume)
 void ModelingView::onStep(const core::StepEvent& event)
 {
     const auto& config = m_studio->currentExperiment();
-    m_eta.stepReached(event.step, event.totalSteps, config ? config->training.epochs : 0, m_clock.elapsed() / 1000.0);
-    if (!m_paceMeasured && m_eta.secondsPerStep() > 0) {
-        m_paceMeasured = true;
+    const double now = m_clock.elapsed() / 1000.0;
+    m_eta.stepReached(event.step, event.totalSteps, config ? config->training.epochs : 0, now);
+    // From the first measured steps on, and again every few seconds as the measurement improves.
+    if (m_eta.secondsPerStep() > 0 && (m_calibratedAt < 0 || now - m_calibratedAt >= 10)) {
+        m_calibratedAt = now;
         calibrateEstimate();
     }
     m_progress->setRange(0, static_cast<int>(event.totalSteps));

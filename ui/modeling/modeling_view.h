@@ -82,7 +82,7 @@ private:
     QString m_stallWarning; // set when an epoch ends with the loss at chance and one class predicted
     EtaEstimator m_eta;     // the running training's pace and time left
     QElapsedTimer m_clock;
-    bool m_paceMeasured = false; // this run's first measured pace has calibrated the estimate
+    double m_calibratedAt = -1; // when this run's measured pace last calibrated the estimate (m_clock seconds)
 };
 
 } // namespace fika::ui
