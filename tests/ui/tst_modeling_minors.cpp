@@ -243,6 +243,7 @@ private Q_SLOTS:
         wizard->findChild<QSpinBox*>(QStringLiteral("heads"))->setValue(5); // 48 is no multiple of 5
         QVERIFY2(summaryText(wizard).contains(QStringLiteral("multiple")), qPrintable(summaryText(wizard)));
         QVERIFY(!wizard->findChild<QPushButton*>(QStringLiteral("create"))->isEnabled());
+        shoot(wizard, QStringLiteral("wizard-summary-problem"));
         wizard->reject();
     }
 
@@ -263,6 +264,7 @@ private Q_SLOTS:
             QVERIFY2(!widget->isEnabled(), widget->metaObject()->className());
         for (int tab : {3, 0, 1, 2, 3, 2})
             wizard->tabs()->setCurrentIndex(tab);
+        shoot(wizard, QStringLiteral("wizard-random-weights"));
         QCOMPARE(spinValue(wizard, "layers"), 3);
         QCOMPARE(spinValue(wizard, "hiddenSize"), 96);
         QCOMPARE(spinValue(wizard, "heads"), 6);
