@@ -119,7 +119,9 @@ int runBenchModel(const std::vector<std::string>& argv)
     if (const auto warning = core::blasPerformanceWarning(); !warning.empty())
         std::cerr << "warning: " << warning << "\n";
     if (!args.flag("--json"))
-        std::cout << "BLAS kernels: " << core::blasCoreName() << "\n" << "matrix product [4096x768]·[768x3072]: fp32 " << fp32Rate << " GFLOP/s, bf16 " << bf16Rate
+        std::cout << "BLAS kernels: " << core::blasCoreName() << ", OpenMP wait policy: "
+                  << (std::getenv("OMP_WAIT_POLICY") ? std::getenv("OMP_WAIT_POLICY") : "libgomp's default") << "\n"
+                  << "matrix product [4096x768]·[768x3072]: fp32 " << fp32Rate << " GFLOP/s, bf16 " << bf16Rate
                   << " GFLOP/s on " << core::computeThreads() << " threads\n";
 
     torch::manual_seed(0);

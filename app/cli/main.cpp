@@ -83,8 +83,9 @@ int main(int argc, char** argv)
 {
     using namespace fika::cli;
     std::vector<std::string> args(argv + 1, argv + argc);
-    const bool serving = !args.empty() && (args[0] == "serve" || (args[0] == "bench" && args.size() > 1 && args[1] == "serve"));
-    fika::core::restartWithTunedEnvironment(argv, serving);
+    const bool computes = !args.empty() && (args[0] == "train" || args[0] == "evaluate" || args[0] == "predict" ||
+                                            args[0] == "serve" || args[0] == "bench");
+    fika::core::restartWithTunedEnvironment(argv, computes);
     if (args.empty())
         return usageError("no command given");
     const std::string command = args[0];

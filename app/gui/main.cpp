@@ -18,7 +18,7 @@
 
 int main(int argc, char** argv)
 {
-    fika::core::restartWithTunedEnvironment(argv); // before anything: OpenBLAS has chosen its kernels already
+    fika::core::restartWithTunedEnvironment(argv, true); // before anything: OpenBLAS and OpenMP have read their settings
     // Answer --version without a display, so that packaging checks run headless.
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {

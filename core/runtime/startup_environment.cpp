@@ -32,18 +32,16 @@ StartupEnvironment chooseStartupEnvironment(const StartupChoices& choices)
                      (choices.cpuHasAvx512 ? "AVX-512" : "AVX2") + " CPU (about 4x slower matrix products), so " +
                      "OPENBLAS_CORETYPE=" + core + " is set (set OPENBLAS_CORETYPE yourself to choose another)";
     }
-    if (choices.passiveOpenMp && !isSet("OMP_WAIT_POLICY")) {
-        out.settings.emplace_back("OMP_WAIT_POLICY", "passive");
-        out.reason += std::string(out.reason.empty() ? "" : "; ") +
-                      "OMP_WAIT_POLICY=passive is set so that idle compute threads leave the cores to the HTTP threads";
-    }
+    if (choices.passiveOpenMp && !isSet("OMP_WAIT_POLICY"))
+        out.settings.emplace_back("OMP_WAIT_POLICY", "passive"); // routine: not worth a line on every run
     return out;
 }
 
 void restartWithTunedEnvironment(char** argv, bool passiveOpenMp)
 {
     if (const char* reason = std::getenv(kRestartedVariable)) {
-        std::fprintf(stderr, "fika: %s\n", reason);
+        if (*reason)
+            std::fprintf(stderr, "fika: %s\n", reason);
         ::unsetenv(kRestartedVariable);
         return;
     }
@@ -62,7 +60,8 @@ void restartWithTunedEnvironment(char** argv, bool passiveOpenMp)
     ::unsetenv(kDetectedForTestsVariable);
     ::execv("/proc/self/exe", argv);
     // Could not start again (no /proc?): go on with what OpenBLAS chose, and say so.
-    std::fprintf(stderr, "fika: could not restart with %s: %s\n", environment.settings.front().first.c_str(), environment.reason.c_str());
+    if (!environment.reason.empty())
+        std::fprintf(stderr, "fika: could not start again with better settings: %s\n", environment.reason.c_str());
     ::unsetenv(kRestartedVariable);
 }
 
