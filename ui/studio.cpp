@@ -4,6 +4,7 @@
 #include "qt_config.h"
 #include "training/training_controller.h"
 
+#include "common/atomic_file.h"
 #include "train/evaluation.h"
 
 #include <QDir>
@@ -137,12 +138,8 @@ bool Studio::saveExperimentConfig(const core::ExperimentConfig& config, QString*
             *error = toQString(valid.error().message);
         return false;
     }
-    std::error_code ec;
-    std::filesystem::create_directories(config.output.dir, ec);
     const std::string file = config.output.dir + "/config.yaml";
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << core::experimentConfigToYaml(config);
-    if (!out.flush()) {
+    if (auto written = core::writeFileAtomically(file, core::experimentConfigToYaml(config)); !written) {
         if (error)
             *error = tr("%1 cannot be written. Choose a project folder you can write to.").arg(toQString(file));
         return false;

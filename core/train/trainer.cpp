@@ -2,6 +2,7 @@
 #include "train/trainer.h"
 
 #include "model/autocast.h"
+#include "common/atomic_file.h"
 #include "common/synced_file.h"
 #include "model/checkpoint.h"
 #include "train/batching.h"
@@ -367,7 +368,7 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
         if (!options.resume)
             if (auto cleared = clearCheckpoints(checkpoints.string()); !cleared)
                 return cleared.error();
-        if (auto written = writeFileSynced((runDir / "config.yaml").string(), experimentConfigToYaml(config)); !written)
+        if (auto written = writeFileAtomically((runDir / "config.yaml").string(), experimentConfigToYaml(config)); !written)
             return written.error();
         const auto& labels = p.dataset.labelMap.names;
         const int32_t padId = p.tokenizer->vocab().padId();
