@@ -532,6 +532,7 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
                     observer.onMessage("stopped; resuming continues from checkpoints/last");
                     summary.stopped = true;
                     summary.steps = step;
+                    summary.bestEpoch = bestEpoch;
                     summary.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
                     return summary;
                 }

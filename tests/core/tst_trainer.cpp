@@ -193,6 +193,7 @@ private Q_SLOTS:
         QVERIFY2(stopped.ok(), stopped.error().message.c_str());
         QVERIFY(stopped->stopped);
         QCOMPARE(stopped->batchLosses.size(), size_t(17)); // stopped within the batch that asked
+        QCOMPARE(stopped->bestEpoch, int64_t(1)); // the first epoch was validated before the stop
 
         Recorder second;
         TrainOptions resume;
