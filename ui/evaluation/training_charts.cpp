@@ -35,11 +35,12 @@ QCustomPlot* makePlot(const QString& title, const QString& xLabel, const QString
     plot->axisRect()->insetLayout()->take(plot->legend);
     auto* legendRow = new QCPLayoutGrid;
     plot->plotLayout()->addElement(2, 0, legendRow);
-    legendRow->setMargins(QMargins(5, 0, 5, 5));
+    legendRow->setMargins(QMargins(5, 0, 5, 2));
     legendRow->addElement(0, 0, plot->legend);
     plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
     plot->legend->setWrap(3);
     plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setMargins(QMargins(4, 1, 4, 1)); // a short chart cut the descenders off ("traininq")
     plot->legend->setIconSize(16, 10); // narrow entries: two fit under a chart on a 1024-pixel screen
     plot->legend->setIconTextPadding(3);
     plot->legend->setColumnSpacing(6);
