@@ -180,7 +180,7 @@ std::optional<std::string> latestResumableEpoch(const std::string& checkpointsDi
             continue;
         const fs::path& folder = entry.path();
         bool complete = true;
-        for (const char* file : {"config.json", "model.safetensors", "optimizer.pt", "trainer_state.json"})
+        for (const char* file : {"config.json", "model.safetensors", "trainer_state.json"}) // optimizer.pt: see loadResumeState
             complete = complete && fs::is_regular_file(folder / file, ec);
         if (!complete)
             continue;

@@ -41,8 +41,8 @@ Status clearCheckpoints(const std::string& checkpointsDir);
 // removed. Returns one message per action.
 std::vector<std::string> recoverCheckpointLeftovers(const std::string& checkpointsDir);
 
-// The newest checkpoints/epoch-N that is complete enough to resume from (weights, optimizer and a
-// readable trainer_state.json), or nullopt.
+// The newest checkpoints/epoch-N that is complete enough to resume from (weights and a readable
+// trainer_state.json; optimizer.pt when `last` was never written after it), or nullopt.
 std::optional<std::string> latestResumableEpoch(const std::string& checkpointsDir);
 
 } // namespace fika::core

@@ -8,6 +8,7 @@
 #include "train/batching.h"
 #include "train/encoded_cache.h"
 #include "train/evaluation.h"
+#include "train/resume_check.h"
 #include "train/run_folder.h"
 #include "data/dataset_version.h"
 
@@ -269,7 +270,7 @@ struct ResumeState {
 // Reads checkpoints/last into the model and optimizer, or the newest complete epoch-N when `last`
 // is missing (a run killed before its first `last`, or while replacing it on a file system without
 // atomic exchange).
-Result<ResumeState> loadResumeState(const fs::path& checkpoints, const std::vector<std::string>& labels,
+Result<ResumeState> loadResumeState(const ExperimentConfig& config, const fs::path& checkpoints, const std::vector<std::string>& labels,
                                     BertClassifier& model, torch::optim::AdamW& optimizer, TrainObserver& observer)
 {
     ResumeState r;
@@ -290,6 +291,12 @@ Result<ResumeState> loadResumeState(const fs::path& checkpoints, const std::vect
     if (state.is_discarded())
         return makeError(ErrorCode::Json, stateFile + ": not valid JSON; nothing to resume", stateFile);
     try {
+        const int schema = state.value("schema_version", 1); // files from before the field were version 1
+        if (schema > kTrainerStateSchemaVersion)
+            return makeError(ErrorCode::InvalidArgument,
+                             stateFile + ": schema_version " + std::to_string(schema) + " was written by a newer Fika; this one resumes version " +
+                                 std::to_string(kTrainerStateSchemaVersion),
+                             stateFile, 0, -1, "schema_version");
         r.epoch = state.at("epoch").get<int64_t>();
         r.batch = state.at("batch").get<int64_t>();
         r.step = state.at("step").get<int64_t>();
@@ -300,6 +307,8 @@ Result<ResumeState> loadResumeState(const fs::path& checkpoints, const std::vect
     } catch (const nlohmann::json::exception& e) {
         return makeError(ErrorCode::Json, stateFile + ": " + e.what(), stateFile);
     }
+    if (auto same = checkResumeMatches(config, (r.folder / "experiment.yaml").string()); !same)
+        return same.error();
     auto loaded = loadCheckpoint(r.folder.string(), LoadOptions{labels, ""});
     if (!loaded)
         return loaded.error();
@@ -307,7 +316,13 @@ Result<ResumeState> loadResumeState(const fs::path& checkpoints, const std::vect
     auto target = model->named_parameters();
     for (const auto& item : loaded->model->named_parameters())
         target[item.key()].copy_(item.value());
-    torch::load(optimizer, (r.folder / "optimizer.pt").string());
+    // epoch-N keeps optimizer.pt only until `last` holds it: resuming from an older epoch-N (its
+    // `last` deleted) starts AdamW's moments anew, which changes the run a little.
+    if (fs::exists(r.folder / "optimizer.pt", ec))
+        torch::load(optimizer, (r.folder / "optimizer.pt").string());
+    else
+        observer.onMessage("warning: " + r.folder.filename().string() +
+                           " holds no optimizer state; the optimizer starts anew, so the run differs a little from an uninterrupted one");
     return r;
 }
 
@@ -379,7 +394,7 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
         double bestScore = -1e300;
         nlohmann::json history = nlohmann::json::array();
         if (options.resume) {
-            auto resumed = loadResumeState(checkpoints, labels, p.model, *optimizer, observer);
+            auto resumed = loadResumeState(config, checkpoints, labels, p.model, *optimizer, observer);
             if (!resumed)
                 return resumed.error();
             startEpoch = resumed->epoch;
@@ -429,15 +444,18 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
 
         // Writes a checkpoint folder; `nextBatch` is where a resumed run continues.
         auto saveTo = [&](const std::string& name, int64_t epoch, int64_t nextBatch, const nlohmann::json& metrics) {
-            const nlohmann::json state = {{"epoch", epoch}, {"batch", nextBatch}, {"step", step},
+            const nlohmann::json state = {{"schema_version", kTrainerStateSchemaVersion},
+                                          {"epoch", epoch}, {"batch", nextBatch}, {"step", step},
                                           {"best_epoch", bestEpoch}, {"best_score", bestScore},
                                           {"epochs_without_improvement", stale}, {"history", history},
                                           {"total_steps", totalSteps}};
             return saveCheckpoint(p.model, *p.tokenizer, {config.encoding.sequenceLength, config.encoding.truncation},
                                   (checkpoints / name).string(),
                                   [&](const std::string& folder) -> Status {
-                                      if (auto s = writeFileSynced(folder + "/optimizer.pt", optimizerBytes(*optimizer)); !s)
-                                          return s;
+                                      // `best` is never resumed from; see the epoch loop for epoch-N's copy.
+                                      if (name != "best")
+                                          if (auto s = writeFileSynced(folder + "/optimizer.pt", optimizerBytes(*optimizer)); !s)
+                                              return s;
                                       if (auto s = writeFileSynced(folder + "/trainer_state.json", state.dump(2)); !s)
                                           return s;
                                       if (auto s = writeFileSynced(folder + "/metrics.json", metrics.dump(2)); !s)
@@ -581,6 +599,9 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
                     return saved.error();
                 exitIfTestAsks(name);
             }
+            // epoch-N kept the optimizer state only until `last` held it too (a kill in between
+            // resumes from epoch-N): it is as large as the model twice over.
+            fs::remove(checkpoints / epochName / "optimizer.pt", ec);
             if (t.keepEpochCheckpoints > 0 && epoch + 1 > t.keepEpochCheckpoints)
                 fs::remove_all(checkpoints / ("epoch-" + std::to_string(epoch + 1 - t.keepEpochCheckpoints)), ec);
             summary.epochsCompleted = epoch + 1;

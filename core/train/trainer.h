@@ -68,8 +68,10 @@ struct TrainSummary {
 
 // Fine-tunes (or trains from scratch) a BERT classifier as the config says. Writes
 // <output.dir>/config.yaml, metrics.jsonl and checkpoints/{epoch-N,best,last}. Each checkpoint is a
-// Hugging Face folder plus optimizer.pt and trainer_state.json, so `last` can be resumed exactly:
-// batch order depends only on (seed, epoch) and dropout is re-seeded from (seed, step).
+// Hugging Face folder plus trainer_state.json (with a schema_version); `last` also holds optimizer.pt,
+// so that it can be resumed exactly: batch order depends only on (seed, epoch) and dropout is
+// re-seeded from (seed, step). A resume with settings that change what is computed is refused,
+// naming the key (resume_check.h).
 // The run folder is locked (train.lock) while the run writes to it; a fresh run into a folder that
 // holds an earlier run is refused unless options.overwrite. Leftovers of killed runs are recovered
 // at the start (run_folder.h). A NaN or infinite loss or gradient stops the run with an error.

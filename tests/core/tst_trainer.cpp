@@ -108,7 +108,10 @@ private Q_SLOTS:
         for (const char* folder : {"epoch-9", "epoch-10", "best", "last"})
             QVERIFY2(std::filesystem::exists(checkpoints + folder + "/model.safetensors"), folder);
         QVERIFY(!std::filesystem::exists(checkpoints + "epoch-8")); // retention keeps the last two epochs
-        QVERIFY(std::filesystem::exists(checkpoints + "best/optimizer.pt"));
+        // The optimizer state (twice the model's size) is kept in `last` only, the one resumed from.
+        QVERIFY(std::filesystem::exists(checkpoints + "last/optimizer.pt"));
+        for (const char* folder : {"epoch-9", "epoch-10", "best"})
+            QVERIFY2(!std::filesystem::exists(checkpoints + folder + "/optimizer.pt"), folder);
         QVERIFY(std::filesystem::exists(checkpoints + "last/trainer_state.json"));
         // Linear warm-up then decay, as Hugging Face's schedule.
         QVERIFY(recorder.steps.front().learningRate < recorder.steps[5].learningRate);
@@ -176,6 +179,45 @@ private Q_SLOTS:
         QVERIFY(train(config, fourth, options).ok());
         QVERIFY(!fourth.said("read from the cache"));
         QCOMPARE(QDir(cache.path()).entryList(QDir::Files).size(), 2);
+    }
+
+    // A resume continues the saved run only with its settings: a changed learning rate is refused,
+    // naming the key and both values; a changed thread count is not; a newer state format is refused.
+    void resumeRefusesChangedSettings()
+    {
+        QTemporaryDir dir;
+        Recorder first;
+        first.stopAtStep = 5;
+        TrainOptions stopOptions;
+        stopOptions.stop = &first.stop;
+        QVERIFY(train(tinyConfig(dir), first, stopOptions).ok());
+
+        ExperimentConfig changed = tinyConfig(dir);
+        changed.training.learningRate = 1e-4;
+        Recorder second;
+        TrainOptions resume;
+        resume.resume = true;
+        const auto refused = train(changed, second, resume);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.find("training.learning_rate is 0.0001 now but was 0.002") == 0, refused.error().message.c_str());
+        QCOMPARE(refused.error().field, std::string("training.learning_rate"));
+
+        const std::string state = dir.filePath(QStringLiteral("run/checkpoints/last/trainer_state.json")).toStdString();
+        auto json = nlohmann::json::parse(fika::test::readBytes(state));
+        QCOMPARE(json["schema_version"].get<int>(), 1);
+        json["schema_version"] = 2;
+        fika::test::writeBytes(state, json.dump());
+        const auto newer = train(tinyConfig(dir), second, resume);
+        QVERIFY(!newer.ok());
+        QVERIFY2(newer.error().message.find("schema_version 2 was written by a newer Fika") != std::string::npos, newer.error().message.c_str());
+        json["schema_version"] = 1;
+        fika::test::writeBytes(state, json.dump());
+
+        ExperimentConfig moreThreads = tinyConfig(dir);
+        moreThreads.training.threads = 2;
+        const auto resumed = train(moreThreads, second, resume);
+        QVERIFY2(resumed.ok(), resumed.error().message.c_str());
+        QVERIFY(!resumed->stopped);
     }
 
     void resumedRunEqualsUninterrupted()
@@ -296,6 +338,7 @@ private Q_SLOTS:
         auto fromEpoch = train(config, third, resume);
         QVERIFY2(fromEpoch.ok(), fromEpoch.error().message.c_str());
         QVERIFY(third.said("checkpoints/last is missing; resuming from " + (checkpoints / "epoch-3").string()));
+        QVERIFY(third.said("warning: epoch-3 holds no optimizer state"));
         QCOMPARE(third.epochs.size(), size_t(1));
         QCOMPARE(third.epochs[0].epoch, int64_t(4));
     }
