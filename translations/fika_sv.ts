@@ -105,43 +105,57 @@
 <context>
     <name>fika::ui::ConfusionMatrixPlot</name>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="48"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="68"/>
         <source>predicted</source>
         <translation>förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="49"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="69"/>
         <source>true</source>
         <translation>sann</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="59"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="79"/>
         <source>precision</source>
         <translation>precision</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="67"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="87"/>
         <source>recall</source>
         <translation>täckning</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="139"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="193"/>
         <source>True %1, predicted %2: %3 examples, %4 of the %1 examples</source>
         <translation>Sann %1, förutsagd %2: %3 exempel, %4 av exemplen med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="144"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="198"/>
         <source>
 Recall of %1: %2, precision: %3</source>
         <translation>
 Täckning för %1: %2, precision: %3</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="146"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="200"/>
         <source>
 Click to list them.</source>
         <translation>
 Klicka för att lista dem.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="210"/>
+        <source>Recall of %1: %2
+%3 of the %4 examples labelled %1 were predicted %1.</source>
+        <translation>Täckning för %1: %2
+%3 av de %4 exempel som är märkta %1 förutsades som %1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="217"/>
+        <source>Precision of %1: %2
+%3 of the %4 examples predicted %1 are labelled %1.</source>
+        <translation>Precision för %1: %2
+%3 av de %4 exempel som förutsades som %1 är märkta %1.</translation>
     </message>
 </context>
 <context>
@@ -210,17 +224,17 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DatasetTableModel</name>
     <message>
-        <location filename="../ui/datasets/dataset_table_model.cpp" line="57"/>
+        <location filename="../ui/datasets/dataset_table_model.cpp" line="60"/>
         <source>text</source>
         <translation>text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/dataset_table_model.cpp" line="58"/>
+        <location filename="../ui/datasets/dataset_table_model.cpp" line="61"/>
         <source>label</source>
         <translation>etikett</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/dataset_table_model.cpp" line="60"/>
+        <location filename="../ui/datasets/dataset_table_model.cpp" line="63"/>
         <source>Line</source>
         <translation>Rad</translation>
     </message>
@@ -230,12 +244,12 @@ Klicka för att lista dem.</translation>
         <translation>Fil</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/dataset_table_model.cpp" line="61"/>
+        <location filename="../ui/datasets/dataset_table_model.cpp" line="64"/>
         <source>%1 (text)</source>
         <translation>%1 (text)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/dataset_table_model.cpp" line="62"/>
+        <location filename="../ui/datasets/dataset_table_model.cpp" line="65"/>
         <source>%1 (categorical)</source>
         <translation>%1 (kategorisk)</translation>
     </message>
@@ -243,268 +257,318 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DatasetsView</name>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="115"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="137"/>
         <source>Import CSV…</source>
         <translation>Importera CSV…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="116"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="138"/>
         <source>Import folder…</source>
         <translation>Importera mapp…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="117"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="139"/>
         <source>Save version…</source>
         <translation>Spara version…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="119"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="141"/>
         <source>Keep this dataset with its encoding and subsets, to train on it</source>
         <translation>Behåll datamängden med dess kodning och delmängder för att träna på den</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="120"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="142"/>
         <source>Use in new experiment…</source>
         <translation>Använd i nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="172"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="207"/>
         <source>Head (keep the start)</source>
         <translation>Huvud (behåll början)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="173"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="208"/>
         <source>Tail (keep the end)</source>
         <translation>Svans (behåll slutet)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="187"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="222"/>
         <source>Language model</source>
         <translation>Språkmodell</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="179"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="214"/>
         <source>English BERT uncased</source>
         <translation>Engelsk BERT uncased</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="181"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="216"/>
         <source>Multilingual BERT cased</source>
         <translation>Flerspråkig BERT cased</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="185"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="220"/>
         <source>Download bert-base-multilingual-cased in the data library first</source>
         <translation>Ladda först ner bert-base-multilingual-cased i databiblioteket</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="188"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="223"/>
         <source>Sequence length</source>
         <translation>Sekvenslängd</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="189"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="224"/>
         <source>Truncation</source>
         <translation>Avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="211"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="246"/>
         <source>Training</source>
         <translation>Träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="212"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="247"/>
         <source>Validation</source>
         <translation>Validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="213"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="248"/>
         <source>Test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="214"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="249"/>
         <source>Seed</source>
         <translation>Frö</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="231"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="266"/>
         <source>Save dataset version</source>
         <translation>Spara datamängdsversion</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="231"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="266"/>
         <source>Version name:</source>
         <translation>Versionens namn:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="258"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="298"/>
         <source>Import CSV</source>
         <translation>Importera CSV</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="284"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="326"/>
         <source>Import folder (one sub-folder per class)</source>
         <translation>Importera mapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="313"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="357"/>
         <source>Importing %1…</source>
         <translation>Importerar %1…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="270"/>
-        <location filename="../ui/datasets/datasets_view.cpp" line="324"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="364"/>
         <source>Import failed: %1</source>
         <translation>Importen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="322"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="366"/>
         <source>The table still shows the previous import, %1; Save version and Use in new experiment use that one.</source>
         <translation>Tabellen visar fortfarande den förra importen, %1; Spara version och Använd i nytt experiment använder den.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="133"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="155"/>
         <source>Drop a CSV file (a text column and a label column) or a folder with one sub-folder per class here.</source>
         <translation>Släpp en CSV-fil (en textkolumn och en etikettkolumn) eller en mapp med en undermapp per klass här.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="174"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="122"/>
+        <source>%1 training, %2 validation, %3 test examples; sequence length %4, truncation %5; classes %6.</source>
+        <translation>%1 tränings-, %2 validerings- och %3 testexempel; sekvenslängd %4, avkortning %5; klasser %6.</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="171"/>
+        <source>Saved versi&amp;ons:</source>
+        <translation>Sparade versi&amp;oner:</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="176"/>
+        <source>The dataset versions saved in this project: choose one to see it</source>
+        <translation>Datamängdsversionerna som sparats i projektet: välj en för att se den</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="209"/>
         <source>Head + tail</source>
         <translation>Början + slut</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="175"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="210"/>
         <source>Keep the first tokens</source>
         <translation>Behåll de första token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="176"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="211"/>
         <source>Keep the last tokens</source>
         <translation>Behåll de sista token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="177"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="212"/>
         <source>Keep the first 128 and the last tokens</source>
         <translation>Behåll de första 128 och de sista token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="206"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="241"/>
         <source>Stratified</source>
         <translation>Stratifierad</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="207"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="242"/>
         <source>Stratified: the same class shares in every subset</source>
         <translation>Stratifierad: samma klassandelar i varje delmängd</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="259"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="299"/>
         <source>CSV files (*.csv *.tsv *.txt);;All files (*)</source>
         <translation>CSV-filer (*.csv *.tsv *.txt);;Alla filer (*)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="335"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="391"/>
         <source>%1 — %2 rows imported, %3 skipped. Classes (balance %4): %5</source>
         <translation>%1 — %2 rader importerade, %3 överhoppade. Klasser (balans %4): %5</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="343"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="397"/>
         <source>Fields separated by a %1 (detected).</source>
         <translation>Fälten avgränsas med %1 (upptäckt).</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="346"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="400"/>
         <source>Warning: %1</source>
         <translation>Varning: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="354"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="409"/>
         <source>%1: text</source>
         <translation>%1: text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="355"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="410"/>
         <source>%1: categorical, %2 classes</source>
         <translation>%1: kategorisk, %2 klasser</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="356"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="411"/>
         <source>Encoding of the input column: sequence length, language model, truncation</source>
         <translation>Indatakolumnens kodning: sekvenslängd, språkmodell, avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="357"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="412"/>
         <source>Encoding of the target column</source>
         <translation>Målkolumnens kodning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="383"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="419"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="562"/>
+        <source>Saved version %1 of %2. %3</source>
+        <translation>Sparad version %1 av %2. %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="422"/>
+        <source>The source has changed since this version was saved: the table shows it as it is now.</source>
+        <translation>Källan har ändrats sedan versionen sparades: tabellen visar den som den är nu.</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="467"/>
         <source>%1 training, %2 validation, %3 test examples</source>
         <translation>%1 tränings-, %2 validerings-, %3 testexempel</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="394"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="478"/>
         <source>Saving failed: %1</source>
         <translation>Det gick inte att spara: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="413"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="497"/>
         <source>Saved dataset version %1</source>
         <translation>Sparade datamängdsversionen %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="494"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="524"/>
+        <source>none saved yet</source>
+        <translation>ingen sparad än</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="524"/>
+        <source>%1 saved, choose one…</source>
+        <translation>%1 sparade, välj en…</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="530"/>
+        <source>Saved dataset versions in this project: %1. Choose one under Saved versions to see it, or import a CSV file or a folder.</source>
+        <translation>Sparade datamängdsversioner i projektet: %1. Välj en under Sparade versioner för att se den, eller importera en CSV-fil eller en mapp.</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="556"/>
+        <source>The saved version cannot be read: %1</source>
+        <translation>Den sparade versionen kan inte läsas: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="564"/>
+        <source>Its source is no longer there, so the table cannot show its rows.</source>
+        <translation>Dess källa finns inte längre, så tabellen kan inte visa dess rader.</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="649"/>
         <source>Encoding of %1</source>
         <translation>Kodning av %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="498"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="653"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="499"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="654"/>
         <source>Categorical</source>
         <translation>Kategorisk</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="502"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="657"/>
         <source>The input of a text classifier is text</source>
         <translation>Indata till en textklassificerare är text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="502"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="657"/>
         <source>The target of a classifier is categorical</source>
         <translation>Målet för en klassificerare är kategoriskt</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="503"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="658"/>
         <source>Type:</source>
         <translation>Typ:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="517"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="678"/>
         <source>%1 cuts %2 of the texts</source>
         <translation>%1 kortar %2 av texterna</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="522"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="682"/>
         <source>&amp;Sequence length:</source>
         <translation>&amp;Sekvenslängd:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="524"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="684"/>
         <source>&amp;Language model:</source>
         <translation>&amp;Språkmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="525"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="685"/>
         <source>&amp;Truncation:</source>
         <translation>&amp;Avkortning:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="533"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="693"/>
         <source>Classes:</source>
         <translation>Klasser:</translation>
     </message>
@@ -530,171 +594,190 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::EvaluationView</name>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="59"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="73"/>
         <source>Tick experiments to compare their curves; select one for its details</source>
         <translation>Kryssa i experiment för att jämföra deras kurvor; välj ett för detaljer</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="77"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="91"/>
         <source>The checkpoint whose confusion matrix and predictions are shown</source>
         <translation>Kontrollpunkten vars förväxlingsmatris och förutsägelser visas</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="82"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="98"/>
         <source>Export chart…</source>
         <translation>Exportera diagram…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="83"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="99"/>
         <source>Export predictions…</source>
         <translation>Exportera förutsägelser…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="84"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="100"/>
         <source>Export checkpoint…</source>
         <translation>Exportera kontrollpunkt…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="85"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="101"/>
         <source>A folder that Hugging Face transformers loads as it is</source>
         <translation>En mapp som Hugging Face transformers läser in som den är</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="86"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="102"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="100"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="300"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="425"/>
         <source>Click a cell of the confusion matrix to list its validation examples.</source>
         <translation>Klicka på en cell i förväxlingsmatrisen för att lista dess valideringsexempel.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="103"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="119"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="103"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="119"/>
         <source>Predicted</source>
         <translation>Förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="103"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="119"/>
         <source>Probability</source>
         <translation>Sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="199"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="224"/>
         <source>&lt;h2&gt;Evaluation&lt;/h2&gt;No experiment yet. Train one in the Modeling view.</source>
         <translation>&lt;h2&gt;Utvärdering&lt;/h2&gt;Inga experiment än. Träna ett i vyn Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="205"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="230"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: no epoch has ended yet.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: ingen epok har avslutats än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="222"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="247"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: accuracy &lt;b&gt;%2&lt;/b&gt;, macro-F1 %3%4 at the best epoch (%5 of %6); %7 elapsed, %8 examples/s</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: träffsäkerhet &lt;b&gt;%2&lt;/b&gt;, makro-F1 %3%4 vid bästa epoken (%5 av %6); %7 förfluten tid, %8 exempel/s</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="226"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="251"/>
         <source>, ROC AUC %1</source>
         <translation>, ROC AUC %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="257"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="287"/>
         <source>best</source>
         <translation>bästa</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="257"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="287"/>
         <source>last</source>
         <translation>senaste</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="263"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="293"/>
         <source>epoch %1</source>
         <translation>epok %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="279"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="313"/>
+        <source>Loading the checkpoint…</source>
+        <translation>Läser in kontrollpunkten…</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="315"/>
         <source>Predicting the validation subset with %1</source>
         <translation>Förutsäger valideringsdelmängden med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="320"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="357"/>
+        <source>%p % · about %1 left</source>
+        <translation>%p % · cirka %1 kvar</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="360"/>
+        <source>%p %</source>
+        <translation>%p %</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="381"/>
         <source>Evaluation failed: %1</source>
         <translation>Utvärderingen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="329"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="391"/>
         <source>%1: accuracy %2 on %3 validation examples</source>
         <translation>%1: träffsäkerhet %2 på %3 valideringsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="339"/>
-        <source>The examples appear once the checkpoint&apos;s predictions are computed.</source>
-        <translation>Exemplen visas när kontrollpunktens förutsägelser har beräknats.</translation>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="433"/>
+        <source>The examples labelled %1, predicted %2 cannot be listed: the checkpoint&apos;s predictions failed.</source>
+        <translation>Exemplen märkta %1, förutsagda %2 kan inte listas: kontrollpunktens förutsägelser misslyckades.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="356"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="435"/>
+        <source>The examples labelled %1, predicted %2 are listed once the checkpoint&apos;s predictions are computed.</source>
+        <translation>Exemplen märkta %1, förutsagda %2 listas när kontrollpunktens förutsägelser är beräknade.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="455"/>
         <source>%1 examples labelled %2, predicted %3:</source>
         <translation>%1 exempel märkta %2, förutsagda %3:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="387"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="484"/>
         <source>No predictions yet: choose a checkpoint and wait for its evaluation.</source>
         <translation>Inga förutsägelser än: välj en kontrollpunkt och vänta på dess utvärdering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="405"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="455"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="502"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="552"/>
         <source>%1 cannot be written.</source>
         <translation>%1 kan inte skrivas.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="416"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="513"/>
         <source>This experiment has no checkpoint yet.</source>
         <translation>Experimentet har ingen kontrollpunkt än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="434"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="531"/>
         <source>%1 cannot be written: %2</source>
         <translation>%1 kan inte skrivas: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="443"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="540"/>
         <source>Export chart</source>
         <translation>Exportera diagram</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="444"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="541"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)</source>
         <translation>PNG-bild (*.png);;SVG-teckning (*.svg);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="455"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="464"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="472"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="552"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="561"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="569"/>
         <source>Export failed</source>
         <translation>Exporten misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="460"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="557"/>
         <source>Export predictions</source>
         <translation>Exportera förutsägelser</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="461"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="558"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="469"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="566"/>
         <source>Export checkpoint to a folder</source>
         <translation>Exportera kontrollpunkt till en mapp</translation>
     </message>
@@ -702,244 +785,249 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::ExperimentWizard</name>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="36"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="51"/>
         <source>New experiment</source>
         <translation>Nytt experiment</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="49"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="64"/>
         <source>Dataset &amp;version:</source>
         <translation>Datamängds&amp;version:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="51"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="66"/>
         <source>1. Dataset</source>
         <translation>1. Datamängd</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="57"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="72"/>
         <source>BERT English uncased</source>
         <translation>BERT engelska uncased</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="58"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="73"/>
         <source>Pretrained BERT encoder → pooler Dense (pretrained) → Dense (untrained) → target</source>
         <translation>Förtränad BERT-kodare → pooler-Dense (förtränad) → Dense (otränad) → mål</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="61"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="76"/>
         <source>The snippet reads the input feature&apos;s tokens, runs the BERT encoder, its pooler Dense block and a new Dense block with one output per class.</source>
         <translation>Snutten läser indataegenskapens token och kör BERT-kodaren, dess pooler-Dense-block och ett nytt Dense-block med en utgång per klass.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="65"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="80"/>
         <source>&amp;Snippet:</source>
         <translation>&amp;Snutt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="66"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="81"/>
         <source>&amp;Input feature:</source>
         <translation>&amp;Indataegenskap:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="67"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="82"/>
         <source>&amp;Target feature:</source>
         <translation>&amp;Målegenskap:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="69"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="84"/>
         <source>2. Snippet</source>
         <translation>2. Snutt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="74"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="89"/>
         <source>&amp;Pretrained: a Hugging Face folder (config.json, vocab.txt, model.safetensors)</source>
         <translation>&amp;Förtränad: en Hugging Face-mapp (config.json, vocab.txt, model.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="78"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="98"/>
         <source>e.g. ~/.cache/fika/models/bert-base-uncased</source>
         <translation>t.ex. ~/.cache/fika/models/bert-base-uncased</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="79"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="99"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Bläddra…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="81"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="101"/>
         <source>Data &amp;library…</source>
         <translation>Data&amp;bibliotek…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="82"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="102"/>
         <source>Download a pretrained BERT from the Hugging Face hub</source>
         <translation>Ladda ner en förtränad BERT från Hugging Face-hubben</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="90"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="110"/>
         <source>Models downloaded with the data library</source>
         <translation>Modeller nedladdade med databiblioteket</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="101"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="123"/>
         <source>&amp;Random: train a BERT of this shape from scratch</source>
         <translation>&amp;Slumpad: träna en BERT med denna form från början</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="114"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="140"/>
         <source>Layers:</source>
         <translation>Lager:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="115"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="141"/>
         <source>Hidden size:</source>
         <translation>Dold storlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="116"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="142"/>
         <source>Attention heads:</source>
         <translation>Uppmärksamhetshuvuden:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="117"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="143"/>
         <source>Intermediate size:</source>
         <translation>Mellanstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="118"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="144"/>
         <source>&amp;Weights trainable (all blocks)</source>
         <translation>&amp;Vikterna tränbara (alla block)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="128"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="153"/>
         <source>3. Initialize weights</source>
         <translation>3. Initiera vikter</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="133"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="158"/>
         <source>experiment</source>
         <translation>experiment</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="136"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="161"/>
         <source>Tutorial (batch 6, 2 epochs, learning rate 0.000001)</source>
         <translation>Handledning (batch 6, 2 epoker, inlärningstakt 0,000001)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="137"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="162"/>
         <source>Recommended (learning rate 2e-5, warm-up and linear decay)</source>
         <translation>Rekommenderad (inlärningstakt 2e-5, uppvärmning och linjär avklingning)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="138"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="163"/>
         <source>From scratch (random weights: batch 32, 4 epochs, learning rate 5e-4)</source>
         <translation>Från grunden (slumpvikter: batch 32, 4 epoker, inlärningstakt 5e-4)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="143"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="168"/>
         <source>&amp;Name:</source>
         <translation>&amp;Namn:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="144"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="169"/>
         <source>Settings p&amp;reset:</source>
         <translation>Inställnings&amp;mall:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="146"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="171"/>
         <source>4. Create</source>
         <translation>4. Skapa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="149"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="174"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; &amp;Tillbaka</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="150"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="175"/>
         <source>&amp;Next &gt;</source>
         <translation>&amp;Nästa &gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="151"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="176"/>
         <source>&amp;Create</source>
         <translation>&amp;Skapa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="153"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="178"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="196"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="260"/>
         <source>Downloaded models…</source>
         <translation>Nedladdade modeller…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="211"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="275"/>
         <source>No dataset version yet. In the Datasets view, import a CSV and click Save version.</source>
         <translation>Ingen datamängdsversion än. Importera en CSV i vyn Datamängder och klicka på Spara version.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="251"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="315"/>
         <source>%1
 %2 training, %3 validation, %4 test examples; classes: %5; sequence length %6</source>
         <translation>%1
 %2 tränings-, %3 validerings-, %4 testexempel; klasser: %5; sekvenslängd %6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="267"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="331"/>
         <source>Hugging Face model folder</source>
         <translation>Hugging Face-modellmapp</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="300"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="364"/>
         <source>Choose a dataset version (tab 1). Save one in the Datasets view first.</source>
         <translation>Välj en datamängdsversion (flik 1). Spara först en i vyn Datamängder.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="302"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="366"/>
         <source>Give the experiment a name (tab 4).</source>
         <translation>Ge experimentet ett namn (flik 4).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="311"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="375"/>
         <source>The weights folder must hold a Hugging Face config.json (tab 3), or choose Random.</source>
         <translation>Viktmappen måste innehålla en Hugging Face config.json (flik 3), eller välj Slumpad.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="316"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="380"/>
         <source>The hidden size must be a multiple of the number of attention heads (tab 3).</source>
         <translation>Den dolda storleken måste vara en multipel av antalet uppmärksamhetshuvuden (flik 3).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="334"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="398"/>
         <source>✓ BERT, %1 layers, hidden %2</source>
         <translation>✓ BERT, %1 lager, dold storlek %2</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="344"/>
-        <source>Creates &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3) → Dense → Dense → %4, batch %5, %6 epochs, learning rate %7.</source>
-        <translation>Skapar &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3) → Dense → Dense → %4, batch %5, %6 epoker, inlärningstakt %7.</translation>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="410"/>
+        <source>random, %1 layers, hidden %2, %3 heads, intermediate %4</source>
+        <translation>slumpmässig, %1 lager, dold storlek %2, %3 huvuden, mellanlager %4</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="346"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="415"/>
+        <source>Creates &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3%5) → Dense → Dense → %4, batch %6, %7 epochs, learning rate %8.</source>
+        <translation>Skapar &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3%5) → Dense → Dense → %4, batch %6, %7 epoker, inlärningstakt %8.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="418"/>
+        <source>, frozen</source>
+        <translation>, fryst</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="409"/>
         <source>pretrained</source>
         <translation>förtränade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="346"/>
-        <source>random</source>
-        <translation>slumpade</translation>
-    </message>
-    <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="358"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="429"/>
         <source>Experiment incomplete</source>
         <translation>Experimentet är ofullständigt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="362"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="433"/>
         <source>Experiment not created</source>
         <translation>Experimentet skapades inte</translation>
     </message>
@@ -1013,22 +1101,22 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::LengthHistogram</name>
     <message>
-        <location filename="../ui/datasets/length_histogram.cpp" line="21"/>
+        <location filename="../ui/datasets/length_histogram.cpp" line="23"/>
         <source>tokens per text ([CLS] and [SEP] included)</source>
         <translation>token per text ([CLS] och [SEP] inräknade)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/length_histogram.cpp" line="22"/>
+        <location filename="../ui/datasets/length_histogram.cpp" line="25"/>
         <source>texts</source>
         <translation>texter</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/length_histogram.cpp" line="68"/>
+        <location filename="../ui/datasets/length_histogram.cpp" line="74"/>
         <source>Import a dataset to see its token lengths.</source>
         <translation>Importera en datamängd för att se dess tokenlängder.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/length_histogram.cpp" line="70"/>
+        <location filename="../ui/datasets/length_histogram.cpp" line="77"/>
         <source>%1 cuts %2 % of the texts (mean %3, median %4, 90th percentile %5, longest %6 tokens)</source>
         <translation>%1 kortar %2 % av texterna (medel %3, median %4, 90:e percentilen %5, längsta %6 token)</translation>
     </message>
@@ -1036,159 +1124,169 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::MainWindow</name>
     <message>
-        <location filename="../ui/main_window.cpp" line="37"/>
+        <location filename="../ui/main_window.cpp" line="40"/>
         <source>Fika</source>
         <translation>Fika</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="61"/>
+        <location filename="../ui/main_window.cpp" line="64"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="62"/>
+        <location filename="../ui/main_window.cpp" line="65"/>
         <source>Datasets</source>
         <translation>Datamängder</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="63"/>
+        <location filename="../ui/main_window.cpp" line="66"/>
         <source>Modeling</source>
         <translation>Modellering</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="64"/>
+        <location filename="../ui/main_window.cpp" line="67"/>
         <source>Evaluation</source>
         <translation>Utvärdering</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="65"/>
+        <location filename="../ui/main_window.cpp" line="68"/>
         <source>Deployment</source>
         <translation>Driftsättning</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="67"/>
+        <location filename="../ui/main_window.cpp" line="70"/>
         <source>Tester</source>
         <translation>Testare</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="77"/>
+        <location filename="../ui/main_window.cpp" line="80"/>
         <source>Fika — %1</source>
         <translation>Fika — %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="90"/>
+        <location filename="../ui/main_window.cpp" line="93"/>
         <source>Fika %1 — LibTorch %2, %3 compute threads</source>
         <translation>Fika %1 — LibTorch %2, %3 beräkningstrådar</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="103"/>
+        <location filename="../ui/main_window.cpp" line="112"/>
         <source>&amp;File</source>
         <translation>&amp;Arkiv</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="104"/>
+        <location filename="../ui/main_window.cpp" line="113"/>
         <source>&amp;New project…</source>
         <translation>&amp;Nytt projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="105"/>
+        <location filename="../ui/main_window.cpp" line="114"/>
         <source>&amp;Open project…</source>
         <translation>&amp;Öppna projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="106"/>
+        <location filename="../ui/main_window.cpp" line="115"/>
         <source>&amp;Import dataset…</source>
         <translation>&amp;Importera datamängd…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="106"/>
+        <location filename="../ui/main_window.cpp" line="115"/>
         <source>Ctrl+I</source>
         <translation>Ctrl+I</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="110"/>
+        <location filename="../ui/main_window.cpp" line="119"/>
         <source>Data &amp;library…</source>
         <translation>Data&amp;bibliotek…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="110"/>
+        <location filename="../ui/main_window.cpp" line="119"/>
         <source>Ctrl+L</source>
         <translation>Ctrl+L</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="119"/>
+        <location filename="../ui/main_window.cpp" line="128"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Inställningar…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="125"/>
+        <location filename="../ui/main_window.cpp" line="133"/>
+        <source>The new language takes effect when Fika restarts.</source>
+        <translation>Det nya språket gäller när Fika startas om.</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="143"/>
         <source>&amp;Quit</source>
         <translation>&amp;Avsluta</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="126"/>
+        <location filename="../ui/main_window.cpp" line="144"/>
         <source>&amp;View</source>
         <translation>&amp;Visa</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="132"/>
+        <location filename="../ui/main_window.cpp" line="150"/>
         <source>&amp;Help</source>
         <translation>&amp;Hjälp</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="133"/>
+        <location filename="../ui/main_window.cpp" line="151"/>
+        <source>&amp;User guide</source>
+        <translation>&amp;Användarhandbok</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="156"/>
         <source>&amp;About Fika</source>
         <translation>&amp;Om Fika</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="134"/>
+        <location filename="../ui/main_window.cpp" line="157"/>
         <source>About Fika</source>
         <translation>Om Fika</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="135"/>
+        <location filename="../ui/main_window.cpp" line="158"/>
         <source>&lt;b&gt;Fika %1&lt;/b&gt;&lt;p&gt;A desktop studio for fine-tuning BERT text classifiers.&lt;/p&gt;&lt;p&gt;LibTorch %2. GPL-3.0-or-later.&lt;/p&gt;</source>
         <translation>&lt;b&gt;Fika %1&lt;/b&gt;&lt;p&gt;En skrivbordsstudio för finjustering av BERT-textklassificerare.&lt;/p&gt;&lt;p&gt;LibTorch %2. GPL-3.0-or-later.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="184"/>
-        <location filename="../ui/main_window.cpp" line="208"/>
+        <location filename="../ui/main_window.cpp" line="207"/>
+        <location filename="../ui/main_window.cpp" line="231"/>
         <source>Training is running</source>
         <translation>Träningen pågår</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="185"/>
+        <location filename="../ui/main_window.cpp" line="208"/>
         <source>Stop the training in the Modeling view before switching projects.</source>
         <translation>Stoppa träningen i vyn Modellering innan du byter projekt.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="191"/>
-        <location filename="../ui/main_window.cpp" line="215"/>
+        <location filename="../ui/main_window.cpp" line="214"/>
+        <location filename="../ui/main_window.cpp" line="238"/>
         <source>A deployment is running</source>
         <translation>En driftsättning körs</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="192"/>
+        <location filename="../ui/main_window.cpp" line="215"/>
         <source>%1 still serves this project&apos;s model. Stop it, or keep it serving while you work on the other project?</source>
         <translation>%1 betjänar fortfarande det här projektets modell. Stoppa den, eller låt den fortsätta medan du arbetar i det andra projektet?</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="196"/>
+        <location filename="../ui/main_window.cpp" line="219"/>
         <source>&amp;Stop the deployment</source>
         <translation>&amp;Stoppa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="197"/>
+        <location filename="../ui/main_window.cpp" line="220"/>
         <source>&amp;Keep serving</source>
         <translation>&amp;Fortsätt betjäna</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="209"/>
+        <location filename="../ui/main_window.cpp" line="232"/>
         <source>Stop the training and quit? The last finished epoch can be resumed later.</source>
         <translation>Stoppa träningen och avsluta? Den senast avslutade epoken kan återupptas senare.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="216"/>
+        <location filename="../ui/main_window.cpp" line="239"/>
         <source>Quitting stops the deployment at %1: its clients get no more answers. Quit?</source>
         <translation>Att avsluta stoppar driftsättningen på %1: dess klienter får inga fler svar. Avsluta?</translation>
     </message>
@@ -1196,42 +1294,42 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::ModelingView</name>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="60"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="66"/>
         <source>New experiment…</source>
         <translation>Nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="61"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="67"/>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="62"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="68"/>
         <source>Choose a dataset version, the BERT snippet and its initial weights (Ctrl+E)</source>
         <translation>Välj en datamängdsversion, BERT-snutten och dess startvikter (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="65"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="71"/>
         <source>Settings: tutorial</source>
         <translation>Inställningar: handledning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="66"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="72"/>
         <source>Settings: recommended</source>
         <translation>Inställningar: rekommenderade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="67"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="73"/>
         <source>Settings: from scratch</source>
         <translation>Inställningar: från grunden</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="68"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="74"/>
         <source>Settings: custom</source>
         <translation>Inställningar: egna</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="71"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="77"/>
         <source>Tutorial: batch 6, 2 epochs, learning rate 0.000001, constant.
 Recommended: learning rate 2e-5, 10 % warm-up then linear decay, weight decay 0.01.
 From scratch (random weights): batch 32, 4 epochs, learning rate 5e-4, 10 % warm-up.</source>
@@ -1240,226 +1338,299 @@ Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avtagni
 Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppvärmning.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="84"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="90"/>
         <source>Training settings</source>
         <translation>Träningsinställningar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="104"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="110"/>
         <source>Constant</source>
         <translation>Konstant</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="105"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="111"/>
         <source>Linear warm-up, then linear decay</source>
         <translation>Linjär uppvärmning, sedan linjär avklingning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="117"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="123"/>
         <source>All cores</source>
         <translation>Alla kärnor</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="119"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="125"/>
         <source>fp32</source>
         <translation>fp32</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="120"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="126"/>
         <source>bf16 (mixed)</source>
         <translation>bf16 (blandad)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="121"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="127"/>
         <source>&amp;Batch size:</source>
         <translation>&amp;Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="122"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="128"/>
         <source>&amp;Epochs:</source>
         <translation>&amp;Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="123"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
         <source>&amp;Learning rate:</source>
         <translation>&amp;Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="124"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="130"/>
         <source>S&amp;chedule:</source>
         <translation>S&amp;chema:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="125"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="131"/>
         <source>&amp;Warm-up:</source>
         <translation>&amp;Uppvärmning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="126"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="132"/>
         <source>Weight &amp;decay:</source>
         <translation>Vikt&amp;avklingning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="127"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="133"/>
         <source>&amp;Seed:</source>
         <translation>&amp;Frö:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="128"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="134"/>
         <source>&amp;Threads:</source>
         <translation>&amp;Trådar:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="135"/>
         <source>&amp;Precision:</source>
         <translation>&amp;Precision:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="144"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="150"/>
         <source>&amp;Run</source>
         <translation>&amp;Kör</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="145"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="153"/>
         <source>F5</source>
         <translation>F5</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="146"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="314"/>
+        <source>Estimated peak memory %1 of %2; an epoch takes about %3%4 (%5).</source>
+        <translation>Uppskattat högsta minne %1 av %2; en epok tar cirka %3%4 (%5).</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="373"/>
+        <source>Epoch %1, step %2 of %3, loss %4, %5 examples/s, about %6 left</source>
+        <translation>Epok %1, steg %2 av %3, förlust %4, %5 exempel/s, cirka %6 kvar</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="391"/>
+        <source>Validating… %p%</source>
+        <translation>Validerar… %p%</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="393"/>
+        <source>Validating… %1 (epoch %2 of %3, %4 of %5 examples), about %6 left</source>
+        <translation>Validerar… %1 (epok %2 av %3, %4 av %5 exempel), cirka %6 kvar</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="151"/>
         <source>Train from the initial weights (Alt+R or F5)</source>
         <translation>Träna från startvikterna (Alt+K eller F5)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="147"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="155"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="148"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="156"/>
         <source>Stop after the current batch; the run can be resumed</source>
         <translation>Stoppa efter aktuell batch; körningen kan återupptas</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="149"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="157"/>
         <source>Res&amp;ume</source>
         <translation>Åter&amp;uppta</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="150"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="158"/>
         <source>Continue the stopped run from its last checkpoint</source>
         <translation>Fortsätt den stoppade körningen från dess senaste kontrollpunkt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="164"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="172"/>
         <source>Training messages appear here.</source>
         <translation>Träningsmeddelanden visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="194"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="205"/>
         <source>&lt;h2&gt;Modeling&lt;/h2&gt;No experiment yet: import a dataset, save a version, then click &lt;b&gt;New experiment…&lt;/b&gt;</source>
         <translation>&lt;h2&gt;Modellering&lt;/h2&gt;Inga experiment än: importera en datamängd, spara en version och klicka sedan på &lt;b&gt;Nytt experiment…&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="198"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="209"/>
         <source>&lt;h2&gt;%1&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;%1&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="280"/>
-        <source>Estimated peak memory %1 of %2; an epoch takes at most %3%4.</source>
-        <translation>Uppskattat högsta minnesbehov %1 av %2; en epok tar högst %3%4.</translation>
-    </message>
-    <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="283"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="317"/>
         <source> for %1 training examples</source>
         <translation> för %1 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="284"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="318"/>
         <source> per 1,000 training examples</source>
         <translation> per 1 000 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="310"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="319"/>
+        <source>timed on this machine</source>
+        <translation>uppmätt på den här datorn</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="319"/>
+        <source>a first guess until training has run here</source>
+        <translation>en första gissning tills träning har körts här</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="345"/>
         <source>Run again?</source>
         <translation>Kör igen?</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="311"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="346"/>
         <source>This experiment has results. Running again replaces its checkpoints and curves.</source>
         <translation>Experimentet har resultat. En ny körning ersätter dess kontrollpunkter och kurvor.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="318"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="353"/>
         <source>Preparing data and model…</source>
         <translation>Förbereder data och modell…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="327"/>
-        <source>Epoch %1, step %2 of %3, loss %4, %5 examples/s, %6 left</source>
-        <translation>Epok %1, steg %2 av %3, förlust %4, %5 exempel/s, %6 kvar</translation>
-    </message>
-    <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="347"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="415"/>
         <source>Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what guessing scores, and it predicts “%5” for %6 of the validation texts. %7</source>
         <translation>Epok %1: modellen lär sig ingenting. Dess träningsförlust %2 är fortfarande ln(%3) = %4, vad gissning ger, och den förutsäger ”%5” för %6 av valideringstexterna. %7</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="354"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="422"/>
         <source>Random weights need a higher learning rate: stop, choose Settings: from scratch and run again.</source>
         <translation>Slumpvikter behöver en högre inlärningstakt: stoppa, välj Inställningar: från grunden och kör igen.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="356"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="424"/>
         <source>Check the learning rate (2e-5 suits pretrained BERT) and the labels.</source>
         <translation>Kontrollera inlärningstakten (2e-5 passar förtränad BERT) och etiketterna.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="361"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="429"/>
         <source>Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6</source>
         <translation>Epok %1 av %2: träningsförlust %3, valideringsförlust %4, träffsäkerhet %5%6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="367"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="435"/>
         <source> (best so far)</source>
         <translation> (bästa hittills)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="373"/>
-        <location filename="../ui/modeling/modeling_view.cpp" line="375"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="441"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="443"/>
         <source>Training failed</source>
         <translation>Träningen misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="377"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="445"/>
         <source>Stopped: Resume continues from the last checkpoint</source>
         <translation>Stoppad: Återuppta fortsätter från den senaste kontrollpunkten</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="378"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="446"/>
         <source>Finished: see the Evaluation view</source>
         <translation>Klar: se vyn Utvärdering</translation>
     </message>
 </context>
 <context>
+    <name>fika::ui::NewProjectDialog</name>
+    <message>
+        <location filename="../ui/project/new_project_dialog.cpp" line="33"/>
+        <source>New project</source>
+        <translation>Nytt projekt</translation>
+    </message>
+    <message>
+        <location filename="../ui/project/new_project_dialog.cpp" line="38"/>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Bläddra…</translation>
+    </message>
+    <message>
+        <location filename="../ui/project/new_project_dialog.cpp" line="41"/>
+        <source>&amp;Folder:</source>
+        <translation>&amp;Mapp:</translation>
+    </message>
+    <message>
+        <location filename="../ui/project/new_project_dialog.cpp" line="46"/>
+        <source>&amp;Create</source>
+        <translation>&amp;Skapa</translation>
+    </message>
+    <message>
+        <location filename="../ui/project/new_project_dialog.cpp" line="55"/>
+        <source>New project: choose a folder</source>
+        <translation>Nytt projekt: välj en mapp</translation>
+    </message>
+    <message>
+        <location filename="../ui/project/new_project_dialog.cpp" line="76"/>
+        <source>The folder does not exist yet: Fika creates it.</source>
+        <translation>Mappen finns inte än: Fika skapar den.</translation>
+    </message>
+    <message>
+        <location filename="../ui/project/new_project_dialog.cpp" line="78"/>
+        <source>This folder already holds a Fika project: use Open project instead.</source>
+        <translation>Mappen innehåller redan ett Fika-projekt: använd Öppna projekt i stället.</translation>
+    </message>
+    <message>
+        <location filename="../ui/project/new_project_dialog.cpp" line="80"/>
+        <source>Fika keeps the project&apos;s datasets and experiments in this folder.</source>
+        <translation>Fika sparar projektets datamängder och experiment i den här mappen.</translation>
+    </message>
+</context>
+<context>
     <name>fika::ui::PreferencesDialog</name>
     <message>
-        <location filename="../ui/preferences_dialog.cpp" line="15"/>
+        <location filename="../ui/preferences_dialog.cpp" line="16"/>
         <source>Preferences</source>
         <translation>Inställningar</translation>
     </message>
     <message>
-        <location filename="../ui/preferences_dialog.cpp" line="18"/>
+        <location filename="../ui/preferences_dialog.cpp" line="19"/>
         <source>System default</source>
         <translation>Systemets standard</translation>
     </message>
     <message>
-        <location filename="../ui/preferences_dialog.cpp" line="22"/>
+        <location filename="../ui/preferences_dialog.cpp" line="23"/>
         <source>&amp;Language:</source>
         <translation>&amp;Språk:</translation>
     </message>
     <message>
-        <location filename="../ui/preferences_dialog.cpp" line="23"/>
+        <location filename="../ui/preferences_dialog.cpp" line="28"/>
+        <source>&amp;Restart now</source>
+        <translation>&amp;Starta om nu</translation>
+    </message>
+    <message>
+        <location filename="../ui/preferences_dialog.cpp" line="51"/>
+        <source>The new language takes effect when Fika restarts: until then the window keeps its current language. Restart now, or keep working and it applies next time.</source>
+        <translation>Det nya språket gäller när Fika startas om: till dess behåller fönstret sitt nuvarande språk. Starta om nu, eller fortsätt arbeta så gäller det nästa gång.</translation>
+    </message>
+    <message>
+        <location filename="../ui/preferences_dialog.cpp" line="53"/>
         <source>The whole window uses the new language after Fika restarts.</source>
         <translation>Hela fönstret använder det nya språket efter att Fika startats om.</translation>
     </message>
@@ -1467,53 +1638,48 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::ProjectView</name>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="20"/>
+        <location filename="../ui/project/project_view.cpp" line="21"/>
         <source>&lt;h2&gt;Fika&lt;/h2&gt;&lt;p&gt;Fine-tune BERT text classifiers without writing code: import labelled texts, choose how they are encoded, train, evaluate and deploy.&lt;/p&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Datasets&lt;/b&gt;: import a CSV (e.g. IMDB reviews with &lt;i&gt;review&lt;/i&gt; and &lt;i&gt;sentiment&lt;/i&gt; columns), pick a sequence length, save a version.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Modeling&lt;/b&gt;: New experiment, check the settings, Run.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Evaluation&lt;/b&gt;: loss curves, accuracy and the confusion matrix.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Deployment&lt;/b&gt;: try the model on your own text.&lt;/li&gt;&lt;/ol&gt;</source>
         <translation>&lt;h2&gt;Fika&lt;/h2&gt;&lt;p&gt;Finjustera BERT-textklassificerare utan att skriva kod: importera märkta texter, välj hur de kodas, träna, utvärdera och driftsätt.&lt;/p&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Datamängder&lt;/b&gt;: importera en CSV (t.ex. IMDB-recensioner med kolumnerna &lt;i&gt;review&lt;/i&gt; och &lt;i&gt;sentiment&lt;/i&gt;), välj en sekvenslängd, spara en version.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Modellering&lt;/b&gt;: Nytt experiment, kontrollera inställningarna, Kör.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Utvärdering&lt;/b&gt;: förlustkurvor, träffsäkerhet och förväxlingsmatrisen.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Driftsättning&lt;/b&gt;: prova modellen på din egen text.&lt;/li&gt;&lt;/ol&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="32"/>
+        <location filename="../ui/project/project_view.cpp" line="33"/>
         <source>&amp;New project…</source>
         <translation>&amp;Nytt projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="34"/>
+        <location filename="../ui/project/project_view.cpp" line="35"/>
         <source>&amp;Open project…</source>
         <translation>&amp;Öppna projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="44"/>
+        <location filename="../ui/project/project_view.cpp" line="45"/>
         <source>Recent projects (double-click to open):</source>
         <translation>Senaste projekt (dubbelklicka för att öppna):</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="59"/>
+        <location filename="../ui/project/project_view.cpp" line="60"/>
         <source>No project open: datasets and experiments are kept in Fika&apos;s data folder until you create one.</source>
         <translation>Inget projekt öppet: datamängder och experiment sparas i Fikas datamapp tills du skapar ett.</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="62"/>
+        <location filename="../ui/project/project_view.cpp" line="63"/>
         <source>&lt;b&gt;%1&lt;/b&gt; in %2: %3 dataset versions, %4 experiments</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; i %2: %3 datamängdsversioner, %4 experiment</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="73"/>
-        <source>New project: choose an empty folder</source>
-        <translation>Nytt projekt: välj en tom mapp</translation>
-    </message>
-    <message>
-        <location filename="../ui/project/project_view.cpp" line="78"/>
+        <location filename="../ui/project/project_view.cpp" line="80"/>
         <source>Project not created</source>
         <translation>Projektet skapades inte</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="83"/>
+        <location filename="../ui/project/project_view.cpp" line="85"/>
         <source>Open project folder</source>
         <translation>Öppna projektmapp</translation>
     </message>
     <message>
-        <location filename="../ui/project/project_view.cpp" line="86"/>
-        <location filename="../ui/project/project_view.cpp" line="93"/>
+        <location filename="../ui/project/project_view.cpp" line="88"/>
+        <location filename="../ui/project/project_view.cpp" line="95"/>
         <source>Project not opened</source>
         <translation>Projektet öppnades inte</translation>
     </message>
@@ -1521,43 +1687,45 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::ServerPanel</name>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="41"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="42"/>
         <source>any free port</source>
         <translation>valfri ledig port</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="42"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="43"/>
         <source>&amp;Enabled: serve on 127.0.0.1</source>
         <translation>&amp;Aktiverad: servera på 127.0.0.1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="43"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="44"/>
         <source>Starts or stops the local HTTP API</source>
         <translation>Startar eller stoppar det lokala HTTP-API:et</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="44"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="267"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="45"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="125"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="306"/>
         <source>Stopped</source>
         <translation>Stoppad</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="45"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="46"/>
         <source>E&amp;xperiment:</source>
         <translation>E&amp;xperiment:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="46"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="47"/>
         <source>&amp;Checkpoint:</source>
         <translation>&amp;Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="47"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="48"/>
         <source>&amp;Port:</source>
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="57"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="58"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="104"/>
         <source>Show</source>
         <translation>Visa</translation>
     </message>
@@ -1567,112 +1735,118 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>Dölj</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="117"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="119"/>
         <source>No web browser could be opened. Open %1 in a browser yourself; the page asks for the token shown here.</source>
         <translation>Ingen webbläsare kunde öppnas. Öppna %1 i en webbläsare själv; sidan frågar efter token som visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="111"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="110"/>
         <source>Regenerate the token?</source>
         <translation>Skapa en ny token?</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="112"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="111"/>
         <source>Programs and pages that use the current token will be refused until they get the new one.</source>
         <translation>Program och sidor som använder den nuvarande token nekas tills de får den nya.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="59"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="60"/>
         <source>Copy</source>
         <translation>Kopiera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="60"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="61"/>
         <source>Regenerate</source>
         <translation>Skapa ny</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="61"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="62"/>
         <source>A new random token; the old one stops working</source>
         <translation>En ny slumpad token; den gamla slutar fungera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="73"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="74"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="74"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="75"/>
         <source>Token:</source>
         <translation>Token:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="75"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="76"/>
         <source>Input → output:</source>
         <translation>Indata → utdata:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="78"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="79"/>
         <source>&lt;b&gt;Code examples&lt;/b&gt;</source>
         <translation>&lt;b&gt;Kodexempel&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="87"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="88"/>
         <source>Copy command</source>
         <translation>Kopiera kommandot</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="88"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="89"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="118"/>
         <source>Test deployment</source>
         <translation>Testa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="89"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="90"/>
         <source>Opens the browser API tester page served by the deployment</source>
         <translation>Öppnar webbläsarsidan för API-test som driftsättningen serverar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="98"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="99"/>
         <source>Requests appear here: method, path, status, milliseconds.</source>
         <translation>Anrop visas här: metod, sökväg, status, millisekunder.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="178"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="203"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="180"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="205"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="205"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="219"/>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="242"/>
         <source>Choose an experiment with a checkpoint first.</source>
         <translation>Välj först ett experiment med en kontrollpunkt.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="214"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="251"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="251"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="288"/>
         <source> Choose another port.</source>
         <translation> Välj en annan port.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="253"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="291"/>
         <source>&lt;b&gt;Serving&lt;/b&gt; %1</source>
         <translation>&lt;b&gt;Serverar&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="301"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="345"/>
         <source>(created when the deployment is enabled)</source>
         <translation>(skapas när driftsättningen aktiveras)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="308"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="352"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
@@ -1680,7 +1854,12 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::Studio</name>
     <message>
-        <location filename="../ui/studio.cpp" line="134"/>
+        <location filename="../ui/studio.cpp" line="85"/>
+        <source>The last project, %1, could not be reopened: %2</source>
+        <translation>Det senaste projektet, %1, kunde inte öppnas igen: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/studio.cpp" line="144"/>
         <source>%1 cannot be written. Choose a project folder you can write to.</source>
         <translation>%1 kan inte skrivas. Välj en projektmapp som du kan skriva till.</translation>
     </message>
@@ -1688,73 +1867,88 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::TesterWidget</name>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="31"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="39"/>
         <source>The checkpoint that answers</source>
         <translation>Kontrollpunkten som svarar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="32"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="40"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="36"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="44"/>
         <source>Type or paste a review, then press Play (Ctrl+Return)</source>
         <translation>Skriv eller klistra in en recension och tryck sedan på Spela (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="41"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="49"/>
         <source>▶ Play</source>
         <translation>▶ Spela</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="42"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="50"/>
         <source>Predict the class of the text (Ctrl+Return)</source>
         <translation>Förutsäg textens klass (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="53"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="61"/>
         <source>probability</source>
         <translation>sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="81"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="110"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="83"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="112"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="89"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="119"/>
         <source>No checkpoint yet: train the experiment first.</source>
         <translation>Ingen kontrollpunkt än: träna först experimentet.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="106"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="135"/>
+        <source>Tests &lt;b&gt;%1&lt;/b&gt;: the deployed checkpoint.</source>
+        <translation>Testar &lt;b&gt;%1&lt;/b&gt;: den driftsatta kontrollpunkten.</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/tester_widget.cpp" line="136"/>
+        <source>Tests &lt;b&gt;%1&lt;/b&gt;: the checkpoint chosen for deployment, not served yet.</source>
+        <translation>Testar &lt;b&gt;%1&lt;/b&gt;: kontrollpunkten som valts för driftsättning, ännu inte serverad.</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/tester_widget.cpp" line="139"/>
+        <source>Tests &lt;b&gt;%1&lt;/b&gt;, the experiment open in Modeling.</source>
+        <translation>Testar &lt;b&gt;%1&lt;/b&gt;, experimentet som är öppet i Modellering.</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/tester_widget.cpp" line="169"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="124"/>
-        <location filename="../ui/deployment/tester_widget.cpp" line="183"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="187"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="257"/>
         <source>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="130"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="198"/>
         <source>Ready.</source>
         <translation>Klar.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="157"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="225"/>
         <source>Type a text first.</source>
         <translation>Skriv först en text.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="196"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="270"/>
         <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms</translation>
     </message>
@@ -1762,62 +1956,70 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::TrainingCharts</name>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="53"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="68"/>
         <source>Training loss per step</source>
         <translation>Träningsförlust per steg</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="53"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="68"/>
         <source>step</source>
         <translation>steg</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="53"/>
-        <location filename="../ui/evaluation/training_charts.cpp" line="54"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="68"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="69"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="54"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="69"/>
         <source>Loss per epoch</source>
         <translation>Förlust per epok</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="54"/>
-        <location filename="../ui/evaluation/training_charts.cpp" line="55"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="69"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="70"/>
         <source>epoch</source>
         <translation>epok</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="55"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="70"/>
         <source>Validation accuracy</source>
         <translation>Valideringens träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="55"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="70"/>
         <source>accuracy</source>
         <translation>träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="72"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="90"/>
         <source>raw</source>
         <translation>rå</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="73"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="91"/>
         <source>smoothed</source>
         <translation>utjämnad</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="81"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="99"/>
         <source>training</source>
         <translation>träning</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="82"/>
-        <location filename="../ui/evaluation/training_charts.cpp" line="83"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="100"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="101"/>
         <source>validation</source>
         <translation>validering</translation>
+    </message>
+</context>
+<context>
+    <name>fika::ui::UserGuideDialog</name>
+    <message>
+        <location filename="../ui/user_guide_dialog.cpp" line="16"/>
+        <source>Fika user guide</source>
+        <translation>Fikas användarhandbok</translation>
     </message>
 </context>
 </TS>
