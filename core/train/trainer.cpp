@@ -197,9 +197,11 @@ void setLearningRate(torch::optim::AdamW& optimizer, double lr)
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 }
 
-EvaluationMetrics evaluateSubset(BertClassifier& model, const EncodedDataset& data, const std::vector<int64_t>& subset,
-                                 int64_t batchSize, int32_t padId, size_t classes, bool bf16, size_t padTo,
-                                 const torch::Device& device, const std::function<void(int64_t done)>& progress)
+// nullopt when `stop` was set before the subset was done.
+std::optional<EvaluationMetrics> evaluateSubset(BertClassifier& model, const EncodedDataset& data, const std::vector<int64_t>& subset,
+                                                int64_t batchSize, int32_t padId, size_t classes, bool bf16, size_t padTo,
+                                                const torch::Device& device, const std::function<void(int64_t done)>& progress,
+                                                const std::atomic<bool>* stop)
 {
     torch::NoGradGuard noGrad;
     model->eval();
@@ -208,6 +210,8 @@ EvaluationMetrics evaluateSubset(BertClassifier& model, const EncodedDataset& da
     double lossSum = 0;
     progress(0);
     for (const auto& examples : epochBatches(subset, data, batchSize * 2, false, padTo == 0, 0, 0)) {
+        if (stop && stop->load())
+            return std::nullopt;
         const Batch batch = collate(data, examples, padId, padTo).to(device);
         torch::Tensor logits;
         {
@@ -265,6 +269,8 @@ struct ResumeState {
     int64_t epoch = 0, batch = 0, step = 0, bestEpoch = 0, stale = 0;
     double bestScore = -1e300;
     nlohmann::json history = nlohmann::json::array();
+    double epochLossSum = 0; // the unfinished epoch's training loss so far
+    int64_t epochBatches = 0;
 };
 
 // Reads checkpoints/last into the model and optimizer, or the newest complete epoch-N when `last`
@@ -304,6 +310,8 @@ Result<ResumeState> loadResumeState(const ExperimentConfig& config, const fs::pa
         r.bestScore = state.at("best_score").get<double>();
         r.stale = state.at("epochs_without_improvement").get<int64_t>();
         r.history = state.at("history");
+        r.epochLossSum = state.value("epoch_loss_sum", 0.0); // not in states written before it was kept
+        r.epochBatches = state.value("epoch_batches", int64_t(0));
     } catch (const nlohmann::json::exception& e) {
         return makeError(ErrorCode::Json, stateFile + ": " + e.what(), stateFile);
     }
@@ -392,6 +400,8 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
 
         int64_t startEpoch = 0, startBatch = 0, step = 0, bestEpoch = 0, stale = 0;
         double bestScore = -1e300;
+        double resumedEpochLoss = 0;
+        int64_t resumedEpochBatches = 0;
         nlohmann::json history = nlohmann::json::array();
         if (options.resume) {
             auto resumed = loadResumeState(config, checkpoints, labels, p.model, *optimizer, observer);
@@ -404,6 +414,8 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             bestScore = resumed->bestScore;
             stale = resumed->stale;
             history = std::move(resumed->history);
+            resumedEpochLoss = resumed->epochLossSum;
+            resumedEpochBatches = resumed->epochBatches;
             observer.onMessage("resuming at epoch " + std::to_string(startEpoch + 1) + ", batch " + std::to_string(startBatch));
         }
 
@@ -442,13 +454,16 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
         TrainSummary summary;
         const auto runStart = Clock::now();
 
-        // Writes a checkpoint folder; `nextBatch` is where a resumed run continues.
-        auto saveTo = [&](const std::string& name, int64_t epoch, int64_t nextBatch, const nlohmann::json& metrics) {
+        // Writes a checkpoint folder; `nextBatch` is where a resumed run continues, and an unfinished
+        // epoch's training loss so far goes with it.
+        auto saveTo = [&](const std::string& name, int64_t epoch, int64_t nextBatch, const nlohmann::json& metrics,
+                          double epochLossSum = 0, int64_t epochBatches = 0) {
             const nlohmann::json state = {{"schema_version", kTrainerStateSchemaVersion},
                                           {"epoch", epoch}, {"batch", nextBatch}, {"step", step},
                                           {"best_epoch", bestEpoch}, {"best_score", bestScore},
                                           {"epochs_without_improvement", stale}, {"history", history},
-                                          {"total_steps", totalSteps}};
+                                          {"total_steps", totalSteps}, {"epoch_loss_sum", epochLossSum},
+                                          {"epoch_batches", epochBatches}};
             return saveCheckpoint(p.model, *p.tokenizer, {config.encoding.sequenceLength, config.encoding.truncation},
                                   (checkpoints / name).string(),
                                   [&](const std::string& folder) -> Status {
@@ -483,10 +498,10 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             const auto batches = epochBatches(p.subsets.training, p.encoded, t.batchSize, true, t.lengthBuckets, t.seed, epoch);
             p.model->train();
             optimizer->zero_grad();
-            double windowLoss = 0, epochLoss = 0;
-            int64_t windowBatches = 0, epochBatchesDone = 0, windowSamples = 0;
-            auto windowStart = Clock::now();
             const int64_t firstBatch = epoch == startEpoch ? startBatch : 0;
+            double windowLoss = 0, epochLoss = epoch == startEpoch ? resumedEpochLoss : 0;
+            int64_t windowBatches = 0, epochBatchesDone = epoch == startEpoch ? resumedEpochBatches : 0, windowSamples = 0;
+            auto windowStart = Clock::now();
             for (int64_t b = firstBatch; b < static_cast<int64_t>(batches.size()); ++b) {
                 // Dropout depends on (seed, batch position) only, so a resumed run repeats it exactly.
                 torch::manual_seed(t.seed * 1000003ull + static_cast<uint64_t>(epoch * batchesPerEpoch + b));
@@ -543,9 +558,12 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
                 if (options.stop && options.stop->load()) {
                     // Resume from the start of the unfinished accumulation group.
                     const int64_t next = stepNow ? b + 1 : b + 1 - ((b + 1) % t.gradientAccumulation);
-                    if (!stepNow)
-                        summary.batchLosses.resize(summary.batchLosses.size() - static_cast<size_t>((b + 1) % t.gradientAccumulation));
-                    if (auto saved = saveTo("last", epoch, next, nlohmann::json::object()); !saved)
+                    for (int64_t undone = b + 1 - next; undone > 0; --undone) { // redone after the resume
+                        epochLoss -= summary.batchLosses.back();
+                        --epochBatchesDone;
+                        summary.batchLosses.pop_back();
+                    }
+                    if (auto saved = saveTo("last", epoch, next, nlohmann::json::object(), epochLoss, epochBatchesDone); !saved)
                         return saved.error();
                     observer.onMessage("stopped; resuming continues from checkpoints/last");
                     summary.stopped = true;
@@ -561,10 +579,24 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             event.epochs = t.epochs;
             event.trainingLoss = epochLoss / static_cast<double>(std::max<int64_t>(1, epochBatchesDone));
             const auto validationTotal = static_cast<int64_t>(p.subsets.validation.size());
-            event.validation = evaluateSubset(p.model, p.encoded, p.subsets.validation, t.batchSize, padId, labels.size(),
-                                              bf16, padTo, device, [&](int64_t done) {
-                                                  observer.onValidation({epoch + 1, done, validationTotal});
-                                              });
+            auto validation = evaluateSubset(p.model, p.encoded, p.subsets.validation, t.batchSize, padId, labels.size(),
+                                             bf16, padTo, device, [&](int64_t done) {
+                                                 observer.onValidation({epoch + 1, done, validationTotal});
+                                             }, options.stop);
+            if (!validation) {
+                // Stopped while validating: the epoch's training is kept, its validation runs on resume.
+                if (auto saved = saveTo("last", epoch, static_cast<int64_t>(batches.size()), nlohmann::json::object(), epochLoss,
+                                        epochBatchesDone);
+                    !saved)
+                    return saved.error();
+                observer.onMessage("stopped while validating; resuming continues from checkpoints/last with this epoch's validation");
+                summary.stopped = true;
+                summary.steps = step;
+                summary.bestEpoch = bestEpoch;
+                summary.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
+                return summary;
+            }
+            event.validation = std::move(*validation);
             event.elapsedSeconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
             const double score = scoreOf(event.validation, t.bestMetric);
             event.best = score > bestScore + t.earlyStoppingMinDelta;

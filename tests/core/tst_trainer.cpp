@@ -56,6 +56,7 @@ public:
     std::vector<StepEvent> steps;
     std::vector<EpochEvent> epochs;
     int64_t stopAtStep = -1;
+    int64_t stopValidatingEpoch = -1; // stop once that epoch's validation has begun
     std::atomic<bool> stop{false};
     void onStep(const StepEvent& e) override
     {
@@ -64,6 +65,11 @@ public:
             stop = true;
     }
     void onEpoch(const EpochEvent& e) override { epochs.push_back(e); }
+    void onValidation(const ValidationEvent& e) override
+    {
+        if (e.epoch == stopValidatingEpoch && e.examples > 0)
+            stop = true;
+    }
     void onMessage(const std::string& m) override { messages.push_back(m); }
     bool said(const std::string& part) const
     {
@@ -245,6 +251,38 @@ private Q_SLOTS:
         std::vector<double> joined = stopped->batchLosses;
         joined.insert(joined.end(), resumed->batchLosses.begin(), resumed->batchLosses.end());
         QCOMPARE(joined, reference->batchLosses);
+        QCOMPARE(second.epochs.back().validation.loss, uninterrupted.epochs.back().validation.loss);
+        // The interrupted epoch's training loss counts the batches of both runs.
+        QCOMPARE(second.epochs.front().trainingLoss, uninterrupted.epochs[1].trainingLoss);
+    }
+
+    // Stop honoured within one validation batch too (quitting the app mid-validation): the epoch's
+    // training is kept, and the resumed run validates it and ends as the uninterrupted one.
+    void stopWhileValidatingResumesExactly()
+    {
+        QTemporaryDir whole, parts;
+        Recorder uninterrupted;
+        QVERIFY(train(tinyConfig(whole), uninterrupted).ok());
+
+        Recorder first;
+        first.stopValidatingEpoch = 2;
+        TrainOptions stopOptions;
+        stopOptions.stop = &first.stop;
+        auto stopped = train(tinyConfig(parts), first, stopOptions);
+        QVERIFY2(stopped.ok(), stopped.error().message.c_str());
+        QVERIFY(stopped->stopped);
+        QCOMPARE(first.epochs.size(), size_t(1)); // epoch 2 was not finished
+        QVERIFY(first.said("stopped while validating"));
+
+        Recorder second;
+        TrainOptions resume;
+        resume.resume = true;
+        auto resumed = train(tinyConfig(parts), second, resume);
+        QVERIFY2(resumed.ok(), resumed.error().message.c_str());
+        QVERIFY(resumed->batchLosses.size() == 12); // epoch 3 only: epoch 2's batches are not run again
+        QCOMPARE(second.epochs.size(), size_t(2));
+        QCOMPARE(second.epochs[0].trainingLoss, uninterrupted.epochs[1].trainingLoss);
+        QCOMPARE(second.epochs[0].validation.loss, uninterrupted.epochs[1].validation.loss);
         QCOMPARE(second.epochs.back().validation.loss, uninterrupted.epochs.back().validation.loss);
     }
 
