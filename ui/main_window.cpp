@@ -103,7 +103,10 @@ MainWindow::~MainWindow()
 {
     // Pool work the views started (an evaluation, a prediction, a predictor load) must end before
     // the program does: LibTorch's kernels are torn down at exit, and a thread still computing with
-    // them corrupted the heap (seen as a hang at the end of tst_whole_flow).
+    // them corrupted the heap (seen as a hang at the end of tst_whole_flow). A running training and
+    // evaluation are asked to stop first: they stop within one batch.
+    m_studio->training()->stop();
+    m_evaluation->cancelEvaluation();
     QThreadPool::globalInstance()->waitForDone();
 }
 

@@ -57,6 +57,8 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
     }
     job.report(0, totalTokens);
     for (size_t start = 0; start < order.size(); start += batchSize) {
+        if (job.shouldStop())
+            break; // the caller asked to stop: the rest stay unpredicted
         const size_t end = std::min(order.size(), start + batchSize);
         const auto batch = static_cast<int64_t>(end - start);
         const auto length = static_cast<int64_t>(encodings[order[end - 1]].ids.size());

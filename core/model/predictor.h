@@ -35,7 +35,8 @@ public:
 
     // Throws (std::runtime_error, as LibTorch's failures do) when the model's output is not finite.
     // After each batch it reports progress in padded tokens (done, total): the work grows with them,
-    // so the share done is also the share of the time spent.
+    // so the share done is also the share of the time spent. A stop asked for through `job` ends it
+    // before the next batch, leaving the remaining predictions empty (labelId -1).
     std::vector<Prediction> predict(const std::vector<std::string>& texts, const JobContext& job = {}) const;
 
     const std::vector<std::string>& labels() const { return m_checkpoint.config.labels; }

@@ -34,6 +34,8 @@ Result<TextEvaluation> evaluateTexts(const Predictor& predictor, std::vector<std
     }
     try {
         out.predictions = predictor.predict(texts, job);
+        if (job.shouldStop())
+            return makeError(ErrorCode::Cancelled, "the evaluation was stopped", source);
     } catch (const std::exception& e) { // a model whose output overflows, or LibTorch failing
         std::string what = e.what();
         return makeError(ErrorCode::InvalidArgument, what.substr(0, what.find('\n')), source);

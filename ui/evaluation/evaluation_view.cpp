@@ -167,6 +167,7 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
 
 EvaluationView::~EvaluationView()
 {
+    cancelEvaluation(); // stops within one batch, so quitting does not wait for the rest
     m_watcher.waitForFinished(); // its progress reports are addressed to this view
 }
 
@@ -306,6 +307,8 @@ void EvaluationView::evaluateCheckpoint()
     m_evaluationFailed = false;
     if (m_watcher.isRunning()) { // evaluated when the running one ends
         m_pendingCheckpoint = checkpoint;
+        if (checkpoint != m_evaluatedCheckpoint)
+            *m_cancelEvaluation = true; // the running one is for another checkpoint
         showExamples();
         return;
     }
@@ -316,12 +319,14 @@ void EvaluationView::evaluateCheckpoint()
     m_predictionClock.invalidate();
     m_evaluatedCheckpoint = checkpoint;
     showExamples();
+    m_cancelEvaluation = std::make_shared<std::atomic<bool>>(false);
     core::JobContext job;
+    job.stopRequested = m_cancelEvaluation.get(); // kept alive by the task's copy below
     job.progress = [this](int64_t done, int64_t total) { // on the pool thread; the destructor waits for it
         QMetaObject::invokeMethod(
             this, [this, done, total] { onPredictionProgress(done, total); }, Qt::QueuedConnection);
     };
-    m_watcher.setFuture(QtConcurrent::run([config = *config, dir = toStdString(checkpoint), job] {
+    m_watcher.setFuture(QtConcurrent::run([config = *config, dir = toStdString(checkpoint), job, cancel = m_cancelEvaluation] {
         auto evaluation =
             resultOrError<core::TextEvaluation>(dir, [&] { return core::evaluateValidationSubset(config, dir, job); });
         core::releaseComputeThreads(); // the pool thread stays; its OpenMP team would slow training
@@ -339,6 +344,7 @@ void EvaluationView::forgetProject()
     m_evaluation.reset();
     m_pendingCheckpoint.clear();
     m_discardRunningEvaluation = m_watcher.isRunning();
+    *m_cancelEvaluation = true; // its result is thrown away
     m_cellTruth = m_cellPredicted = -1;
     m_cellRunDir.clear();
     reloadExperiments(); // lists no examples: showExamples() through loadCheckpoints()

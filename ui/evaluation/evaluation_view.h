@@ -8,6 +8,7 @@
 #include <QFutureWatcher>
 #include <QWidget>
 
+#include <atomic>
 #include <memory>
 
 class QComboBox;
@@ -38,6 +39,8 @@ public:
     QProgressBar* evaluationProgress() const { return m_busy; }
     QString infoText() const;
     bool evaluationReady() const { return m_evaluation != nullptr; }
+    // Stops the running evaluation within one batch (before the window waits for pool work at exit).
+    void cancelEvaluation() { *m_cancelEvaluation = true; }
 
     // Lists the validation examples of a cell; clicked while predictions are computed, the cell is
     // remembered and its examples are listed once they are ready.
@@ -83,6 +86,8 @@ private:
     QList<RunSeries> m_runs;        // same order
     std::shared_ptr<const core::TextEvaluation> m_evaluation;
     QFutureWatcher<std::shared_ptr<core::Result<core::TextEvaluation>>> m_watcher;
+    // Set to stop the running evaluation (the view closes, or its result would be thrown away).
+    std::shared_ptr<std::atomic<bool>> m_cancelEvaluation = std::make_shared<std::atomic<bool>>(false);
     QString m_evaluatedCheckpoint;
     QString m_pendingCheckpoint;
     QElapsedTimer m_predictionClock;  // since the first batch: loading and import are not predicting
