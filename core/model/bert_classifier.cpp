@@ -4,6 +4,8 @@
 #include "model/attention.h"
 #include "model/dropout.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <cmath>
 #include <limits>
 
@@ -126,14 +128,15 @@ BertOutput BertClassifierImpl::forward(const torch::Tensor& inputIds, const torc
 void BertClassifierImpl::initializeWeights(uint64_t seed)
 {
     torch::NoGradGuard noGrad;
-    torch::manual_seed(seed);
+    // A generator of its own: what other threads draw from LibTorch's meanwhile changes nothing here.
+    auto generator = at::detail::createCPUGenerator(seed);
     const double std = m_config.initializerRange;
     for (auto& module : modules(/*include_self=*/false)) {
         if (auto* linear = module->as<torch::nn::Linear>()) {
-            linear->weight.normal_(0.0, std);
+            linear->weight.normal_(0.0, std, generator);
             linear->bias.zero_();
         } else if (auto* embedding = module->as<torch::nn::Embedding>()) {
-            embedding->weight.normal_(0.0, std);
+            embedding->weight.normal_(0.0, std, generator);
         } else if (auto* norm = module->as<torch::nn::LayerNorm>()) {
             norm->weight.fill_(1.0);
             norm->bias.zero_();

@@ -20,14 +20,31 @@ inline uint64_t splitMix64(uint64_t& state)
     return z ^ (z >> 31);
 }
 
-uint64_t seedFromTorch()
+thread_local bool t_hasStream = false;
+thread_local uint64_t t_streamState = 0;
+
+uint64_t nextMaskSeed()
 {
+    if (t_hasStream)
+        return splitMix64(t_streamState);
     auto generator = at::detail::getDefaultCPUGenerator();
     std::lock_guard<std::mutex> lock(generator.mutex());
     return at::check_generator<at::CPUGeneratorImpl>(generator)->random64();
 }
 
 } // namespace
+
+DropoutSeedScope::DropoutSeedScope(uint64_t seed) : m_hadOuter(t_hasStream), m_outerState(t_streamState)
+{
+    t_hasStream = true;
+    t_streamState = seed;
+}
+
+DropoutSeedScope::~DropoutSeedScope()
+{
+    t_hasStream = m_hadOuter;
+    t_streamState = m_outerState;
+}
 
 torch::Tensor dropoutKeepMask(c10::IntArrayRef shape, double p, double& keepProbability)
 {
@@ -36,7 +53,7 @@ torch::Tensor dropoutKeepMask(c10::IntArrayRef shape, double p, double& keepProb
     torch::Tensor keep = torch::empty(shape, torch::kBool);
     bool* out = keep.data_ptr<bool>();
     const int64_t n = keep.numel();
-    const uint64_t seed = seedFromTorch();
+    const uint64_t seed = nextMaskSeed();
     at::parallel_for(0, (n + kChunk - 1) / kChunk, 1, [&](int64_t first, int64_t last) {
         for (int64_t chunk = first; chunk < last; ++chunk) {
             uint64_t state = seed ^ (static_cast<uint64_t>(chunk) * 0xD1B54A32D192ED03ull);

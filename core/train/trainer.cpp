@@ -2,6 +2,7 @@
 #include "train/trainer.h"
 
 #include "model/autocast.h"
+#include "model/dropout.h"
 #include "common/atomic_file.h"
 #include "common/synced_file.h"
 #include "model/checkpoint.h"
@@ -503,8 +504,9 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
             int64_t windowBatches = 0, epochBatchesDone = epoch == startEpoch ? resumedEpochBatches : 0, windowSamples = 0;
             auto windowStart = Clock::now();
             for (int64_t b = firstBatch; b < static_cast<int64_t>(batches.size()); ++b) {
-                // Dropout depends on (seed, batch position) only, so a resumed run repeats it exactly.
-                torch::manual_seed(t.seed * 1000003ull + static_cast<uint64_t>(epoch * batchesPerEpoch + b));
+                // Dropout depends on (seed, batch position) only, so a resumed run repeats it exactly,
+                // and on nothing another thread draws meanwhile.
+                const DropoutSeedScope dropoutSeed(t.seed * 1000003ull + static_cast<uint64_t>(epoch * batchesPerEpoch + b));
                 const Batch batch = collate(p.encoded, batches[static_cast<size_t>(b)], padId, padTo).to(device);
                 torch::Tensor loss;
                 {

@@ -18,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <thread>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -254,6 +256,39 @@ private Q_SLOTS:
         QCOMPARE(second.epochs.back().validation.loss, uninterrupted.epochs.back().validation.loss);
         // The interrupted epoch's training loss counts the batches of both runs.
         QCOMPARE(second.epochs.front().trainingLoss, uninterrupted.epochs[1].trainingLoss);
+    }
+
+    // The run owns its random numbers: another thread building, initialising and running models
+    // with dropout meanwhile (the tester loading a checkpoint during training) changes no loss.
+    void otherThreadsDoNotShiftTheRunsDropout()
+    {
+        QTemporaryDir alone, busy;
+        Recorder quiet;
+        auto reference = train(tinyConfig(alone), quiet);
+        QVERIFY(reference.ok());
+
+        std::atomic<bool> done{false};
+        std::atomic<int> models{0};
+        std::thread neighbour([&] {
+            BertConfig shape = BertConfig::tiny();
+            shape.labels = {"a", "b"};
+            while (!done) {
+                BertClassifier model(shape, true);
+                model->initializeWeights(static_cast<uint64_t>(models.load()));
+                model->train();
+                torch::manual_seed(static_cast<uint64_t>(models.load())); // as code elsewhere may
+                const auto ids = torch::randint(1000, {2, 8}, torch::kLong);
+                model->forward(ids, torch::ones({2, 8}, torch::kLong), torch::zeros({2, 8}, torch::kLong));
+                ++models;
+            }
+        });
+        Recorder noisy;
+        auto result = train(tinyConfig(busy), noisy);
+        done = true;
+        neighbour.join();
+        QVERIFY(result.ok());
+        QVERIFY2(models > 3, "the neighbour thread ran alongside the training");
+        QCOMPARE(result->batchLosses, reference->batchLosses);
     }
 
     // Stop honoured within one validation batch too (quitting the app mid-validation): the epoch's
