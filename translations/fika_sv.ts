@@ -629,7 +629,7 @@ Klicka för att lista dem.</translation>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="425"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="431"/>
         <source>Click a cell of the confusion matrix to list its validation examples.</source>
         <translation>Klicka på en cell i förväxlingsmatrisen för att lista dess valideringsexempel.</translation>
     </message>
@@ -649,135 +649,135 @@ Klicka för att lista dem.</translation>
         <translation>Sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="224"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="225"/>
         <source>&lt;h2&gt;Evaluation&lt;/h2&gt;No experiment yet. Train one in the Modeling view.</source>
         <translation>&lt;h2&gt;Utvärdering&lt;/h2&gt;Inga experiment än. Träna ett i vyn Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="230"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="231"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: no epoch has ended yet.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: ingen epok har avslutats än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="247"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="248"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: accuracy &lt;b&gt;%2&lt;/b&gt;, macro-F1 %3%4 at the best epoch (%5 of %6); %7 elapsed, %8 examples/s</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: träffsäkerhet &lt;b&gt;%2&lt;/b&gt;, makro-F1 %3%4 vid bästa epoken (%5 av %6); %7 förfluten tid, %8 exempel/s</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="251"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="252"/>
         <source>, ROC AUC %1</source>
         <translation>, ROC AUC %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="287"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="288"/>
         <source>best</source>
         <translation>bästa</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="287"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="288"/>
         <source>last</source>
         <translation>senaste</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="293"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="294"/>
         <source>epoch %1</source>
         <translation>epok %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="313"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="316"/>
         <source>Loading the checkpoint…</source>
         <translation>Läser in kontrollpunkten…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="315"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="318"/>
         <source>Predicting the validation subset with %1</source>
         <translation>Förutsäger valideringsdelmängden med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="357"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="363"/>
         <source>%p % · about %1 left</source>
         <translation>%p % · cirka %1 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="360"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="366"/>
         <source>%p %</source>
         <translation>%p %</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="381"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="387"/>
         <source>Evaluation failed: %1</source>
         <translation>Utvärderingen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="391"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="397"/>
         <source>%1: accuracy %2 on %3 validation examples</source>
         <translation>%1: träffsäkerhet %2 på %3 valideringsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="433"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="439"/>
         <source>The examples labelled %1, predicted %2 cannot be listed: the checkpoint&apos;s predictions failed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 kan inte listas: kontrollpunktens förutsägelser misslyckades.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="435"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="441"/>
         <source>The examples labelled %1, predicted %2 are listed once the checkpoint&apos;s predictions are computed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 listas när kontrollpunktens förutsägelser är beräknade.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="455"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="461"/>
         <source>%1 examples labelled %2, predicted %3:</source>
         <translation>%1 exempel märkta %2, förutsagda %3:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="484"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="490"/>
         <source>No predictions yet: choose a checkpoint and wait for its evaluation.</source>
         <translation>Inga förutsägelser än: välj en kontrollpunkt och vänta på dess utvärdering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="502"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="552"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="508"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="558"/>
         <source>%1 cannot be written.</source>
         <translation>%1 kan inte skrivas.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="513"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="519"/>
         <source>This experiment has no checkpoint yet.</source>
         <translation>Experimentet har ingen kontrollpunkt än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="531"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="537"/>
         <source>%1 cannot be written: %2</source>
         <translation>%1 kan inte skrivas: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="540"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="546"/>
         <source>Export chart</source>
         <translation>Exportera diagram</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="541"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="547"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)</source>
         <translation>PNG-bild (*.png);;SVG-teckning (*.svg);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="552"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="561"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="569"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="558"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="567"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="575"/>
         <source>Export failed</source>
         <translation>Exporten misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="557"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="563"/>
         <source>Export predictions</source>
         <translation>Exportera förutsägelser</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="558"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="564"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="566"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="572"/>
         <source>Export checkpoint to a folder</source>
         <translation>Exportera kontrollpunkt till en mapp</translation>
     </message>
@@ -1169,124 +1169,124 @@ Klicka för att lista dem.</translation>
         <translation>Fika %1 — LibTorch %2, %3 beräkningstrådar</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="112"/>
+        <location filename="../ui/main_window.cpp" line="115"/>
         <source>&amp;File</source>
         <translation>&amp;Arkiv</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="113"/>
+        <location filename="../ui/main_window.cpp" line="116"/>
         <source>&amp;New project…</source>
         <translation>&amp;Nytt projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="114"/>
+        <location filename="../ui/main_window.cpp" line="117"/>
         <source>&amp;Open project…</source>
         <translation>&amp;Öppna projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="115"/>
+        <location filename="../ui/main_window.cpp" line="118"/>
         <source>&amp;Import dataset…</source>
         <translation>&amp;Importera datamängd…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="115"/>
+        <location filename="../ui/main_window.cpp" line="118"/>
         <source>Ctrl+I</source>
         <translation>Ctrl+I</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="119"/>
+        <location filename="../ui/main_window.cpp" line="122"/>
         <source>Data &amp;library…</source>
         <translation>Data&amp;bibliotek…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="119"/>
+        <location filename="../ui/main_window.cpp" line="122"/>
         <source>Ctrl+L</source>
         <translation>Ctrl+L</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="128"/>
+        <location filename="../ui/main_window.cpp" line="131"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Inställningar…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="133"/>
+        <location filename="../ui/main_window.cpp" line="136"/>
         <source>The new language takes effect when Fika restarts.</source>
         <translation>Det nya språket gäller när Fika startas om.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="143"/>
+        <location filename="../ui/main_window.cpp" line="146"/>
         <source>&amp;Quit</source>
         <translation>&amp;Avsluta</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="144"/>
+        <location filename="../ui/main_window.cpp" line="147"/>
         <source>&amp;View</source>
         <translation>&amp;Visa</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="150"/>
+        <location filename="../ui/main_window.cpp" line="153"/>
         <source>&amp;Help</source>
         <translation>&amp;Hjälp</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="151"/>
+        <location filename="../ui/main_window.cpp" line="154"/>
         <source>&amp;User guide</source>
         <translation>&amp;Användarhandbok</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="156"/>
+        <location filename="../ui/main_window.cpp" line="159"/>
         <source>&amp;About Fika</source>
         <translation>&amp;Om Fika</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="157"/>
+        <location filename="../ui/main_window.cpp" line="160"/>
         <source>About Fika</source>
         <translation>Om Fika</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="158"/>
+        <location filename="../ui/main_window.cpp" line="161"/>
         <source>&lt;b&gt;Fika %1&lt;/b&gt;&lt;p&gt;A desktop studio for fine-tuning BERT text classifiers.&lt;/p&gt;&lt;p&gt;LibTorch %2. GPL-3.0-or-later.&lt;/p&gt;</source>
         <translation>&lt;b&gt;Fika %1&lt;/b&gt;&lt;p&gt;En skrivbordsstudio för finjustering av BERT-textklassificerare.&lt;/p&gt;&lt;p&gt;LibTorch %2. GPL-3.0-or-later.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="207"/>
-        <location filename="../ui/main_window.cpp" line="231"/>
+        <location filename="../ui/main_window.cpp" line="210"/>
+        <location filename="../ui/main_window.cpp" line="234"/>
         <source>Training is running</source>
         <translation>Träningen pågår</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="208"/>
+        <location filename="../ui/main_window.cpp" line="211"/>
         <source>Stop the training in the Modeling view before switching projects.</source>
         <translation>Stoppa träningen i vyn Modellering innan du byter projekt.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="214"/>
-        <location filename="../ui/main_window.cpp" line="238"/>
+        <location filename="../ui/main_window.cpp" line="217"/>
+        <location filename="../ui/main_window.cpp" line="241"/>
         <source>A deployment is running</source>
         <translation>En driftsättning körs</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="215"/>
+        <location filename="../ui/main_window.cpp" line="218"/>
         <source>%1 still serves this project&apos;s model. Stop it, or keep it serving while you work on the other project?</source>
         <translation>%1 betjänar fortfarande det här projektets modell. Stoppa den, eller låt den fortsätta medan du arbetar i det andra projektet?</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="219"/>
+        <location filename="../ui/main_window.cpp" line="222"/>
         <source>&amp;Stop the deployment</source>
         <translation>&amp;Stoppa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="220"/>
+        <location filename="../ui/main_window.cpp" line="223"/>
         <source>&amp;Keep serving</source>
         <translation>&amp;Fortsätt betjäna</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="232"/>
+        <location filename="../ui/main_window.cpp" line="235"/>
         <source>Stop the training and quit? The last finished epoch can be resumed later.</source>
         <translation>Stoppa träningen och avsluta? Den senast avslutade epoken kan återupptas senare.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="239"/>
+        <location filename="../ui/main_window.cpp" line="242"/>
         <source>Quitting stops the deployment at %1: its clients get no more answers. Quit?</source>
         <translation>Att avsluta stoppar driftsättningen på %1: dess klienter får inga fler svar. Avsluta?</translation>
     </message>
@@ -1518,43 +1518,48 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>Förbereder data och modell…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="415"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="419"/>
         <source>Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what guessing scores, and it predicts “%5” for %6 of the validation texts. %7</source>
         <translation>Epok %1: modellen lär sig ingenting. Dess träningsförlust %2 är fortfarande ln(%3) = %4, vad gissning ger, och den förutsäger ”%5” för %6 av valideringstexterna. %7</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="422"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="426"/>
+        <source>From random weights a model needs many steps before it learns: let it train on (the from-scratch preset runs 4 epochs), or give it more data.</source>
+        <translation>Från slumpmässiga vikter behöver en modell många steg innan den lär sig: låt den träna vidare (förinställningen från grunden kör 4 epoker), eller ge den mer data.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="428"/>
         <source>Random weights need a higher learning rate: stop, choose Settings: from scratch and run again.</source>
         <translation>Slumpvikter behöver en högre inlärningstakt: stoppa, välj Inställningar: från grunden och kör igen.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="424"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="430"/>
         <source>Check the learning rate (2e-5 suits pretrained BERT) and the labels.</source>
         <translation>Kontrollera inlärningstakten (2e-5 passar förtränad BERT) och etiketterna.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="429"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="435"/>
         <source>Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6</source>
         <translation>Epok %1 av %2: träningsförlust %3, valideringsförlust %4, träffsäkerhet %5%6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="435"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="441"/>
         <source> (best so far)</source>
         <translation> (bästa hittills)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="441"/>
-        <location filename="../ui/modeling/modeling_view.cpp" line="443"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="447"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="449"/>
         <source>Training failed</source>
         <translation>Träningen misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="445"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="451"/>
         <source>Stopped: Resume continues from the last checkpoint</source>
         <translation>Stoppad: Återuppta fortsätter från den senaste kontrollpunkten</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="446"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="452"/>
         <source>Finished: see the Evaluation view</source>
         <translation>Klar: se vyn Utvärdering</translation>
     </message>
@@ -1577,27 +1582,27 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>&amp;Mapp:</translation>
     </message>
     <message>
-        <location filename="../ui/project/new_project_dialog.cpp" line="46"/>
+        <location filename="../ui/project/new_project_dialog.cpp" line="48"/>
         <source>&amp;Create</source>
         <translation>&amp;Skapa</translation>
     </message>
     <message>
-        <location filename="../ui/project/new_project_dialog.cpp" line="55"/>
+        <location filename="../ui/project/new_project_dialog.cpp" line="57"/>
         <source>New project: choose a folder</source>
         <translation>Nytt projekt: välj en mapp</translation>
     </message>
     <message>
-        <location filename="../ui/project/new_project_dialog.cpp" line="76"/>
+        <location filename="../ui/project/new_project_dialog.cpp" line="78"/>
         <source>The folder does not exist yet: Fika creates it.</source>
         <translation>Mappen finns inte än: Fika skapar den.</translation>
     </message>
     <message>
-        <location filename="../ui/project/new_project_dialog.cpp" line="78"/>
+        <location filename="../ui/project/new_project_dialog.cpp" line="80"/>
         <source>This folder already holds a Fika project: use Open project instead.</source>
         <translation>Mappen innehåller redan ett Fika-projekt: använd Öppna projekt i stället.</translation>
     </message>
     <message>
-        <location filename="../ui/project/new_project_dialog.cpp" line="80"/>
+        <location filename="../ui/project/new_project_dialog.cpp" line="82"/>
         <source>Fika keeps the project&apos;s datasets and experiments in this folder.</source>
         <translation>Fika sparar projektets datamängder och experiment i den här mappen.</translation>
     </message>
@@ -1704,7 +1709,7 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
     <message>
         <location filename="../ui/deployment/server_panel.cpp" line="45"/>
         <location filename="../ui/deployment/server_panel.cpp" line="125"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="306"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="307"/>
         <source>Stopped</source>
         <translation>Stoppad</translation>
     </message>
@@ -1831,22 +1836,22 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="288"/>
-        <source> Choose another port.</source>
-        <translation> Välj en annan port.</translation>
+        <location filename="../ui/deployment/server_panel.cpp" line="289"/>
+        <source>Choose another port.</source>
+        <translation>Välj en annan port.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="291"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="292"/>
         <source>&lt;b&gt;Serving&lt;/b&gt; %1</source>
         <translation>&lt;b&gt;Serverar&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="345"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="346"/>
         <source>(created when the deployment is enabled)</source>
         <translation>(skapas när driftsättningen aktiveras)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="352"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="353"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>

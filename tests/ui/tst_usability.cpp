@@ -216,6 +216,14 @@ private Q_SLOTS:
         QVERIFY2(modeling->warningsText().contains(QStringLiteral("learning nothing")), qPrintable(modeling->warningsText()));
         QVERIFY2(modeling->warningsText().contains(QStringLiteral("predicts “positive” for 100.0 %")),
                  qPrintable(modeling->warningsText()));
+        QVERIFY2(modeling->warningsText().contains(QStringLiteral("Random weights need a higher learning rate")),
+                 qPrintable(modeling->warningsText()));
+        // At the from-scratch rate already, the advice is more steps, not a higher rate.
+        modeling->setSetting(QStringLiteral("training.learning_rate"),
+                             fika::core::presetConfig(fika::core::ConfigPreset::FromScratch).training.learningRate);
+        Q_EMIT window.studio()->training()->epochEnded(epoch);
+        QVERIFY2(modeling->warningsText().contains(QStringLiteral("needs many steps before it learns")), qPrintable(modeling->warningsText()));
+        QVERIFY2(!modeling->warningsText().contains(QStringLiteral("higher learning rate")), qPrintable(modeling->warningsText()));
 
         // One that learns: no such warning.
         fika::core::EpochEvent learning = epoch;

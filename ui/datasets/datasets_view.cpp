@@ -393,7 +393,7 @@ void DatasetsView::onImported()
                                 locale.toString(m_current.report.invalidRows),
                                 locale.toString(core::classBalance(counts), 'f', 2), classes.join(QStringLiteral(", "))));
     if (!QFileInfo(m_current.sourcePath).isDir())
-        m_summary->setText(m_summary->text() + QLatin1Char(' ') +
+        m_summary->setText(m_summary->text() + QStringLiteral(". ") +
                            tr("Fields separated by a %1 (detected).").arg(delimiterText(m_current.report.delimiter)));
     m_problems->clear();
     for (const auto& warning : m_current.report.warnings)

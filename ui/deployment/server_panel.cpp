@@ -285,7 +285,8 @@ void ServerPanel::onPredictorLoaded()
     };
     auto server = std::make_unique<core::PredictionServer>(result->value(), options);
     if (auto started = server->start(); !started)
-        return refuse(toQString(started.error().message) + tr(" Choose another port."));
+        return refuse(toQString(started.error().message) + (started.error().message.ends_with('.') ? QStringLiteral(" ") : QStringLiteral(". ")) +
+                      tr("Choose another port."));
     m_server = std::move(server);
     m_servedPredictor = result->value();
     m_state->setText(tr("<b>Serving</b> %1").arg(m_checkpoint->currentText()));

@@ -411,7 +411,11 @@ void ModelingView::onEpoch(const core::EpochEvent& event)
         const QStringList classes = m_studio->datasetInfo().classes;
         const auto dominant = static_cast<qsizetype>(health.dominantClass);
         const QString name = dominant < classes.size() ? classes[dominant] : QString::number(health.dominantClass + 1);
-        const bool random = m_studio->currentExperiment() && m_studio->currentExperiment()->model.init == "random";
+        const auto& experiment = m_studio->currentExperiment();
+        const bool random = experiment && experiment->model.init == "random";
+        // From random weights at the from-scratch rate, what is missing is steps, not a higher rate.
+        const bool fromScratchRate = random && experiment->training.learningRate >=
+                                                   core::presetConfig(core::ConfigPreset::FromScratch).training.learningRate;
         m_stallWarning = tr("Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what "
                             "guessing scores, and it predicts “%5” for %6 of the validation texts. %7")
                              .arg(event.epoch)
@@ -419,9 +423,11 @@ void ModelingView::onEpoch(const core::EpochEvent& event)
                              .arg(event.validation.confusion.classes())
                              .arg(health.chanceLoss, 0, 'f', 3)
                              .arg(name, formatPercent(health.dominantShare))
-                             .arg(random ? tr("Random weights need a higher learning rate: stop, choose Settings: from "
-                                              "scratch and run again.")
-                                         : tr("Check the learning rate (2e-5 suits pretrained BERT) and the labels."));
+                             .arg(fromScratchRate ? tr("From random weights a model needs many steps before it learns: let it "
+                                                       "train on (the from-scratch preset runs 4 epochs), or give it more data.")
+                                  : random ? tr("Random weights need a higher learning rate: stop, choose Settings: from "
+                                                "scratch and run again.")
+                                           : tr("Check the learning rate (2e-5 suits pretrained BERT) and the labels."));
         m_log->appendPlainText(m_stallWarning);
         Q_EMIT m_studio->statusMessage(m_stallWarning);
         updateAdvice();

@@ -38,7 +38,9 @@ NewProjectDialog::NewProjectDialog(QWidget* parent) : QDialog(parent)
     auto* browse = new QPushButton(tr("&Browse…"), this);
     row->addWidget(m_folder, 1);
     row->addWidget(browse);
-    form->addRow(tr("&Folder:"), row);
+    auto* label = new QLabel(tr("&Folder:"), this); // a label with a buddy shows its shortcut, not the '&'
+    label->setBuddy(m_folder);
+    form->addRow(label, row);
     m_hint = new QLabel(this);
     m_hint->setWordWrap(true);
     form->addRow(QString(), m_hint);
