@@ -20,6 +20,7 @@
 
 #include "train/training_health.h"
 
+#include <QLocale>
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -224,6 +225,11 @@ private Q_SLOTS:
         Q_EMIT window.studio()->training()->epochEnded(epoch);
         QVERIFY2(modeling->warningsText().contains(QStringLiteral("needs many steps before it learns")), qPrintable(modeling->warningsText()));
         QVERIFY2(!modeling->warningsText().contains(QStringLiteral("higher learning rate")), qPrintable(modeling->warningsText()));
+        // Numbers are written as the language writes them (the loss with a decimal comma in Swedish).
+        QLocale::setDefault(QLocale(QLocale::Swedish, QLocale::Sweden));
+        Q_EMIT window.studio()->training()->epochEnded(epoch);
+        QLocale::setDefault(QLocale::c());
+        QVERIFY2(modeling->warningsText().contains(QStringLiteral("0,695")), qPrintable(modeling->warningsText()));
 
         // One that learns: no such warning.
         fika::core::EpochEvent learning = epoch;

@@ -11,6 +11,7 @@
 
 #include "runtime/runtime.h"
 
+#include <QLocale>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -270,7 +271,7 @@ void TesterWidget::onPredicted()
     m_result->setText(tr("<b>%1</b> (%2) in %3 ms")
                           .arg(toQString(prediction.label).toHtmlEscaped(),
                                formatPercent(m_probabilities[static_cast<size_t>(prediction.labelId)]))
-                          .arg(answer.milliseconds, 0, 'f', 1));
+                          .arg(QLocale().toString(answer.milliseconds, 'f', 1)));
     Q_EMIT answered();
     if (m_playAgain) {
         m_playAgain = false;

@@ -12,6 +12,7 @@
 #include "model/checkpoint_folder.h"
 #include "runtime/runtime.h"
 
+#include <QLocale>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
@@ -249,11 +250,11 @@ void EvaluationView::updateInfo()
                        "%7 elapsed, %8 examples/s")
                         .arg(m_runs[row].name.toHtmlEscaped(), formatPercent(shown.validation.accuracy, 2),
                              formatPercent(shown.validation.macroF1, 2),
-                             shown.validation.rocAuc >= 0 ? tr(", ROC AUC %1").arg(shown.validation.rocAuc, 0, 'f', 4) : QString())
+                             shown.validation.rocAuc >= 0 ? tr(", ROC AUC %1").arg(QLocale().toString(shown.validation.rocAuc, 'f', 4)) : QString())
                         .arg(shown.epoch)
                         .arg(last.epochs > 0 ? last.epochs : static_cast<int64_t>(history.epochs.size()))
                         .arg(formatDuration(elapsed))
-                        .arg(samples, 0, 'f', 1));
+                        .arg(QLocale().toString(samples, 'f', 1)));
     if (!m_evaluation) {
         QStringList labels;
         for (const auto& name : history.labels)

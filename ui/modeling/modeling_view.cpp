@@ -11,6 +11,7 @@
 #include "train/estimates.h"
 #include "train/run_folder.h"
 
+#include <QLocale>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
@@ -374,8 +375,8 @@ void ModelingView::onStep(const core::StepEvent& event)
                              .arg(event.epoch)
                              .arg(event.step)
                              .arg(event.totalSteps)
-                             .arg(event.loss, 0, 'f', 4)
-                             .arg(event.samplesPerSecond, 0, 'f', 1)
+                             .arg(QLocale().toString(event.loss, 'f', 4))
+                             .arg(QLocale().toString(event.samplesPerSecond, 'f', 1))
                              .arg(formatDuration(m_eta.secondsLeft(event.etaSeconds)));
     m_progressText->setText(text);
     Q_EMIT m_studio->statusMessage(text);
@@ -419,9 +420,9 @@ void ModelingView::onEpoch(const core::EpochEvent& event)
         m_stallWarning = tr("Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what "
                             "guessing scores, and it predicts “%5” for %6 of the validation texts. %7")
                              .arg(event.epoch)
-                             .arg(event.trainingLoss, 0, 'f', 3)
+                             .arg(QLocale().toString(event.trainingLoss, 'f', 3))
                              .arg(event.validation.confusion.classes())
-                             .arg(health.chanceLoss, 0, 'f', 3)
+                             .arg(QLocale().toString(health.chanceLoss, 'f', 3))
                              .arg(name, formatPercent(health.dominantShare))
                              .arg(fromScratchRate ? tr("From random weights a model needs many steps before it learns: let it "
                                                        "train on (the from-scratch preset runs 4 epochs), or give it more data.")
@@ -435,9 +436,9 @@ void ModelingView::onEpoch(const core::EpochEvent& event)
     m_log->appendPlainText(tr("Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6")
                                .arg(event.epoch)
                                .arg(event.epochs)
-                               .arg(event.trainingLoss, 0, 'f', 4)
-                               .arg(event.validation.loss, 0, 'f', 4)
-                               .arg(event.validation.accuracy, 0, 'f', 4)
+                               .arg(QLocale().toString(event.trainingLoss, 'f', 4))
+                               .arg(QLocale().toString(event.validation.loss, 'f', 4))
+                               .arg(QLocale().toString(event.validation.accuracy, 'f', 4))
                                .arg(event.best ? tr(" (best so far)") : QString()));
 }
 
