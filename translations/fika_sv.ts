@@ -468,7 +468,7 @@ Klicka för att lista dem.</translation>
     </message>
     <message>
         <location filename="../ui/datasets/datasets_view.cpp" line="419"/>
-        <location filename="../ui/datasets/datasets_view.cpp" line="562"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="569"/>
         <source>Saved version %1 of %2. %3</source>
         <translation>Sparad version %1 av %2. %3</translation>
     </message>
@@ -488,87 +488,102 @@ Klicka för att lista dem.</translation>
         <translation>Det gick inte att spara: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="497"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="498"/>
+        <source>The %1 subset would be empty (%2 examples in all): raise its share under Training/Validation, or import more rows. Training needs examples to learn from and others to measure itself on.</source>
+        <translation>Delmängden för %1 skulle bli tom (%2 exempel totalt): höj dess andel under Träning/Validering, eller importera fler rader. Träningen behöver exempel att lära sig av och andra att mäta sig mot.</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="500"/>
+        <source>training</source>
+        <translation>träning</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="500"/>
+        <source>validation</source>
+        <translation>validering</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="504"/>
         <source>Saved dataset version %1</source>
         <translation>Sparade datamängdsversionen %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="524"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="531"/>
         <source>none saved yet</source>
         <translation>ingen sparad än</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="524"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="531"/>
         <source>%1 saved, choose one…</source>
         <translation>%1 sparade, välj en…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="530"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="537"/>
         <source>Saved dataset versions in this project: %1. Choose one under Saved versions to see it, or import a CSV file or a folder.</source>
         <translation>Sparade datamängdsversioner i projektet: %1. Välj en under Sparade versioner för att se den, eller importera en CSV-fil eller en mapp.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="556"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="563"/>
         <source>The saved version cannot be read: %1</source>
         <translation>Den sparade versionen kan inte läsas: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="564"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="571"/>
         <source>Its source is no longer there, so the table cannot show its rows.</source>
         <translation>Dess källa finns inte längre, så tabellen kan inte visa dess rader.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="649"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="656"/>
         <source>Encoding of %1</source>
         <translation>Kodning av %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="653"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="660"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="654"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="661"/>
         <source>Categorical</source>
         <translation>Kategorisk</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="657"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="664"/>
         <source>The input of a text classifier is text</source>
         <translation>Indata till en textklassificerare är text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="657"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="664"/>
         <source>The target of a classifier is categorical</source>
         <translation>Målet för en klassificerare är kategoriskt</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="658"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="665"/>
         <source>Type:</source>
         <translation>Typ:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="678"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="685"/>
         <source>%1 cuts %2 of the texts</source>
         <translation>%1 kortar %2 av texterna</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="682"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="689"/>
         <source>&amp;Sequence length:</source>
         <translation>&amp;Sekvenslängd:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="684"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="691"/>
         <source>&amp;Language model:</source>
         <translation>&amp;Språkmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="685"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="692"/>
         <source>&amp;Truncation:</source>
         <translation>&amp;Avkortning:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="693"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="700"/>
         <source>Classes:</source>
         <translation>Klasser:</translation>
     </message>
@@ -594,190 +609,190 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::EvaluationView</name>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="73"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="74"/>
         <source>Tick experiments to compare their curves; select one for its details</source>
         <translation>Kryssa i experiment för att jämföra deras kurvor; välj ett för detaljer</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="91"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="92"/>
         <source>The checkpoint whose confusion matrix and predictions are shown</source>
         <translation>Kontrollpunkten vars förväxlingsmatris och förutsägelser visas</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="98"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="99"/>
         <source>Export chart…</source>
         <translation>Exportera diagram…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="99"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="100"/>
         <source>Export predictions…</source>
         <translation>Exportera förutsägelser…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="100"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="101"/>
         <source>Export checkpoint…</source>
         <translation>Exportera kontrollpunkt…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="101"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="102"/>
         <source>A folder that Hugging Face transformers loads as it is</source>
         <translation>En mapp som Hugging Face transformers läser in som den är</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="102"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="103"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="431"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="432"/>
         <source>Click a cell of the confusion matrix to list its validation examples.</source>
         <translation>Klicka på en cell i förväxlingsmatrisen för att lista dess valideringsexempel.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="119"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="120"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="119"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="120"/>
         <source>Predicted</source>
         <translation>Förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="119"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="120"/>
         <source>Probability</source>
         <translation>Sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="225"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="226"/>
         <source>&lt;h2&gt;Evaluation&lt;/h2&gt;No experiment yet. Train one in the Modeling view.</source>
         <translation>&lt;h2&gt;Utvärdering&lt;/h2&gt;Inga experiment än. Träna ett i vyn Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="231"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="232"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: no epoch has ended yet.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: ingen epok har avslutats än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="248"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="249"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: accuracy &lt;b&gt;%2&lt;/b&gt;, macro-F1 %3%4 at the best epoch (%5 of %6); %7 elapsed, %8 examples/s</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: träffsäkerhet &lt;b&gt;%2&lt;/b&gt;, makro-F1 %3%4 vid bästa epoken (%5 av %6); %7 förfluten tid, %8 exempel/s</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="252"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="253"/>
         <source>, ROC AUC %1</source>
         <translation>, ROC AUC %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="288"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="289"/>
         <source>best</source>
         <translation>bästa</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="288"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="289"/>
         <source>last</source>
         <translation>senaste</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="294"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="295"/>
         <source>epoch %1</source>
         <translation>epok %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="316"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="317"/>
         <source>Loading the checkpoint…</source>
         <translation>Läser in kontrollpunkten…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="318"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="319"/>
         <source>Predicting the validation subset with %1</source>
         <translation>Förutsäger valideringsdelmängden med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="363"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="364"/>
         <source>%p % · about %1 left</source>
         <translation>%p % · cirka %1 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="366"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="367"/>
         <source>%p %</source>
         <translation>%p %</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="387"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="388"/>
         <source>Evaluation failed: %1</source>
         <translation>Utvärderingen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="397"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="398"/>
         <source>%1: accuracy %2 on %3 validation examples</source>
         <translation>%1: träffsäkerhet %2 på %3 valideringsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="439"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="440"/>
         <source>The examples labelled %1, predicted %2 cannot be listed: the checkpoint&apos;s predictions failed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 kan inte listas: kontrollpunktens förutsägelser misslyckades.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="441"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="442"/>
         <source>The examples labelled %1, predicted %2 are listed once the checkpoint&apos;s predictions are computed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 listas när kontrollpunktens förutsägelser är beräknade.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="461"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="462"/>
         <source>%1 examples labelled %2, predicted %3:</source>
         <translation>%1 exempel märkta %2, förutsagda %3:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="490"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="491"/>
         <source>No predictions yet: choose a checkpoint and wait for its evaluation.</source>
         <translation>Inga förutsägelser än: välj en kontrollpunkt och vänta på dess utvärdering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="508"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="558"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="509"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="559"/>
         <source>%1 cannot be written.</source>
         <translation>%1 kan inte skrivas.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="519"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="520"/>
         <source>This experiment has no checkpoint yet.</source>
         <translation>Experimentet har ingen kontrollpunkt än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="537"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="538"/>
         <source>%1 cannot be written: %2</source>
         <translation>%1 kan inte skrivas: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="546"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="547"/>
         <source>Export chart</source>
         <translation>Exportera diagram</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="547"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="548"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)</source>
         <translation>PNG-bild (*.png);;SVG-teckning (*.svg);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="558"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="567"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="575"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="559"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="568"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="576"/>
         <source>Export failed</source>
         <translation>Exporten misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="563"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="564"/>
         <source>Export predictions</source>
         <translation>Exportera förutsägelser</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="564"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="565"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="572"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="573"/>
         <source>Export checkpoint to a folder</source>
         <translation>Exportera kontrollpunkt till en mapp</translation>
     </message>
@@ -1294,42 +1309,42 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::ModelingView</name>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="66"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="67"/>
         <source>New experiment…</source>
         <translation>Nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="67"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="68"/>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="68"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="69"/>
         <source>Choose a dataset version, the BERT snippet and its initial weights (Ctrl+E)</source>
         <translation>Välj en datamängdsversion, BERT-snutten och dess startvikter (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="71"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="72"/>
         <source>Settings: tutorial</source>
         <translation>Inställningar: handledning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="72"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="73"/>
         <source>Settings: recommended</source>
         <translation>Inställningar: rekommenderade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="73"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="74"/>
         <source>Settings: from scratch</source>
         <translation>Inställningar: från grunden</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="74"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="75"/>
         <source>Settings: custom</source>
         <translation>Inställningar: egna</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="77"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="78"/>
         <source>Tutorial: batch 6, 2 epochs, learning rate 0.000001, constant.
 Recommended: learning rate 2e-5, 10 % warm-up then linear decay, weight decay 0.01.
 From scratch (random weights): batch 32, 4 epochs, learning rate 5e-4, 10 % warm-up.</source>
@@ -1338,228 +1353,228 @@ Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avtagni
 Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppvärmning.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="90"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="91"/>
         <source>Training settings</source>
         <translation>Träningsinställningar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="110"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="111"/>
         <source>Constant</source>
         <translation>Konstant</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="111"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="112"/>
         <source>Linear warm-up, then linear decay</source>
         <translation>Linjär uppvärmning, sedan linjär avklingning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="123"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="124"/>
         <source>All cores</source>
         <translation>Alla kärnor</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="125"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="126"/>
         <source>fp32</source>
         <translation>fp32</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="126"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="127"/>
         <source>bf16 (mixed)</source>
         <translation>bf16 (blandad)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="127"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="128"/>
         <source>&amp;Batch size:</source>
         <translation>&amp;Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="128"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
         <source>&amp;Epochs:</source>
         <translation>&amp;Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="130"/>
         <source>&amp;Learning rate:</source>
         <translation>&amp;Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="130"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="131"/>
         <source>S&amp;chedule:</source>
         <translation>S&amp;chema:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="131"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="132"/>
         <source>&amp;Warm-up:</source>
         <translation>&amp;Uppvärmning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="132"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="133"/>
         <source>Weight &amp;decay:</source>
         <translation>Vikt&amp;avklingning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="133"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="134"/>
         <source>&amp;Seed:</source>
         <translation>&amp;Frö:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="134"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="135"/>
         <source>&amp;Threads:</source>
         <translation>&amp;Trådar:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="135"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="136"/>
         <source>&amp;Precision:</source>
         <translation>&amp;Precision:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="150"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="151"/>
         <source>&amp;Run</source>
         <translation>&amp;Kör</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="153"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="154"/>
         <source>F5</source>
         <translation>F5</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="314"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="315"/>
         <source>Estimated peak memory %1 of %2; an epoch takes about %3%4 (%5).</source>
         <translation>Uppskattat högsta minne %1 av %2; en epok tar cirka %3%4 (%5).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="373"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="374"/>
         <source>Epoch %1, step %2 of %3, loss %4, %5 examples/s, about %6 left</source>
         <translation>Epok %1, steg %2 av %3, förlust %4, %5 exempel/s, cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="391"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="392"/>
         <source>Validating… %p%</source>
         <translation>Validerar… %p%</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="393"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="394"/>
         <source>Validating… %1 (epoch %2 of %3, %4 of %5 examples), about %6 left</source>
         <translation>Validerar… %1 (epok %2 av %3, %4 av %5 exempel), cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="151"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="152"/>
         <source>Train from the initial weights (Alt+R or F5)</source>
         <translation>Träna från startvikterna (Alt+K eller F5)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="155"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="156"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="156"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="157"/>
         <source>Stop after the current batch; the run can be resumed</source>
         <translation>Stoppa efter aktuell batch; körningen kan återupptas</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="157"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="158"/>
         <source>Res&amp;ume</source>
         <translation>Åter&amp;uppta</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="158"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="159"/>
         <source>Continue the stopped run from its last checkpoint</source>
         <translation>Fortsätt den stoppade körningen från dess senaste kontrollpunkt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="172"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="173"/>
         <source>Training messages appear here.</source>
         <translation>Träningsmeddelanden visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="205"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="206"/>
         <source>&lt;h2&gt;Modeling&lt;/h2&gt;No experiment yet: import a dataset, save a version, then click &lt;b&gt;New experiment…&lt;/b&gt;</source>
         <translation>&lt;h2&gt;Modellering&lt;/h2&gt;Inga experiment än: importera en datamängd, spara en version och klicka sedan på &lt;b&gt;Nytt experiment…&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="209"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="210"/>
         <source>&lt;h2&gt;%1&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;%1&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="317"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="318"/>
         <source> for %1 training examples</source>
         <translation> för %1 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="318"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="319"/>
         <source> per 1,000 training examples</source>
         <translation> per 1 000 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="319"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="320"/>
         <source>timed on this machine</source>
         <translation>uppmätt på den här datorn</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="319"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="320"/>
         <source>a first guess until training has run here</source>
         <translation>en första gissning tills träning har körts här</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="345"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="346"/>
         <source>Run again?</source>
         <translation>Kör igen?</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="346"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="347"/>
         <source>This experiment has results. Running again replaces its checkpoints and curves.</source>
         <translation>Experimentet har resultat. En ny körning ersätter dess kontrollpunkter och kurvor.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="353"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="354"/>
         <source>Preparing data and model…</source>
         <translation>Förbereder data och modell…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="419"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="420"/>
         <source>Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what guessing scores, and it predicts “%5” for %6 of the validation texts. %7</source>
         <translation>Epok %1: modellen lär sig ingenting. Dess träningsförlust %2 är fortfarande ln(%3) = %4, vad gissning ger, och den förutsäger ”%5” för %6 av valideringstexterna. %7</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="426"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="427"/>
         <source>From random weights a model needs many steps before it learns: let it train on (the from-scratch preset runs 4 epochs), or give it more data.</source>
         <translation>Från slumpmässiga vikter behöver en modell många steg innan den lär sig: låt den träna vidare (förinställningen från grunden kör 4 epoker), eller ge den mer data.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="428"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="429"/>
         <source>Random weights need a higher learning rate: stop, choose Settings: from scratch and run again.</source>
         <translation>Slumpvikter behöver en högre inlärningstakt: stoppa, välj Inställningar: från grunden och kör igen.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="430"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="431"/>
         <source>Check the learning rate (2e-5 suits pretrained BERT) and the labels.</source>
         <translation>Kontrollera inlärningstakten (2e-5 passar förtränad BERT) och etiketterna.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="435"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="436"/>
         <source>Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6</source>
         <translation>Epok %1 av %2: träningsförlust %3, valideringsförlust %4, träffsäkerhet %5%6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="441"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="442"/>
         <source> (best so far)</source>
         <translation> (bästa hittills)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="447"/>
-        <location filename="../ui/modeling/modeling_view.cpp" line="449"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="448"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="450"/>
         <source>Training failed</source>
         <translation>Träningen misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="451"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="452"/>
         <source>Stopped: Resume continues from the last checkpoint</source>
         <translation>Stoppad: Återuppta fortsätter från den senaste kontrollpunkten</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="452"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="453"/>
         <source>Finished: see the Evaluation view</source>
         <translation>Klar: se vyn Utvärdering</translation>
     </message>
@@ -1872,88 +1887,88 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::TesterWidget</name>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="39"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="40"/>
         <source>The checkpoint that answers</source>
         <translation>Kontrollpunkten som svarar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="40"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="41"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="44"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="45"/>
         <source>Type or paste a review, then press Play (Ctrl+Return)</source>
         <translation>Skriv eller klistra in en recension och tryck sedan på Spela (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="49"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="50"/>
         <source>▶ Play</source>
         <translation>▶ Spela</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="50"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="51"/>
         <source>Predict the class of the text (Ctrl+Return)</source>
         <translation>Förutsäg textens klass (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="61"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="62"/>
         <source>probability</source>
         <translation>sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="110"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="111"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="112"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="113"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="119"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="120"/>
         <source>No checkpoint yet: train the experiment first.</source>
         <translation>Ingen kontrollpunkt än: träna först experimentet.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="135"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="136"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the deployed checkpoint.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: den driftsatta kontrollpunkten.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="136"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="137"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the checkpoint chosen for deployment, not served yet.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: kontrollpunkten som valts för driftsättning, ännu inte serverad.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="139"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="140"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;, the experiment open in Modeling.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;, experimentet som är öppet i Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="169"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="170"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="187"/>
-        <location filename="../ui/deployment/tester_widget.cpp" line="257"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="188"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="258"/>
         <source>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="198"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="199"/>
         <source>Ready.</source>
         <translation>Klar.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="225"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="226"/>
         <source>Type a text first.</source>
         <translation>Skriv först en text.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="270"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="271"/>
         <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms</translation>
     </message>
