@@ -432,158 +432,168 @@ Klicka för att lista dem.</translation>
         <translation>CSV-filer (*.csv *.tsv *.txt);;Alla filer (*)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="391"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="393"/>
+        <source>and %1 more</source>
+        <translation>och %1 till</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="394"/>
         <source>%1 — %2 rows imported, %3 skipped. Classes (balance %4): %5</source>
         <translation>%1 — %2 rader importerade, %3 överhoppade. Klasser (balans %4): %5</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="397"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="400"/>
         <source>Fields separated by a %1 (detected).</source>
         <translation>Fälten avgränsas med %1 (upptäckt).</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="400"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="403"/>
         <source>Warning: %1</source>
         <translation>Varning: %1</translation>
     </message>
     <message>
         <location filename="../ui/datasets/datasets_view.cpp" line="409"/>
+        <source>Warning: the label column %1 has %2 classes in %3 rows, %4 of them with a single example: a model cannot learn a class it sees once. Is %1 the column to predict?</source>
+        <translation>Varning: etikettkolumnen %1 har %2 klasser på %3 rader, varav %4 med ett enda exempel: en modell kan inte lära sig en klass som den ser en gång. Är %1 kolumnen som ska förutsägas?</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="420"/>
         <source>%1: text</source>
         <translation>%1: text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="410"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="421"/>
         <source>%1: categorical, %2 classes</source>
         <translation>%1: kategorisk, %2 klasser</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="411"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="422"/>
         <source>Encoding of the input column: sequence length, language model, truncation</source>
         <translation>Indatakolumnens kodning: sekvenslängd, språkmodell, avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="412"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="423"/>
         <source>Encoding of the target column</source>
         <translation>Målkolumnens kodning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="419"/>
-        <location filename="../ui/datasets/datasets_view.cpp" line="569"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="430"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="580"/>
         <source>Saved version %1 of %2. %3</source>
         <translation>Sparad version %1 av %2. %3</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="422"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="433"/>
         <source>The source has changed since this version was saved: the table shows it as it is now.</source>
         <translation>Källan har ändrats sedan versionen sparades: tabellen visar den som den är nu.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="467"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="478"/>
         <source>%1 training, %2 validation, %3 test examples</source>
         <translation>%1 tränings-, %2 validerings-, %3 testexempel</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="478"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="489"/>
         <source>Saving failed: %1</source>
         <translation>Det gick inte att spara: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="498"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="509"/>
         <source>The %1 subset would be empty (%2 examples in all): raise its share under Training/Validation, or import more rows. Training needs examples to learn from and others to measure itself on.</source>
         <translation>Delmängden för %1 skulle bli tom (%2 exempel totalt): höj dess andel under Träning/Validering, eller importera fler rader. Träningen behöver exempel att lära sig av och andra att mäta sig mot.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="500"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="511"/>
         <source>training</source>
         <translation>träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="500"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="511"/>
         <source>validation</source>
         <translation>validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="504"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="515"/>
         <source>Saved dataset version %1</source>
         <translation>Sparade datamängdsversionen %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="531"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="542"/>
         <source>none saved yet</source>
         <translation>ingen sparad än</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="531"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="542"/>
         <source>%1 saved, choose one…</source>
         <translation>%1 sparade, välj en…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="537"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="548"/>
         <source>Saved dataset versions in this project: %1. Choose one under Saved versions to see it, or import a CSV file or a folder.</source>
         <translation>Sparade datamängdsversioner i projektet: %1. Välj en under Sparade versioner för att se den, eller importera en CSV-fil eller en mapp.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="563"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="574"/>
         <source>The saved version cannot be read: %1</source>
         <translation>Den sparade versionen kan inte läsas: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="571"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="582"/>
         <source>Its source is no longer there, so the table cannot show its rows.</source>
         <translation>Dess källa finns inte längre, så tabellen kan inte visa dess rader.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="656"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="667"/>
         <source>Encoding of %1</source>
         <translation>Kodning av %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="660"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="671"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="661"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="672"/>
         <source>Categorical</source>
         <translation>Kategorisk</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="664"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="675"/>
         <source>The input of a text classifier is text</source>
         <translation>Indata till en textklassificerare är text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="664"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="675"/>
         <source>The target of a classifier is categorical</source>
         <translation>Målet för en klassificerare är kategoriskt</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="665"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="676"/>
         <source>Type:</source>
         <translation>Typ:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="685"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="696"/>
         <source>%1 cuts %2 of the texts</source>
         <translation>%1 kortar %2 av texterna</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="689"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="700"/>
         <source>&amp;Sequence length:</source>
         <translation>&amp;Sekvenslängd:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="691"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="702"/>
         <source>&amp;Language model:</source>
         <translation>&amp;Språkmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="692"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="703"/>
         <source>&amp;Truncation:</source>
         <translation>&amp;Avkortning:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="700"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="711"/>
         <source>Classes:</source>
         <translation>Klasser:</translation>
     </message>

@@ -20,6 +20,7 @@
 
 #include "train/training_health.h"
 
+#include <QListWidget>
 #include <QDoubleSpinBox>
 #include <QLocale>
 #include <QApplication>
@@ -434,6 +435,27 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("four.yaml"))));
         shares[0]->setValue(50);
         QVERIFY2(view.saveVersion(m_dir.filePath(QStringLiteral("four.yaml")), &error), qPrintable(error));
+    }
+
+    // An ID column imported as the label (every class seen once) is warned about, and the summary
+    // lists a dozen classes, not all 300 (from the newcomer walk-through).
+    void idColumnAsLabelIsWarnedAbout()
+    {
+        std::string csv = "review,sentiment\n";
+        for (int i = 0; i < 300; ++i)
+            csv += "\"a review with words " + std::to_string(i) + "\",id-" + std::to_string(i) + "\n";
+        const QString path = m_dir.filePath(QStringLiteral("ids.csv"));
+        fika::test::writeBytes(path.toStdString(), csv);
+        DatasetsView view;
+        QSignalSpy finished(&view, &DatasetsView::importFinished);
+        view.importPath(path);
+        QVERIFY(finished.wait(20000));
+        auto* problems = view.findChild<QListWidget*>();
+        QVERIFY(problems);
+        QVERIFY(problems->count() > 0);
+        QVERIFY2(problems->item(0)->text().startsWith(QStringLiteral("Warning: the label column sentiment has 300 classes in 300 rows, 300 of them")),
+                 qPrintable(problems->item(0)->text()));
+        QVERIFY2(view.importSummary().contains(QStringLiteral("and 288 more")), qPrintable(view.importSummary()));
     }
 
 private:

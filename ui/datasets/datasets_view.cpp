@@ -386,8 +386,11 @@ void DatasetsView::onImported()
     QStringList classes;
     const auto counts = dataset.classCounts();
     const QLocale locale; // "12 500" and "0,98" in Swedish
-    for (size_t c = 0; c < counts.size(); ++c)
+    constexpr size_t kClassesListed = 12; // more would push the table off the window
+    for (size_t c = 0; c < std::min(counts.size(), kClassesListed); ++c)
         classes << QStringLiteral("%1: %2").arg(toQString(dataset.labelMap.names[c]), locale.toString(counts[c]));
+    if (counts.size() > kClassesListed)
+        classes << tr("and %1 more").arg(locale.toString(static_cast<qlonglong>(counts.size() - kClassesListed)));
     m_summary->setText(tr("%1 — %2 rows imported, %3 skipped. Classes (balance %4): %5")
                            .arg(m_current.sourcePath, locale.toString(m_current.report.rowsImported),
                                 locale.toString(m_current.report.invalidRows),
@@ -400,6 +403,14 @@ void DatasetsView::onImported()
         m_problems->addItem(tr("Warning: %1").arg(toQString(warning)));
     for (const auto& problem : m_current.report.problems)
         m_problems->addItem(toQString(problem.message));
+    // An ID or free-text column chosen as the label: most classes seen once, which nothing can learn.
+    const auto seenOnce = std::count(counts.begin(), counts.end(), int64_t(1));
+    if (counts.size() > 2 && seenOnce * 2 > static_cast<std::ptrdiff_t>(counts.size()))
+        m_problems->insertItem(0, tr("Warning: the label column %1 has %2 classes in %3 rows, %4 of them with a single "
+                                     "example: a model cannot learn a class it sees once. Is %1 the column to predict?")
+                                      .arg(toQString(dataset.targetFeature), locale.toString(static_cast<qlonglong>(counts.size())),
+                                           locale.toString(static_cast<qlonglong>(dataset.labels.size())),
+                                           locale.toString(static_cast<qlonglong>(seenOnce))));
     m_problems->setVisible(m_problems->count() > 0);
     m_histogram->setStats(m_current.lengths);
     m_histogram->setSequenceLength(m_sequenceLength->value());
