@@ -1307,8 +1307,8 @@ Klicka för att lista dem.</translation>
     </message>
     <message>
         <location filename="../ui/main_window.cpp" line="235"/>
-        <source>Stop the training and quit? The last finished epoch can be resumed later.</source>
-        <translation>Stoppa träningen och avsluta? Den senast avslutade epoken kan återupptas senare.</translation>
+        <source>Stop the training and quit? It stops within one batch, and Resume continues from there.</source>
+        <translation>Stoppa träningen och avsluta? Den stannar inom en batch, och Återuppta fortsätter därifrån.</translation>
     </message>
     <message>
         <location filename="../ui/main_window.cpp" line="242"/>

@@ -232,7 +232,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (m_studio->training()->isRunning() &&
         QMessageBox::question(this, tr("Training is running"),
-                              tr("Stop the training and quit? The last finished epoch can be resumed later.")) !=
+                              tr("Stop the training and quit? It stops within one batch, and Resume continues from there.")) !=
             QMessageBox::Yes) {
         event->ignore();
         return;
