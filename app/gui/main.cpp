@@ -57,12 +57,12 @@ int main(int argc, char** argv)
 
     fika::core::initRuntime();
     fika::ui::MainWindow window;
-    if (!parser.isSet(tour)) // the tour starts from no project, as a newcomer does
-        window.studio()->reopenLastProject();
-    if (parser.isSet(tour))
+    if (parser.isSet(tour)) { // the tour starts from no project, as a newcomer does
         window.showMaximized();
-    else
+    } else {
+        window.studio()->reopenLastProject();
         window.show();
+    }
     auto takeScreenshot = [&window, file = parser.value(screenshot)] {
         QTimer::singleShot(500, &window, [&window, file] { QApplication::exit(window.grab().save(file) ? 0 : 1); });
     };

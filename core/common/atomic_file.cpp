@@ -8,21 +8,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 
 namespace fs = std::filesystem;
 
 namespace fika::core {
-namespace {
-
-Error ioError(const std::string& path, const char* what, int error)
-{
-    return makeError(ErrorCode::IoError, path + ": " + what + " (" + std::strerror(error) + ")", path);
-}
-
-} // namespace
 
 AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {}
 
@@ -45,7 +35,7 @@ Status AtomicFile::open()
     std::string pattern = (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
     m_fd = ::mkostemp(pattern.data(), O_CLOEXEC);
     if (m_fd < 0)
-        return ioError(m_path, "cannot be written: no temporary file beside it", errno);
+        return fileError(m_path, "cannot be written: no temporary file beside it", errno);
     // mkstemp makes 0600: keep the mode of the file being replaced, else make it as readable as any
     // file the user saves.
     struct stat existing {};
@@ -58,16 +48,8 @@ Status AtomicFile::write(const void* data, size_t size)
 {
     if (m_fd < 0)
         return makeError(ErrorCode::IoError, m_path + ": not open for writing", m_path);
-    const char* bytes = static_cast<const char*>(data);
-    while (size > 0) {
-        const ssize_t written = ::write(m_fd, bytes, size);
-        if (written < 0 && errno == EINTR)
-            continue;
-        if (written <= 0)
-            return ioError(m_path, "cannot be written", written == 0 ? EIO : errno);
-        bytes += written;
-        size -= static_cast<size_t>(written);
-    }
+    if (!writeAll(m_fd, static_cast<const char*>(data), size))
+        return fileError(m_path, "cannot be written", errno);
     return Ok{};
 }
 
@@ -82,12 +64,12 @@ Status AtomicFile::commit()
     m_fd = -1;
     if (!synced || !closed) {
         ::unlink(m_temporary.c_str());
-        return ioError(m_path, "cannot be written", synced ? closeError : syncError);
+        return fileError(m_path, "cannot be written", synced ? closeError : syncError);
     }
     if (::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
         const int error = errno;
         ::unlink(m_temporary.c_str());
-        return ioError(m_path, "cannot be replaced", error);
+        return fileError(m_path, "cannot be replaced", error);
     }
     const fs::path folder = fs::path(m_path).parent_path();
     return fsyncPath(folder.empty() ? "." : folder.string());

@@ -8,14 +8,12 @@
 #include <cstring>
 
 namespace fika::core {
-namespace {
 
-Error ioError(const std::string& path, const char* what, int error)
+Error fileError(const std::string& path, const char* what, int error)
 {
     return makeError(ErrorCode::IoError, path + ": " + what + " (" + std::strerror(error) + ")", path);
 }
 
-// Writes all bytes, retrying short writes and EINTR.
 bool writeAll(int fd, const char* data, size_t size)
 {
     while (size > 0) {
@@ -33,20 +31,18 @@ bool writeAll(int fd, const char* data, size_t size)
     return true;
 }
 
-} // namespace
-
 Status writeFileSynced(const std::string& path, const std::string& content)
 {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-        return ioError(path, "cannot be created", errno);
+        return fileError(path, "cannot be created", errno);
     if (!writeAll(fd, content.data(), content.size()) || ::fsync(fd) != 0) {
         const int error = errno;
         ::close(fd);
-        return ioError(path, "cannot be written", error);
+        return fileError(path, "cannot be written", error);
     }
     if (::close(fd) != 0)
-        return ioError(path, "cannot be written", errno);
+        return fileError(path, "cannot be written", errno);
     return Ok{};
 }
 
@@ -54,13 +50,13 @@ Status fsyncPath(const std::string& path)
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return ioError(path, "cannot be opened to sync it", errno);
+        return fileError(path, "cannot be opened to sync it", errno);
     // Some file systems cannot sync a folder (EINVAL); their renames are as durable as they get.
     const bool ok = ::fsync(fd) == 0 || errno == EINVAL;
     const int error = errno;
     ::close(fd);
     if (!ok)
-        return ioError(path, "cannot be synced to disk", error);
+        return fileError(path, "cannot be synced to disk", error);
     return Ok{};
 }
 
@@ -77,7 +73,7 @@ Status AppendFile::open(const std::string& path, bool truncate)
     m_path = path;
     m_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0644);
     if (m_fd < 0)
-        return ioError(path, "cannot be opened for writing", errno);
+        return fileError(path, "cannot be opened for writing", errno);
     return Ok{};
 }
 
@@ -92,7 +88,7 @@ Status AppendFile::append(const std::string& text)
         if (before >= 0) {
             [[maybe_unused]] const int cut = ::ftruncate(m_fd, before);
         }
-        return ioError(m_path, "cannot be written", error);
+        return fileError(m_path, "cannot be written", error);
     }
     return Ok{};
 }

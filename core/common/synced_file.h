@@ -7,6 +7,11 @@
 
 namespace fika::core {
 
+// Writes all `size` bytes to `fd`, retrying short writes and EINTR; false with errno set otherwise.
+bool writeAll(int fd, const char* data, size_t size);
+// "<path>: <what> (<strerror(error)>)" as an IoError naming the file.
+Error fileError(const std::string& path, const char* what, int error);
+
 // Writes `content` to `path` (created or truncated), checks every write and fsyncs it, so that a
 // full disk or an I/O error is an error naming the file, never a silently short file.
 Status writeFileSynced(const std::string& path, const std::string& content);

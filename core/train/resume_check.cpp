@@ -3,10 +3,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
+#include <filesystem>
 #include <map>
 #include <set>
-#include <sstream>
 
 namespace fika::core {
 namespace {
@@ -35,12 +34,10 @@ const std::set<std::string> kMayDiffer = {"training.threads",          "training
 
 Status checkResumeMatches(const ExperimentConfig& config, const std::string& savedExperimentFile)
 {
-    std::ifstream in(savedExperimentFile, std::ios::binary);
-    if (!in) // runs saved before the file existed: nothing to compare with
+    std::error_code ec;
+    if (!std::filesystem::exists(savedExperimentFile, ec)) // runs saved before the file existed: nothing to compare with
         return Ok{};
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto saved = experimentConfigFromYaml(text.str(), savedExperimentFile);
+    auto saved = loadExperimentConfig(savedExperimentFile);
     if (!saved)
         return saved.error();
     std::map<std::string, std::string> now, before;

@@ -480,6 +480,20 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
                                   });
         };
 
+        // A stop asked for: `last` records where the run goes on (nextBatch of epoch) and the unfinished
+        // epoch's training loss so far.
+        auto stopRun = [&](int64_t epoch, int64_t nextBatch, double epochLossSum, int64_t epochBatches,
+                           const std::string& message) -> Result<TrainSummary> {
+            if (auto saved = saveTo("last", epoch, nextBatch, nlohmann::json::object(), epochLossSum, epochBatches); !saved)
+                return saved.error();
+            observer.onMessage(message);
+            summary.stopped = true;
+            summary.steps = step;
+            summary.bestEpoch = bestEpoch;
+            summary.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
+            return summary;
+        };
+
         // A NaN or infinite loss or gradient ruins the weights: stop before the optimizer uses it,
         // leaving the checkpoints of the last good epoch as they are.
         auto diverged = [&](const std::string& what, int64_t epoch, int64_t batch) {
@@ -565,14 +579,7 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
                         --epochBatchesDone;
                         summary.batchLosses.pop_back();
                     }
-                    if (auto saved = saveTo("last", epoch, next, nlohmann::json::object(), epochLoss, epochBatchesDone); !saved)
-                        return saved.error();
-                    observer.onMessage("stopped; resuming continues from checkpoints/last");
-                    summary.stopped = true;
-                    summary.steps = step;
-                    summary.bestEpoch = bestEpoch;
-                    summary.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
-                    return summary;
+                    return stopRun(epoch, next, epochLoss, epochBatchesDone, "stopped; resuming continues from checkpoints/last");
                 }
             }
 
@@ -585,19 +592,9 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
                                              bf16, padTo, device, [&](int64_t done) {
                                                  observer.onValidation({epoch + 1, done, validationTotal});
                                              }, options.stop);
-            if (!validation) {
-                // Stopped while validating: the epoch's training is kept, its validation runs on resume.
-                if (auto saved = saveTo("last", epoch, static_cast<int64_t>(batches.size()), nlohmann::json::object(), epochLoss,
-                                        epochBatchesDone);
-                    !saved)
-                    return saved.error();
-                observer.onMessage("stopped while validating; resuming continues from checkpoints/last with this epoch's validation");
-                summary.stopped = true;
-                summary.steps = step;
-                summary.bestEpoch = bestEpoch;
-                summary.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
-                return summary;
-            }
+            if (!validation) // the epoch's training is kept, its validation runs on resume
+                return stopRun(epoch, static_cast<int64_t>(batches.size()), epochLoss, epochBatchesDone,
+                               "stopped while validating; resuming continues from checkpoints/last with this epoch's validation");
             event.validation = std::move(*validation);
             event.elapsedSeconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
             const double score = scoreOf(event.validation, t.bestMetric);

@@ -5,7 +5,7 @@
 // tester tests what is deployed and forgets an answer when its model changes, the raw loss line is
 // visible, the precision and recall bars carry their values, the clicked cell is outlined and the
 // Probability column sorts by number.
-#include "test_support.h"
+#include "ui_test_support.h"
 
 #include "datasets/datasets_view.h"
 #include "deployment/deployment_view.h"
@@ -109,10 +109,7 @@ private Q_SLOTS:
         QVERIFY2(m_window->studio()->newProject(m_dir.filePath(QStringLiteral("project")), QStringLiteral("minors"), &error),
                  qPrintable(error));
         const QString csv = m_dir.filePath(QStringLiteral("reviews.csv"));
-        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(600));
-        QSignalSpy imported(m_window->datasetsView(), &DatasetsView::importFinished);
-        m_window->datasetsView()->importPath(csv);
-        QVERIFY(imported.wait(30000));
+        QVERIFY(fika::test::importSyntheticReviews(m_window->datasetsView(), csv, 600));
         m_window->datasetsView()->setSequenceLength(24);
         QVERIFY(m_window->datasetsView()->saveVersion(m_window->datasetsView()->versionFile(QStringLiteral("reviews")), &error));
         auto* wizard = m_window->openExperimentWizard();

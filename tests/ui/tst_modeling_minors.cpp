@@ -3,7 +3,7 @@
 // estimate calibrated by the machine's own steps and a smooth time left, "Validating… n %" instead
 // of a full bar at "0:00 left", a wizard summary and weights tab that follow every choice and are
 // remembered, a fresh log and bar for a new experiment, and "custom" once a preset was edited.
-#include "test_support.h"
+#include "ui_test_support.h"
 
 #include "datasets/datasets_view.h"
 #include "main_window.h"
@@ -82,10 +82,7 @@ private Q_SLOTS:
         QVERIFY2(m_window->studio()->newProject(m_dir.filePath(QStringLiteral("project")), QStringLiteral("p"), &error),
                  qPrintable(error));
         const QString csv = m_dir.filePath(QStringLiteral("reviews.csv"));
-        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(1200));
-        QSignalSpy imported(m_window->datasetsView(), &DatasetsView::importFinished);
-        m_window->datasetsView()->importPath(csv);
-        QVERIFY(imported.wait(30000));
+        QVERIFY(fika::test::importSyntheticReviews(m_window->datasetsView(), csv, 1200));
         m_window->datasetsView()->setSequenceLength(24);
         QVERIFY2(m_window->datasetsView()->saveVersion(m_window->datasetsView()->versionFile(QStringLiteral("reviews")), &error),
                  qPrintable(error));

@@ -4,7 +4,7 @@
 // batch; the run keeps its epoch's training in checkpoints/last.
 #include <torch/torch.h> // before Qt: its headers use the word slots
 
-#include "test_support.h"
+#include "ui_test_support.h"
 
 #include "datasets/datasets_view.h"
 #include "evaluation/evaluation_view.h"
@@ -31,6 +31,21 @@
 
 using namespace fika::ui;
 
+namespace {
+
+// How long destroying the window (what quitting does) takes while `during` runs.
+qint64 millisecondsToClose(std::unique_ptr<MainWindow>& window, const char* during)
+{
+    QElapsedTimer clock;
+    clock.start();
+    window.reset();
+    const qint64 ms = clock.elapsed();
+    qInfo("quit during %s took %lld ms", during, static_cast<long long>(ms));
+    return ms;
+}
+
+} // namespace
+
 class TestQuitPromptly : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -49,11 +64,8 @@ private Q_SLOTS:
         QVERIFY2(window->studio()->newProject(m_dir.filePath(QStringLiteral("project")), QStringLiteral("p"), &error), qPrintable(error));
         // A short training and a long validation: 10 % of 8,000 reviews to train on, 90 % to validate.
         const QString csv = m_dir.filePath(QStringLiteral("reviews.csv"));
-        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(8000));
         auto* datasets = window->datasetsView();
-        QSignalSpy imported(datasets, &DatasetsView::importFinished);
-        datasets->importPath(csv);
-        QVERIFY(imported.wait(60000));
+        QVERIFY(fika::test::importSyntheticReviews(datasets, csv, 8000, 60000));
         datasets->setSequenceLength(128);
         const auto shares = datasets->findChildren<QDoubleSpinBox*>();
         QCOMPARE(shares.size(), 3);
@@ -81,11 +93,7 @@ private Q_SLOTS:
                                                                      : QString();
         QVERIFY(!runDir.isEmpty());
 
-        QElapsedTimer clock;
-        clock.start();
-        window.reset();
-        const auto ms = clock.elapsed();
-        qInfo("quit during validation took %lld ms", static_cast<long long>(ms));
+        const auto ms = millisecondsToClose(window, "validation");
         QVERIFY2(ms < 1000, qPrintable(QString::number(ms)));
 
         const auto state = nlohmann::json::parse(fika::test::readBytes((runDir + QStringLiteral("/checkpoints/last/trainer_state.json")).toStdString()));
@@ -108,11 +116,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(evaluation->evaluationProgress()->value() > 0, 120000);
         QVERIFY(!evaluation->evaluationReady());
 
-        QElapsedTimer clock;
-        clock.start();
-        window.reset();
-        const auto ms = clock.elapsed();
-        qInfo("quit during the evaluation took %lld ms", static_cast<long long>(ms));
+        const auto ms = millisecondsToClose(window, "the evaluation");
         QVERIFY2(ms < 1000, qPrintable(QString::number(ms)));
     }
 

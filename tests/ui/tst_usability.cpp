@@ -2,7 +2,7 @@
 // The app as a newcomer meets it: the window fits a laptop screen in every language, the wizard
 // follows the dataset version just saved, random weights get settings that learn, a project switch
 // leaves nothing of the old project behind, and any CSV's columns and delimiter can be imported.
-#include "test_support.h"
+#include "ui_test_support.h"
 
 #include "datasets/dataset_table_model.h"
 #include "datasets/datasets_view.h"
@@ -181,10 +181,7 @@ private Q_SLOTS:
         QVERIFY2(window.studio()->newProject(m_dir.filePath(QStringLiteral("scratch-project")), QStringLiteral("s"), &error),
                  qPrintable(error));
         const QString csv = m_dir.filePath(QStringLiteral("scratch.csv"));
-        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(60));
-        QSignalSpy imported(window.datasetsView(), &DatasetsView::importFinished);
-        window.datasetsView()->importPath(csv);
-        QVERIFY(imported.wait(30000));
+        QVERIFY(fika::test::importSyntheticReviews(window.datasetsView(), csv, 60));
         QVERIFY(window.datasetsView()->saveVersion(window.datasetsView()->versionFile(QStringLiteral("scratch")), &error));
         auto* wizard = window.openExperimentWizard();
         auto* preset = wizard->findChild<QComboBox*>(QStringLiteral("preset"));
@@ -255,10 +252,7 @@ private Q_SLOTS:
         QVERIFY2(window.studio()->newProject(m_dir.filePath(QStringLiteral("old-project")), QStringLiteral("old"), &error),
                  qPrintable(error));
         const QString csv = m_dir.filePath(QStringLiteral("switch.csv"));
-        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(120));
-        QSignalSpy imported(window.datasetsView(), &DatasetsView::importFinished);
-        window.datasetsView()->importPath(csv);
-        QVERIFY(imported.wait(30000));
+        QVERIFY(fika::test::importSyntheticReviews(window.datasetsView(), csv, 120));
         window.datasetsView()->setSequenceLength(24);
         QVERIFY(window.datasetsView()->saveVersion(window.datasetsView()->versionFile(QStringLiteral("switch")), &error));
         auto* wizard = window.openExperimentWizard();
@@ -339,10 +333,7 @@ private Q_SLOTS:
         QVERIFY2(window.studio()->newProject(m_dir.filePath(QStringLiteral("stop-project")), QStringLiteral("stop"), &error),
                  qPrintable(error));
         const QString csv = m_dir.filePath(QStringLiteral("stop.csv"));
-        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(400));
-        QSignalSpy imported(window.datasetsView(), &DatasetsView::importFinished);
-        window.datasetsView()->importPath(csv);
-        QVERIFY(imported.wait(30000));
+        QVERIFY(fika::test::importSyntheticReviews(window.datasetsView(), csv, 400));
         window.datasetsView()->setSequenceLength(24);
         QVERIFY(window.datasetsView()->saveVersion(window.datasetsView()->versionFile(QStringLiteral("stop")), &error));
         auto* wizard = window.openExperimentWizard();
@@ -421,11 +412,8 @@ private Q_SLOTS:
     void emptyValidationSubsetIsRefusedOnSave()
     {
         const QString csv = m_dir.filePath(QStringLiteral("four.csv"));
-        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(4));
         DatasetsView view;
-        QSignalSpy finished(&view, &DatasetsView::importFinished);
-        view.importPath(csv);
-        QVERIFY(finished.wait(20000));
+        QVERIFY(fika::test::importSyntheticReviews(&view, csv, 4, 20000));
         const auto shares = view.findChildren<QDoubleSpinBox*>();
         QCOMPARE(shares.size(), 3);
         shares[0]->setValue(90);
