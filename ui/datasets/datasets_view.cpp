@@ -195,6 +195,8 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     m_table->setWordWrap(false);
     m_problems = new QListWidget(splitter);
     m_problems->setVisible(false);
+    m_problems->setWordWrap(true); // a warning is a sentence: wrapped, not cut at the right edge
+    m_problems->setResizeMode(QListView::Adjust);
 
     auto* settings = new QWidget(splitter);
     auto* settingsLayout = new QHBoxLayout(settings);
@@ -257,6 +259,8 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     splitter->addWidget(m_table);
     splitter->addWidget(m_problems);
     splitter->addWidget(settings);
+    splitter->setStretchFactor(0, 3); // the rows get the room, a list of problems only what is left
+    splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
 
     connect(m_importCsv, &QPushButton::clicked, this, &DatasetsView::chooseCsv);
