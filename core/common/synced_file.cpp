@@ -11,7 +11,7 @@ namespace fika::core {
 
 Error fileError(const std::string& path, const char* what, int error)
 {
-    return makeError(ErrorCode::IoError, path + ": " + what + " (" + std::strerror(error) + ")", path);
+    return makeError(errorCodeForErrno(error), path + ": " + what + " (" + std::strerror(error) + ")", path);
 }
 
 bool writeAll(int fd, const char* data, size_t size)

@@ -9,7 +9,7 @@ namespace fika::core {
 
 // Writes all `size` bytes to `fd`, retrying short writes and EINTR; false with errno set otherwise.
 bool writeAll(int fd, const char* data, size_t size);
-// "<path>: <what> (<strerror(error)>)" as an IoError naming the file.
+// "<path>: <what> (<strerror(error)>)" naming the file, with the code errno calls for (DiskFull, …).
 Error fileError(const std::string& path, const char* what, int error);
 
 // Writes `content` to `path` (created or truncated), checks every write and fsyncs it, so that a

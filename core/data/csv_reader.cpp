@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/csv_reader.h"
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -18,7 +19,7 @@ Result<std::unique_ptr<CsvReader>> CsvReader::openFile(const std::string& path)
     const auto size = static_cast<int64_t>(std::filesystem::file_size(path, ec));
     auto stream = std::make_unique<std::ifstream>(path, std::ios::binary);
     if (!*stream)
-        return makeError(ErrorCode::IoError, path + ": cannot be opened for reading", path);
+        return makeError(errorCodeForErrno(errno), path + ": cannot be opened for reading (" + std::strerror(errno) + ")", path);
     return openStream(std::move(stream), path, size);
 }
 

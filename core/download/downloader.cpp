@@ -32,6 +32,7 @@ struct Transfer {
     std::string linkedEtag; // the hub's X-Linked-Etag (a SHA-256), kept across its redirect to a CDN
     std::string etag;       // the last response's ETag
     bool writeFailed = false;
+    int writeErrno = 0; // why the write failed (ENOSPC: a full disk)
 };
 
 // The 64 hex digits of a strong ETag value, lower-cased, or "" when it is no SHA-256.
@@ -75,6 +76,7 @@ size_t onData(char* data, size_t size, size_t count, void* user)
         return size * count; // an error page: never into the file
     if (std::fwrite(data, 1, size * count, t->out) != size * count) {
         t->writeFailed = true;
+        t->writeErrno = errno;
         return 0;
     }
     return size * count;
@@ -127,7 +129,7 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
     t.offset = report.resumedFrom;
     t.out = std::fopen(part.c_str(), report.resumedFrom > 0 ? "ab" : "wb");
     if (!t.out)
-        return makeError(ErrorCode::IoError, part + ": cannot be written", part);
+        return makeError(errorCodeForErrno(errno), part + ": cannot be written (" + std::strerror(errno) + ")", part);
     CURL* curl = curl_easy_init();
     t.curl = curl;
     char errorText[CURL_ERROR_SIZE] = {};
@@ -154,10 +156,14 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(curl);
     // Buffered bytes reach the disk only here: a full disk shows in the flush, the fsync or the close.
-    if (std::fflush(t.out) != 0 || ::fsync(fileno(t.out)) != 0)
+    if (std::fflush(t.out) != 0 || ::fsync(fileno(t.out)) != 0) {
         t.writeFailed = true;
-    if (std::fclose(t.out) != 0)
+        t.writeErrno = t.writeErrno ? t.writeErrno : errno;
+    }
+    if (std::fclose(t.out) != 0) {
         t.writeFailed = true;
+        t.writeErrno = t.writeErrno ? t.writeErrno : errno;
+    }
 
     auto failWith = [&](Error error, bool keepPart) -> Result<DownloadReport> {
         if (!keepPart)
@@ -167,24 +173,27 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
     if (code == CURLE_ABORTED_BY_CALLBACK)
         return makeError(ErrorCode::Cancelled, url + ": download stopped; starting it again resumes it");
     if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_CONNECT || code == CURLE_OPERATION_TIMEDOUT)
-        return failWith(makeError(ErrorCode::IoError, "cannot reach " + hostOf(url) + " (" + errorText +
+        return failWith(makeError(ErrorCode::NetworkError, "cannot reach " + hostOf(url) + " (" + errorText +
                                                           "): are you offline? Download it on another machine and "
                                                           "choose \"Use a local folder…\""),
                         true);
     if (code == CURLE_RANGE_ERROR || status == 416) // the .part does not fit the file on the server: start over
-        return failWith(makeError(ErrorCode::IoError, url + ": the interrupted download cannot be resumed; try again"), false);
+        return failWith(makeError(ErrorCode::NetworkError, url + ": the interrupted download cannot be resumed; try again"), false);
     if (status == 404)
         return failWith(makeError(ErrorCode::FileNotFound, url + ": not found (HTTP 404)"), false);
     if (status >= 400)
-        return failWith(makeError(ErrorCode::IoError, url + ": the server answered HTTP " + std::to_string(status)), true);
+        return failWith(makeError(ErrorCode::NetworkError, url + ": the server answered HTTP " + std::to_string(status)), true);
     if (t.writeFailed)
-        return failWith(makeError(ErrorCode::IoError, part + ": cannot be written (disk full?)", part), true);
+        return failWith(makeError(errorCodeForErrno(t.writeErrno, ErrorCode::DiskFull),
+                                  part + ": cannot be written (" + (t.writeErrno ? std::strerror(t.writeErrno) : "disk full?") + ")",
+                                  part),
+                        true);
     if (code != CURLE_OK)
-        return failWith(makeError(ErrorCode::IoError, url + ": download interrupted (" + std::string(errorText) +
+        return failWith(makeError(ErrorCode::NetworkError, url + ": download interrupted (" + std::string(errorText) +
                                                           "); starting it again resumes it"),
                         true);
     if (report.resumedFrom > 0 && status == 200) // the server ignored the Range: the body is the whole file
-        return failWith(makeError(ErrorCode::IoError, url + ": the server does not resume downloads; try again"), false);
+        return failWith(makeError(ErrorCode::NetworkError, url + ": the server does not resume downloads; try again"), false);
 
     report.sha256 = sha256OfFile(part);
     report.bytes = static_cast<int64_t>(fs::file_size(part, ec));
@@ -192,12 +201,12 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
                                  : !t.linkedEtag.empty()         ? t.linkedEtag
                                                                  : t.etag;
     if (!expected.empty() && report.sha256 != expected)
-        return failWith(makeError(ErrorCode::IoError, url + ": checksum mismatch (SHA-256 " + report.sha256 +
+        return failWith(makeError(ErrorCode::ChecksumMismatch, url + ": checksum mismatch (SHA-256 " + report.sha256 +
                                                           ", expected " + expected + "); the download was discarded"),
                         false);
     fs::rename(part, file, ec);
     if (ec)
-        return makeError(ErrorCode::IoError, file + ": cannot be written (" + ec.message() + ")", file);
+        return makeError(errorCodeForErrno(ec.value()), file + ": cannot be written (" + ec.message() + ")", file);
     return report;
 }
 
@@ -218,7 +227,7 @@ Status extractArchive(const std::string& archivePath, const std::string& dir, co
     if (archive_read_open_filename(in, archivePath.c_str(), 1 << 16) != ARCHIVE_OK) {
         const std::string why = archive_error_string(in) ? archive_error_string(in) : "unreadable";
         cleanup();
-        return makeError(ErrorCode::IoError, archivePath + ": cannot be opened as an archive (" + why + ")", archivePath);
+        return makeError(ErrorCode::ArchiveInvalid, archivePath + ": cannot be opened as an archive (" + why + ")", archivePath);
     }
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -233,29 +242,32 @@ Status extractArchive(const std::string& archivePath, const std::string& dir, co
             const std::string why = context && context->shouldStop() ? "stopped"
                                     : archive_error_string(in)         ? archive_error_string(in)
                                                                        : "damaged";
+            const bool stopped = context && context->shouldStop();
             cleanup();
-            return makeError(ErrorCode::IoError, archivePath + ": extraction failed after " + std::to_string(entries) +
+            return makeError(stopped ? ErrorCode::Cancelled : ErrorCode::ArchiveInvalid,
+                             archivePath + ": extraction failed after " + std::to_string(entries) +
                                                      " entries (" + why + ")",
                              archivePath);
         }
         const std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
         if (name.empty() || name.front() == '/') {
             cleanup();
-            return makeError(ErrorCode::IoError, archivePath + ": entry '" + name + "' refused (absolute path)", archivePath);
+            return makeError(ErrorCode::ArchiveInvalid, archivePath + ": entry '" + name + "' refused (absolute path)", archivePath);
         }
         const std::string target = (fs::path(dir) / name).string();
         archive_entry_set_pathname(entry, target.c_str());
         if (const char* link = archive_entry_hardlink(entry)) {
             if (link[0] == '/') {
                 cleanup();
-                return makeError(ErrorCode::IoError, archivePath + ": link '" + name + "' refused (absolute target)", archivePath);
+                return makeError(ErrorCode::ArchiveInvalid, archivePath + ": link '" + name + "' refused (absolute target)", archivePath);
             }
             archive_entry_set_hardlink(entry, (fs::path(dir) / link).string().c_str());
         }
         if (archive_write_header(out, entry) != ARCHIVE_OK) {
             const std::string why = archive_error_string(out) ? archive_error_string(out) : "refused";
+            const ErrorCode code = errorCodeForErrno(archive_errno(out), ErrorCode::ArchiveInvalid);
             cleanup();
-            return makeError(ErrorCode::IoError, archivePath + ": entry refused (" + why + ")", archivePath);
+            return makeError(code, archivePath + ": entry refused (" + why + ")", archivePath);
         }
         // Every block and the entry's end are checked: a full disk or a truncated archive is an
         // error naming the entry, never a short file taken for a whole one.
@@ -264,18 +276,24 @@ Status extractArchive(const std::string& archivePath, const std::string& dir, co
         la_int64_t offset = 0;
         int read = ARCHIVE_OK;
         std::string why;
+        ErrorCode code = ErrorCode::IoError;
         while ((read = archive_read_data_block(in, &block, &size, &offset)) == ARCHIVE_OK)
             if (archive_write_data_block(out, block, size, offset) != ARCHIVE_OK) {
                 why = archiveError(out, "cannot be written");
+                code = errorCodeForErrno(archive_errno(out));
                 break;
             }
-        if (why.empty() && read != ARCHIVE_EOF)
+        if (why.empty() && read != ARCHIVE_EOF) {
             why = archiveError(in, "the archive is damaged");
-        if (why.empty() && archive_write_finish_entry(out) != ARCHIVE_OK)
+            code = ErrorCode::ArchiveInvalid;
+        }
+        if (why.empty() && archive_write_finish_entry(out) != ARCHIVE_OK) {
             why = archiveError(out, "cannot be written");
+            code = errorCodeForErrno(archive_errno(out));
+        }
         if (!why.empty()) {
             cleanup();
-            return makeError(ErrorCode::IoError, target + ": " + why + " (extracting " + archivePath + ")", target);
+            return makeError(code, target + ": " + why + " (extracting " + archivePath + ")", target);
         }
         if (context && ++entries % 256 == 0)
             context->report(archive_filter_bytes(in, -1), total);
@@ -287,7 +305,7 @@ Status extractArchive(const std::string& archivePath, const std::string& dir, co
         const int error = errno;
         ::close(fd);
         if (!synced)
-            return makeError(ErrorCode::IoError, dir + ": cannot be synced to disk (" + std::strerror(error) + ")", dir);
+            return makeError(errorCodeForErrno(error), dir + ": cannot be synced to disk (" + std::strerror(error) + ")", dir);
     }
     return Ok{};
 }

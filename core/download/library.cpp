@@ -132,7 +132,7 @@ Result<std::string> fetchDataset(const Catalog& catalog, const std::string& id, 
         return extracted.error();
     }
     if (!fs::is_directory(folder))
-        return makeError(ErrorCode::IoError, archive + ": has no folder '" + dataset->folder + "'", archive);
+        return makeError(ErrorCode::ArchiveInvalid, archive + ": has no folder '" + dataset->folder + "'", archive);
     if (auto marked = markComplete(base, mark); !marked)
         return marked.error();
     fs::remove(archive, ec); // the extracted folder is what Fika reads

@@ -79,7 +79,7 @@ Result<BertConfig> bertConfigFromJson(const nlohmann::json& json, const std::str
 {
     BertConfig config;
     auto fail = [&](const std::string& key, const std::string& what) {
-        return makeError(ErrorCode::InvalidArgument, fileName + ": " + key + ": " + what, fileName, 0, -1, key);
+        return makeError(ErrorCode::CheckpointInvalid, fileName + ": " + key + ": " + what, fileName, 0, -1, key);
     };
     if (!json.is_object())
         return fail("(top level)", "expected a JSON object");
@@ -199,15 +199,15 @@ Result<BertConfig> loadBertConfig(const std::string& path)
     if (status.type() == std::filesystem::file_type::not_found)
         return makeError(ErrorCode::FileNotFound, path + ": no such file", path);
     if (ec)
-        return makeError(ErrorCode::IoError, path + ": cannot be read (" + ec.message() + ")", path);
+        return makeError(errorCodeForErrno(ec.value()), path + ": cannot be read (" + ec.message() + ")", path);
     if (!std::filesystem::is_regular_file(status))
-        return makeError(ErrorCode::IoError, path + ": cannot be read (it is not a regular file)", path);
+        return makeError(ErrorCode::NotAFile, path + ": cannot be read (it is not a regular file)", path);
     std::ifstream in(path);
     if (!in)
-        return makeError(ErrorCode::IoError, path + ": cannot be read (" + std::strerror(errno) + ")", path);
+        return makeError(errorCodeForErrno(errno), path + ": cannot be read (" + std::strerror(errno) + ")", path);
     const auto json = nlohmann::json::parse(in, nullptr, false);
     if (json.is_discarded())
-        return makeError(ErrorCode::InvalidArgument, path + ": not valid JSON", path);
+        return makeError(ErrorCode::CheckpointInvalid, path + ": not valid JSON", path);
     return bertConfigFromJson(json, path);
 }
 

@@ -3,6 +3,7 @@
 
 #include "common/synced_file.h"
 #include "model/safetensors.h"
+#include "model/torch_errors.h"
 
 #include <torch/serialize.h>
 
@@ -116,7 +117,7 @@ Result<Truncation> truncationFromTokenizerConfig(const nlohmann::json& config, c
         if (value.is_string())
             if (auto parsed = parseTruncation(value.get<std::string>()))
                 return parsed.value();
-        return makeError(ErrorCode::InvalidArgument, file + ": fika_truncation must be \"head\", \"tail\" or \"head_tail\"",
+        return makeError(ErrorCode::CheckpointInvalid, file + ": fika_truncation must be \"head\", \"tail\" or \"head_tail\"",
                          file, 0, -1, "fika_truncation");
     }
     if (config.contains("truncation_side") && config["truncation_side"] == "left")
@@ -153,13 +154,13 @@ Result<NamedTensors> readWeights(const fs::path& dir, std::vector<std::unique_pt
         std::string error;
         const auto index = readJson(dir / "model.safetensors.index.json", error);
         if (!error.empty())
-            return makeError(ErrorCode::InvalidArgument, error, weightsFile);
+            return makeError(ErrorCode::CheckpointInvalid, error, weightsFile);
         if (!index.contains("weight_map") || !index["weight_map"].is_object())
-            return makeError(ErrorCode::InvalidArgument, weightsFile + ": needs a \"weight_map\" object", weightsFile);
+            return makeError(ErrorCode::CheckpointInvalid, weightsFile + ": needs a \"weight_map\" object", weightsFile);
         std::set<std::string> shards;
         for (const auto& [name, shard] : index["weight_map"].items()) {
             if (!shard.is_string() || shard.get<std::string>().find('/') != std::string::npos)
-                return makeError(ErrorCode::InvalidArgument, weightsFile + ": weight_map." + name + " is not a file name",
+                return makeError(ErrorCode::CheckpointInvalid, weightsFile + ": weight_map." + name + " is not a file name",
                                  weightsFile, 0, -1, name);
             shards.insert(shard.get<std::string>());
         }
@@ -177,24 +178,24 @@ Result<NamedTensors> readWeights(const fs::path& dir, std::vector<std::unique_pt
         try {
             std::ifstream in(weightsFile, std::ios::binary);
             if (!in)
-                return makeError(ErrorCode::IoError, weightsFile + ": cannot be read (" + std::strerror(errno) + ")",
+                return makeError(errorCodeForErrno(errno), weightsFile + ": cannot be read (" + std::strerror(errno) + ")",
                                  weightsFile);
             std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
             const torch::IValue value = torch::pickle_load(bytes);
             if (!value.isGenericDict())
-                return makeError(ErrorCode::InvalidArgument, weightsFile + ": not a state dict" + hint, weightsFile);
+                return makeError(ErrorCode::CheckpointInvalid, weightsFile + ": not a state dict" + hint, weightsFile);
             for (const auto& entry : value.toGenericDict())
                 if (entry.key().isString() && entry.value().isTensor())
                     tensors.emplace_back(entry.key().toStringRef(), entry.value().toTensor());
         } catch (const std::exception& e) {
             std::string what = e.what();
             what = what.substr(0, what.find('\n'));
-            return makeError(ErrorCode::InvalidArgument,
+            return makeError(ErrorCode::CheckpointInvalid,
                              weightsFile + ": LibTorch cannot read this file (" + what + ")" + hint, weightsFile);
         }
         return tensors;
     }
-    return makeError(ErrorCode::FileNotFound,
+    return makeError(ErrorCode::CheckpointInvalid,
                      dir.string() + ": no weights (model.safetensors, model.safetensors.index.json or pytorch_model.bin)",
                      dir.string());
 }
@@ -222,7 +223,7 @@ Status checkConfigAgainstWeights(const BertConfig& config, const NamedTensors& t
         }
     }
     if (layers != config.numLayers)
-        return makeError(ErrorCode::InvalidArgument,
+        return makeError(ErrorCode::CheckpointInvalid,
                          configFile + ": num_hidden_layers " + std::to_string(config.numLayers) + " disagrees with " +
                              weightsFile + ", which has " + std::to_string(layers) + " encoder layers (" + layerPrefix +
                              "0 … " + layerPrefix + std::to_string(layers - 1) + ")",
@@ -245,12 +246,12 @@ Status checkConfigAgainstWeights(const BertConfig& config, const NamedTensors& t
             continue;
         const auto found = byName.find(size.tensor);
         if (found == byName.end())
-            return makeError(ErrorCode::InvalidArgument,
+            return makeError(ErrorCode::CheckpointInvalid,
                              weightsFile + ": the checkpoint has no tensor " + size.tensor + ", which the encoder needs",
                              weightsFile, 0, -1, size.tensor);
         const auto& [source, shape] = found->second;
         if (shape.size() != 2 || shape[size.dimension] != size.value)
-            return makeError(ErrorCode::InvalidArgument,
+            return makeError(ErrorCode::CheckpointInvalid,
                              configFile + ": " + size.key + " " + std::to_string(size.value) + " disagrees with " +
                                  weightsFile + ": tensor " + source + " has shape " + shapeText(shape),
                              configFile, 0, -1, size.key);
@@ -353,7 +354,7 @@ Result<LoadReport> loadStateDict(BertClassifier& model, const NamedTensors& tens
             const std::string mismatch =
                 name + ": checkpoint " + shapeText(tensor.sizes()) + " vs model " + shapeText(target->sizes());
             if (!name.starts_with("classifier."))
-                return makeError(ErrorCode::InvalidArgument, "tensor " + mismatch, "", 0, -1, name);
+                return makeError(ErrorCode::CheckpointInvalid, "tensor " + mismatch, "", 0, -1, name);
             report.shapeMismatches.push_back(mismatch);
             classifierFresh = true;
             continue;
@@ -361,7 +362,7 @@ Result<LoadReport> loadStateDict(BertClassifier& model, const NamedTensors& tens
         target->copy_(tensor.to(target->scalar_type()));
         // NaN or infinite weights make every answer NaN (the API would say "negative": null).
         if (target->is_floating_point() && !torch::isfinite(*target).all().item<bool>())
-            return makeError(ErrorCode::InvalidArgument,
+            return makeError(ErrorCode::CheckpointInvalid,
                              "tensor " + sourceName + " holds NaN or infinite values; the checkpoint is damaged", "", 0,
                              -1, sourceName);
         loaded.insert(name);
@@ -372,7 +373,7 @@ Result<LoadReport> loadStateDict(BertClassifier& model, const NamedTensors& tens
         if (loaded.count(item.key()))
             continue;
         if (!item.key().starts_with("classifier."))
-            return makeError(ErrorCode::InvalidArgument,
+            return makeError(ErrorCode::CheckpointInvalid,
                              "the checkpoint has no tensor " + item.key() + " (shape " + shapeText(item.value().sizes()) +
                                  "), which the encoder needs",
                              "", 0, -1, item.key());
@@ -409,7 +410,7 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
         std::string error;
         const auto tokenizerConfig = readJson(dir / "tokenizer_config.json", error);
         if (!error.empty())
-            return makeError(ErrorCode::InvalidArgument, error, (dir / "tokenizer_config.json").string());
+            return makeError(ErrorCode::CheckpointInvalid, error, (dir / "tokenizer_config.json").string());
         if (tokenizerConfig.contains("do_lower_case") && tokenizerConfig["do_lower_case"].is_boolean())
             lowercase = tokenizerConfig["do_lower_case"].get<bool>();
         if (tokenizerConfig.contains("model_max_length") && tokenizerConfig["model_max_length"].is_number()) {
@@ -456,7 +457,7 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
         });
     } catch (const std::exception& e) {
         std::string what = e.what();
-        return makeError(ErrorCode::InvalidArgument,
+        return makeError(errorCodeForException(e, ErrorCode::CheckpointInvalid),
                          dirPath + ": the model cannot be built (" + what.substr(0, what.find('\n')) + ")", dirPath);
     }
     if (!report) {
@@ -486,7 +487,7 @@ Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const C
     const fs::path temporary = dir.parent_path() / ("." + dir.filename().string() + ".tmp-" + std::to_string(getpid()));
     fs::remove_all(temporary, ec);
     if (!fs::create_directory(temporary, ec))
-        return makeError(ErrorCode::IoError, temporary.string() + ": cannot be created (" + ec.message() + ")",
+        return makeError(errorCodeForErrno(ec.value()), temporary.string() + ": cannot be created (" + ec.message() + ")",
                          temporary.string());
     auto fail = [&](Error error) {
         fs::remove_all(temporary, ec);
@@ -552,15 +553,16 @@ Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const C
     if (replacing) {
         fs::rename(dir, old, ec);
         if (ec)
-            return fail(makeError(ErrorCode::IoError, dir.string() + ": cannot be replaced (" + ec.message() + ")",
+            return fail(makeError(errorCodeForErrno(ec.value()), dir.string() + ": cannot be replaced (" + ec.message() + ")",
                                   dir.string()));
     }
     fs::rename(temporary, dir, ec);
     if (ec) {
         const std::string reason = ec.message();
+        const ErrorCode code = errorCodeForErrno(ec.value());
         if (replacing)
             fs::rename(old, dir, ec);
-        return fail(makeError(ErrorCode::IoError, dir.string() + ": cannot be written (" + reason + ")", dir.string()));
+        return fail(makeError(code, dir.string() + ": cannot be written (" + reason + ")", dir.string()));
     }
     if (auto synced = fsyncPath(dir.parent_path()); !synced)
         return synced.error();
@@ -579,21 +581,21 @@ Status checkCheckpointTarget(const std::string& dirPath)
     const std::string refusal = dirPath + ": Fika replaces only an empty folder or a checkpoint folder it wrote (config.json, "
                                           "model.safetensors, vocab.txt, …), and ";
     if (!fs::is_directory(status))
-        return makeError(ErrorCode::InvalidArgument, refusal + "this is not a folder; choose another name", dirPath);
+        return makeError(ErrorCode::NotAFolder, refusal + "this is not a folder; choose another name", dirPath);
     bool config = false, weights = false, empty = true;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         const std::string name = entry.path().filename().string();
         empty = false;
         if (!kCheckpointFiles.count(name) || !entry.is_regular_file(ec) || entry.is_symlink(ec))
-            return makeError(ErrorCode::InvalidArgument,
+            return makeError(ErrorCode::AlreadyExists,
                              refusal + "this one holds " + name + "; choose an empty or new folder", dirPath, 0, -1, name);
         config = config || name == "config.json";
         weights = weights || name == "model.safetensors";
     }
     if (ec)
-        return makeError(ErrorCode::IoError, dirPath + ": cannot be read (" + ec.message() + ")", dirPath);
+        return makeError(errorCodeForErrno(ec.value()), dirPath + ": cannot be read (" + ec.message() + ")", dirPath);
     if (!empty && !(config && weights))
-        return makeError(ErrorCode::InvalidArgument,
+        return makeError(ErrorCode::AlreadyExists,
                          refusal + "this one has no " + (config ? "model.safetensors" : "config.json") +
                              "; choose an empty or new folder",
                          dirPath);

@@ -28,7 +28,7 @@ const std::pair<const char*, TensorDtype> kDtypes[] = {
 
 Error headerError(const std::string& fileName, const std::string& what, const std::string& tensor = {})
 {
-    return makeError(ErrorCode::InvalidArgument,
+    return makeError(ErrorCode::CheckpointInvalid,
                      fileName + ": " + (tensor.empty() ? std::string() : "tensor '" + tensor + "': ") + what, fileName, 0,
                      -1, tensor);
 }
@@ -147,12 +147,12 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return makeError(errno == ENOENT ? ErrorCode::FileNotFound : ErrorCode::IoError,
+        return makeError(errorCodeForErrno(errno),
                          path + ": cannot be opened (" + std::strerror(errno) + ")", path);
     struct stat info {};
     if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         ::close(fd);
-        return makeError(ErrorCode::IoError, path + ": cannot be read (" +
+        return makeError(ErrorCode::NotAFile, path + ": cannot be read (" +
                                                  (S_ISDIR(info.st_mode) ? "it is a folder" : "it is not a regular file") + ")",
                          path);
     }
@@ -167,7 +167,7 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
     ::close(fd);
     if (file->m_map == MAP_FAILED) {
         file->m_map = nullptr;
-        return makeError(ErrorCode::IoError, path + ": cannot be memory-mapped", path);
+        return makeError(errorCodeForErrno(errno), path + ": cannot be memory-mapped (" + std::strerror(errno) + ")", path);
     }
     auto index = parseSafetensors(std::string_view(static_cast<const char*>(file->m_map), file->m_size), path);
     if (!index)

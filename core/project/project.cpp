@@ -34,14 +34,14 @@ Result<Project> createProject(const std::string& dir, const std::string& name)
         return makeError(ErrorCode::InvalidArgument, "no project folder given");
     const fs::path file = fs::path(dir) / kProjectFile;
     if (fs::exists(file))
-        return makeError(ErrorCode::InvalidArgument, dir + ": already holds a Fika project; open it instead", file.string());
+        return makeError(ErrorCode::AlreadyExists, dir + ": already holds a Fika project; open it instead", file.string());
     Project project{dir, name.empty() ? fs::path(dir).filename().string() : name, utcNowIso8601()};
     std::error_code ec;
     fs::create_directories(project.datasetsDir(), ec);
     if (!ec)
         fs::create_directories(project.experimentsDir(), ec);
     if (ec)
-        return makeError(ErrorCode::IoError, dir + ": the project folder cannot be created (" + ec.message() + ")", dir);
+        return makeError(errorCodeForErrno(ec.value()), dir + ": the project folder cannot be created (" + ec.message() + ")", dir);
     YAML::Emitter out;
     out << YAML::BeginMap << YAML::Key << "schema_version" << YAML::Value << Project::kSchemaVersion << YAML::Key << "name"
         << YAML::Value << project.name << YAML::Key << "created" << YAML::Value << project.createdUtc << YAML::EndMap;

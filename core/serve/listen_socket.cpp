@@ -23,7 +23,7 @@ Result<int> listenOn(const std::string& host, int port)
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
     addrinfo* found = nullptr;
     if (const int error = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found); error != 0)
-        return makeError(ErrorCode::IoError, where + ": cannot listen there: " + gai_strerror(error));
+        return makeError(ErrorCode::PortUnavailable, where + ": cannot listen there: " + gai_strerror(error));
     std::string why = "no address";
     int fd = -1;
     for (const addrinfo* a = found; a && fd < 0; a = a->ai_next) {
@@ -40,7 +40,7 @@ Result<int> listenOn(const std::string& host, int port)
     }
     freeaddrinfo(found);
     if (fd < 0)
-        return makeError(ErrorCode::IoError, where + ": cannot listen there: " + why);
+        return makeError(ErrorCode::PortUnavailable, where + ": cannot listen there: " + why);
     return fd;
 }
 

@@ -58,20 +58,21 @@ Result<std::string> readOrCreateTokenFile(const std::string& path, bool* created
     if (const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR); fd >= 0) {
         const std::string line = generateToken() + "\n";
         const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+        const int error = errno;
         ::close(fd);
         if (!written) {
             ::unlink(path.c_str());
-            return makeError(ErrorCode::IoError, path + ": the token file cannot be written: " + std::strerror(errno), path);
+            return makeError(errorCodeForErrno(error), path + ": the token file cannot be written: " + std::strerror(error), path);
         }
         if (created)
             *created = true;
         return line.substr(0, line.size() - 1);
     } else if (errno != EEXIST) {
-        return makeError(ErrorCode::IoError, path + ": the token file cannot be created: " + std::strerror(errno), path);
+        return makeError(errorCodeForErrno(errno), path + ": the token file cannot be created: " + std::strerror(errno), path);
     }
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return makeError(ErrorCode::IoError, path + ": the token file cannot be read: " + std::strerror(errno), path);
+        return makeError(errorCodeForErrno(errno), path + ": the token file cannot be read: " + std::strerror(errno), path);
     struct stat info {};
     std::string token;
     if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size <= 4096) {
@@ -81,7 +82,7 @@ Result<std::string> readOrCreateTokenFile(const std::string& path, bool* created
     }
     ::close(fd);
     if (!S_ISREG(info.st_mode) || info.st_size > 4096)
-        return makeError(ErrorCode::InvalidArgument, path + ": the token file must be a regular file of at most 4 KB", path);
+        return makeError(ErrorCode::NotAFile, path + ": the token file must be a regular file of at most 4 KB", path);
     if (warning)
         *warning = (info.st_mode & (S_IRWXG | S_IRWXO)) == 0
                        ? std::string()

@@ -4,6 +4,7 @@
 #include "data/csv_import.h"
 #include "data/folder_import.h"
 #include "data/subsets.h"
+#include "model/torch_errors.h"
 
 #include <nlohmann/json.hpp>
 
@@ -38,7 +39,7 @@ Result<TextEvaluation> evaluateTexts(const Predictor& predictor, std::vector<std
             return makeError(ErrorCode::Cancelled, "the evaluation was stopped", source);
     } catch (const std::exception& e) { // a model whose output overflows, or LibTorch failing
         std::string what = e.what();
-        return makeError(ErrorCode::InvalidArgument, what.substr(0, what.find('\n')), source);
+        return makeError(errorCodeForException(e, ErrorCode::CheckpointInvalid), what.substr(0, what.find('\n')), source);
     }
     out.texts = std::move(texts);
     std::vector<std::vector<float>> probabilities;

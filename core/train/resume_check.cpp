@@ -53,7 +53,7 @@ Status checkResumeMatches(const ExperimentConfig& config, const std::string& sav
         const auto it = before.find(key);
         const std::string old = it == before.end() ? "(not set)" : it->second;
         if (old != value)
-            return makeError(ErrorCode::InvalidArgument,
+            return makeError(ErrorCode::ConfigInvalid,
                              key + " is " + value + " now but was " + old + " in the run being resumed (" + savedExperimentFile +
                                  "); resume with the run's settings, or start anew with --overwrite",
                              savedExperimentFile, 0, -1, key);

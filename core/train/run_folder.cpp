@@ -63,7 +63,7 @@ Result<RunFolderLock> RunFolderLock::acquire(const std::string& runDir)
     RunFolderLock lock;
     lock.m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (lock.m_fd < 0)
-        return makeError(ErrorCode::IoError, path + ": cannot be created (" + std::strerror(errno) + ")", path);
+        return makeError(errorCodeForErrno(errno), path + ": cannot be created (" + std::strerror(errno) + ")", path);
     if (::flock(lock.m_fd, LOCK_EX | LOCK_NB) != 0) {
         char owner[32] = {};
         const ssize_t n = ::pread(lock.m_fd, owner, sizeof owner - 1, 0);
@@ -76,7 +76,7 @@ Result<RunFolderLock> RunFolderLock::acquire(const std::string& runDir)
     }
     const std::string pid = std::to_string(getpid()) + "\n";
     if (::ftruncate(lock.m_fd, 0) != 0 || ::pwrite(lock.m_fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()))
-        return makeError(ErrorCode::IoError, path + ": cannot be written (" + std::strerror(errno) + ")", path);
+        return makeError(errorCodeForErrno(errno), path + ": cannot be written (" + std::strerror(errno) + ")", path);
     return lock;
 }
 
@@ -128,7 +128,7 @@ Status clearCheckpoints(const std::string& checkpointsDir)
     for (const auto& path : doomed) {
         fs::remove_all(path, ec);
         if (ec)
-            return makeError(ErrorCode::IoError, path.string() + ": cannot be removed (" + ec.message() + ")", path.string());
+            return makeError(errorCodeForErrno(ec.value()), path.string() + ": cannot be removed (" + ec.message() + ")", path.string());
     }
     return Ok{};
 }

@@ -221,6 +221,7 @@ private Q_SLOTS:
         auto report = downloadFile(url("/file.bin"), file, options);
         QVERIFY(!report.ok());
         QVERIFY(report.error().message.find("checksum mismatch") != std::string::npos);
+        QCOMPARE(report.error().code, ErrorCode::ChecksumMismatch);
         QVERIFY(!std::filesystem::exists(file));
         QVERIFY(!std::filesystem::exists(file + ".part"));
     }
@@ -238,6 +239,7 @@ private Q_SLOTS:
         QVERIFY(!offline.ok());
         QVERIFY2(offline.error().message.find("cannot reach 127.0.0.1:1") != std::string::npos, offline.error().message.c_str());
         QVERIFY(offline.error().message.find("Use a local folder") != std::string::npos);
+        QCOMPARE(offline.error().code, ErrorCode::NetworkError);
     }
 
     // The SHA-256 the hub sends before its redirect is what the CDN's body must hash to, whatever
@@ -288,6 +290,7 @@ private Q_SLOTS:
         auto extracted = extractArchive(archive, cache + "/direct/out");
         QVERIFY2(!extracted.ok(), "extraction onto a full disk succeeded");
         QVERIFY2(extracted.error().message.find("1_2.txt") != std::string::npos, extracted.error().message.c_str());
+        QCOMPARE(extracted.error().code, ErrorCode::DiskFull);
         std::filesystem::remove_all(cache + "/direct");
 
         Catalog catalog;
@@ -308,6 +311,7 @@ private Q_SLOTS:
         const std::string into = m_dir.filePath(QStringLiteral("evil/out")).toStdString();
         auto extracted = extractArchive(archive, into);
         QVERIFY(!extracted.ok());
+        QCOMPARE(extracted.error().code, ErrorCode::ArchiveInvalid);
         QVERIFY(!std::filesystem::exists(m_dir.filePath(QStringLiteral("evil/escaped.txt")).toStdString()));
     }
 
