@@ -161,62 +161,62 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DataLibraryDialog</name>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="24"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="25"/>
         <source>Data library</source>
         <translation>Databibliotek</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="27"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="28"/>
         <source>Datasets and pretrained models to download into %1.</source>
         <translation>Datamängder och förtränade modeller att ladda ner till %1.</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="40"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="41"/>
         <source>&amp;Download</source>
         <translation>&amp;Ladda ner</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="41"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="42"/>
         <source>&amp;Stop</source>
         <translation>&amp;Stoppa</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="43"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="44"/>
         <source>Use a &amp;local folder…</source>
         <translation>Använd en &amp;lokal mapp…</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="44"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="45"/>
         <source>Close</source>
         <translation>Stäng</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="81"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="82"/>
         <source>Dataset: %1</source>
         <translation>Datamängd: %1</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="88"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="89"/>
         <source>Model: %1%2</source>
         <translation>Modell: %1%2</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="88"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="89"/>
         <source> — downloaded</source>
         <translation> — nedladdad</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="106"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="107"/>
         <source>Downloading %1…</source>
         <translation>Laddar ner %1…</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="147"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="148"/>
         <source>Ready in %1</source>
         <translation>Klar i %1</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="158"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="159"/>
         <source>A dataset folder (one sub-folder per class) or a Hugging Face model folder</source>
         <translation>En datamängdsmapp (en undermapp per klass) eller en Hugging Face-modellmapp</translation>
     </message>
@@ -257,343 +257,348 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DatasetsView</name>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="137"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="138"/>
         <source>Import CSV…</source>
         <translation>Importera CSV…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="138"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="139"/>
         <source>Import folder…</source>
         <translation>Importera mapp…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="139"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="140"/>
         <source>Save version…</source>
         <translation>Spara version…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="141"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="142"/>
         <source>Keep this dataset with its encoding and subsets, to train on it</source>
         <translation>Behåll datamängden med dess kodning och delmängder för att träna på den</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="142"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="143"/>
         <source>Use in new experiment…</source>
         <translation>Använd i nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="207"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="210"/>
         <source>Head (keep the start)</source>
         <translation>Huvud (behåll början)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="208"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="211"/>
         <source>Tail (keep the end)</source>
         <translation>Svans (behåll slutet)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="222"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="225"/>
         <source>Language model</source>
         <translation>Språkmodell</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="214"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="217"/>
         <source>English BERT uncased</source>
         <translation>Engelsk BERT uncased</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="216"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="219"/>
         <source>Multilingual BERT cased</source>
         <translation>Flerspråkig BERT cased</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="220"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="223"/>
         <source>Download bert-base-multilingual-cased in the data library first</source>
         <translation>Ladda först ner bert-base-multilingual-cased i databiblioteket</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="223"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="226"/>
         <source>Sequence length</source>
         <translation>Sekvenslängd</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="224"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="227"/>
         <source>Truncation</source>
         <translation>Avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="246"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="249"/>
         <source>Training</source>
         <translation>Träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="247"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="250"/>
         <source>Validation</source>
         <translation>Validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="248"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="251"/>
         <source>Test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="249"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="252"/>
         <source>Seed</source>
         <translation>Frö</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="266"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="271"/>
         <source>Save dataset version</source>
         <translation>Spara datamängdsversion</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="266"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="271"/>
         <source>Version name:</source>
         <translation>Versionens namn:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="298"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="303"/>
         <source>Import CSV</source>
         <translation>Importera CSV</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="326"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="331"/>
         <source>Import folder (one sub-folder per class)</source>
         <translation>Importera mapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="357"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="362"/>
         <source>Importing %1…</source>
         <translation>Importerar %1…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="364"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="369"/>
         <source>Import failed: %1</source>
         <translation>Importen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="366"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="371"/>
         <source>The table still shows the previous import, %1; Save version and Use in new experiment use that one.</source>
         <translation>Tabellen visar fortfarande den förra importen, %1; Spara version och Använd i nytt experiment använder den.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="155"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="156"/>
         <source>Drop a CSV file (a text column and a label column) or a folder with one sub-folder per class here.</source>
         <translation>Släpp en CSV-fil (en textkolumn och en etikettkolumn) eller en mapp med en undermapp per klass här.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="122"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="123"/>
         <source>%1 training, %2 validation, %3 test examples; sequence length %4, truncation %5; classes %6.</source>
         <translation>%1 tränings-, %2 validerings- och %3 testexempel; sekvenslängd %4, avkortning %5; klasser %6.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="171"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="172"/>
         <source>Saved versi&amp;ons:</source>
         <translation>Sparade versi&amp;oner:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="176"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="177"/>
         <source>The dataset versions saved in this project: choose one to see it</source>
         <translation>Datamängdsversionerna som sparats i projektet: välj en för att se den</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="209"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="212"/>
         <source>Head + tail</source>
         <translation>Början + slut</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="210"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="213"/>
         <source>Keep the first tokens</source>
         <translation>Behåll de första token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="211"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="214"/>
         <source>Keep the last tokens</source>
         <translation>Behåll de sista token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="212"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="215"/>
         <source>Keep the first 128 and the last tokens</source>
         <translation>Behåll de första 128 och de sista token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="241"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="244"/>
         <source>Stratified</source>
         <translation>Stratifierad</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="242"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="245"/>
         <source>Stratified: the same class shares in every subset</source>
         <translation>Stratifierad: samma klassandelar i varje delmängd</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="299"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="304"/>
         <source>CSV files (*.csv *.tsv *.txt);;All files (*)</source>
         <translation>CSV-filer (*.csv *.tsv *.txt);;Alla filer (*)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="393"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="398"/>
         <source>and %1 more</source>
         <translation>och %1 till</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="394"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="399"/>
         <source>%1 — %2 rows imported, %3 skipped. Classes (balance %4): %5</source>
         <translation>%1 — %2 rader importerade, %3 överhoppade. Klasser (balans %4): %5</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="400"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="405"/>
         <source>Fields separated by a %1 (detected).</source>
         <translation>Fälten avgränsas med %1 (upptäckt).</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="403"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="408"/>
         <source>Warning: %1</source>
         <translation>Varning: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="409"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="414"/>
         <source>Warning: the label column %1 has %2 classes in %3 rows, %4 of them with a single example: a model cannot learn a class it sees once. Is %1 the column to predict?</source>
         <translation>Varning: etikettkolumnen %1 har %2 klasser på %3 rader, varav %4 med ett enda exempel: en modell kan inte lära sig en klass som den ser en gång. Är %1 kolumnen som ska förutsägas?</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="420"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="425"/>
         <source>%1: text</source>
         <translation>%1: text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="421"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="426"/>
         <source>%1: categorical, %2 classes</source>
         <translation>%1: kategorisk, %2 klasser</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="422"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="427"/>
         <source>Encoding of the input column: sequence length, language model, truncation</source>
         <translation>Indatakolumnens kodning: sekvenslängd, språkmodell, avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="423"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="428"/>
         <source>Encoding of the target column</source>
         <translation>Målkolumnens kodning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="430"/>
-        <location filename="../ui/datasets/datasets_view.cpp" line="580"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="435"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="585"/>
         <source>Saved version %1 of %2. %3</source>
         <translation>Sparad version %1 av %2. %3</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="433"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="438"/>
         <source>The source has changed since this version was saved: the table shows it as it is now.</source>
         <translation>Källan har ändrats sedan versionen sparades: tabellen visar den som den är nu.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="478"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="483"/>
         <source>%1 training, %2 validation, %3 test examples</source>
         <translation>%1 tränings-, %2 validerings-, %3 testexempel</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="489"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="494"/>
         <source>Saving failed: %1</source>
         <translation>Det gick inte att spara: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="509"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="498"/>
+        <source>nothing imported yet</source>
+        <translation>inget importerat än</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="514"/>
         <source>The %1 subset would be empty (%2 examples in all): raise its share under Training/Validation, or import more rows. Training needs examples to learn from and others to measure itself on.</source>
         <translation>Delmängden för %1 skulle bli tom (%2 exempel totalt): höj dess andel under Träning/Validering, eller importera fler rader. Träningen behöver exempel att lära sig av och andra att mäta sig mot.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="511"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="516"/>
         <source>training</source>
         <translation>träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="511"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="516"/>
         <source>validation</source>
         <translation>validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="515"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="520"/>
         <source>Saved dataset version %1</source>
         <translation>Sparade datamängdsversionen %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="542"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="547"/>
         <source>none saved yet</source>
         <translation>ingen sparad än</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="542"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="547"/>
         <source>%1 saved, choose one…</source>
         <translation>%1 sparade, välj en…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="548"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="553"/>
         <source>Saved dataset versions in this project: %1. Choose one under Saved versions to see it, or import a CSV file or a folder.</source>
         <translation>Sparade datamängdsversioner i projektet: %1. Välj en under Sparade versioner för att se den, eller importera en CSV-fil eller en mapp.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="574"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="579"/>
         <source>The saved version cannot be read: %1</source>
         <translation>Den sparade versionen kan inte läsas: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="582"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="587"/>
         <source>Its source is no longer there, so the table cannot show its rows.</source>
         <translation>Dess källa finns inte längre, så tabellen kan inte visa dess rader.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="667"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="672"/>
         <source>Encoding of %1</source>
         <translation>Kodning av %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="671"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="676"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="672"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="677"/>
         <source>Categorical</source>
         <translation>Kategorisk</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="675"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="680"/>
         <source>The input of a text classifier is text</source>
         <translation>Indata till en textklassificerare är text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="675"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="680"/>
         <source>The target of a classifier is categorical</source>
         <translation>Målet för en klassificerare är kategoriskt</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="676"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="681"/>
         <source>Type:</source>
         <translation>Typ:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="696"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="701"/>
         <source>%1 cuts %2 of the texts</source>
         <translation>%1 kortar %2 av texterna</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="700"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="705"/>
         <source>&amp;Sequence length:</source>
         <translation>&amp;Sekvenslängd:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="702"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="707"/>
         <source>&amp;Language model:</source>
         <translation>&amp;Språkmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="703"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="708"/>
         <source>&amp;Truncation:</source>
         <translation>&amp;Avkortning:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="711"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="716"/>
         <source>Classes:</source>
         <translation>Klasser:</translation>
     </message>
@@ -617,192 +622,350 @@ Klicka för att lista dem.</translation>
     </message>
 </context>
 <context>
+    <name>fika::ui::ErrorText</name>
+    <message>
+        <location filename="../ui/error_text.h" line="25"/>
+        <source>The file or folder does not exist.</source>
+        <translation>Filen eller mappen finns inte.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="26"/>
+        <source>A file could not be read or written.</source>
+        <translation>En fil kunde inte läsas eller skrivas.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="27"/>
+        <source>The file is empty.</source>
+        <translation>Filen är tom.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="28"/>
+        <source>The text&apos;s character encoding cannot be read.</source>
+        <translation>Textens teckenkodning går inte att läsa.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="29"/>
+        <source>The CSV file is malformed.</source>
+        <translation>CSV-filen är felaktigt uppbyggd.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="30"/>
+        <source>A column is missing.</source>
+        <translation>En kolumn saknas.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="31"/>
+        <source>Two columns have the same name.</source>
+        <translation>Två kolumner har samma namn.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="32"/>
+        <source>There are no usable rows.</source>
+        <translation>Det finns inga användbara rader.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="33"/>
+        <source>At least two labels are needed.</source>
+        <translation>Minst två etiketter behövs.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="34"/>
+        <source>A value is not allowed here.</source>
+        <translation>Ett värde är inte tillåtet här.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="35"/>
+        <source>The vocabulary cannot be used.</source>
+        <translation>Vokabulären går inte att använda.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="36"/>
+        <source>The configuration file cannot be read.</source>
+        <translation>Konfigurationsfilen går inte att läsa.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="37"/>
+        <source>Stopped.</source>
+        <translation>Stoppat.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="38"/>
+        <source>The JSON file cannot be read.</source>
+        <translation>JSON-filen går inte att läsa.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="39"/>
+        <source>Permission denied: choose another folder or change its permissions.</source>
+        <translation>Åtkomst nekad: välj en annan mapp eller ändra dess behörigheter.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="40"/>
+        <source>The disk is full: free some space and try again.</source>
+        <translation>Disken är full: frigör utrymme och försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="41"/>
+        <source>A file is needed here, not a folder.</source>
+        <translation>Här behövs en fil, inte en mapp.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="42"/>
+        <source>A folder is needed here, not a file.</source>
+        <translation>Här behövs en mapp, inte en fil.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="43"/>
+        <source>Something is already there: choose another name, or open it.</source>
+        <translation>Något finns redan där: välj ett annat namn eller öppna det.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="45"/>
+        <source>Out of memory: use smaller batches, shorter sequences or a smaller model.</source>
+        <translation>Minnet räcker inte: använd mindre batchar, kortare sekvenser eller en mindre modell.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="46"/>
+        <source>The checkpoint is damaged or does not fit the model.</source>
+        <translation>Kontrollpunkten är skadad eller passar inte modellen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="47"/>
+        <source>A setting has a value that cannot be used.</source>
+        <translation>En inställning har ett värde som inte går att använda.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="48"/>
+        <source>The network connection failed: check it and try again.</source>
+        <translation>Nätverksanslutningen misslyckades: kontrollera den och försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="49"/>
+        <source>The download is damaged (its checksum differs): download it again.</source>
+        <translation>Nedladdningen är skadad (kontrollsumman stämmer inte): ladda ner den igen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="50"/>
+        <source>The archive is damaged or unsafe: download it again.</source>
+        <translation>Arkivet är skadat eller osäkert: ladda ner det igen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="51"/>
+        <source>The server cannot listen there: choose another port.</source>
+        <translation>Servern kan inte lyssna där: välj en annan port.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="53"/>
+        <source>Training diverged (the loss is no longer a number): lower the learning rate.</source>
+        <translation>Träningen divergerade (förlusten är inte längre ett tal): sänk inlärningstakten.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="55"/>
+        <source>Something went wrong.</source>
+        <translation>Något gick fel.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="64"/>
+        <source>file %1</source>
+        <translation>fil %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="66"/>
+        <source>line %1</source>
+        <translation>rad %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="68"/>
+        <source>key %1</source>
+        <translation>nyckel %1</translation>
+    </message>
+</context>
+<context>
     <name>fika::ui::EvaluationView</name>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="74"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="75"/>
         <source>Tick experiments to compare their curves; select one for its details</source>
         <translation>Kryssa i experiment för att jämföra deras kurvor; välj ett för detaljer</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="92"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="93"/>
         <source>The checkpoint whose confusion matrix and predictions are shown</source>
         <translation>Kontrollpunkten vars förväxlingsmatris och förutsägelser visas</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="99"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="100"/>
         <source>Export chart…</source>
         <translation>Exportera diagram…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="100"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="101"/>
         <source>Export predictions…</source>
         <translation>Exportera förutsägelser…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="101"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="102"/>
         <source>Export checkpoint…</source>
         <translation>Exportera kontrollpunkt…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="102"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="103"/>
         <source>A folder that Hugging Face transformers loads as it is</source>
         <translation>En mapp som Hugging Face transformers läser in som den är</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="103"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="104"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="432"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="433"/>
         <source>Click a cell of the confusion matrix to list its validation examples.</source>
         <translation>Klicka på en cell i förväxlingsmatrisen för att lista dess valideringsexempel.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="120"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="121"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="120"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="121"/>
         <source>Predicted</source>
         <translation>Förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="120"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="121"/>
         <source>Probability</source>
         <translation>Sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="226"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="227"/>
         <source>&lt;h2&gt;Evaluation&lt;/h2&gt;No experiment yet. Train one in the Modeling view.</source>
         <translation>&lt;h2&gt;Utvärdering&lt;/h2&gt;Inga experiment än. Träna ett i vyn Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="232"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="233"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: no epoch has ended yet.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: ingen epok har avslutats än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="249"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="250"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: accuracy &lt;b&gt;%2&lt;/b&gt;, macro-F1 %3%4 at the best epoch (%5 of %6); %7 elapsed, %8 examples/s</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: träffsäkerhet &lt;b&gt;%2&lt;/b&gt;, makro-F1 %3%4 vid bästa epoken (%5 av %6); %7 förfluten tid, %8 exempel/s</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="253"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="254"/>
         <source>, ROC AUC %1</source>
         <translation>, ROC AUC %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="289"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="290"/>
         <source>best</source>
         <translation>bästa</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="289"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="290"/>
         <source>last</source>
         <translation>senaste</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="295"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="296"/>
         <source>epoch %1</source>
         <translation>epok %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="317"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="318"/>
         <source>Loading the checkpoint…</source>
         <translation>Läser in kontrollpunkten…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="319"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="320"/>
         <source>Predicting the validation subset with %1</source>
         <translation>Förutsäger valideringsdelmängden med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="364"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="365"/>
         <source>%p % · about %1 left</source>
         <translation>%p % · cirka %1 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="367"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="368"/>
         <source>%p %</source>
         <translation>%p %</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="388"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="389"/>
         <source>Evaluation failed: %1</source>
         <translation>Utvärderingen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="398"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="399"/>
         <source>%1: accuracy %2 on %3 validation examples</source>
         <translation>%1: träffsäkerhet %2 på %3 valideringsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="440"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="441"/>
         <source>The examples labelled %1, predicted %2 cannot be listed: the checkpoint&apos;s predictions failed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 kan inte listas: kontrollpunktens förutsägelser misslyckades.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="442"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="443"/>
         <source>The examples labelled %1, predicted %2 are listed once the checkpoint&apos;s predictions are computed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 listas när kontrollpunktens förutsägelser är beräknade.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="462"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="463"/>
         <source>%1 examples labelled %2, predicted %3:</source>
         <translation>%1 exempel märkta %2, förutsagda %3:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="491"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="492"/>
         <source>No predictions yet: choose a checkpoint and wait for its evaluation.</source>
         <translation>Inga förutsägelser än: välj en kontrollpunkt och vänta på dess utvärdering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="509"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="559"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="510"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="560"/>
         <source>%1 cannot be written.</source>
         <translation>%1 kan inte skrivas.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="520"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="521"/>
         <source>This experiment has no checkpoint yet.</source>
         <translation>Experimentet har ingen kontrollpunkt än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="538"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="539"/>
         <source>%1 cannot be written: %2</source>
         <translation>%1 kan inte skrivas: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="547"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="548"/>
         <source>Export chart</source>
         <translation>Exportera diagram</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="548"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="549"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)</source>
         <translation>PNG-bild (*.png);;SVG-teckning (*.svg);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="559"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="568"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="576"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="560"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="569"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="577"/>
         <source>Export failed</source>
         <translation>Exporten misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="564"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="565"/>
         <source>Export predictions</source>
         <translation>Exportera förutsägelser</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="565"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="566"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="573"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="574"/>
         <source>Export checkpoint to a folder</source>
         <translation>Exportera kontrollpunkt till en mapp</translation>
     </message>
@@ -810,249 +973,249 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::ExperimentWizard</name>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="51"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="52"/>
         <source>New experiment</source>
         <translation>Nytt experiment</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="64"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="65"/>
         <source>Dataset &amp;version:</source>
         <translation>Datamängds&amp;version:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="66"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="67"/>
         <source>1. Dataset</source>
         <translation>1. Datamängd</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="72"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="73"/>
         <source>BERT English uncased</source>
         <translation>BERT engelska uncased</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="73"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="74"/>
         <source>Pretrained BERT encoder → pooler Dense (pretrained) → Dense (untrained) → target</source>
         <translation>Förtränad BERT-kodare → pooler-Dense (förtränad) → Dense (otränad) → mål</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="76"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="77"/>
         <source>The snippet reads the input feature&apos;s tokens, runs the BERT encoder, its pooler Dense block and a new Dense block with one output per class.</source>
         <translation>Snutten läser indataegenskapens token och kör BERT-kodaren, dess pooler-Dense-block och ett nytt Dense-block med en utgång per klass.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="80"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="81"/>
         <source>&amp;Snippet:</source>
         <translation>&amp;Snutt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="81"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="82"/>
         <source>&amp;Input feature:</source>
         <translation>&amp;Indataegenskap:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="82"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="83"/>
         <source>&amp;Target feature:</source>
         <translation>&amp;Målegenskap:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="84"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="85"/>
         <source>2. Snippet</source>
         <translation>2. Snutt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="89"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="90"/>
         <source>&amp;Pretrained: a Hugging Face folder (config.json, vocab.txt, model.safetensors)</source>
         <translation>&amp;Förtränad: en Hugging Face-mapp (config.json, vocab.txt, model.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="98"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="99"/>
         <source>e.g. ~/.cache/fika/models/bert-base-uncased</source>
         <translation>t.ex. ~/.cache/fika/models/bert-base-uncased</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="99"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="100"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Bläddra…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="101"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="102"/>
         <source>Data &amp;library…</source>
         <translation>Data&amp;bibliotek…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="102"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="103"/>
         <source>Download a pretrained BERT from the Hugging Face hub</source>
         <translation>Ladda ner en förtränad BERT från Hugging Face-hubben</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="110"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="111"/>
         <source>Models downloaded with the data library</source>
         <translation>Modeller nedladdade med databiblioteket</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="123"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="124"/>
         <source>&amp;Random: train a BERT of this shape from scratch</source>
         <translation>&amp;Slumpad: träna en BERT med denna form från början</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="140"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="141"/>
         <source>Layers:</source>
         <translation>Lager:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="141"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="142"/>
         <source>Hidden size:</source>
         <translation>Dold storlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="142"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="143"/>
         <source>Attention heads:</source>
         <translation>Uppmärksamhetshuvuden:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="143"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="144"/>
         <source>Intermediate size:</source>
         <translation>Mellanstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="144"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="145"/>
         <source>&amp;Weights trainable (all blocks)</source>
         <translation>&amp;Vikterna tränbara (alla block)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="153"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="154"/>
         <source>3. Initialize weights</source>
         <translation>3. Initiera vikter</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="158"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="159"/>
         <source>experiment</source>
         <translation>experiment</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="161"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="162"/>
         <source>Tutorial (batch 6, 2 epochs, learning rate 0.000001)</source>
         <translation>Handledning (batch 6, 2 epoker, inlärningstakt 0,000001)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="162"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="163"/>
         <source>Recommended (learning rate 2e-5, warm-up and linear decay)</source>
         <translation>Rekommenderad (inlärningstakt 2e-5, uppvärmning och linjär avklingning)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="163"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="164"/>
         <source>From scratch (random weights: batch 32, 4 epochs, learning rate 5e-4)</source>
         <translation>Från grunden (slumpvikter: batch 32, 4 epoker, inlärningstakt 5e-4)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="168"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="169"/>
         <source>&amp;Name:</source>
         <translation>&amp;Namn:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="169"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="170"/>
         <source>Settings p&amp;reset:</source>
         <translation>Inställnings&amp;mall:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="171"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="172"/>
         <source>4. Create</source>
         <translation>4. Skapa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="174"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="175"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; &amp;Tillbaka</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="175"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="176"/>
         <source>&amp;Next &gt;</source>
         <translation>&amp;Nästa &gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="176"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="177"/>
         <source>&amp;Create</source>
         <translation>&amp;Skapa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="178"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="179"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="260"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="261"/>
         <source>Downloaded models…</source>
         <translation>Nedladdade modeller…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="275"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="276"/>
         <source>No dataset version yet. In the Datasets view, import a CSV and click Save version.</source>
         <translation>Ingen datamängdsversion än. Importera en CSV i vyn Datamängder och klicka på Spara version.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="315"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="316"/>
         <source>%1
 %2 training, %3 validation, %4 test examples; classes: %5; sequence length %6</source>
         <translation>%1
 %2 tränings-, %3 validerings-, %4 testexempel; klasser: %5; sekvenslängd %6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="331"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="332"/>
         <source>Hugging Face model folder</source>
         <translation>Hugging Face-modellmapp</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="364"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="365"/>
         <source>Choose a dataset version (tab 1). Save one in the Datasets view first.</source>
         <translation>Välj en datamängdsversion (flik 1). Spara först en i vyn Datamängder.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="366"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="367"/>
         <source>Give the experiment a name (tab 4).</source>
         <translation>Ge experimentet ett namn (flik 4).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="375"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="376"/>
         <source>The weights folder must hold a Hugging Face config.json (tab 3), or choose Random.</source>
         <translation>Viktmappen måste innehålla en Hugging Face config.json (flik 3), eller välj Slumpad.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="380"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="381"/>
         <source>The hidden size must be a multiple of the number of attention heads (tab 3).</source>
         <translation>Den dolda storleken måste vara en multipel av antalet uppmärksamhetshuvuden (flik 3).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="398"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="399"/>
         <source>✓ BERT, %1 layers, hidden %2</source>
         <translation>✓ BERT, %1 lager, dold storlek %2</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="410"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="411"/>
         <source>random, %1 layers, hidden %2, %3 heads, intermediate %4</source>
         <translation>slumpmässig, %1 lager, dold storlek %2, %3 huvuden, mellanlager %4</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="415"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="416"/>
         <source>Creates &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3%5) → Dense → Dense → %4, batch %6, %7 epochs, learning rate %8.</source>
         <translation>Skapar &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3%5) → Dense → Dense → %4, batch %6, %7 epoker, inlärningstakt %8.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="418"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="419"/>
         <source>, frozen</source>
         <translation>, fryst</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="409"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="410"/>
         <source>pretrained</source>
         <translation>förtränade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="429"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="430"/>
         <source>Experiment incomplete</source>
         <translation>Experimentet är ofullständigt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="433"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="434"/>
         <source>Experiment not created</source>
         <translation>Experimentet skapades inte</translation>
     </message>
@@ -1717,153 +1880,148 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::ServerPanel</name>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="42"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="43"/>
         <source>any free port</source>
         <translation>valfri ledig port</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="43"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="44"/>
         <source>&amp;Enabled: serve on 127.0.0.1</source>
         <translation>&amp;Aktiverad: servera på 127.0.0.1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="44"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="45"/>
         <source>Starts or stops the local HTTP API</source>
         <translation>Startar eller stoppar det lokala HTTP-API:et</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="45"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="125"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="46"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="126"/>
         <location filename="../ui/deployment/server_panel.cpp" line="307"/>
         <source>Stopped</source>
         <translation>Stoppad</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="46"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="47"/>
         <source>E&amp;xperiment:</source>
         <translation>E&amp;xperiment:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="47"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="48"/>
         <source>&amp;Checkpoint:</source>
         <translation>&amp;Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="48"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="49"/>
         <source>&amp;Port:</source>
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="58"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="104"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="59"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="105"/>
         <source>Show</source>
         <translation>Visa</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="104"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="105"/>
         <source>Hide</source>
         <translation>Dölj</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="119"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="120"/>
         <source>No web browser could be opened. Open %1 in a browser yourself; the page asks for the token shown here.</source>
         <translation>Ingen webbläsare kunde öppnas. Öppna %1 i en webbläsare själv; sidan frågar efter token som visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="110"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="111"/>
         <source>Regenerate the token?</source>
         <translation>Skapa en ny token?</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="111"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="112"/>
         <source>Programs and pages that use the current token will be refused until they get the new one.</source>
         <translation>Program och sidor som använder den nuvarande token nekas tills de får den nya.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="60"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="61"/>
         <source>Copy</source>
         <translation>Kopiera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="61"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="62"/>
         <source>Regenerate</source>
         <translation>Skapa ny</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="62"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="63"/>
         <source>A new random token; the old one stops working</source>
         <translation>En ny slumpad token; den gamla slutar fungera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="74"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="75"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="75"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="76"/>
         <source>Token:</source>
         <translation>Token:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="76"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="77"/>
         <source>Input → output:</source>
         <translation>Indata → utdata:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="79"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="80"/>
         <source>&lt;b&gt;Code examples&lt;/b&gt;</source>
         <translation>&lt;b&gt;Kodexempel&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="88"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="89"/>
         <source>Copy command</source>
         <translation>Kopiera kommandot</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="89"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="118"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="90"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="119"/>
         <source>Test deployment</source>
         <translation>Testa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="90"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="91"/>
         <source>Opens the browser API tester page served by the deployment</source>
         <translation>Öppnar webbläsarsidan för API-test som driftsättningen serverar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="99"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="100"/>
         <source>Requests appear here: method, path, status, milliseconds.</source>
         <translation>Anrop visas här: metod, sökväg, status, millisekunder.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="203"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="204"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="205"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="206"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="219"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="220"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="242"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="243"/>
         <source>Choose an experiment with a checkpoint first.</source>
         <translation>Välj först ett experiment med en kontrollpunkt.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="251"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="252"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
-    </message>
-    <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="289"/>
-        <source>Choose another port.</source>
-        <translation>Välj en annan port.</translation>
     </message>
     <message>
         <location filename="../ui/deployment/server_panel.cpp" line="292"/>
@@ -1884,12 +2042,12 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::Studio</name>
     <message>
-        <location filename="../ui/studio.cpp" line="85"/>
+        <location filename="../ui/studio.cpp" line="86"/>
         <source>The last project, %1, could not be reopened: %2</source>
         <translation>Det senaste projektet, %1, kunde inte öppnas igen: %2</translation>
     </message>
     <message>
-        <location filename="../ui/studio.cpp" line="144"/>
+        <location filename="../ui/studio.cpp" line="145"/>
         <source>%1 cannot be written. Choose a project folder you can write to.</source>
         <translation>%1 kan inte skrivas. Välj en projektmapp som du kan skriva till.</translation>
     </message>
@@ -1897,88 +2055,88 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::TesterWidget</name>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="40"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="41"/>
         <source>The checkpoint that answers</source>
         <translation>Kontrollpunkten som svarar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="41"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="42"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="45"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="46"/>
         <source>Type or paste a review, then press Play (Ctrl+Return)</source>
         <translation>Skriv eller klistra in en recension och tryck sedan på Spela (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="50"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="51"/>
         <source>▶ Play</source>
         <translation>▶ Spela</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="51"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="52"/>
         <source>Predict the class of the text (Ctrl+Return)</source>
         <translation>Förutsäg textens klass (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="62"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="63"/>
         <source>probability</source>
         <translation>sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="111"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="112"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="113"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="114"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="120"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="121"/>
         <source>No checkpoint yet: train the experiment first.</source>
         <translation>Ingen kontrollpunkt än: träna först experimentet.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="136"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="137"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the deployed checkpoint.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: den driftsatta kontrollpunkten.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="137"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="138"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the checkpoint chosen for deployment, not served yet.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: kontrollpunkten som valts för driftsättning, ännu inte serverad.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="140"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="141"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;, the experiment open in Modeling.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;, experimentet som är öppet i Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="170"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="171"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="188"/>
-        <location filename="../ui/deployment/tester_widget.cpp" line="258"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="189"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="259"/>
         <source>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="199"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="200"/>
         <source>Ready.</source>
         <translation>Klar.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="226"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="227"/>
         <source>Type a text first.</source>
         <translation>Skriv först en text.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="271"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="272"/>
         <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms</translation>
     </message>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "studio.h"
+#include "error_text.h"
 
 #include "qt_config.h"
 #include "training/training_controller.h"
@@ -52,7 +53,7 @@ bool Studio::setProject(core::Result<core::Project> project, const QString& dir,
 {
     if (!project) {
         if (error)
-            *error = toQString(project.error().message);
+            *error = ErrorText::text(project.error());
         return false;
     }
     m_project = std::move(project.value());
@@ -135,7 +136,7 @@ bool Studio::saveExperimentConfig(const core::ExperimentConfig& config, QString*
 {
     if (auto valid = core::validateExperimentConfig(config); !valid) {
         if (error)
-            *error = toQString(valid.error().message);
+            *error = ErrorText::text(valid.error());
         return false;
     }
     const std::string file = config.output.dir + "/config.yaml";
@@ -162,7 +163,7 @@ bool Studio::selectExperiment(const QString& runDir, QString* error)
     auto config = core::loadExperimentConfig(toStdString(runDir + QStringLiteral("/config.yaml")));
     if (!config) {
         if (error)
-            *error = toQString(config.error().message);
+            *error = ErrorText::text(config.error());
         return false;
     }
     config->output.dir = toStdString(runDir); // the folder may have moved with its project

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "datasets/datasets_view.h"
+#include "error_text.h"
 
 #include "datasets/dataset_table_model.h"
 #include "datasets/import_columns_dialog.h"
@@ -71,12 +72,12 @@ ImportOutcome importOnWorker(const QString& path, const core::CsvImportOptions& 
     const std::string file = toStdString(path);
     auto imported = QFileInfo(path).isDir() ? core::importFolder(file, {}, context) : core::importCsv(file, csv, context);
     if (!imported) {
-        outcome.error = toQString(imported.error().message);
+        outcome.error = ErrorText::text(imported.error());
         return outcome;
     }
     auto tokenizer = core::Tokenizer::fromVocabFile(core::bundledVocabPath());
     if (!tokenizer) {
-        outcome.error = toQString(tokenizer.error().message);
+        outcome.error = ErrorText::text(tokenizer.error());
         return outcome;
     }
     auto dataset = std::make_shared<core::Dataset>(std::move(imported->dataset));
@@ -85,7 +86,7 @@ ImportOutcome importOnWorker(const QString& path, const core::CsvImportOptions& 
     outcome.lengths = core::LengthStats::fromLengths(tokenizer->tokenCounts(texts, 0));
     auto source = core::describeSource(file);
     if (!source) {
-        outcome.error = toQString(source.error().message);
+        outcome.error = ErrorText::text(source.error());
         return outcome;
     }
     outcome.source = std::move(source.value());
@@ -313,7 +314,7 @@ void DatasetsView::askColumnsAndImport(const QString& path)
         return importPath(path);
     auto columns = core::inspectCsvColumns(toStdString(path));
     if (!columns) {
-        showImportFailure(toQString(columns.error().message));
+        showImportFailure(ErrorText::text(columns.error()));
         Q_EMIT importFinished(false);
         return;
     }
@@ -475,7 +476,7 @@ void DatasetsView::updateSubsets()
     }
     auto subsets = core::splitSubsets(m_current.dataset->labels, m_current.dataset->labelMap.size(), subsetSpec());
     if (!subsets) {
-        m_subsetCounts->setText(toQString(subsets.error().message));
+        m_subsetCounts->setText(ErrorText::text(subsets.error()));
         return;
     }
     const QLocale locale;
@@ -487,14 +488,14 @@ void DatasetsView::updateSubsets()
 
 bool DatasetsView::saveVersion(const QString& path, QString* error)
 {
-    auto fail = [&](const std::string& message) {
+    auto fail = [&](const QString& message) {
         if (error)
-            *error = toQString(message);
-        m_summary->setText(tr("Saving failed: %1").arg(toQString(message)));
+            *error = message;
+        m_summary->setText(tr("Saving failed: %1").arg(message));
         return false;
     };
     if (!m_current.dataset)
-        return fail("nothing imported yet");
+        return fail(tr("nothing imported yet"));
     core::EncodingSettings encoding;
     encoding.sequenceLength = m_sequenceLength->value();
     encoding.truncation = static_cast<core::Truncation>(m_truncation->currentData().toInt());
@@ -506,16 +507,16 @@ bool DatasetsView::saveVersion(const QString& path, QString* error)
     auto version = core::makeDatasetVersion(*m_current.dataset, m_current.source, encoding, subsetSpec(),
                                             toStdString(QFileInfo(path).completeBaseName()));
     if (!version)
-        return fail(version.error().message);
+        return fail(ErrorText::text(version.error()));
     // Said here, in the view's words: training would refuse it later, naming config keys.
     if (version->trainingCount == 0 || version->validationCount == 0)
-        return fail(toStdString(
+        return fail(
             tr("The %1 subset would be empty (%2 examples in all): raise its share under Training/Validation, or import more "
                "rows. Training needs examples to learn from and others to measure itself on.")
                 .arg(version->trainingCount == 0 ? tr("training") : tr("validation"))
-                .arg(QLocale().toString(static_cast<qlonglong>(m_current.dataset->labels.size())))));
+                .arg(QLocale().toString(static_cast<qlonglong>(m_current.dataset->labels.size()))));
     if (auto saved = core::saveDatasetVersion(version.value(), toStdString(path)); !saved)
-        return fail(saved.error().message);
+        return fail(ErrorText::text(saved.error()));
     m_summary->setText(tr("Saved dataset version %1").arg(path));
     refreshVersions();
     m_versions->setCurrentIndex(std::max(0, m_versions->findData(QFileInfo(path).absoluteFilePath())));
@@ -575,7 +576,7 @@ void DatasetsView::showVersion(const QString& file)
         return;
     auto version = core::loadDatasetVersion(toStdString(file));
     if (!version) {
-        m_summary->setText(tr("The saved version cannot be read: %1").arg(toQString(version.error().message)));
+        m_summary->setText(tr("The saved version cannot be read: %1").arg(ErrorText::text(version.error())));
         return;
     }
     m_versions->setCurrentIndex(std::max(0, m_versions->findData(file)));
@@ -653,7 +654,7 @@ void DatasetsView::recountTokens()
     auto tokenizer = core::Tokenizer::fromVocabFile(vocab.isEmpty() ? core::bundledVocabPath() : toStdString(vocab),
                                                     vocab.isEmpty());
     if (!tokenizer) {
-        m_summary->setText(toQString(tokenizer.error().message));
+        m_summary->setText(ErrorText::text(tokenizer.error()));
         return;
     }
     // About 0.3 s for 25,000 reviews: fast enough to do here, on a rare click.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deployment/server_panel.h"
+#include "error_text.h"
 
 #include "deployment/predictor_loading.h"
 #include "qt_config.h"
@@ -264,10 +265,10 @@ void ServerPanel::onPredictorLoaded()
     if (!m_enable->isChecked())
         return; // switched off while loading
     if (!result->ok())
-        return refuse(toQString(result->error().message));
+        return refuse(ErrorText::text(result->error()));
     auto token = core::readOrCreateTokenFile(toStdString(tokenFile()));
     if (!token)
-        return refuse(toQString(token.error().message));
+        return refuse(ErrorText::text(token.error()));
     m_tokenValue = toQString(token.value());
     core::ServerOptions options;
     options.port = m_port->value();
@@ -285,8 +286,7 @@ void ServerPanel::onPredictorLoaded()
     };
     auto server = std::make_unique<core::PredictionServer>(result->value(), options);
     if (auto started = server->start(); !started)
-        return refuse(toQString(started.error().message) + (started.error().message.ends_with('.') ? QStringLiteral(" ") : QStringLiteral(". ")) +
-                      tr("Choose another port."));
+        return refuse(ErrorText::text(started.error())); // PortUnavailable's headline says to choose another port
     m_server = std::move(server);
     m_servedPredictor = result->value();
     m_state->setText(tr("<b>Serving</b> %1").arg(m_checkpoint->currentText()));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "deployment/tester_widget.h"
+#include "error_text.h"
 
 #include "deployment/predictor_loading.h"
 #include "pool_work.h"
@@ -185,7 +186,7 @@ void TesterWidget::onLoaded()
         return;
     }
     if (!result->ok()) {
-        m_result->setText(tr("<span style='color:#c0392b'>%1</span>").arg(toQString(result->error().message).toHtmlEscaped()));
+        m_result->setText(tr("<span style='color:#c0392b'>%1</span>").arg(ErrorText::text(result->error()).toHtmlEscaped()));
         Q_EMIT predictorLoaded(false);
         return;
     }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "evaluation/evaluation_view.h"
+#include "error_text.h"
 
 #include "evaluation/confusion_matrix_plot.h"
 #include "pool_work.h"
@@ -385,7 +386,7 @@ void EvaluationView::onEvaluated()
         m_evaluation.reset();
         m_evaluationFailed = true;
         showExamples();
-        Q_EMIT m_studio->statusMessage(tr("Evaluation failed: %1").arg(toQString(result->error().message)));
+        Q_EMIT m_studio->statusMessage(tr("Evaluation failed: %1").arg(ErrorText::text(result->error())));
         Q_EMIT evaluationFinished(false);
         return;
     }
@@ -523,7 +524,7 @@ bool EvaluationView::exportCheckpoint(const QString& dir, QString* error) const
     // Only into a new or empty folder or over an earlier export: never over the user's own files.
     if (auto replaceable = core::checkCheckpointTarget(toStdString(dir)); !replaceable) {
         if (error)
-            *error = toQString(replaceable.error().message);
+            *error = ErrorText::text(replaceable.error());
         return false;
     }
     std::error_code ec;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "library/data_library_dialog.h"
+#include "error_text.h"
 
 #include "pool_work.h"
 #include "qt_config.h"
@@ -60,7 +61,7 @@ DataLibraryDialog::DataLibraryDialog(QWidget* parent) : QDialog(parent), m_cache
 
     auto catalog = core::loadCatalog(core::bundledCatalogPath());
     if (!catalog)
-        m_status->setText(toQString(catalog.error().message).toHtmlEscaped());
+        m_status->setText(ErrorText::text(catalog.error()).toHtmlEscaped());
     else
         m_catalog = std::move(catalog.value());
     refresh();
@@ -140,7 +141,7 @@ void DataLibraryDialog::onFinished()
     m_download->setEnabled(true);
     m_stop->setEnabled(false);
     if (!result->ok()) {
-        m_status->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(toQString(result->error().message).toHtmlEscaped()));
+        m_status->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(ErrorText::text(result->error()).toHtmlEscaped()));
         return;
     }
     const QString folder = toQString(result->value());

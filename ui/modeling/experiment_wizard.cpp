@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "modeling/experiment_wizard.h"
+#include "error_text.h"
 
 #include "qt_config.h"
 #include "studio.h"
@@ -305,7 +306,7 @@ void ExperimentWizard::versionChosen()
         return;
     auto version = core::loadDatasetVersion(toStdString(file));
     if (!version) {
-        m_versionSummary->setText(toQString(version.error().message));
+        m_versionSummary->setText(ErrorText::text(version.error()));
         return;
     }
     m_version = std::move(version.value());
@@ -385,7 +386,7 @@ std::optional<core::ExperimentConfig> ExperimentWizard::experiment(QString* prob
         config.model.intermediateSize = m_intermediate->value();
     }
     if (auto valid = core::validateExperimentConfig(config); !valid)
-        return fail(toQString(valid.error().message));
+        return fail(ErrorText::text(valid.error()));
     return config;
 }
 
@@ -396,7 +397,7 @@ void ExperimentWizard::updateSummary()
         auto shape = core::loadBertConfig(toStdString(folder + QStringLiteral("/config.json")));
         m_weightsCheck->setText(folder.isEmpty() ? QString()
                                 : shape         ? tr("✓ BERT, %1 layers, hidden %2").arg(shape->numLayers).arg(shape->hiddenSize)
-                                                : toQString(shape.error().message));
+                                                : ErrorText::text(shape.error()));
     }
     QString problem;
     const auto config = experiment(&problem);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "training/training_controller.h"
+#include "error_text.h"
 
 #include "pool_work.h"
 #include "qt_config.h"
 #include "training/run_progress.h"
 #include "runtime/runtime.h"
-#include "train/encoded_cache.h"
+#include "train/trainer.h"
 
 #include <QPointer>
 
@@ -94,7 +95,7 @@ bool TrainingController::start(const core::ExperimentConfig& config, bool resume
                                                                [&] { return core::train(config, observer, options); });
         const bool ok = summary->ok();
         const bool stopped = ok && summary->value().stopped;
-        const QString error = ok ? QString() : toQString(summary->error().message);
+        const QString error = ok ? QString() : ErrorText::text(summary->error());
         observer.post([ok, stopped, error](TrainingController* c) {
             c->m_running = false;
             Q_EMIT c->finished(ok, stopped, error);
