@@ -9,6 +9,8 @@ packages=(
   # core: LibTorch (with OpenBLAS, or matrix products crawl), ICU, yaml-cpp, JSON, HTTP, archives
   libtorch-dev libopenblas0-openmp libopenblas-openmp-dev
   libicu-dev libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev
+  # fika-cli: option parsing and help (header-only)
+  libcli11-dev
   # the prediction API's HTTP server (an epoll event loop; cpp-httplib stays for the HTTP clients)
   libmicrohttpd-dev
   libcurl4-openssl-dev libarchive-dev libssl-dev

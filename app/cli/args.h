@@ -1,71 +1,61 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "common/result.h"
+#include <CLI/CLI.hpp>
 
-#include <cstddef>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+// What fika-cli adds to CLI11: validators and usage errors in fika-cli's words, valued options that
+// refuse an option as their value, and the overview that `fika-cli --help` prints. Each command
+// defines its options with CLI11 (see commands.h); help is generated from those definitions.
 namespace fika::cli {
 
-// What a command accepts besides its named options.
-struct ArgRules {
-    size_t maxPositional = 0;          // words that are not options (predict's texts: kAnyCount)
-    std::set<std::string> repeatable;  // valued options that may be given more than once (train --set)
-    static constexpr size_t kAnyCount = std::numeric_limits<size_t>::max();
+// A command's work once the command line has been parsed into its options; returns the exit code.
+using Runner = std::function<int()>;
 
-    // Up to maxPositional words besides the options.
-    static ArgRules words(size_t maxPositional)
-    {
-        ArgRules rules;
-        rules.maxPositional = maxPositional;
-        return rules;
-    }
-};
+// "--port: expected a whole number from 0 to 65535, not '70000'". maxName stands for a maximum that
+// depends on the machine (the cores), so that help reads the same everywhere.
+CLI::Validator wholeNumber(long long min, long long max = std::numeric_limits<int>::max(),
+                           const std::string& maxName = {});
+// The same for a decimal number.
+CLI::Validator decimalNumber(double min, double max);
+// One of the words; help shows them as the option's value ("head|tail|head_tail").
+CLI::Validator oneOf(const std::vector<std::string>& choices);
+// Refuses a value that is an option: "--config --resume" lacks a value; CLI11 alone would take
+// "--resume" as the config file's name.
+CLI::Validator notAnOption();
 
-// Minimal option parser: each command names its options; "--name value" or "--name=value" for
-// valued options, "--name" for flags, "--" ends the options. Strict, so that a mistyped command
-// line never runs as something else: unknown options, stray words, a single-valued option given
-// twice and a missing value are errors naming the argument.
-class Args {
-public:
-    // Returns an error message, or empty on success.
-    std::string parse(const std::vector<std::string>& argv, const std::set<std::string>& valued,
-                      const std::set<std::string>& flags, const ArgRules& rules = {});
-
-    bool flag(const std::string& name) const { return m_flags.count(name) > 0; }
-    std::optional<std::string> value(const std::string& name) const;
-    std::string value(const std::string& name, const std::string& fallback) const;
-    // Every value of a repeatable option, in the order given.
-    std::vector<std::string> values(const std::string& name) const;
-    const std::vector<std::string>& positional() const { return m_positional; }
-
-    // The option's whole number (fallback when absent); an error naming the option and the value when
-    // it is not a whole number from min to max.
-    core::Result<long long> integer(const std::string& name, long long fallback, long long min,
-                                    long long max = std::numeric_limits<int>::max()) const;
-    // The same for a decimal number.
-    core::Result<double> number(const std::string& name, double fallback, double min, double max) const;
-
-private:
-    std::map<std::string, std::vector<std::string>> m_values;
-    std::set<std::string> m_flags;
-    std::vector<std::string> m_positional;
-};
-
-// The message of the first failed option result, or empty when all hold a value.
-template <typename... T>
-std::string firstError(const core::Result<T>&... results)
+// Adds "--name VALUE" (or --name=VALUE). A vector is given once per value (train --set); anything
+// else at most once. Help shows typeName and the default (the value's initial content, if any).
+template <typename T>
+CLI::Option* addValue(CLI::App& command, const std::string& name, T& value, const std::string& typeName,
+                      const std::string& help)
 {
-    std::string message;
-    ((message.empty() && !results ? void(message = results.error().message) : void()), ...);
-    return message;
+    CLI::Option* option = command.add_option(name, value, help)->type_name(typeName)->check(notAnOption());
+    if constexpr (CLI::detail::is_mutable_container<T>::value)
+        option->allow_extra_args(false); // "--set a=1 b=2": b=2 is a stray word, not a second value
+    else
+        option->capture_default_str();
+    return option;
 }
+
+// Adds "--name", which takes no value ("--json=yes" is an error).
+CLI::Option* addFlag(CLI::App& command, const std::string& name, bool& value, const std::string& help);
+
+// The top-level app: its name, the overview formatter, --version (versionText is called when it is asked for).
+void setUpApp(CLI::App& app, std::function<std::string()> versionText);
+
+// Parses args (without the program name) into app, whose leaf commands are keys of runners. Returns
+// the runner of the chosen command, or sets exitCode: 0 after --help or --version (printed on stdout),
+// 2 after a usage error (printed on stderr, naming the argument).
+Runner parseCommandLine(CLI::App& app, std::vector<std::string> args, const std::map<const CLI::App*, Runner>& runners,
+                        int& exitCode);
 
 // Parses a whole non-negative number; nullopt when it is not one.
 std::optional<long long> parseInteger(const std::string& text);

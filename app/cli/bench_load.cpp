@@ -58,20 +58,20 @@ bool createInChild(const std::string& dir, const std::string& shape)
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-} // namespace
+struct BenchLoadArgs {
+    std::string shape = "base";
+    std::string create; // set by createInChild: write the model there and exit
+    std::string dir;    // empty: a temporary folder
+    bool json = false;
+};
 
-int runBenchLoad(const std::vector<std::string>& argv)
+int runBenchLoad(const BenchLoadArgs& args)
 {
-    Args args;
-    if (auto error = args.parse(argv, {"--shape", "--create", "--dir"}, {"--json"}); !error.empty())
-        return usageError(error);
-    const std::string shape = args.value("--shape", "base");
-    if (shape != "base" && shape != "mini" && shape != "tiny")
-        return usageError("--shape is base, mini or tiny");
+    const std::string& shape = args.shape;
     const core::BertConfig config = shape == "mini" ? core::BertConfig::mini()
                                     : shape == "tiny" ? core::BertConfig::tiny()
                                                       : core::BertConfig::base();
-    if (const auto create = args.value("--create")) {
+    if (const auto* create = args.create.empty() ? nullptr : &args.create) {
         core::BertClassifier model(config);
         auto tokenizer = core::Tokenizer::fromVocabFile(core::bundledVocabPath());
         if (!tokenizer) {
@@ -83,7 +83,7 @@ int runBenchLoad(const std::vector<std::string>& argv)
         return saved ? 0 : 1;
     }
 
-    std::string dir = args.value("--dir", "");
+    std::string dir = args.dir;
     const bool temporary = dir.empty();
     if (temporary) {
         dir = (std::filesystem::temp_directory_path() / ("fika-bench-load-" + std::to_string(getpid()))).string();
@@ -108,12 +108,25 @@ int runBenchLoad(const std::vector<std::string>& argv)
                                 {"load_seconds", seconds},  {"baseline_rss_mb", baselineMb},
                                 {"peak_rss_mb", peakMb},    {"peak_increase_mb", peakMb - baselineMb},
                                 {"after_load_rss_mb", currentRssMb()}};
-    if (args.flag("--json"))
+    if (args.json)
         std::cout << out.dump() << '\n';
     else
         std::cout << "loaded " << fileMb << " MB of weights in " << seconds << " s; memory grew by "
                   << peakMb - baselineMb << " MB at peak\n";
     return 0;
+}
+
+} // namespace
+
+Runner defineBenchLoad(CLI::App& command)
+{
+    auto args = std::make_shared<BenchLoadArgs>();
+    command.description("Saves a random model of that shape, then times loading it back (seconds, peak memory).");
+    addValue(command, "--shape", args->shape, "base|mini|tiny", "the model's size")->check(oneOf({"base", "mini", "tiny"}));
+    addValue(command, "--dir", args->dir, "DIR", "load this checkpoint instead of a random one");
+    addValue(command, "--create", args->create, "DIR", "")->group(""); // the child process that writes the model
+    addFlag(command, "--json", args->json, "print one JSON object");
+    return [args] { return runBenchLoad(*args); };
 }
 
 } // namespace fika::cli

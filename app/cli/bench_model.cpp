@@ -69,56 +69,54 @@ double peakRssMb()
     return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-} // namespace
-
-int runBenchModel(const std::vector<std::string>& argv)
+// Every item of a comma-separated list passes the check; the whole list is checked before the first
+// measurement, not when an item is reached.
+CLI::Validator listOf(std::function<bool(const std::string&)> isValid, const std::string& expected)
 {
-    Args args;
-    if (auto error = args.parse(argv, {"--shape", "--batches", "--lengths", "--precisions", "--modes", "--steps", "--threads"},
-                                {"--json"});
-        !error.empty())
-        return usageError(error);
-    const std::string shape = args.value("--shape", "base");
+    return CLI::Validator(
+        [=](std::string& text) {
+            for (const auto& item : splitList(text))
+                if (!isValid(item))
+                    return "expected " + expected + ", not '" + item + "'";
+            return std::string();
+        },
+        "");
+}
+
+std::function<bool(const std::string&)> positiveUpTo(long long maximum)
+{
+    return [maximum](const std::string& item) {
+        const auto number = parseInteger(item);
+        return number && *number >= 1 && *number <= maximum;
+    };
+}
+
+struct BenchModelArgs {
+    std::string shape = "base";
+    std::string batches = "6,16";
+    std::string lengths = "128,256,512";
+    std::string precisions = "fp32,bf16";
+    std::string modes = "inference,train";
+    int steps = 3;
+    int threads = 0; // 0: all cores
+    bool json = false;
+};
+
+int runBenchModel(const BenchModelArgs& args)
+{
+    const std::string& shape = args.shape;
     core::BertConfig config = shape == "mini" ? core::BertConfig::mini()
                               : shape == "tiny" ? core::BertConfig::tiny()
                                                 : core::BertConfig::base();
-    if (shape != "base" && shape != "mini" && shape != "tiny")
-        return usageError("--shape is base, mini or tiny");
-    const auto stepCount = args.integer("--steps", 3, 1, 1000000);
-    const auto threads = args.integer("--threads", 0, 0, maxThreads()); // 0: all cores
-    if (const auto error = firstError(stepCount, threads); !error.empty())
-        return usageError(error);
-    const int steps = static_cast<int>(stepCount.value());
-    // Every list item is checked before the first measurement, not when it is reached.
-    auto checkList = [&](const char* option, const char* fallback, auto isValid, const std::string& expected) {
-        for (const auto& item : splitList(args.value(option, fallback)))
-            if (!isValid(item))
-                return std::string(option) + ": expected " + expected + ", not '" + item + "'";
-        return std::string();
-    };
-    auto positiveUpTo = [](long long maximum) {
-        return [maximum](const std::string& item) {
-            const auto number = parseInteger(item);
-            return number && *number >= 1 && *number <= maximum;
-        };
-    };
-    for (const auto& error :
-         {checkList("--batches", "6,16", positiveUpTo(4096), "whole numbers from 1 to 4096"),
-          checkList("--lengths", "128,256,512", positiveUpTo(512), "whole numbers from 1 to 512"),
-          checkList("--precisions", "fp32,bf16", [](const std::string& p) { return p == "fp32" || p == "bf16"; },
-                    "fp32 or bf16"),
-          checkList("--modes", "inference,train", [](const std::string& m) { return m == "inference" || m == "train"; },
-                    "inference or train")})
-        if (!error.empty())
-            return usageError(error);
-    core::initRuntime(static_cast<int>(threads.value()));
+    const int steps = args.steps;
+    core::initRuntime(args.threads);
 
     const double fp32Rate = matmulGflops(torch::kFloat);
     const double bf16Rate = matmulGflops(torch::kBFloat16);
     nlohmann::json results = nlohmann::json::array();
     if (const auto warning = core::blasPerformanceWarning(); !warning.empty())
         std::cerr << "warning: " << warning << "\n";
-    if (!args.flag("--json"))
+    if (!args.json)
         std::cout << "BLAS kernels: " << core::blasCoreName() << ", OpenMP wait policy: "
                   << (std::getenv("OMP_WAIT_POLICY") ? std::getenv("OMP_WAIT_POLICY") : "libgomp's default") << "\n"
                   << "matrix product [4096x768]·[768x3072]: fp32 " << fp32Rate << " GFLOP/s, bf16 " << bf16Rate
@@ -126,12 +124,12 @@ int runBenchModel(const std::vector<std::string>& argv)
 
     torch::manual_seed(0);
     core::BertClassifier model(config);
-    for (const auto& precision : splitList(args.value("--precisions", "fp32,bf16"))) {
+    for (const auto& precision : splitList(args.precisions)) {
         const bool bf16 = precision == "bf16";
-        for (const auto& mode : splitList(args.value("--modes", "inference,train"))) {
+        for (const auto& mode : splitList(args.modes)) {
             const bool train = mode == "train";
-            for (const auto& batchText : splitList(args.value("--batches", "6,16"))) {
-                for (const auto& lengthText : splitList(args.value("--lengths", "128,256,512"))) {
+            for (const auto& batchText : splitList(args.batches)) {
+                for (const auto& lengthText : splitList(args.lengths)) {
                     const int64_t batch = std::stoll(batchText);
                     const int64_t length = std::stoll(lengthText);
                     const torch::Tensor ids = torch::randint(1000, 20000, {batch, length}, torch::kLong);
@@ -168,7 +166,7 @@ int runBenchModel(const std::vector<std::string>& argv)
                                        {"samples_per_s", samplesPerSecond}, {"gflops", gflops},
                                        {"share_of_fp32_matmul", gflops / fp32Rate},
                                        {"share_of_own_matmul", gflops / reference}, {"peak_rss_mb", peakRssMb()}});
-                    if (!args.flag("--json"))
+                    if (!args.json)
                         std::cout << precision << " " << mode << " batch " << batch << " × " << length << ": "
                                   << samplesPerSecond << " samples/s, " << gflops << " GFLOP/s ("
                                   << 100.0 * gflops / fp32Rate << " % of fp32 matmul), peak RSS " << peakRssMb()
@@ -178,12 +176,33 @@ int runBenchModel(const std::vector<std::string>& argv)
             }
         }
     }
-    if (args.flag("--json"))
+    if (args.json)
         std::cout << nlohmann::json{{"shape", shape}, {"threads", core::computeThreads()}, {"blas_core", core::blasCoreName()}, {"matmul_fp32_gflops", fp32Rate},
                                     {"matmul_bf16_gflops", bf16Rate}, {"results", results}}
                          .dump()
                   << '\n';
     return 0;
+}
+
+} // namespace
+
+Runner defineBenchModel(CLI::App& command)
+{
+    auto args = std::make_shared<BenchModelArgs>();
+    command.description("Inference and training-step throughput next to the measured matrix-product rate.");
+    addValue(command, "--shape", args->shape, "base|mini|tiny", "the model's size")->check(oneOf({"base", "mini", "tiny"}));
+    addValue(command, "--batches", args->batches, "LIST", "batch sizes")
+        ->check(listOf(positiveUpTo(4096), "whole numbers from 1 to 4096"));
+    addValue(command, "--lengths", args->lengths, "LIST", "sequence lengths")
+        ->check(listOf(positiveUpTo(512), "whole numbers from 1 to 512"));
+    addValue(command, "--precisions", args->precisions, "LIST", "fp32 and/or bf16")
+        ->check(listOf([](const std::string& p) { return p == "fp32" || p == "bf16"; }, "fp32 or bf16"));
+    addValue(command, "--modes", args->modes, "LIST", "inference and/or train")
+        ->check(listOf([](const std::string& m) { return m == "inference" || m == "train"; }, "inference or train"));
+    addValue(command, "--steps", args->steps, "N", "timed steps per measurement")->check(wholeNumber(1, 1000000));
+    addValue(command, "--threads", args->threads, "N", "threads, 0: all cores")->check(wholeNumber(0, maxThreads(), "cores"));
+    addFlag(command, "--json", args->json, "print one JSON object");
+    return [args] { return runBenchModel(*args); };
 }
 
 } // namespace fika::cli

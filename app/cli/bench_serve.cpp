@@ -280,37 +280,30 @@ nlohmann::json attacks(core::PredictionServer& server)
     return out;
 }
 
-} // namespace
+struct BenchServeArgs {
+    std::string shape = "tiny";
+    int clients = 16;
+    int requests = 10000;
+    int rounds = 10;
+    int maxBatch = 16;
+    int maxWaitUs = 2000;
+    int workers = 1;
+    int sequenceLength = 128;
+    std::string csv; // empty: built-in texts
+    int loadClients = 256; // 0: no keep-alive load run
+    int loadSeconds = 20;
+    int largeRows = 2000; // 0: no large-request run
+    bool attacks = false;
+    bool json = false;
+};
 
-int runBenchServe(const std::vector<std::string>& argv)
+int runBenchServe(const BenchServeArgs& args)
 {
-    Args args;
-    if (auto error = args.parse(argv, {"--shape", "--clients", "--requests", "--rounds", "--workers", "--max-batch", "--max-wait-us", "--sequence-length", "--csv",
-                                       "--load-clients", "--load-seconds", "--large-rows"},
-                                {"--json", "--attacks"});
-        !error.empty())
-        return usageError(error);
-    const std::string shapeName = args.value("--shape", "tiny");
-    const auto clientCount = args.integer("--clients", 16, 1, 1024);
-    const auto requestCount = args.integer("--requests", 10000, 1, 100000000);
-    const auto roundCount = args.integer("--rounds", 10, 1, 1000);
-    const auto maxBatchSize = args.integer("--max-batch", 16, 1, 4096);
-    const auto maxWait = args.integer("--max-wait-us", 2000, 0, 10000000);
-    const auto workerCount = args.integer("--workers", 1, 1, maxThreads()); // more than the cores only contend
-    const auto length = args.integer("--sequence-length", 128, core::kMinSequenceLength, core::kMaxSequenceLength);
-    const auto loadClients = args.integer("--load-clients", 256, 0, 4096); // 0: no keep-alive load run
-    const auto loadSeconds = args.integer("--load-seconds", 20, 1, 3600);
-    const auto largeRows = args.integer("--large-rows", 2000, 0, 1000000); // 0: no large-request run
-    if (const auto error = firstError(clientCount, requestCount, roundCount, maxBatchSize, maxWait, workerCount, length, loadClients, loadSeconds,
-                                      largeRows);
-        !error.empty())
-        return usageError(error);
-    if (shapeName != "tiny" && shapeName != "mini" && shapeName != "base")
-        return usageError("--shape is tiny, mini or base");
-    const int clients = static_cast<int>(clientCount.value());
-    const int requests = static_cast<int>(requestCount.value());
-    const int maxBatch = static_cast<int>(maxBatchSize.value());
-    const int sequenceLength = static_cast<int>(length.value());
+    const std::string& shapeName = args.shape;
+    const int clients = args.clients;
+    const int requests = args.requests;
+    const int maxBatch = args.maxBatch;
+    const int sequenceLength = args.sequenceLength;
     core::BertConfig shape = shapeName == "mini" ? core::BertConfig::mini()
                              : shapeName == "base" ? core::BertConfig::base()
                                                    : core::BertConfig::tiny();
@@ -335,13 +328,13 @@ int runBenchServe(const std::vector<std::string>& argv)
     if (!predictor) {
         return fail(predictor.error());
     }
-    const auto texts = benchTexts(args.value("--csv"), 512);
+    const auto texts = benchTexts(args.csv.empty() ? std::nullopt : std::optional<std::string>(args.csv), 512);
 
     core::ServerOptions options;
     options.token = core::generateToken();
     options.maxBatch = maxBatch;
-    options.maxWaitMicroseconds = static_cast<int>(maxWait.value());
-    options.workers = static_cast<int>(workerCount.value());
+    options.maxWaitMicroseconds = args.maxWaitUs;
+    options.workers = args.workers;
     core::PredictionServer server(predictor.value(), options);
     if (auto started = server.start(); !started) {
         return fail(started.error());
@@ -404,7 +397,7 @@ int runBenchServe(const std::vector<std::string>& argv)
     serverPass(2 * clients);
     latencies.clear();
     const auto warmStats = server.batchStats();
-    const int rounds = static_cast<int>(roundCount.value());
+    const int rounds = args.rounds;
     const int perRound = std::max(1, requests / std::max(1, rounds));
     double predictorSeconds = 0, serverSeconds = 0;
     for (int round = 0; round < rounds; ++round) {
@@ -412,12 +405,12 @@ int runBenchServe(const std::vector<std::string>& argv)
         serverSeconds += serverPass(perRound);
     }
     const auto stats = server.batchStats();
-    const nlohmann::json load = loadClients.value() > 0 ? keepAliveLoad(server.url(), options.token, static_cast<int>(loadClients.value()),
-                                                                        static_cast<double>(loadSeconds.value()), texts)
+    const nlohmann::json load = args.loadClients > 0 ? keepAliveLoad(server.url(), options.token, args.loadClients,
+                                                                    static_cast<double>(args.loadSeconds), texts)
                                                         : nlohmann::json();
-    const nlohmann::json largeDelay = largeRows.value() > 0 ? largeRequestDelay(server, options.token, static_cast<int>(largeRows.value()), texts)
+    const nlohmann::json largeDelay = args.largeRows > 0 ? largeRequestDelay(server, options.token, args.largeRows, texts)
                                                             : nlohmann::json();
-    const nlohmann::json attacked = args.flag("--attacks") ? attacks(server) : nlohmann::json();
+    const nlohmann::json attacked = args.attacks ? attacks(server) : nlohmann::json();
     server.stop();
     const double predictorPerSecond = static_cast<double>(texts.size()) * rounds / predictorSeconds;
     const double perSecond = static_cast<double>(perRound) * rounds / serverSeconds;
@@ -444,7 +437,7 @@ int runBenchServe(const std::vector<std::string>& argv)
         out["large_request"] = largeDelay;
     if (!attacked.is_null())
         out["attacks"] = attacked;
-    if (args.flag("--json")) {
+    if (args.json) {
         std::cout << out.dump() << "\n";
     } else {
         std::cout << "shape " << shapeName << ", " << clients << " clients, " << out["requests"].get<int>() << " requests in "
@@ -474,6 +467,35 @@ int runBenchServe(const std::vector<std::string>& argv)
     const bool loadOk = load.is_null() || (load["errors"] == 0 && load["clients_without_answer"] == 0);
     const bool largeOk = largeDelay.is_null() || largeDelay["errors"] == 0;
     return errors.load() == 0 && loadOk && largeOk ? 0 : 1;
+}
+
+} // namespace
+
+Runner defineBenchServe(CLI::App& command)
+{
+    auto args = std::make_shared<BenchServeArgs>();
+    command.description("The prediction API under concurrent clients: requests/s, p50/p99 latency, overhead against\n"
+                        "the predictor's own batched throughput (measured in alternating rounds); then keep-alive\n"
+                        "clients (fairness, memory), single reviews during one large request, and with --attacks\n"
+                        "idle, slow and oversized connections.");
+    addValue(command, "--shape", args->shape, "tiny|mini|base", "the model's size")->check(oneOf({"tiny", "mini", "base"}));
+    addValue(command, "--clients", args->clients, "N", "concurrent clients")->check(wholeNumber(1, 1024));
+    addValue(command, "--requests", args->requests, "N", "requests per round")->check(wholeNumber(1, 100000000));
+    addValue(command, "--rounds", args->rounds, "N", "alternating rounds")->check(wholeNumber(1, 1000));
+    addValue(command, "--max-batch", args->maxBatch, "N", "texts per forward pass")->check(wholeNumber(1, 4096));
+    addValue(command, "--max-wait-us", args->maxWaitUs, "N", "how long a batch waits to fill, in microseconds")
+        ->check(wholeNumber(0, 10000000));
+    addValue(command, "--workers", args->workers, "N", "batches computed at the same time") // more than the cores only contend
+        ->check(wholeNumber(1, maxThreads(), "cores"));
+    addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text")
+        ->check(wholeNumber(core::kMinSequenceLength, core::kMaxSequenceLength));
+    addValue(command, "--csv", args->csv, "FILE", "texts to send (default: built-in reviews)");
+    addValue(command, "--load-clients", args->loadClients, "N", "keep-alive clients, 0: no load run")->check(wholeNumber(0, 4096));
+    addValue(command, "--load-seconds", args->loadSeconds, "N", "length of the load run")->check(wholeNumber(1, 3600));
+    addValue(command, "--large-rows", args->largeRows, "N", "rows of the large request, 0: none")->check(wholeNumber(0, 1000000));
+    addFlag(command, "--attacks", args->attacks, "also idle, slow and oversized connections");
+    addFlag(command, "--json", args->json, "print one JSON object");
+    return [args] { return runBenchServe(*args); };
 }
 
 } // namespace fika::cli

@@ -22,24 +22,48 @@
 namespace fika::cli {
 namespace {
 
-const std::set<std::string> kImportOptions = {"--text-column", "--label-column", "--delimiter", "--vocab", "--threads",
-                                              "--split"};
+// What dataset inspect and dataset version import, and how.
+struct ImportArgs {
+    std::string source;
+    std::string textColumn = "review";
+    std::string labelColumn = "sentiment";
+    std::string delimiter; // empty: detected from the header line
+    std::string vocab;
+    int threads = 0; // 0: all cores
+    std::string split = "train";
+    bool cased = false;
+    bool stopOnError = false;
+};
+
+void addImportOptions(CLI::App& command, ImportArgs& args)
+{
+    command.add_option("source", args.source, "a CSV file or a folder with a subfolder per class")->type_name("FILE|FOLDER");
+    addValue(command, "--text-column", args.textColumn, "NAME", "the CSV's text column");
+    addValue(command, "--label-column", args.labelColumn, "NAME", "the CSV's label column");
+    addValue(command, "--delimiter", args.delimiter, "comma|semicolon|tab", "default: detected from the header line")
+        ->check(oneOf({"comma", "semicolon", "tab"}));
+    addValue(command, "--vocab", args.vocab, "FILE", "WordPiece vocabulary (default: the bundled bert-base-uncased one)");
+    addFlag(command, "--cased", args.cased, "keep the case (for a cased vocabulary)");
+    addValue(command, "--threads", args.threads, "N", "threads, 0: all cores")->check(wholeNumber(0, maxThreads(), "cores"));
+    addValue(command, "--split", args.split, "NAME", "a folder tree's split subfolder (aclImdb's train or test)");
+    addFlag(command, "--stop-on-error", args.stopOnError, "stop at the first row with a problem instead of skipping it");
+}
 
 // Imports a CSV file or a class-per-folder tree, as the path says.
-core::Result<core::ImportResult> importSource(const std::string& path, const Args& args)
+core::Result<core::ImportResult> importSource(const std::string& path, const ImportArgs& args)
 {
-    const auto policy = args.flag("--stop-on-error") ? core::OnRowProblem::Stop : core::OnRowProblem::Skip;
+    const auto policy = args.stopOnError ? core::OnRowProblem::Stop : core::OnRowProblem::Skip;
     if (std::filesystem::is_directory(path)) {
         core::FolderImportOptions options;
-        options.split = args.value("--split", "train");
+        options.split = args.split;
         options.onProblem = policy;
         return core::importFolder(path, options);
     }
     core::CsvImportOptions options;
-    options.textColumn = args.value("--text-column", "review");
-    options.labelColumn = args.value("--label-column", "sentiment");
-    if (const auto name = args.value("--delimiter")) { // else detected from the header line
-        auto delimiter = core::parseDelimiter(*name);
+    options.textColumn = args.textColumn;
+    options.labelColumn = args.labelColumn;
+    if (!args.delimiter.empty()) { // else detected from the header line
+        auto delimiter = core::parseDelimiter(args.delimiter);
         if (!delimiter)
             return delimiter.error();
         options.delimiter = delimiter.value();
@@ -64,35 +88,30 @@ void printProblems(const core::ImportReport& report)
         std::cerr << "… and " << report.invalidRows - static_cast<int64_t>(report.problems.size()) << " more\n";
 }
 
-} // namespace
+struct InspectArgs : ImportArgs {
+    bool json = false;
+};
 
-int runDatasetInspect(const std::vector<std::string>& argv)
+int runDatasetInspect(const InspectArgs& args)
 {
-    Args args;
-    if (auto error = args.parse(argv, kImportOptions, {"--json", "--cased", "--stop-on-error"}, ArgRules::words(1));
-        !error.empty())
-        return usageError(error);
-    if (args.positional().size() != 1)
-        return usageError("dataset inspect needs one CSV file or folder");
-    const auto threads = args.integer("--threads", 0, 0, maxThreads()); // 0: all cores
-    if (!threads)
-        return usageError(threads.error().message);
+    if (args.source.empty())
+        return usageError("dataset inspect needs one CSV file or folder", "dataset inspect");
 
-    auto imported = importSource(args.positional()[0], args);
+    auto imported = importSource(args.source, args);
     if (!imported) {
         return fail(imported.error());
     }
-    auto tokenizer = core::Tokenizer::fromVocabFile(args.value("--vocab", core::bundledVocabPath()), !args.flag("--cased"));
+    auto tokenizer = core::Tokenizer::fromVocabFile(args.vocab.empty() ? core::bundledVocabPath() : args.vocab, !args.cased);
     if (!tokenizer) {
         return fail(tokenizer.error());
     }
     const core::Dataset& dataset = imported->dataset;
     const core::ImportReport& report = imported->report;
     std::vector<std::string_view> texts(dataset.texts.begin(), dataset.texts.end());
-    const auto stats = core::LengthStats::fromLengths(tokenizer->tokenCounts(texts, static_cast<int>(threads.value())));
+    const auto stats = core::LengthStats::fromLengths(tokenizer->tokenCounts(texts, args.threads));
     const std::vector<int> lengths = {128, 256, 512};
 
-    if (args.flag("--json")) {
+    if (args.json) {
         nlohmann::json classes = nlohmann::json::object();
         for (const auto& [name, count] : report.classCounts)
             classes[name] = count;
@@ -127,63 +146,94 @@ int runDatasetInspect(const std::vector<std::string>& argv)
     return 0;
 }
 
-int runDatasetVersion(const std::vector<std::string>& argv)
-{
-    Args args;
-    std::set<std::string> valued = kImportOptions;
-    valued.insert({"--out", "--name", "--training", "--validation", "--test", "--seed", "--sequence-length", "--truncation"});
-    if (auto error = args.parse(argv, valued, {"--no-stratify", "--cased", "--stop-on-error"}, ArgRules::words(1));
-        !error.empty())
-        return usageError(error);
-    if (args.positional().size() != 1 || !args.value("--out"))
-        return usageError("dataset version needs one CSV file or folder and --out FILE.yaml");
+struct VersionArgs : ImportArgs {
+    std::string out;
+    std::string name;
+    double training = 80;
+    double validation = 20;
+    double test = 0;
+    long long seed = 42;
+    bool noStratify = false;
+    int sequenceLength = 512;
+    std::string truncation = "head";
+};
 
-    const auto training = args.number("--training", 80, 0, 100);
-    const auto validation = args.number("--validation", 20, 0, 100);
-    const auto test = args.number("--test", 0, 0, 100);
-    const auto seed = args.integer("--seed", 42, 0, std::numeric_limits<long long>::max());
-    const auto sequenceLength = args.integer("--sequence-length", 512, core::kMinSequenceLength, core::kMaxSequenceLength);
-    if (const auto error = firstError(training, validation, test, seed, sequenceLength); !error.empty())
-        return usageError(error);
+int runDatasetVersion(const VersionArgs& args)
+{
+    if (args.source.empty())
+        return usageError("dataset version needs one CSV file or folder", "dataset version");
+
     core::SubsetSpec subsetSpec;
-    subsetSpec.trainingPercent = training.value();
-    subsetSpec.validationPercent = validation.value();
-    subsetSpec.testPercent = test.value();
-    subsetSpec.seed = static_cast<uint64_t>(seed.value());
-    subsetSpec.stratified = !args.flag("--no-stratify");
+    subsetSpec.trainingPercent = args.training;
+    subsetSpec.validationPercent = args.validation;
+    subsetSpec.testPercent = args.test;
+    subsetSpec.seed = static_cast<uint64_t>(args.seed);
+    subsetSpec.stratified = !args.noStratify;
     core::EncodingSettings encoding;
-    encoding.sequenceLength = static_cast<int>(sequenceLength.value());
-    auto truncation = core::parseTruncation(args.value("--truncation", "head"));
+    encoding.sequenceLength = args.sequenceLength;
+    auto truncation = core::parseTruncation(args.truncation);
     if (!truncation)
         return usageError(truncation.error().message);
     encoding.truncation = truncation.value();
-    encoding.lowercase = !args.flag("--cased");
-    encoding.vocab = args.value("--vocab", "");
+    encoding.lowercase = !args.cased;
+    encoding.vocab = args.vocab;
 
-    const std::string sourcePath = args.positional()[0];
+    const std::string sourcePath = args.source;
     auto imported = importSource(sourcePath, args);
     if (!imported) {
         return fail(imported.error());
     }
     printProblems(imported->report);
     core::FolderImportOptions folderOptions; // the hash covers the split the import read
-    folderOptions.split = args.value("--split", "train");
+    folderOptions.split = args.split;
     auto source = core::describeSource(sourcePath, folderOptions);
     if (!source) {
         return fail(source.error());
     }
     auto made = core::makeDatasetVersion(imported->dataset, source.value(), encoding, subsetSpec,
-                                         args.value("--name", std::filesystem::path(sourcePath).stem().string()));
+                                         args.name.empty() ? std::filesystem::path(sourcePath).stem().string() : args.name);
     if (!made) {
         return fail(made.error());
     }
     const core::DatasetVersion& version = made.value();
-    if (auto saved = core::saveDatasetVersion(version, *args.value("--out")); !saved) {
+    if (auto saved = core::saveDatasetVersion(version, args.out); !saved) {
         return fail(saved.error());
     }
-    std::cout << "saved " << *args.value("--out") << ": " << version.trainingCount << " training, "
+    std::cout << "saved " << args.out << ": " << version.trainingCount << " training, "
               << version.validationCount << " validation, " << version.testCount << " test examples\n";
     return 0;
+}
+
+} // namespace
+
+Runner defineDatasetInspect(CLI::App& command)
+{
+    auto args = std::make_shared<InspectArgs>();
+    command.description("Imports a CSV or a class-per-folder tree and reports rows, classes, skipped rows and token lengths.\n"
+                        "A CSV's delimiter is detected from its header line unless --delimiter is given (also for dataset version).");
+    addImportOptions(command, *args);
+    addFlag(command, "--json", args->json, "print one JSON object");
+    return [args] { return runDatasetInspect(*args); };
+}
+
+Runner defineDatasetVersion(CLI::App& command)
+{
+    auto args = std::make_shared<VersionArgs>();
+    command.description("Splits the dataset into subsets and saves a dataset version (source, checksum, encoding, subsets).");
+    addImportOptions(command, *args);
+    addValue(command, "--out", args->out, "FILE.yaml", "the dataset version to write")->required();
+    addValue(command, "--name", args->name, "NAME", "the version's name (default: the source's name)");
+    addValue(command, "--training", args->training, "PERCENT", "share of the training subset")->check(decimalNumber(0, 100));
+    addValue(command, "--validation", args->validation, "PERCENT", "share of the validation subset")->check(decimalNumber(0, 100));
+    addValue(command, "--test", args->test, "PERCENT", "share of the test subset")->check(decimalNumber(0, 100));
+    addValue(command, "--seed", args->seed, "N", "seed of the split")
+        ->check(wholeNumber(0, std::numeric_limits<long long>::max()));
+    addFlag(command, "--no-stratify", args->noStratify, "split at random instead of keeping each class's share");
+    addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text")
+        ->check(wholeNumber(core::kMinSequenceLength, core::kMaxSequenceLength));
+    addValue(command, "--truncation", args->truncation, "head|tail|head_tail", "which end of a long text is kept")
+        ->check(oneOf({"head", "tail", "head_tail"}));
+    return [args] { return runDatasetVersion(*args); };
 }
 
 } // namespace fika::cli

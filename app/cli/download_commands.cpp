@@ -14,19 +14,23 @@
 #include <iostream>
 
 namespace fika::cli {
+namespace {
 
-int runDownload(const std::vector<std::string>& argv)
+struct DownloadArgs {
+    bool list = false;
+    std::vector<std::string> ids;
+    std::string cache;   // empty: ~/.cache/fika ($FIKA_CACHE_DIR)
+    std::string catalog; // empty: the bundled one
+};
+
+int runDownload(const DownloadArgs& args)
 {
-    Args args;
-    if (auto error = args.parse(argv, {"--cache", "--catalog"}, {"--list"}, ArgRules::words(ArgRules::kAnyCount));
-        !error.empty())
-        return usageError(error);
-    auto catalog = core::loadCatalog(args.value("--catalog", core::bundledCatalogPath()));
+    auto catalog = core::loadCatalog(args.catalog.empty() ? core::bundledCatalogPath() : args.catalog);
     if (!catalog) {
         return fail(catalog.error());
     }
-    const std::string cache = args.value("--cache", core::fikaCacheDir());
-    if (args.flag("--list") || args.positional().empty()) {
+    const std::string cache = args.cache.empty() ? core::fikaCacheDir() : args.cache;
+    if (args.list || args.ids.empty()) {
         const auto cached = core::cachedModels(catalog.value(), cache);
         std::cout << "datasets:\n";
         for (const auto& d : catalog->datasets)
@@ -35,7 +39,7 @@ int runDownload(const std::vector<std::string>& argv)
         for (const auto& m : catalog->models)
             std::cout << "  " << m.id << "  " << m.name
                       << (std::find(cached.begin(), cached.end(), m.id) != cached.end() ? "  [downloaded]" : "") << "\n";
-        return args.positional().empty() && !args.flag("--list") ? usageError("download needs a dataset or model id") : 0;
+        return args.ids.empty() && !args.list ? usageError("download needs a dataset or model id", "download") : 0;
     }
     core::JobContext context;
     context.stopRequested = &stopOnInterrupt();
@@ -51,7 +55,7 @@ int runDownload(const std::vector<std::string>& argv)
                          static_cast<long long>(total > 0 ? total >> 20 : 0));
     };
     int status = 0;
-    for (const auto& id : args.positional()) {
+    for (const auto& id : args.ids) {
         const bool isDataset = std::any_of(catalog->datasets.begin(), catalog->datasets.end(),
                                            [&](const auto& d) { return d.id == id; });
         std::cerr << "downloading " << id << "\n";
@@ -67,6 +71,20 @@ int runDownload(const std::vector<std::string>& argv)
         std::cout << folder.value() << "\n";
     }
     return status;
+}
+
+} // namespace
+
+Runner defineDownload(CLI::App& command)
+{
+    auto args = std::make_shared<DownloadArgs>();
+    command.description("Downloads (resuming, checksummed) the IMDB dataset or pretrained models listed in the catalog\n"
+                        "into the cache; prints the folder to import or to use as model weights.");
+    addFlag(command, "--list", args->list, "list the catalog's datasets and models");
+    command.add_option("ids", args->ids, "datasets or models to download")->type_name("ID");
+    addValue(command, "--cache", args->cache, "DIR", "where downloads go (default: ~/.cache/fika, or $FIKA_CACHE_DIR)");
+    addValue(command, "--catalog", args->catalog, "FILE", "the catalog (default: the bundled one)");
+    return [args] { return runDownload(*args); };
 }
 
 } // namespace fika::cli

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 
 #include "data/csv_import.h"
+#include "model/checkpoint.h"
 #include "model/predictor.h"
 
 #include <nlohmann/json.hpp>
@@ -15,35 +16,34 @@
 #include <sstream>
 
 namespace fika::cli {
+namespace {
 
-int runPredict(const std::vector<std::string>& argv)
+struct PredictArgs {
+    std::string checkpoint;
+    bool json = false;
+    int sequenceLength = 0; // 0: the checkpoint's
+    std::string truncation; // empty: the checkpoint's
+    int batchSize = 16;
+    std::string csv;
+    std::string textColumn = "review";
+    std::vector<std::string> texts;
+};
+
+int runPredict(const PredictArgs& args)
 {
-    Args args;
-    if (auto error = args.parse(argv, {"--checkpoint", "--sequence-length", "--truncation", "--csv", "--text-column",
-                                       "--batch-size"},
-                                {"--json"}, ArgRules::words(ArgRules::kAnyCount));
-        !error.empty())
-        return usageError(error);
-    const auto checkpoint = args.value("--checkpoint");
-    if (!checkpoint)
-        return usageError("predict needs --checkpoint DIR");
-    const auto sequenceLength = args.integer("--sequence-length", 0, 0, core::kMaxSequenceLength); // 0: the checkpoint's
-    const auto batchSize = args.integer("--batch-size", 16, 1, 4096);
-    if (const auto error = firstError(sequenceLength, batchSize); !error.empty())
-        return usageError(error);
     core::PredictorOptions options;
-    options.sequenceLength = static_cast<int>(sequenceLength.value());
-    options.batchSize = static_cast<int>(batchSize.value());
-    if (const auto name = args.value("--truncation")) { // otherwise the checkpoint's
-        auto truncation = core::parseTruncation(*name);
+    options.sequenceLength = args.sequenceLength;
+    options.batchSize = args.batchSize;
+    if (!args.truncation.empty()) { // otherwise the checkpoint's
+        auto truncation = core::parseTruncation(args.truncation);
         if (!truncation)
             return usageError(truncation.error().message);
         options.truncation = truncation.value();
     }
 
-    std::vector<std::string> texts = args.positional();
-    if (const auto csv = args.value("--csv")) {
-        auto column = core::readCsvColumn(*csv, args.value("--text-column", "review"));
+    std::vector<std::string> texts = args.texts;
+    if (!args.csv.empty()) {
+        auto column = core::readCsvColumn(args.csv, args.textColumn);
         if (!column) {
             return fail(column.error());
         }
@@ -54,7 +54,7 @@ int runPredict(const std::vector<std::string>& argv)
             texts.push_back(line);
     }
 
-    auto predictor = core::Predictor::fromCheckpoint(*checkpoint, options);
+    auto predictor = core::Predictor::fromCheckpoint(args.checkpoint, options);
     if (!predictor) {
         return fail(predictor.error());
     }
@@ -63,11 +63,11 @@ int runPredict(const std::vector<std::string>& argv)
         predictions = predictor.value()->predict(texts);
     } catch (const std::exception& e) { // a model whose output overflows, or LibTorch failing
         std::string what = e.what();
-        std::cerr << "fika-cli: " << *checkpoint << ": " << what.substr(0, what.find('\n')) << "\n";
+        std::cerr << "fika-cli: " << args.checkpoint << ": " << what.substr(0, what.find('\n')) << "\n";
         return 1;
     }
     const auto& labels = predictor.value()->labels();
-    if (args.flag("--json")) {
+    if (args.json) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& p : predictions) {
             nlohmann::json probabilities = nlohmann::json::object();
@@ -84,52 +84,85 @@ int runPredict(const std::vector<std::string>& argv)
     return 0;
 }
 
-} // namespace fika::cli
+struct ExportArgs {
+    std::string checkpoint;
+    std::string out;
+    std::string vocab;
+    std::string labels;
+    int sequenceLength = 0; // 0: the checkpoint's
+    std::string truncation; // empty: the checkpoint's
+};
 
-namespace fika::cli {
-
-int runExport(const std::vector<std::string>& argv)
+int runExport(const ExportArgs& args)
 {
-    Args args;
-    if (auto error = args.parse(argv, {"--checkpoint", "--out", "--vocab", "--labels", "--sequence-length", "--truncation"}, {});
-        !error.empty())
-        return usageError(error);
-    const auto source = args.value("--checkpoint");
-    const auto out = args.value("--out");
-    if (!source || !out)
-        return usageError("export needs --checkpoint DIR and --out DIR");
-    const auto sequenceLength = args.integer("--sequence-length", 0, core::kMinSequenceLength, core::kMaxSequenceLength);
-    if (!sequenceLength)
-        return usageError(sequenceLength.error().message);
     core::LoadOptions options;
-    options.fallbackVocab = args.value("--vocab", "");
-    if (const auto labels = args.value("--labels")) {
-        std::stringstream stream(*labels);
+    options.fallbackVocab = args.vocab;
+    if (!args.labels.empty()) {
+        std::stringstream stream(args.labels);
         for (std::string label; std::getline(stream, label, ',');)
             options.labels.push_back(label);
     }
-    auto loaded = core::loadCheckpoint(*source, options);
+    auto loaded = core::loadCheckpoint(args.checkpoint, options);
     if (!loaded) {
         return fail(loaded.error());
     }
     std::cerr << loaded->report.summary();
     core::CheckpointEncoding encoding = loaded->encoding; // the export encodes as the checkpoint was trained
-    if (sequenceLength.value() > 0)
-        encoding.sequenceLength = static_cast<int>(sequenceLength.value());
-    if (const auto name = args.value("--truncation")) {
-        auto truncation = core::parseTruncation(*name);
+    if (args.sequenceLength > 0)
+        encoding.sequenceLength = args.sequenceLength;
+    if (!args.truncation.empty()) {
+        auto truncation = core::parseTruncation(args.truncation);
         if (!truncation)
             return usageError(truncation.error().message);
         encoding.truncation = truncation.value();
     }
-    if (auto saved = core::saveCheckpoint(loaded->model, *loaded->tokenizer, encoding, *out); !saved) {
+    if (auto saved = core::saveCheckpoint(loaded->model, *loaded->tokenizer, encoding, args.out); !saved) {
         return fail(saved.error());
     }
-    std::cout << "exported " << *out << " (Hugging Face BertForSequenceClassification, labels";
+    std::cout << "exported " << args.out << " (Hugging Face BertForSequenceClassification, labels";
     for (const auto& label : loaded->config.labels)
         std::cout << " " << label;
     std::cout << ")\n";
     return 0;
+}
+
+const char* const kTruncationChoices = "head|tail|head_tail";
+
+} // namespace
+
+Runner definePredict(CLI::App& command)
+{
+    auto args = std::make_shared<PredictArgs>();
+    command.description("Classifies texts (arguments, else --csv, else one per line on stdin) with a checkpoint folder;\n"
+                        "sequence length and truncation default to the checkpoint's (as it was trained).");
+    addValue(command, "--checkpoint", args->checkpoint, "DIR", "the checkpoint folder")->required();
+    addFlag(command, "--json", args->json, "print a JSON array: label, probabilities and logits per text");
+    addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
+        ->check(wholeNumber(0, core::kMaxSequenceLength));
+    addValue(command, "--truncation", args->truncation, kTruncationChoices, "which end of a long text is kept")
+        ->check(oneOf({"head", "tail", "head_tail"}));
+    addValue(command, "--batch-size", args->batchSize, "N", "texts per forward pass")->check(wholeNumber(1, 4096));
+    addValue(command, "--csv", args->csv, "FILE", "classify this CSV's texts");
+    addValue(command, "--text-column", args->textColumn, "NAME", "the CSV's text column");
+    command.add_option("texts", args->texts, "texts to classify")->type_name("TEXT");
+    return [args] { return runPredict(*args); };
+}
+
+Runner defineExport(CLI::App& command)
+{
+    auto args = std::make_shared<ExportArgs>();
+    command.description("Loads any supported checkpoint layout and writes a folder Hugging Face transformers loads as it is,\n"
+                        "with the checkpoint's encoding (model_max_length, truncation) unless given. --out must be new, empty\n"
+                        "or an earlier export: a folder holding anything else is refused, never emptied.");
+    addValue(command, "--checkpoint", args->checkpoint, "DIR", "the checkpoint folder (Fika's or Hugging Face's)")->required();
+    addValue(command, "--out", args->out, "DIR", "the folder to write")->required();
+    addValue(command, "--vocab", args->vocab, "FILE", "vocabulary when the checkpoint has none");
+    addValue(command, "--labels", args->labels, "a,b", "label names when the checkpoint has none");
+    addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text (default: the checkpoint's)")
+        ->check(wholeNumber(core::kMinSequenceLength, core::kMaxSequenceLength));
+    addValue(command, "--truncation", args->truncation, kTruncationChoices, "which end of a long text is kept")
+        ->check(oneOf({"head", "tail", "head_tail"}));
+    return [args] { return runExport(*args); };
 }
 
 } // namespace fika::cli

@@ -16,51 +16,48 @@
 #include <thread>
 
 namespace fika::cli {
+namespace {
 
-int runServe(const std::vector<std::string>& argv)
+struct ServeArgs {
+    std::string checkpoint;
+    int port = 0;
+    std::string tokenFile;
+    std::string host = "127.0.0.1";
+    std::string inputName;  // empty: the checkpoint's
+    std::string targetName; // empty: the checkpoint's
+    long long maxBodyBytes = 1048576;
+    int maxBatch = 16;
+    int workers = 1;
+    int sequenceLength = 0; // 0: the checkpoint's
+};
+
+int runServe(const ServeArgs& args)
 {
-    Args args;
-    if (auto error = args.parse(argv, {"--checkpoint", "--port", "--token-file", "--host", "--input-name", "--target-name",
-                                       "--max-body-bytes", "--max-batch", "--workers", "--sequence-length"},
-                                {});
-        !error.empty())
-        return usageError(error);
-    const auto checkpoint = args.value("--checkpoint");
-    const auto tokenFile = args.value("--token-file");
-    if (!checkpoint || !tokenFile || !args.value("--port"))
-        return usageError("serve needs --checkpoint DIR, --port N and --token-file FILE");
     core::ServerOptions options;
-    const auto port = args.integer("--port", 0, 0, 65535);
-    const auto maxBody = args.integer("--max-body-bytes", 1048576, 1, std::numeric_limits<long long>::max());
-    const auto maxBatch = args.integer("--max-batch", 16, 1, 4096);
-    const auto workers = args.integer("--workers", 1, 1, maxThreads()); // more than the cores only contend
-    const auto sequenceLength = args.integer("--sequence-length", 0, 0, core::kMaxSequenceLength); // 0: the checkpoint's
-    if (const auto error = firstError(port, maxBody, maxBatch, workers, sequenceLength); !error.empty())
-        return usageError(error);
-    options.port = static_cast<int>(port.value());
-    options.host = args.value("--host", "127.0.0.1");
-    options.maxBodyBytes = static_cast<size_t>(maxBody.value());
-    options.maxBatch = static_cast<int>(maxBatch.value());
-    options.workers = static_cast<int>(workers.value());
+    options.port = args.port;
+    options.host = args.host;
+    options.maxBodyBytes = static_cast<size_t>(args.maxBodyBytes);
+    options.maxBatch = args.maxBatch;
+    options.workers = args.workers;
 
     std::string input, target;
-    const bool fromCheckpoint = core::checkpointFeatureNames(*checkpoint, input, target);
-    options.inputName = args.value("--input-name", input);
-    options.targetName = args.value("--target-name", target);
+    const bool fromCheckpoint = core::checkpointFeatureNames(args.checkpoint, input, target);
+    options.inputName = args.inputName.empty() ? input : args.inputName;
+    options.targetName = args.targetName.empty() ? target : args.targetName;
     if (options.inputName.empty() || options.targetName.empty()) {
-        std::cerr << "fika-cli: " << *checkpoint
+        std::cerr << "fika-cli: " << args.checkpoint
                   << " is a plain Hugging Face folder: give --input-name (e.g. review) and --target-name (e.g. sentiment)\n";
         return 2;
     }
     bool created = false;
     std::string tokenWarning;
-    auto token = core::readOrCreateTokenFile(*tokenFile, &created, &tokenWarning);
+    auto token = core::readOrCreateTokenFile(args.tokenFile, &created, &tokenWarning);
     if (!token) {
         return fail(token.error());
     }
     options.token = token.value();
     if (created)
-        std::cerr << "a new API token was written to " << *tokenFile << "\n";
+        std::cerr << "a new API token was written to " << args.tokenFile << "\n";
     if (!tokenWarning.empty())
         std::cerr << "warning: " << tokenWarning << "\n";
     if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1")
@@ -68,8 +65,8 @@ int runServe(const std::vector<std::string>& argv)
                   << ": other machines can reach the API; anyone with the token can use it\n";
 
     core::PredictorOptions predictorOptions;
-    predictorOptions.sequenceLength = static_cast<int>(sequenceLength.value());
-    auto predictor = core::Predictor::fromCheckpoint(*checkpoint, predictorOptions);
+    predictorOptions.sequenceLength = args.sequenceLength;
+    auto predictor = core::Predictor::fromCheckpoint(args.checkpoint, predictorOptions);
     if (!predictor) {
         return fail(predictor.error());
     }
@@ -84,9 +81,9 @@ int runServe(const std::vector<std::string>& argv)
         return fail(started.error());
     }
     const auto& stop = stopOnInterrupt();
-    std::cerr << "serving " << *checkpoint << " (" << (fromCheckpoint ? "names from the checkpoint" : "names given") << ": "
+    std::cerr << "serving " << args.checkpoint << " (" << (fromCheckpoint ? "names from the checkpoint" : "names given") << ": "
               << options.inputName << " → " << options.targetName << ") on " << server.url()
-              << "\ntry: curl -X POST -F \"" << options.inputName << "=A fun brain candy movie\" -u \"$(cat " << *tokenFile
+              << "\ntry: curl -X POST -F \"" << options.inputName << "=A fun brain candy movie\" -u \"$(cat " << args.tokenFile
               << "):\" " << server.url() << "/predict\nCtrl-C stops.\n";
     while (!stop)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -94,6 +91,30 @@ int runServe(const std::vector<std::string>& argv)
     server.stop();
     std::cerr << "stopped\n";
     return 0;
+}
+
+} // namespace
+
+Runner defineServe(CLI::App& command)
+{
+    auto args = std::make_shared<ServeArgs>();
+    command.description("Serves the prediction API (POST /predict, GET /health, GET / tester page, GET /openapi.json);\n"
+                        "names default to the checkpoint's; a missing token file is created with a new token.\n"
+                        "Workers compute batches at the same time, sharing the cores.");
+    addValue(command, "--checkpoint", args->checkpoint, "DIR", "the checkpoint folder")->required();
+    addValue(command, "--port", args->port, "N", "the port, 0: any free one")->required()->check(wholeNumber(0, 65535));
+    addValue(command, "--token-file", args->tokenFile, "FILE", "the API token (created when missing)")->required();
+    addValue(command, "--host", args->host, "ADDRESS", "the address to listen on");
+    addValue(command, "--input-name", args->inputName, "NAME", "the request's text field (default: the checkpoint's)");
+    addValue(command, "--target-name", args->targetName, "NAME", "the answer's label field (default: the checkpoint's)");
+    addValue(command, "--max-body-bytes", args->maxBodyBytes, "N", "the largest request accepted")
+        ->check(wholeNumber(1, std::numeric_limits<long long>::max()));
+    addValue(command, "--max-batch", args->maxBatch, "N", "texts per forward pass")->check(wholeNumber(1, 4096));
+    addValue(command, "--workers", args->workers, "N", "batches computed at the same time") // more than the cores only contend
+        ->check(wholeNumber(1, maxThreads(), "cores"));
+    addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
+        ->check(wholeNumber(0, core::kMaxSequenceLength));
+    return [args] { return runServe(*args); };
 }
 
 } // namespace fika::cli

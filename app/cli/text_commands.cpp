@@ -16,21 +16,24 @@
 namespace fika::cli {
 namespace {
 
-core::Result<core::Tokenizer> loadTokenizer(const Args& args)
+const char* const kVocabHelp = "WordPiece vocabulary (default: the bundled bert-base-uncased one)";
+
+core::Result<core::Tokenizer> loadTokenizer(const std::string& vocab, bool cased)
 {
-    return core::Tokenizer::fromVocabFile(args.value("--vocab", core::bundledVocabPath()), !args.flag("--cased"));
+    return core::Tokenizer::fromVocabFile(vocab.empty() ? core::bundledVocabPath() : vocab, !cased);
 }
 
-} // namespace
+struct TokenizeOptions {
+    bool jsonl = false;
+    std::string vocab;
+    bool cased = false;
+};
 
-int runTokenize(const std::vector<std::string>& argv)
+int runTokenize(const TokenizeOptions& options)
 {
-    Args args;
-    if (auto error = args.parse(argv, {"--vocab"}, {"--cased", "--jsonl"}); !error.empty())
-        return usageError(error);
-    if (!args.flag("--jsonl"))
-        return usageError("tokenize reads JSON lines: pass --jsonl");
-    auto tokenizer = loadTokenizer(args);
+    if (!options.jsonl)
+        return usageError("tokenize reads JSON lines: pass --jsonl", "tokenize");
+    auto tokenizer = loadTokenizer(options.vocab, options.cased);
     if (!tokenizer) {
         return fail(tokenizer.error());
     }
@@ -51,24 +54,24 @@ int runTokenize(const std::vector<std::string>& argv)
     return 0;
 }
 
-int runBenchTokenizer(const std::vector<std::string>& argv)
+struct BenchTokenizerOptions {
+    std::string csv;
+    std::string column = "review";
+    std::string vocab;
+    int threads = 1;
+    bool cased = false;
+    bool json = false;
+};
+
+int runBenchTokenizer(const BenchTokenizerOptions& options)
 {
-    Args args;
-    if (auto error = args.parse(argv, {"--vocab", "--csv", "--threads", "--column"}, {"--json", "--cased"}); !error.empty())
-        return usageError(error);
-    const auto csvPath = args.value("--csv");
-    if (!csvPath)
-        return usageError("bench tokenizer needs --csv FILE");
-    const auto threadCount = args.integer("--threads", 1, 0, maxThreads()); // 0: all cores
-    if (!threadCount)
-        return usageError(threadCount.error().message);
-    const int threads = static_cast<int>(threadCount.value());
-    auto tokenizer = loadTokenizer(args);
+    const int threads = options.threads;
+    auto tokenizer = loadTokenizer(options.vocab, options.cased);
     if (!tokenizer) {
         return fail(tokenizer.error());
     }
 
-    auto column = core::readCsvColumn(*csvPath, args.value("--column", "review"));
+    auto column = core::readCsvColumn(options.csv, options.column);
     if (!column) {
         return fail(column.error());
     }
@@ -92,7 +95,7 @@ int runBenchTokenizer(const std::vector<std::string>& argv)
         }
     }
     const double mbPerSecond = static_cast<double>(bytes) / 1e6 / bestSeconds;
-    if (args.flag("--json")) {
+    if (options.json) {
         const nlohmann::json out = {{"mb_per_s", std::round(mbPerSecond * 100) / 100},
                                     {"reviews", texts.size()},
                                     {"tokens", tokens},
@@ -106,6 +109,31 @@ int runBenchTokenizer(const std::vector<std::string>& argv)
                   << " MB/s\n";
     }
     return 0;
+}
+
+} // namespace
+
+Runner defineTokenize(CLI::App& command)
+{
+    auto options = std::make_shared<TokenizeOptions>();
+    command.description("Reads JSON lines {\"text\": ...} on stdin, writes {\"ids\": [...]} per line ([CLS]/[SEP] included).");
+    addFlag(command, "--jsonl", options->jsonl, "read JSON lines (the one input format, to be given)");
+    addValue(command, "--vocab", options->vocab, "FILE", kVocabHelp);
+    addFlag(command, "--cased", options->cased, "keep the case (for a cased vocabulary)");
+    return [options] { return runTokenize(*options); };
+}
+
+Runner defineBenchTokenizer(CLI::App& command)
+{
+    auto options = std::make_shared<BenchTokenizerOptions>();
+    command.description("Tokenizer throughput in MB/s of UTF-8 text (best of 3).");
+    addValue(command, "--csv", options->csv, "FILE", "the texts")->required();
+    addValue(command, "--column", options->column, "NAME", "the CSV's text column");
+    addValue(command, "--vocab", options->vocab, "FILE", kVocabHelp);
+    addValue(command, "--threads", options->threads, "N", "threads, 0: all cores")->check(wholeNumber(0, maxThreads(), "cores"));
+    addFlag(command, "--cased", options->cased, "keep the case (for a cased vocabulary)");
+    addFlag(command, "--json", options->json, "print one JSON object");
+    return [options] { return runBenchTokenizer(*options); };
 }
 
 } // namespace fika::cli

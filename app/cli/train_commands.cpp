@@ -77,43 +77,42 @@ private:
     bool m_barShown = false;
 };
 
-} // namespace
+struct InitConfigArgs {
+    std::string preset = "tutorial";
+    std::string out;
+    std::string csv = "reviews.csv";
+    std::string weights = "bert-base-uncased";
+};
 
-int runInitConfig(const std::vector<std::string>& argv)
+int runInitConfig(const InitConfigArgs& args)
 {
-    Args args;
-    if (auto error = args.parse(argv, {"--preset", "--out", "--csv", "--weights"}, {}); !error.empty())
-        return usageError(error);
-    const auto out = args.value("--out");
-    if (!out)
-        return usageError("init-config needs --out FILE");
-    auto preset = core::parsePreset(args.value("--preset", "tutorial"));
+    auto preset = core::parsePreset(args.preset);
     if (!preset)
         return usageError(preset.error().message);
     core::ExperimentConfig config = core::presetConfig(preset.value());
-    config.data.csv = args.value("--csv", "reviews.csv");
-    config.model.weights = args.value("--weights", "bert-base-uncased");
-    config.output.dir = "runs/" + args.value("--preset", "tutorial");
-    const std::string text = "# Fika experiment (" + args.value("--preset", "tutorial") + " preset). Any key can be overridden with\n"
+    config.data.csv = args.csv;
+    config.model.weights = args.weights;
+    config.output.dir = "runs/" + args.preset;
+    const std::string text = "# Fika experiment (" + args.preset + " preset). Any key can be overridden with\n"
                              "# fika-cli train --config FILE --set key.path=value\n" +
                              core::experimentConfigToYaml(config);
-    if (auto written = core::writeFileAtomically(*out, text); !written)
+    if (auto written = core::writeFileAtomically(args.out, text); !written)
         return fail(written.error());
-    std::cout << "wrote " << *out << "\n";
+    std::cout << "wrote " << args.out << "\n";
     return 0;
 }
 
-int runTrain(const std::vector<std::string>& argv)
+struct TrainArgs {
+    std::string config;
+    std::vector<std::string> overrides;
+    bool resume = false;
+    bool overwrite = false;
+    bool noCache = false;
+};
+
+int runTrain(const TrainArgs& args)
 {
-    Args args;
-    ArgRules rules;
-    rules.repeatable = {"--set"};
-    if (auto error = args.parse(argv, {"--config", "--set"}, {"--resume", "--overwrite", "--no-cache"}, rules); !error.empty())
-        return usageError(error);
-    const auto path = args.value("--config");
-    if (!path)
-        return usageError("train needs --config FILE");
-    auto config = core::loadExperimentConfig(*path, args.values("--set"));
+    auto config = core::loadExperimentConfig(args.config, args.overrides);
     if (!config) {
         return fail(config.error());
     }
@@ -121,13 +120,11 @@ int runTrain(const std::vector<std::string>& argv)
         std::cerr << "warning: " << warning << "\n";
     ConsoleObserver observer;
     core::TrainOptions options;
-    if (args.flag("--resume") && args.flag("--overwrite"))
-        return usageError("train takes --resume or --overwrite, not both");
-    options.resume = args.flag("--resume");
-    options.overwrite = args.flag("--overwrite");
+    options.resume = args.resume;
+    options.overwrite = args.overwrite;
     options.stop = &stopOnInterrupt();
     options.defaultVocab = core::bundledVocabPath();
-    if (!args.flag("--no-cache"))
+    if (!args.noCache)
         options.cacheDir = core::defaultEncodedCacheDir();
     auto summary = core::train(config.value(), observer, options);
     if (!summary) {
@@ -139,30 +136,27 @@ int runTrain(const std::vector<std::string>& argv)
     return summary->stopped ? 130 : 0;
 }
 
-int runEvaluate(const std::vector<std::string>& argv)
+struct EvaluateArgs {
+    std::string checkpoint;
+    std::string csv;
+    std::string textColumn = "review";
+    std::string labelColumn = "sentiment";
+    int sequenceLength = 0; // 0: the checkpoint's
+    bool json = false;
+};
+
+int runEvaluate(const EvaluateArgs& args)
 {
-    Args args;
-    if (auto error = args.parse(argv, {"--checkpoint", "--csv", "--text-column", "--label-column", "--sequence-length"},
-                                {"--json"});
-        !error.empty())
-        return usageError(error);
-    const auto checkpoint = args.value("--checkpoint");
-    const auto csv = args.value("--csv");
-    if (!checkpoint || !csv)
-        return usageError("evaluate needs --checkpoint DIR and --csv FILE");
-    const auto sequenceLength = args.integer("--sequence-length", 0, 0, core::kMaxSequenceLength); // 0: the checkpoint's
-    if (!sequenceLength)
-        return usageError(sequenceLength.error().message);
     core::CsvImportOptions csvOptions;
-    csvOptions.textColumn = args.value("--text-column", "review");
-    csvOptions.labelColumn = args.value("--label-column", "sentiment");
-    auto imported = core::importCsv(*csv, csvOptions);
+    csvOptions.textColumn = args.textColumn;
+    csvOptions.labelColumn = args.labelColumn;
+    auto imported = core::importCsv(args.csv, csvOptions);
     if (!imported) {
         return fail(imported.error());
     }
     core::PredictorOptions predictorOptions;
-    predictorOptions.sequenceLength = static_cast<int>(sequenceLength.value());
-    auto predictor = core::Predictor::fromCheckpoint(*checkpoint, predictorOptions);
+    predictorOptions.sequenceLength = args.sequenceLength;
+    auto predictor = core::Predictor::fromCheckpoint(args.checkpoint, predictorOptions);
     if (!predictor) {
         return fail(predictor.error());
     }
@@ -170,14 +164,14 @@ int runEvaluate(const std::vector<std::string>& argv)
     std::vector<std::string> labelNames;
     for (int32_t label : dataset.labels)
         labelNames.push_back(dataset.labelMap.names[static_cast<size_t>(label)]);
-    auto evaluated = core::evaluateTexts(*predictor.value(), dataset.texts, labelNames, dataset.sourceLines, *csv);
+    auto evaluated = core::evaluateTexts(*predictor.value(), dataset.texts, labelNames, dataset.sourceLines, args.csv);
     if (!evaluated) {
         return fail(evaluated.error());
     }
     const auto& modelLabels = evaluated->labels;
     const auto& m = evaluated->metrics;
     const auto& truth = evaluated->truth;
-    if (args.flag("--json")) {
+    if (args.json) {
         nlohmann::json out = core::metricsToJson(m, modelLabels);
         std::cout << out.dump() << "\n";
         return 0;
@@ -199,6 +193,47 @@ int runEvaluate(const std::vector<std::string>& argv)
         std::cout << "\n";
     }
     return 0;
+}
+
+} // namespace
+
+Runner defineInitConfig(CLI::App& command)
+{
+    auto args = std::make_shared<InitConfigArgs>();
+    command.description("Writes a complete experiment config (YAML).");
+    addValue(command, "--preset", args->preset, "tutorial|recommended|from_scratch", "the settings to start from")
+        ->check(oneOf({"tutorial", "recommended", "from_scratch"}));
+    addValue(command, "--out", args->out, "FILE", "the config to write")->required();
+    addValue(command, "--csv", args->csv, "FILE", "the dataset (data.csv)");
+    addValue(command, "--weights", args->weights, "DIR", "pretrained weights (model.weights)");
+    return [args] { return runInitConfig(*args); };
+}
+
+Runner defineTrain(CLI::App& command)
+{
+    auto args = std::make_shared<TrainArgs>();
+    command.description("Trains as the config says; Ctrl-C stops within one batch and keeps a resumable `last` checkpoint.\n"
+                        "An output.dir holding an earlier run is refused unless --resume (continue it) or --overwrite (replace it).");
+    addValue(command, "--config", args->config, "FILE", "the experiment config (init-config writes one)")->required();
+    addValue(command, "--set", args->overrides, "key.path=value", "overrides a config key; once per key");
+    CLI::Option* resume = addFlag(command, "--resume", args->resume, "continue the run in output.dir");
+    addFlag(command, "--overwrite", args->overwrite, "replace the run in output.dir")->excludes(resume);
+    addFlag(command, "--no-cache", args->noCache, "encode the dataset again instead of reading the encoded cache");
+    return [args] { return runTrain(*args); };
+}
+
+Runner defineEvaluate(CLI::App& command)
+{
+    auto args = std::make_shared<EvaluateArgs>();
+    command.description("Accuracy, loss, macro-F1, per-class precision/recall/F1, confusion matrix, ROC AUC (two classes).");
+    addValue(command, "--checkpoint", args->checkpoint, "DIR", "the checkpoint folder")->required();
+    addValue(command, "--csv", args->csv, "FILE", "the labelled texts")->required();
+    addValue(command, "--text-column", args->textColumn, "NAME", "the CSV's text column");
+    addValue(command, "--label-column", args->labelColumn, "NAME", "the CSV's label column");
+    addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
+        ->check(wholeNumber(0, core::kMaxSequenceLength));
+    addFlag(command, "--json", args->json, "print one JSON object");
+    return [args] { return runEvaluate(*args); };
 }
 
 } // namespace fika::cli

@@ -3,6 +3,7 @@
 #include "test_support.h"
 
 #include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -59,6 +60,49 @@ private Q_SLOTS:
             QVERIFY2(help.out.contains(command), command);
     }
 
+    // Each command's --help is generated from its option definitions: names, types, ranges, defaults.
+    void commandHelpIsGenerated()
+    {
+        const Run train = runCli({QStringLiteral("train"), QStringLiteral("--help")});
+        QCOMPARE(train.exitCode, 0);
+        for (const char* expected : {"Usage: fika-cli train", "--config FILE (required)", "--set key.path=value ...",
+                                     "--resume (not with --overwrite)", "--no-cache"})
+            QVERIFY2(train.out.contains(expected), (train.out + "\nexpected: " + expected).constData());
+        const Run version = runCli({QStringLiteral("dataset"), QStringLiteral("version"), QStringLiteral("-h")});
+        QCOMPARE(version.exitCode, 0);
+        for (const char* expected : {"--training PERCENT (0 to 100, default 80)", "--sequence-length N (3 to 512, default 512)",
+                                     "--truncation head|tail|head_tail (default head)", "--threads N (0 to cores, default 0)"})
+            QVERIFY2(version.out.contains(expected), (version.out + "\nexpected: " + expected).constData());
+        for (const char* command : {"tokenize", "dataset inspect", "predict", "init-config", "evaluate", "export", "serve",
+                                    "download", "bench model", "bench load", "bench serve", "bench tokenizer"}) {
+            QStringList args = QString::fromUtf8(command).split(QLatin1Char(' '));
+            args << QStringLiteral("--help");
+            const Run help = runCli(args);
+            QVERIFY2(help.exitCode == 0 && help.out.contains("Usage: fika-cli " + QByteArray(command)), command);
+        }
+    }
+
+    // README's fika-cli block is `fika-cli --help` as it prints, so that the two cannot drift apart.
+    void readmeShowsTheGeneratedHelp()
+    {
+        QFile readme(QStringLiteral(FIKA_SOURCE_DIR "/README.md"));
+        QVERIFY(readme.open(QIODevice::ReadOnly));
+        const QByteArray text = readme.readAll();
+        const QByteArray opening = "## fika-cli\n\n```\n";
+        const qsizetype begin = text.indexOf(opening) + opening.size();
+        QVERIFY2(begin >= opening.size(), "README.md: no '## fika-cli' heading followed by a ``` block");
+        const QList<QByteArray> block = text.mid(begin, text.indexOf("```\n", begin) - begin).split('\n');
+        const Run help = runCli({QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        const QList<QByteArray> printed = help.out.split('\n');
+        for (qsizetype i = 0; i < std::max(block.size(), printed.size()); ++i) {
+            const QByteArray inReadme = block.value(i, "(end of block)"), inHelp = printed.value(i, "(end of help)");
+            QVERIFY2(inReadme == inHelp, ("README.md's fika-cli block, line " + QByteArray::number(i + 1) + ":\n  " + inReadme +
+                                          "\nfika-cli --help prints:\n  " + inHelp + "\n(paste fika-cli --help there)")
+                                             .constData());
+        }
+    }
+
     void usageErrorsExitWith2()
     {
         QCOMPARE(runCli({QStringLiteral("frobnicate")}).exitCode, 2);
@@ -109,6 +153,21 @@ private Q_SLOTS:
             "--training: expected a number from 0 to 100, not '80x'");
         row("dataset version --seed -1", "dataset version DIR/a.csv --out DIR/v.yaml --seed -1",
             "--seed: expected a whole number");
+        row("unknown command", "frobnicate", "unknown command 'frobnicate'");
+        row("unknown dataset command", "dataset frobnicate", "unknown command 'dataset frobnicate'");
+        row("bench without its command", "bench", "bench needs a command: model, load, serve, tokenizer");
+        row("train without --config", "train --resume", "train needs --config FILE");
+        row("train --resume --overwrite", "train --config DIR/x.yaml --resume --overwrite",
+            "train takes --resume or --overwrite, not both");
+        row("predict --truncation middle", "predict --checkpoint DIR/c --truncation middle text",
+            "--truncation: expected head, tail or head_tail, not 'middle'");
+        row("init-config --preset big", "init-config --out DIR/x.yaml --preset big",
+            "--preset: expected tutorial, recommended or from_scratch, not 'big'");
+        row("bench model --batches 6,x", "bench model --batches 6,x", "--batches: expected whole numbers from 1 to 4096, not 'x'");
+        row("export words after --", "export --checkpoint DIR/c --out DIR/o -- --x",
+            "unexpected argument '--x' (this command takes only options)");
+        row("dataset inspect two files after --", "dataset inspect -- DIR/a.csv DIR/b.csv", "unexpected argument 'DIR/b.csv'");
+        row("tokenize short option", "tokenize --jsonl -x", "unknown option -x");
     }
 
     void strayArgumentsAreUsageErrors()
@@ -275,6 +334,11 @@ private Q_SLOTS:
                                   QStringLiteral("Worst film ever.")});
         QCOMPARE(plain.exitCode, 0);
         QVERIFY(plain.out.startsWith("positive\t0.50"));
+        // After "--" every word is a text, also after texts given before it and when it starts with --.
+        const Run dashes = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), exported, QStringLiteral("Fine."),
+                                   QStringLiteral("--"), QStringLiteral("--json"), QStringLiteral("Dull.")});
+        QVERIFY2(dashes.exitCode == 0, dashes.err.constData());
+        QCOMPARE(dashes.out.count('\n'), 3);
     }
 
     void checkpointErrorsAreClear()
