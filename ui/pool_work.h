@@ -2,15 +2,14 @@
 #pragma once
 
 #include "common/result.h"
+#include "runtime/runtime.h"
 
 #include <memory>
 #include <string>
 
 namespace fika::ui {
 
-// What the exception being handled says (LibTorch's without its backtrace); call it only inside a
-// catch block.
-std::string currentExceptionMessage();
+using core::currentExceptionMessage;
 
 // Runs `work` (returning a core::Result<T>) on the calling pool thread and turns any exception that
 // escapes it into an error Result whose message starts with `task`. Every QtConcurrent::run body

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/predictor.h"
 
+#include "model/checkpoint.h"
+
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
@@ -21,21 +23,27 @@ Result<std::shared_ptr<Predictor>> Predictor::fromCheckpoint(const std::string& 
 std::shared_ptr<Predictor> Predictor::fromLoaded(LoadedCheckpoint checkpoint, const PredictorOptions& options)
 {
     std::shared_ptr<Predictor> predictor(new Predictor);
-    predictor->m_checkpoint = std::move(checkpoint);
-    predictor->m_checkpoint.model->eval();
-    const int limit = static_cast<int>(std::min<int64_t>(kMaxSequenceLength, predictor->m_checkpoint.config.maxPositions));
+    predictor->m_checkpoint = std::make_shared<LoadedCheckpoint>(std::move(checkpoint));
+    LoadedCheckpoint& loaded = *predictor->m_checkpoint;
+    loaded.model->eval();
+    const int limit = static_cast<int>(std::min<int64_t>(kMaxSequenceLength, loaded.config.maxPositions));
     predictor->m_sequenceLength =
-        std::min(limit, options.sequenceLength > 0 ? options.sequenceLength : predictor->m_checkpoint.encoding.sequenceLength);
-    predictor->m_truncation = options.truncation.value_or(predictor->m_checkpoint.encoding.truncation);
+        std::min(limit, options.sequenceLength > 0 ? options.sequenceLength : loaded.encoding.sequenceLength);
+    predictor->m_truncation = options.truncation.value_or(loaded.encoding.truncation);
     predictor->m_batchSize = std::max(1, options.batchSize);
     return predictor;
+}
+
+const std::vector<std::string>& Predictor::labels() const
+{
+    return m_checkpoint->config.labels;
 }
 
 std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts, const JobContext& job) const
 {
     c10::InferenceMode inference;
-    BertClassifier model = m_checkpoint.model; // a handle: forward() is not const in LibTorch
-    const Tokenizer& tokenizer = *m_checkpoint.tokenizer;
+    BertClassifier model = m_checkpoint->model; // a handle: forward() is not const in LibTorch
+    const Tokenizer& tokenizer = *m_checkpoint->tokenizer;
     std::vector<Encoding> encodings;
     encodings.reserve(texts.size());
     for (const auto& text : texts)

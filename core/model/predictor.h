@@ -3,7 +3,7 @@
 
 #include "common/job_context.h"
 #include "common/result.h"
-#include "model/checkpoint.h"
+#include "text/encoding_settings.h"
 
 #include <memory>
 #include <optional>
@@ -11,6 +11,8 @@
 #include <vector>
 
 namespace fika::core {
+
+struct LoadedCheckpoint; // model/checkpoint.h: LibTorch stays out of this header
 
 struct Prediction {
     int32_t labelId = -1;
@@ -27,7 +29,8 @@ struct PredictorOptions {
 };
 
 // Inference from a checkpoint folder under torch::InferenceMode. Texts are batched by length with
-// dynamic padding. Immutable after loading, so the tester and the HTTP API can share one.
+// dynamic padding. Immutable after loading, so the tester and the HTTP API can share one. The model
+// is behind an opaque pointer, so the user interface sees no LibTorch header.
 class Predictor {
 public:
     static Result<std::shared_ptr<Predictor>> fromCheckpoint(const std::string& dir, const PredictorOptions& options = {});
@@ -39,14 +42,13 @@ public:
     // before the next batch, leaving the remaining predictions empty (labelId -1).
     std::vector<Prediction> predict(const std::vector<std::string>& texts, const JobContext& job = {}) const;
 
-    const std::vector<std::string>& labels() const { return m_checkpoint.config.labels; }
+    const std::vector<std::string>& labels() const;
     int sequenceLength() const { return m_sequenceLength; }
     Truncation truncation() const { return m_truncation; }
-    const LoadedCheckpoint& checkpoint() const { return m_checkpoint; }
 
 private:
     Predictor() = default;
-    LoadedCheckpoint m_checkpoint;
+    std::shared_ptr<LoadedCheckpoint> m_checkpoint;
     int m_sequenceLength = 512;
     Truncation m_truncation = Truncation::Head;
     int m_batchSize = 16;

@@ -2,6 +2,7 @@
 #include "runtime/runtime.h"
 
 #include <ATen/Parallel.h>
+#include <c10/util/Exception.h>
 #include <torch/version.h>
 
 #include <dlfcn.h>
@@ -103,6 +104,19 @@ std::string fikaVersion()
 std::string torchVersion()
 {
     return TORCH_VERSION;
+}
+
+std::string currentExceptionMessage()
+{
+    try {
+        throw;
+    } catch (const c10::Error& e) {
+        return e.what_without_backtrace();
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "unexpected error";
+    }
 }
 
 } // namespace fika::core

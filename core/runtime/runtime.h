@@ -35,4 +35,8 @@ std::string fikaCacheDir();
 std::string fikaVersion();
 std::string torchVersion();
 
+// What the exception being handled says (LibTorch's without its backtrace); call it only inside a
+// catch block. Here so that callers need no LibTorch header to read LibTorch's errors.
+std::string currentExceptionMessage();
+
 } // namespace fika::core

@@ -4,6 +4,7 @@
 #include "common/atomic_file.h"
 #include "common/sha256.h"
 #include "runtime/runtime.h"
+#include "train/trainer.h"
 
 #include <nlohmann/json.hpp>
 

@@ -26,8 +26,6 @@ std::string encodedCacheKey(const std::string& sourceSha256, const std::string& 
                             const EncodingSettings& encoding);
 std::string tokenizerDigest(const Tokenizer& tokenizer);
 
-// fikaCacheDir() + "/encoded".
-std::string defaultEncodedCacheDir();
 std::string encodedCacheFile(const std::string& cacheDir, const std::string& key);
 
 // Nothing when the file is absent, of another format version, or damaged in any way.

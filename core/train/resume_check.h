@@ -8,9 +8,6 @@
 
 namespace fika::core {
 
-// trainer_state.json's format; a resume refuses a newer one.
-inline constexpr int kTrainerStateSchemaVersion = 1;
-
 // A resumed run continues the saved one only with the same settings: any key that changes what is
 // computed (data, encoding, model, optimisation) must equal the saved experiment's. The error names
 // the first key that differs and both values. Keys that only change how it runs (threads, device,

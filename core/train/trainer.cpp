@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/trainer.h"
 
-#include "model/autocast.h"
-#include "model/dropout.h"
 #include "common/atomic_file.h"
 #include "common/synced_file.h"
+#include "model/autocast.h"
 #include "model/checkpoint.h"
+#include "model/dropout.h"
 #include "train/batching.h"
-#include "train/encoded_cache.h"
 #include "train/evaluation.h"
 #include "train/resume_check.h"
 #include "train/run_folder.h"
-#include "data/dataset_version.h"
+#include "train/run_preparation.h"
+#include "train/trainer_state.h"
 
 #include <nlohmann/json.hpp>
 
@@ -20,10 +20,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <limits>
 #include <filesystem>
-#include <fstream>
 #include <functional>
+#include <limits>
 #include <optional>
 
 namespace fs = std::filesystem;
@@ -33,145 +32,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-
-// A label column with many labels, most of them on a single row, is probably free text (a title, a
-// review, an id) chosen by mistake: such a "classifier" cannot learn anything.
-std::string labelColumnWarning(const std::vector<int32_t>& labels, size_t classes, const std::string& column)
+double secondsSince(Clock::time_point start)
 {
-    constexpr size_t kFewClasses = 20;
-    if (classes < kFewClasses)
-        return {};
-    std::vector<int64_t> counts(classes, 0);
-    for (int32_t label : labels)
-        ++counts[static_cast<size_t>(label)];
-    const auto single = static_cast<size_t>(std::count(counts.begin(), counts.end(), int64_t(1)));
-    if (single * 2 <= classes)
-        return {};
-    return "warning: data.label_column \"" + column + "\" has " + std::to_string(classes) + " labels for " +
-           std::to_string(labels.size()) + " rows, " + std::to_string(single) +
-           " of them on a single row: is it free text rather than a class? A classifier learns a label only from "
-           "several examples of it";
-}
-
-struct Prepared {
-    Dataset dataset;
-    Subsets subsets;
-    BertClassifier model{nullptr};
-    std::shared_ptr<const Tokenizer> tokenizer;
-    EncodedDataset encoded;
-};
-
-Status importDataset(const ExperimentConfig& config, Prepared& p, std::vector<std::string>& messages)
-{
-    auto imported = importExperimentData(config);
-    if (!imported)
-        return imported.error();
-    for (const auto& warning : imported->report.warnings)
-        messages.push_back("warning: " + warning);
-    if (imported->report.invalidRows > 0)
-        messages.push_back("skipped " + std::to_string(imported->report.invalidRows) + " rows with problems");
-    p.dataset = std::move(imported->dataset);
-    return Ok{};
-}
-
-Status loadModel(const ExperimentConfig& config, const TrainOptions& options, TrainObserver& observer, Prepared& p)
-{
-    const std::string vocab = config.encoding.vocab.empty() ? options.defaultVocab : config.encoding.vocab;
-    if (config.model.init == "pretrained") {
-        LoadOptions load;
-        load.labels = p.dataset.labelMap.names;
-        load.fallbackVocab = vocab;
-        auto loaded = loadCheckpoint(config.model.weights, load);
-        if (!loaded)
-            return loaded.error();
-        observer.onMessage(loaded->report.summary());
-        p.model = loaded->model;
-        p.tokenizer = loaded->tokenizer;
-    } else {
-        auto tokenizer = Tokenizer::fromVocabFile(vocab, config.encoding.lowercase);
-        if (!tokenizer)
-            return tokenizer.error();
-        BertConfig shape;
-        shape.vocabSize = static_cast<int64_t>(tokenizer->vocab().size());
-        shape.numLayers = config.model.layers;
-        shape.hiddenSize = config.model.hiddenSize;
-        shape.numHeads = config.model.heads;
-        shape.intermediateSize = config.model.intermediateSize;
-        shape.maxPositions = std::max<int64_t>(512, config.encoding.sequenceLength);
-        shape.padTokenId = tokenizer->vocab().padId();
-        shape.labels = p.dataset.labelMap.names;
-        p.model = BertClassifier(shape, false);
-        p.model->initializeWeights(config.training.seed);
-        p.tokenizer = std::make_shared<const Tokenizer>(std::move(tokenizer.value()));
-    }
-    if (!config.model.trainable) {
-        p.model->setTrainable(BertBlock::Embeddings, false);
-        p.model->setTrainable(BertBlock::Encoder, false);
-    }
-    return Ok{};
-}
-
-// Imports and tokenizes the dataset, or reads both from the encoded-dataset cache when the source,
-// columns, encoding settings and tokenizer are the same as in an earlier run.
-Result<Prepared> prepare(const ExperimentConfig& config, const TrainOptions& options, TrainObserver& observer)
-{
-    Prepared p;
-    std::string cacheFile;
-    std::optional<CachedEncoding> cached;
-    if (!options.cacheDir.empty()) {
-        auto source = describeSource(experimentDataSource(config));
-        if (!source)
-            return source.error();
-        cacheFile = encodedCacheFile(options.cacheDir, encodedCacheKey(source->sha256, config.data.textColumn,
-                                                                        config.data.labelColumn, "train", config.encoding));
-        cached = loadEncodedCache(cacheFile);
-    }
-    std::vector<std::string> messages;
-    if (cached) {
-        messages = cached->importMessages;
-        p.dataset.textFeature = cached->textFeature;
-        p.dataset.targetFeature = cached->targetFeature;
-        p.dataset.labelMap.names = cached->labelNames;
-        p.dataset.labels = cached->encoded.labels;
-    } else if (auto imported = importDataset(config, p, messages); !imported) {
-        return imported.error();
-    }
-    for (const auto& message : messages)
-        observer.onMessage(message);
-    if (const auto warning = labelColumnWarning(p.dataset.labels, p.dataset.labelMap.size(), config.data.labelColumn);
-        !warning.empty())
-        observer.onMessage(warning);
-    auto subsets = splitSubsets(p.dataset.labels, p.dataset.labelMap.size(), config.data.subsets);
-    if (!subsets)
-        return subsets.error();
-    p.subsets = std::move(subsets.value());
-    if (p.subsets.validation.empty())
-        return makeError(ErrorCode::InvalidArgument,
-                         "data.subsets: the validation subset is empty (" + std::to_string(p.dataset.labels.size()) +
-                             " examples); raise data.subsets.validation",
-                         "", 0, -1, "data.subsets.validation");
-    if (auto loaded = loadModel(config, options, observer, p); !loaded)
-        return loaded.error();
-
-    const std::string digest = tokenizerDigest(*p.tokenizer);
-    if (cached && cached->tokenizerDigest == digest) {
-        p.encoded = std::move(cached->encoded);
-        observer.onMessage("encoded dataset read from the cache " + cacheFile);
-        return p;
-    }
-    if (cached) { // same data, another tokenizer: the texts are needed after all
-        messages.clear();
-        if (auto imported = importDataset(config, p, messages); !imported)
-            return imported.error();
-    }
-    p.encoded = encodeDataset(p.dataset, *p.tokenizer, config.encoding, static_cast<int>(config.training.threads));
-    if (!cacheFile.empty()) {
-        const CachedEncoding entry{digest, p.dataset.textFeature, p.dataset.targetFeature, p.dataset.labelMap.names,
-                                   messages, p.encoded};
-        if (auto saved = saveEncodedCache(cacheFile, entry); !saved)
-            observer.onMessage("warning: " + saved.error().message);
-    }
-    return p;
+    return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 // AdamW with decoupled weight decay; biases and LayerNorm weights in a group without decay.
@@ -265,75 +128,431 @@ std::string optimizerBytes(torch::optim::Optimizer& optimizer)
     return bytes;
 }
 
-struct ResumeState {
-    fs::path folder;
-    int64_t epoch = 0, batch = 0, step = 0, bestEpoch = 0, stale = 0;
-    double bestScore = -1e300;
-    nlohmann::json history = nlohmann::json::array();
-    double epochLossSum = 0; // the unfinished epoch's training loss so far
-    int64_t epochBatches = 0;
+// metrics.jsonl is for the curves: a write failure (a full disk) is reported once and training goes
+// on, since the checkpoints are what matter and their own writes fail loudly.
+class MetricsLog {
+public:
+    void open(const std::string& path, bool truncate, TrainObserver& observer)
+    {
+        m_observer = &observer;
+        if (auto opened = m_file.open(path, truncate); !opened) {
+            m_failed = true;
+            observer.onMessage("warning: " + opened.error().message + "; training goes on without metrics.jsonl");
+        }
+    }
+    void write(const nlohmann::json& line)
+    {
+        if (m_failed)
+            return;
+        if (auto written = m_file.append(line.dump() + "\n"); !written) {
+            m_failed = true;
+            m_observer->onMessage("warning: " + written.error().message +
+                                  "; training goes on, but the curves of this run stop here");
+        }
+    }
+
+private:
+    AppendFile m_file;
+    TrainObserver* m_observer = nullptr;
+    bool m_failed = false;
 };
 
-// Reads checkpoints/last into the model and optimizer, or the newest complete epoch-N when `last`
-// is missing (a run killed before its first `last`, or while replacing it on a file system without
-// atomic exchange).
-Result<ResumeState> loadResumeState(const ExperimentConfig& config, const fs::path& checkpoints, const std::vector<std::string>& labels,
-                                    BertClassifier& model, torch::optim::AdamW& optimizer, TrainObserver& observer)
-{
-    ResumeState r;
-    r.folder = checkpoints / "last";
-    std::error_code ec;
-    if (!fs::exists(r.folder / "trainer_state.json", ec)) {
-        const auto epoch = latestResumableEpoch(checkpoints.string());
-        if (!epoch)
-            return makeError(ErrorCode::FileNotFound,
-                             (r.folder / "trainer_state.json").string() + ": nothing to resume (no complete epoch-N either)",
-                             r.folder.string());
-        observer.onMessage("checkpoints/last is missing; resuming from " + *epoch);
-        r.folder = *epoch;
+// The training losses between two step events, for their mean and the samples per second.
+struct StepWindow {
+    double lossSum = 0;
+    int64_t batches = 0;
+    int64_t samples = 0;
+    Clock::time_point start = Clock::now();
+};
+
+// One run: set up (run folder, data, model, optimizer, resumed state), then epochs of training,
+// validation and checkpoints. `m_state` is where the run stands; every checkpoint saves it.
+class Trainer {
+public:
+    Trainer(const ExperimentConfig& config, TrainObserver& observer, const TrainOptions& options)
+        : m_config(config), m_t(config.training), m_observer(observer), m_options(options),
+          m_runDir(config.output.dir), m_checkpoints(m_runDir / "checkpoints")
+    {
     }
-    const std::string stateFile = (r.folder / "trainer_state.json").string();
-    std::ifstream in(stateFile);
-    const auto state = nlohmann::json::parse(in, nullptr, false);
-    if (state.is_discarded())
-        return makeError(ErrorCode::Json, stateFile + ": not valid JSON; nothing to resume", stateFile);
-    try {
-        const int schema = state.value("schema_version", 1); // files from before the field were version 1
-        if (schema > kTrainerStateSchemaVersion)
+
+    Result<TrainSummary> run()
+    {
+        if (auto ready = setUp(); !ready)
+            return ready.error();
+        while (m_state.epoch < m_t.epochs) {
+            const auto epochStart = Clock::now();
+            const auto batches = epochBatches(m_run.subsets.training, m_run.encoded, m_t.batchSize, true, m_t.lengthBuckets,
+                                              m_t.seed, m_state.epoch);
+            auto trained = trainEpoch(batches);
+            if (!trained)
+                return trained.error();
+            if (!trained.value())
+                return stopRun("stopped; resuming continues from checkpoints/last");
+            auto validation = validate();
+            if (!validation) // the epoch's training is kept, its validation runs on resume
+                return stopRun("stopped while validating; resuming continues from checkpoints/last with this epoch's validation");
+            auto finished = finishEpoch(std::move(*validation), secondsSince(epochStart));
+            if (!finished)
+                return finished.error();
+            if (m_t.earlyStoppingPatience > 0 && m_state.epochsWithoutImprovement >= m_t.earlyStoppingPatience) {
+                m_observer.onMessage("early stop: no improvement for " + std::to_string(m_state.epochsWithoutImprovement) + " epochs");
+                break;
+            }
+        }
+        fillSummary();
+        m_summary.bestValue = m_t.bestMetric == "validation_loss" ? -m_state.bestScore : m_state.bestScore;
+        return m_summary;
+    }
+
+private:
+    Status setUp()
+    {
+        if (auto valid = validateExperimentConfig(m_config); !valid)
+            return valid.error();
+        if (m_t.threads > maxTrainingThreads())
+            m_observer.onMessage("training.threads is " + std::to_string(m_t.threads) + ", more than this machine's " +
+                                 std::to_string(maxTrainingThreads()) + " cores: training uses " +
+                                 std::to_string(maxTrainingThreads()));
+        if (m_t.threads > 0)
+            torch::set_num_threads(static_cast<int>(std::min<int64_t>(m_t.threads, maxTrainingThreads())));
+        if (m_t.device == "cuda" && !torch::cuda::is_available())
             return makeError(ErrorCode::InvalidArgument,
-                             stateFile + ": schema_version " + std::to_string(schema) + " was written by a newer Fika; this one resumes version " +
-                                 std::to_string(kTrainerStateSchemaVersion),
-                             stateFile, 0, -1, "schema_version");
-        r.epoch = state.at("epoch").get<int64_t>();
-        r.batch = state.at("batch").get<int64_t>();
-        r.step = state.at("step").get<int64_t>();
-        r.bestEpoch = state.at("best_epoch").get<int64_t>();
-        r.bestScore = state.at("best_score").get<double>();
-        r.stale = state.at("epochs_without_improvement").get<int64_t>();
-        r.history = state.at("history");
-        r.epochLossSum = state.value("epoch_loss_sum", 0.0); // not in states written before it was kept
-        r.epochBatches = state.value("epoch_batches", int64_t(0));
-    } catch (const nlohmann::json::exception& e) {
-        return makeError(ErrorCode::Json, stateFile + ": " + e.what(), stateFile);
+                             "training.device: cuda needs a CUDA build of LibTorch and a GPU; this Fika's LibTorch has none "
+                             "(README: Building against another LibTorch), or set training.device to cpu",
+                             "", 0, -1, "training.device");
+        m_device = torch::Device(m_t.device == "cuda" ? torch::kCUDA : torch::kCPU);
+        if (auto folder = claimRunFolder(); !folder)
+            return folder;
+
+        auto prepared = prepareRun(m_config, m_options, m_observer);
+        if (!prepared)
+            return prepared.error();
+        m_run = std::move(prepared.value());
+        // Replace an earlier run only now that the new one can start.
+        if (!m_options.resume)
+            if (auto cleared = clearCheckpoints(m_checkpoints.string()); !cleared)
+                return cleared.error();
+        if (auto written = writeFileAtomically((m_runDir / "config.yaml").string(), experimentConfigToYaml(m_config)); !written)
+            return written.error();
+        m_run.model->to(m_device); // before the optimizer, so that its state lives beside the weights
+        m_optimizer = makeOptimizer(m_run.model, m_t);
+        m_padId = m_run.tokenizer->vocab().padId();
+        m_padTo = m_t.dynamicPadding ? 0 : static_cast<size_t>(m_config.encoding.sequenceLength);
+        m_bf16 = m_t.precision == "bf16";
+        m_batchesPerEpoch = (static_cast<int64_t>(m_run.subsets.training.size()) + m_t.batchSize - 1) / m_t.batchSize;
+        m_state.totalSteps = (m_batchesPerEpoch + m_t.gradientAccumulation - 1) / m_t.gradientAccumulation * m_t.epochs;
+        if (m_options.resume)
+            if (auto resumed = resume(); !resumed)
+                return resumed;
+        if (m_t.classWeights)
+            m_classWeights = inverseClassFrequencies().to(m_device);
+        m_metrics.open((m_runDir / "metrics.jsonl").string(), /*truncate=*/!m_options.resume, m_observer);
+        m_runStart = Clock::now();
+        return Ok{};
     }
-    if (auto same = checkResumeMatches(config, (r.folder / "experiment.yaml").string()); !same)
-        return same.error();
-    auto loaded = loadCheckpoint(r.folder.string(), LoadOptions{labels, ""});
-    if (!loaded)
-        return loaded.error();
-    torch::NoGradGuard noGrad;
-    auto target = model->named_parameters();
-    for (const auto& item : loaded->model->named_parameters())
-        target[item.key()].copy_(item.value());
-    // epoch-N keeps optimizer.pt only until `last` holds it: resuming from an older epoch-N (its
-    // `last` deleted) starts AdamW's moments anew, which changes the run a little.
-    if (fs::exists(r.folder / "optimizer.pt", ec))
-        torch::load(optimizer, (r.folder / "optimizer.pt").string());
-    else
-        observer.onMessage("warning: " + r.folder.filename().string() +
-                           " holds no optimizer state; the optimizer starts anew, so the run differs a little from an uninterrupted one");
-    return r;
-}
+
+    // The output folder exists, is locked for this run, and holds no earlier run unless the options
+    // allow continuing or replacing it; leftovers of a killed run are recovered.
+    Status claimRunFolder()
+    {
+        std::error_code ec;
+        fs::create_directories(m_checkpoints, ec);
+        if (ec || !fs::is_directory(m_checkpoints))
+            return makeError(ErrorCode::IoError, m_config.output.dir + ": the output folder cannot be created (" + ec.message() + ")",
+                             m_config.output.dir, 0, -1, "output.dir");
+        auto lock = RunFolderLock::acquire(m_config.output.dir);
+        if (!lock)
+            return lock.error();
+        m_lock.emplace(std::move(lock.value()));
+        if (const std::string earlier = earlierRunIn(m_config.output.dir);
+            !earlier.empty() && !m_options.resume && !m_options.overwrite)
+            return makeError(ErrorCode::InvalidArgument,
+                             m_config.output.dir + ": holds an earlier run (" + earlier +
+                                 "); continue it with --resume, replace it with --overwrite, or set another output.dir",
+                             m_config.output.dir, 0, -1, "output.dir");
+        for (const auto& message : recoverCheckpointLeftovers(m_checkpoints.string()))
+            m_observer.onMessage(message);
+        return Ok{};
+    }
+
+    // Reads checkpoints/last into the state, model and optimizer, or the newest complete epoch-N when
+    // `last` is missing (a run killed before its first `last`, or while replacing it on a file system
+    // without atomic exchange).
+    Status resume()
+    {
+        fs::path folder = m_checkpoints / "last";
+        std::error_code ec;
+        if (!fs::exists(folder / "trainer_state.json", ec)) {
+            const auto epoch = latestResumableEpoch(m_checkpoints.string());
+            if (!epoch)
+                return makeError(ErrorCode::FileNotFound,
+                                 (folder / "trainer_state.json").string() + ": nothing to resume (no complete epoch-N either)",
+                                 folder.string());
+            m_observer.onMessage("checkpoints/last is missing; resuming from " + *epoch);
+            folder = *epoch;
+        }
+        auto state = readTrainerState((folder / "trainer_state.json").string());
+        if (!state)
+            return state.error();
+        if (auto same = checkResumeMatches(m_config, (folder / "experiment.yaml").string()); !same)
+            return same.error();
+        auto loaded = loadCheckpoint(folder.string(), LoadOptions{m_run.dataset.labelMap.names, ""});
+        if (!loaded)
+            return loaded.error();
+        {
+            torch::NoGradGuard noGrad;
+            auto target = m_run.model->named_parameters();
+            for (const auto& item : loaded->model->named_parameters())
+                target[item.key()].copy_(item.value());
+        }
+        // epoch-N keeps optimizer.pt only until `last` holds it: resuming from an older epoch-N (its
+        // `last` deleted) starts AdamW's moments anew, which changes the run a little.
+        if (fs::exists(folder / "optimizer.pt", ec))
+            torch::load(*m_optimizer, (folder / "optimizer.pt").string());
+        else
+            m_observer.onMessage("warning: " + folder.filename().string() +
+                                 " holds no optimizer state; the optimizer starts anew, so the run differs a little from an uninterrupted one");
+        const int64_t totalSteps = m_state.totalSteps; // from this config: epochs may differ
+        m_state = std::move(state.value());
+        m_state.totalSteps = totalSteps;
+        m_observer.onMessage("resuming at epoch " + std::to_string(m_state.epoch + 1) + ", batch " + std::to_string(m_state.nextBatch));
+        return Ok{};
+    }
+
+    torch::Tensor inverseClassFrequencies() const
+    {
+        const size_t classes = m_run.dataset.labelMap.names.size();
+        std::vector<float> counts(classes, 0.f);
+        for (int64_t i : m_run.subsets.training)
+            counts[static_cast<size_t>(m_run.dataset.labels[static_cast<size_t>(i)])] += 1.f;
+        const torch::Tensor weights = torch::tensor(counts);
+        return weights.sum() / (static_cast<double>(classes) * weights.clamp_min(1.f));
+    }
+
+    // Trains the current epoch from m_state.nextBatch to its end: true, or false when a stop was
+    // asked for (m_state then says where to continue).
+    Result<bool> trainEpoch(const std::vector<std::vector<int64_t>>& batches)
+    {
+        m_run.model->train();
+        m_optimizer->zero_grad();
+        StepWindow window;
+        const auto batchCount = static_cast<int64_t>(batches.size());
+        for (int64_t b = m_state.nextBatch; b < batchCount; ++b) {
+            // Dropout depends on (seed, batch position) only, so a resumed run repeats it exactly,
+            // and on nothing another thread draws meanwhile.
+            const DropoutSeedScope dropoutSeed(m_t.seed * 1000003ull + static_cast<uint64_t>(m_state.epoch * m_batchesPerEpoch + b));
+            const Batch batch = collate(m_run.encoded, batches[static_cast<size_t>(b)], m_padId, m_padTo).to(m_device);
+            torch::Tensor loss;
+            {
+                CpuAutocast autocast(m_bf16);
+                const torch::Tensor logits =
+                    m_run.model->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
+                loss = torch::cross_entropy_loss(logits, batch.labels, m_classWeights);
+            }
+            const double lossValue = loss.item<double>();
+            if (!std::isfinite(lossValue))
+                return diverged("the loss is " + std::to_string(lossValue), b);
+            // The gradient is the mean over the accumulation group, whose last one in an epoch may be shorter.
+            const int64_t groupStart = b - b % m_t.gradientAccumulation;
+            const int64_t groupSize = std::min<int64_t>(m_t.gradientAccumulation, batchCount - groupStart);
+            (loss / static_cast<double>(groupSize)).backward();
+            m_summary.batchLosses.push_back(lossValue);
+            m_state.epochLossSum += lossValue;
+            ++m_state.epochBatches;
+            window.lossSum += lossValue;
+            ++window.batches;
+            window.samples += static_cast<int64_t>(batch.examples.size());
+
+            const bool stepNow = (b + 1) % m_t.gradientAccumulation == 0 || b + 1 == batchCount;
+            if (stepNow)
+                if (auto stepped = optimizerStep(window, b); !stepped)
+                    return stepped.error();
+            if (m_options.stop && m_options.stop->load()) {
+                // Resume from the start of the unfinished accumulation group; its batches are redone then.
+                m_state.nextBatch = stepNow ? b + 1 : b + 1 - ((b + 1) % m_t.gradientAccumulation);
+                for (int64_t undone = b + 1 - m_state.nextBatch; undone > 0; --undone) {
+                    m_state.epochLossSum -= m_summary.batchLosses.back();
+                    --m_state.epochBatches;
+                    m_summary.batchLosses.pop_back();
+                }
+                return false;
+            }
+        }
+        m_state.nextBatch = batchCount;
+        return true;
+    }
+
+    Status optimizerStep(StepWindow& window, int64_t batch)
+    {
+        // Clipping at infinity only measures the norm.
+        const double gradNorm = torch::nn::utils::clip_grad_norm_(
+            m_run.model->parameters(), m_t.maxGradNorm > 0 ? m_t.maxGradNorm : std::numeric_limits<double>::infinity());
+        if (!std::isfinite(gradNorm))
+            return diverged("the gradient norm is " + std::to_string(gradNorm), batch);
+        const double lr = scheduledLearningRate(m_t, m_state.step, m_state.totalSteps);
+        setLearningRate(*m_optimizer, lr);
+        m_optimizer->step();
+        m_optimizer->zero_grad();
+        ++m_state.step;
+        if (m_state.step % m_t.logEverySteps == 0 || m_state.step == m_state.totalSteps) {
+            reportStep(window, lr, gradNorm);
+            window = StepWindow{};
+        }
+        return Ok{};
+    }
+
+    void reportStep(const StepWindow& window, double lr, double gradNorm)
+    {
+        const double seconds = secondsSince(window.start);
+        const auto batches = static_cast<double>(window.batches);
+        StepEvent event{m_state.step, m_state.totalSteps, m_state.epoch + 1, window.lossSum / batches, lr,
+                        static_cast<double>(window.samples) / std::max(seconds, 1e-9), 0, gradNorm};
+        const double secondsPerStep = seconds / std::max(1.0, batches / static_cast<double>(m_t.gradientAccumulation));
+        event.etaSeconds = static_cast<double>(m_state.totalSteps - m_state.step) * secondsPerStep;
+        m_observer.onStep(event);
+        m_metrics.write({{"type", "step"}, {"step", m_state.step}, {"epoch", m_state.epoch + 1}, {"loss", event.loss},
+                         {"learning_rate", lr}, {"grad_norm", gradNorm}, {"samples_per_s", event.samplesPerSecond}});
+    }
+
+    // nullopt when a stop was asked for during validation.
+    std::optional<EvaluationMetrics> validate()
+    {
+        const int64_t epoch = m_state.epoch + 1;
+        const auto total = static_cast<int64_t>(m_run.subsets.validation.size());
+        return evaluateSubset(m_run.model, m_run.encoded, m_run.subsets.validation, m_t.batchSize, m_padId,
+                              m_run.dataset.labelMap.names.size(), m_bf16, m_padTo, m_device,
+                              [&](int64_t done) { m_observer.onValidation({epoch, done, total}); }, m_options.stop);
+    }
+
+    // Records the validated epoch (best, history, metrics.jsonl) and saves its checkpoints.
+    Status finishEpoch(EvaluationMetrics validation, double elapsedSeconds)
+    {
+        const int64_t epoch = m_state.epoch + 1;
+        EpochEvent event;
+        event.epoch = epoch;
+        event.epochs = m_t.epochs;
+        event.trainingLoss = m_state.epochLossSum / static_cast<double>(std::max<int64_t>(1, m_state.epochBatches));
+        event.validation = std::move(validation);
+        event.elapsedSeconds = elapsedSeconds;
+        const double score = scoreOf(event.validation, m_t.bestMetric);
+        event.best = score > m_state.bestScore + m_t.earlyStoppingMinDelta;
+        if (event.best) {
+            m_state.bestScore = score;
+            m_state.bestEpoch = epoch;
+            m_state.epochsWithoutImprovement = 0;
+        } else {
+            ++m_state.epochsWithoutImprovement;
+        }
+        nlohmann::json metrics = metricsToJson(event.validation, m_run.dataset.labelMap.names);
+        metrics["epoch"] = epoch;
+        metrics["training_loss"] = event.trainingLoss;
+        metrics["elapsed_seconds"] = event.elapsedSeconds;
+        metrics["epochs"] = m_t.epochs;
+        metrics["best"] = event.best;
+        // The confusion matrix is kept once per checkpoint (metrics.json) and in metrics.jsonl, not in
+        // every entry of trainer_state's history: with thousands of classes that grows by gigabytes.
+        m_state.history.push_back(metrics);
+        for (const char* key : {"confusion_matrix", "confusion_cells"})
+            m_state.history.back().erase(key);
+        m_metrics.write({{"type", "epoch"}, {"metrics", metrics}});
+        m_observer.onEpoch(event);
+
+        // From here on the state is the next epoch's start, as the checkpoints save it.
+        m_state.epoch = epoch;
+        m_state.nextBatch = 0;
+        m_state.epochLossSum = 0;
+        m_state.epochBatches = 0;
+        // epoch-N, then best, then last: `last` is the commit point, so the best epoch its state
+        // names is always on disk, and a kill between two writes resumes from a consistent state.
+        const std::string epochName = "epoch-" + std::to_string(epoch);
+        for (const std::string& name : {epochName, std::string("best"), std::string("last")}) {
+            if (name == "best" && !event.best)
+                continue;
+            if (auto saved = save(name, metrics); !saved)
+                return saved;
+            exitIfTestAsks(name);
+        }
+        // epoch-N kept the optimizer state only until `last` held it too (a kill in between
+        // resumes from epoch-N): it is as large as the model twice over.
+        std::error_code ec;
+        fs::remove(m_checkpoints / epochName / "optimizer.pt", ec);
+        if (m_t.keepEpochCheckpoints > 0 && epoch > m_t.keepEpochCheckpoints)
+            fs::remove_all(m_checkpoints / ("epoch-" + std::to_string(epoch - m_t.keepEpochCheckpoints)), ec);
+        m_summary.epochsCompleted = epoch;
+        return Ok{};
+    }
+
+    // Writes a checkpoint folder: the model as Hugging Face saves it, plus the run's state.
+    Status save(const std::string& name, const nlohmann::json& metrics)
+    {
+        const std::string state = m_state.toJson().dump(2);
+        return saveCheckpoint(m_run.model, *m_run.tokenizer, {m_config.encoding.sequenceLength, m_config.encoding.truncation},
+                              (m_checkpoints / name).string(), [&](const std::string& folder) -> Status {
+                                  // `best` is never resumed from; see finishEpoch for epoch-N's copy.
+                                  if (name != "best")
+                                      if (auto s = writeFileSynced(folder + "/optimizer.pt", optimizerBytes(*m_optimizer)); !s)
+                                          return s;
+                                  if (auto s = writeFileSynced(folder + "/trainer_state.json", state); !s)
+                                      return s;
+                                  if (auto s = writeFileSynced(folder + "/metrics.json", metrics.dump(2)); !s)
+                                      return s;
+                                  return writeFileSynced(folder + "/experiment.yaml", experimentConfigToYaml(m_config));
+                              });
+    }
+
+    // A stop asked for: `last` records where the run goes on and the unfinished epoch's training loss so far.
+    Result<TrainSummary> stopRun(const std::string& message)
+    {
+        if (auto saved = save("last", nlohmann::json::object()); !saved)
+            return saved.error();
+        m_observer.onMessage(message);
+        m_summary.stopped = true;
+        fillSummary();
+        return m_summary;
+    }
+
+    void fillSummary()
+    {
+        m_summary.steps = m_state.step;
+        m_summary.bestEpoch = m_state.bestEpoch;
+        m_summary.elapsedSeconds = secondsSince(m_runStart);
+    }
+
+    // A NaN or infinite loss or gradient ruins the weights: stop before the optimizer uses it,
+    // leaving the checkpoints of the last good epoch as they are.
+    Error diverged(const std::string& what, int64_t batch) const
+    {
+        std::error_code ignored;
+        const bool hasLast = fs::exists(m_checkpoints / "last", ignored);
+        return makeError(ErrorCode::InvalidArgument,
+                         "training stopped at epoch " + std::to_string(m_state.epoch + 1) + ", batch " + std::to_string(batch + 1) +
+                             " (step " + std::to_string(m_state.step + 1) + "): " + what +
+                             "; lower training.learning_rate or check the data and weights. " +
+                             (hasLast ? "The last good checkpoint is " + (m_checkpoints / "last").string() + "."
+                                      : "No checkpoint was written."),
+                         m_config.output.dir, 0, -1, "training");
+    }
+
+    const ExperimentConfig& m_config;
+    const ExperimentConfig::Training& m_t;
+    TrainObserver& m_observer;
+    const TrainOptions& m_options;
+    const fs::path m_runDir;
+    const fs::path m_checkpoints;
+    std::optional<RunFolderLock> m_lock; // held for the whole run
+    PreparedRun m_run;
+    torch::Device m_device{torch::kCPU};
+    std::unique_ptr<torch::optim::AdamW> m_optimizer;
+    torch::Tensor m_classWeights; // undefined: unweighted loss
+    int32_t m_padId = 0;
+    size_t m_padTo = 0;
+    bool m_bf16 = false;
+    int64_t m_batchesPerEpoch = 0;
+    TrainerState m_state;
+    TrainSummary m_summary;
+    MetricsLog m_metrics;
+    Clock::time_point m_runStart = Clock::now();
+};
 
 } // namespace
 
@@ -351,301 +570,8 @@ double scheduledLearningRate(const ExperimentConfig::Training& t, int64_t step, 
 Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observer, const TrainOptions& options)
 {
     try {
-        if (auto valid = validateExperimentConfig(config); !valid)
-            return valid.error();
-        const auto& t = config.training;
-        if (t.threads > maxTrainingThreads())
-            observer.onMessage("training.threads is " + std::to_string(t.threads) + ", more than this machine's " +
-                               std::to_string(maxTrainingThreads()) + " cores: training uses " +
-                               std::to_string(maxTrainingThreads()));
-        if (t.threads > 0)
-            torch::set_num_threads(static_cast<int>(std::min<int64_t>(t.threads, maxTrainingThreads())));
-        if (t.device == "cuda" && !torch::cuda::is_available())
-            return makeError(ErrorCode::InvalidArgument,
-                             "training.device: cuda needs a CUDA build of LibTorch and a GPU; this Fika's LibTorch has none "
-                             "(README: Building against another LibTorch), or set training.device to cpu",
-                             "", 0, -1, "training.device");
-        const torch::Device device(t.device == "cuda" ? torch::kCUDA : torch::kCPU);
-        const fs::path runDir(config.output.dir);
-        const fs::path checkpoints = runDir / "checkpoints";
-        std::error_code ec;
-        fs::create_directories(checkpoints, ec);
-        if (ec || !fs::is_directory(checkpoints))
-            return makeError(ErrorCode::IoError, config.output.dir + ": the output folder cannot be created (" + ec.message() + ")",
-                             config.output.dir, 0, -1, "output.dir");
-        auto lock = RunFolderLock::acquire(config.output.dir);
-        if (!lock)
-            return lock.error();
-        if (const std::string earlier = earlierRunIn(config.output.dir); !earlier.empty() && !options.resume && !options.overwrite)
-            return makeError(ErrorCode::InvalidArgument,
-                             config.output.dir + ": holds an earlier run (" + earlier +
-                                 "); continue it with --resume, replace it with --overwrite, or set another output.dir",
-                             config.output.dir, 0, -1, "output.dir");
-        for (const auto& message : recoverCheckpointLeftovers(checkpoints.string()))
-            observer.onMessage(message);
-
-        auto prepared = prepare(config, options, observer);
-        if (!prepared)
-            return prepared.error();
-        Prepared& p = prepared.value();
-        // Replace an earlier run only now that the new one can start.
-        if (!options.resume)
-            if (auto cleared = clearCheckpoints(checkpoints.string()); !cleared)
-                return cleared.error();
-        if (auto written = writeFileAtomically((runDir / "config.yaml").string(), experimentConfigToYaml(config)); !written)
-            return written.error();
-        const auto& labels = p.dataset.labelMap.names;
-        const int32_t padId = p.tokenizer->vocab().padId();
-        p.model->to(device); // before the optimizer, so that its state lives beside the weights
-        auto optimizer = makeOptimizer(p.model, t);
-
-        int64_t startEpoch = 0, startBatch = 0, step = 0, bestEpoch = 0, stale = 0;
-        double bestScore = -1e300;
-        double resumedEpochLoss = 0;
-        int64_t resumedEpochBatches = 0;
-        nlohmann::json history = nlohmann::json::array();
-        if (options.resume) {
-            auto resumed = loadResumeState(config, checkpoints, labels, p.model, *optimizer, observer);
-            if (!resumed)
-                return resumed.error();
-            startEpoch = resumed->epoch;
-            startBatch = resumed->batch;
-            step = resumed->step;
-            bestEpoch = resumed->bestEpoch;
-            bestScore = resumed->bestScore;
-            stale = resumed->stale;
-            history = std::move(resumed->history);
-            resumedEpochLoss = resumed->epochLossSum;
-            resumedEpochBatches = resumed->epochBatches;
-            observer.onMessage("resuming at epoch " + std::to_string(startEpoch + 1) + ", batch " + std::to_string(startBatch));
-        }
-
-        torch::Tensor classWeights;
-        if (t.classWeights) {
-            std::vector<float> counts(labels.size(), 0.f);
-            for (int64_t i : p.subsets.training)
-                counts[static_cast<size_t>(p.dataset.labels[static_cast<size_t>(i)])] += 1.f;
-            classWeights = torch::tensor(counts);
-            classWeights = classWeights.sum() / (static_cast<double>(labels.size()) * classWeights.clamp_min(1.f));
-            classWeights = classWeights.to(device);
-        }
-
-        const int64_t batchesPerEpoch = (static_cast<int64_t>(p.subsets.training.size()) + t.batchSize - 1) / t.batchSize;
-        const int64_t stepsPerEpoch = (batchesPerEpoch + t.gradientAccumulation - 1) / t.gradientAccumulation;
-        const int64_t totalSteps = stepsPerEpoch * t.epochs;
-        const bool bf16 = t.precision == "bf16";
-        const size_t padTo = t.dynamicPadding ? 0 : static_cast<size_t>(config.encoding.sequenceLength);
-        // metrics.jsonl is for the curves: a write failure (a full disk) is reported once and training
-        // goes on, since the checkpoints are what matter and their own writes fail loudly.
-        AppendFile metricsLog;
-        bool metricsLogFailed = false;
-        auto logMetrics = [&](const nlohmann::json& line) {
-            if (metricsLogFailed)
-                return;
-            if (auto written = metricsLog.append(line.dump() + "\n"); !written) {
-                metricsLogFailed = true;
-                observer.onMessage("warning: " + written.error().message +
-                                   "; training goes on, but the curves of this run stop here");
-            }
-        };
-        if (auto opened = metricsLog.open((runDir / "metrics.jsonl").string(), /*truncate=*/!options.resume); !opened) {
-            metricsLogFailed = true;
-            observer.onMessage("warning: " + opened.error().message + "; training goes on without metrics.jsonl");
-        }
-        TrainSummary summary;
-        const auto runStart = Clock::now();
-
-        // Writes a checkpoint folder; `nextBatch` is where a resumed run continues, and an unfinished
-        // epoch's training loss so far goes with it.
-        auto saveTo = [&](const std::string& name, int64_t epoch, int64_t nextBatch, const nlohmann::json& metrics,
-                          double epochLossSum = 0, int64_t epochBatches = 0) {
-            const nlohmann::json state = {{"schema_version", kTrainerStateSchemaVersion},
-                                          {"epoch", epoch}, {"batch", nextBatch}, {"step", step},
-                                          {"best_epoch", bestEpoch}, {"best_score", bestScore},
-                                          {"epochs_without_improvement", stale}, {"history", history},
-                                          {"total_steps", totalSteps}, {"epoch_loss_sum", epochLossSum},
-                                          {"epoch_batches", epochBatches}};
-            return saveCheckpoint(p.model, *p.tokenizer, {config.encoding.sequenceLength, config.encoding.truncation},
-                                  (checkpoints / name).string(),
-                                  [&](const std::string& folder) -> Status {
-                                      // `best` is never resumed from; see the epoch loop for epoch-N's copy.
-                                      if (name != "best")
-                                          if (auto s = writeFileSynced(folder + "/optimizer.pt", optimizerBytes(*optimizer)); !s)
-                                              return s;
-                                      if (auto s = writeFileSynced(folder + "/trainer_state.json", state.dump(2)); !s)
-                                          return s;
-                                      if (auto s = writeFileSynced(folder + "/metrics.json", metrics.dump(2)); !s)
-                                          return s;
-                                      return writeFileSynced(folder + "/experiment.yaml", experimentConfigToYaml(config));
-                                  });
-        };
-
-        // A stop asked for: `last` records where the run goes on (nextBatch of epoch) and the unfinished
-        // epoch's training loss so far.
-        auto stopRun = [&](int64_t epoch, int64_t nextBatch, double epochLossSum, int64_t epochBatches,
-                           const std::string& message) -> Result<TrainSummary> {
-            if (auto saved = saveTo("last", epoch, nextBatch, nlohmann::json::object(), epochLossSum, epochBatches); !saved)
-                return saved.error();
-            observer.onMessage(message);
-            summary.stopped = true;
-            summary.steps = step;
-            summary.bestEpoch = bestEpoch;
-            summary.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
-            return summary;
-        };
-
-        // A NaN or infinite loss or gradient ruins the weights: stop before the optimizer uses it,
-        // leaving the checkpoints of the last good epoch as they are.
-        auto diverged = [&](const std::string& what, int64_t epoch, int64_t batch) {
-            std::error_code ignored;
-            const bool hasLast = fs::exists(checkpoints / "last", ignored);
-            return makeError(ErrorCode::InvalidArgument,
-                             "training stopped at epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(batch + 1) +
-                                 " (step " + std::to_string(step + 1) + "): " + what +
-                                 "; lower training.learning_rate or check the data and weights. " +
-                                 (hasLast ? "The last good checkpoint is " + (checkpoints / "last").string() + "."
-                                          : "No checkpoint was written."),
-                             config.output.dir, 0, -1, "training");
-        };
-
-        for (int64_t epoch = startEpoch; epoch < t.epochs; ++epoch) {
-            const auto epochStart = Clock::now();
-            const auto batches = epochBatches(p.subsets.training, p.encoded, t.batchSize, true, t.lengthBuckets, t.seed, epoch);
-            p.model->train();
-            optimizer->zero_grad();
-            const int64_t firstBatch = epoch == startEpoch ? startBatch : 0;
-            double windowLoss = 0, epochLoss = epoch == startEpoch ? resumedEpochLoss : 0;
-            int64_t windowBatches = 0, epochBatchesDone = epoch == startEpoch ? resumedEpochBatches : 0, windowSamples = 0;
-            auto windowStart = Clock::now();
-            for (int64_t b = firstBatch; b < static_cast<int64_t>(batches.size()); ++b) {
-                // Dropout depends on (seed, batch position) only, so a resumed run repeats it exactly,
-                // and on nothing another thread draws meanwhile.
-                const DropoutSeedScope dropoutSeed(t.seed * 1000003ull + static_cast<uint64_t>(epoch * batchesPerEpoch + b));
-                const Batch batch = collate(p.encoded, batches[static_cast<size_t>(b)], padId, padTo).to(device);
-                torch::Tensor loss;
-                {
-                    CpuAutocast autocast(bf16);
-                    const torch::Tensor logits =
-                        p.model->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
-                    loss = torch::cross_entropy_loss(logits, batch.labels, classWeights);
-                }
-                const double lossValue = loss.item<double>();
-                if (!std::isfinite(lossValue))
-                    return diverged("the loss is " + std::to_string(lossValue), epoch, b);
-                // The gradient is the mean over the accumulation group, whose last one in an epoch may be shorter.
-                const int64_t groupStart = b - b % t.gradientAccumulation;
-                const int64_t groupSize = std::min<int64_t>(t.gradientAccumulation, static_cast<int64_t>(batches.size()) - groupStart);
-                (loss / static_cast<double>(groupSize)).backward();
-                summary.batchLosses.push_back(lossValue);
-                windowLoss += lossValue;
-                epochLoss += lossValue;
-                ++windowBatches;
-                ++epochBatchesDone;
-                windowSamples += static_cast<int64_t>(batch.examples.size());
-
-                const bool stepNow = (b + 1) % t.gradientAccumulation == 0 || b + 1 == static_cast<int64_t>(batches.size());
-                if (stepNow) {
-                    // Clipping at infinity only measures the norm.
-                    const double gradNorm = torch::nn::utils::clip_grad_norm_(
-                        p.model->parameters(), t.maxGradNorm > 0 ? t.maxGradNorm : std::numeric_limits<double>::infinity());
-                    if (!std::isfinite(gradNorm))
-                        return diverged("the gradient norm is " + std::to_string(gradNorm), epoch, b);
-                    const double lr = scheduledLearningRate(t, step, totalSteps);
-                    setLearningRate(*optimizer, lr);
-                    optimizer->step();
-                    optimizer->zero_grad();
-                    ++step;
-                    if (step % t.logEverySteps == 0 || step == totalSteps) {
-                        const double seconds = std::chrono::duration<double>(Clock::now() - windowStart).count();
-                        StepEvent event{step, totalSteps, epoch + 1, windowLoss / static_cast<double>(windowBatches), lr,
-                                        static_cast<double>(windowSamples) / std::max(seconds, 1e-9), 0, gradNorm};
-                        event.etaSeconds = static_cast<double>(totalSteps - step) *
-                                           (seconds / std::max<double>(1, static_cast<double>(windowBatches) /
-                                                                                static_cast<double>(t.gradientAccumulation)));
-                        observer.onStep(event);
-                        logMetrics({{"type", "step"}, {"step", step}, {"epoch", epoch + 1}, {"loss", event.loss},
-                                    {"learning_rate", lr}, {"grad_norm", gradNorm}, {"samples_per_s", event.samplesPerSecond}});
-                        windowLoss = 0;
-                        windowBatches = 0;
-                        windowSamples = 0;
-                        windowStart = Clock::now();
-                    }
-                }
-                if (options.stop && options.stop->load()) {
-                    // Resume from the start of the unfinished accumulation group.
-                    const int64_t next = stepNow ? b + 1 : b + 1 - ((b + 1) % t.gradientAccumulation);
-                    for (int64_t undone = b + 1 - next; undone > 0; --undone) { // redone after the resume
-                        epochLoss -= summary.batchLosses.back();
-                        --epochBatchesDone;
-                        summary.batchLosses.pop_back();
-                    }
-                    return stopRun(epoch, next, epochLoss, epochBatchesDone, "stopped; resuming continues from checkpoints/last");
-                }
-            }
-
-            EpochEvent event;
-            event.epoch = epoch + 1;
-            event.epochs = t.epochs;
-            event.trainingLoss = epochLoss / static_cast<double>(std::max<int64_t>(1, epochBatchesDone));
-            const auto validationTotal = static_cast<int64_t>(p.subsets.validation.size());
-            auto validation = evaluateSubset(p.model, p.encoded, p.subsets.validation, t.batchSize, padId, labels.size(),
-                                             bf16, padTo, device, [&](int64_t done) {
-                                                 observer.onValidation({epoch + 1, done, validationTotal});
-                                             }, options.stop);
-            if (!validation) // the epoch's training is kept, its validation runs on resume
-                return stopRun(epoch, static_cast<int64_t>(batches.size()), epochLoss, epochBatchesDone,
-                               "stopped while validating; resuming continues from checkpoints/last with this epoch's validation");
-            event.validation = std::move(*validation);
-            event.elapsedSeconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
-            const double score = scoreOf(event.validation, t.bestMetric);
-            event.best = score > bestScore + t.earlyStoppingMinDelta;
-            if (event.best) {
-                bestScore = score;
-                bestEpoch = epoch + 1;
-                stale = 0;
-            } else {
-                ++stale;
-            }
-            nlohmann::json metrics = metricsToJson(event.validation, labels);
-            metrics["epoch"] = epoch + 1;
-            metrics["training_loss"] = event.trainingLoss;
-            metrics["elapsed_seconds"] = event.elapsedSeconds;
-            metrics["epochs"] = t.epochs;
-            metrics["best"] = event.best;
-            // The confusion matrix is kept once per checkpoint (metrics.json) and in metrics.jsonl, not in
-            // every entry of trainer_state's history: with thousands of classes that grows by gigabytes.
-            history.push_back(metrics);
-            for (const char* key : {"confusion_matrix", "confusion_cells"})
-                history.back().erase(key);
-            logMetrics({{"type", "epoch"}, {"metrics", metrics}});
-            observer.onEpoch(event);
-
-            // epoch-N, then best, then last: `last` is the commit point, so the best epoch its state
-            // names is always on disk, and a kill between two writes resumes from a consistent state.
-            const std::string epochName = "epoch-" + std::to_string(epoch + 1);
-            for (const std::string& name : {epochName, std::string("best"), std::string("last")}) {
-                if (name == "best" && !event.best)
-                    continue;
-                if (auto saved = saveTo(name, epoch + 1, 0, metrics); !saved)
-                    return saved.error();
-                exitIfTestAsks(name);
-            }
-            // epoch-N kept the optimizer state only until `last` held it too (a kill in between
-            // resumes from epoch-N): it is as large as the model twice over.
-            fs::remove(checkpoints / epochName / "optimizer.pt", ec);
-            if (t.keepEpochCheckpoints > 0 && epoch + 1 > t.keepEpochCheckpoints)
-                fs::remove_all(checkpoints / ("epoch-" + std::to_string(epoch + 1 - t.keepEpochCheckpoints)), ec);
-            summary.epochsCompleted = epoch + 1;
-            if (t.earlyStoppingPatience > 0 && stale >= t.earlyStoppingPatience) {
-                observer.onMessage("early stop: no improvement for " + std::to_string(stale) + " epochs");
-                break;
-            }
-        }
-        summary.steps = step;
-        summary.bestEpoch = bestEpoch;
-        summary.bestValue = t.bestMetric == "validation_loss" ? -bestScore : bestScore;
-        summary.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
-        return summary;
+        Trainer trainer(config, observer, options);
+        return trainer.run();
     } catch (const std::exception& e) {
         std::string what = e.what();
         return makeError(ErrorCode::IoError, "training failed: " + what.substr(0, what.find('\n')));

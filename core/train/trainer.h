@@ -56,6 +56,9 @@ struct TrainOptions {
     std::string cacheDir;                         // encoded-dataset cache; empty: no cache
 };
 
+// The encoded-dataset cache's usual place: fikaCacheDir() + "/encoded".
+std::string defaultEncodedCacheDir();
+
 struct TrainSummary {
     bool stopped = false;
     int64_t epochsCompleted = 0;
