@@ -87,13 +87,19 @@ CLI::Validator oneOf(const std::vector<std::string>& choices)
             return "expected " + join({choices.begin(), choices.end() - 1}, ", ") + " or " + choices.back() + ", not " +
                    inQuotes(text);
         },
-        ""); // the choices are the type name (see addChoice's callers: type_name)
+        ""); // addChoice shows the choices as the type
 }
 
 CLI::Validator notAnOption()
 {
     return CLI::Validator([](std::string& text) { return text.starts_with("--") ? std::string(kNeedsValue) : std::string(); },
                           "");
+}
+
+CLI::Option* addChoice(CLI::App& command, const std::string& name, std::string& value,
+                       const std::vector<std::string>& choices, const std::string& help)
+{
+    return addValue(command, name, value, join(choices, "|"), help)->check(oneOf(choices));
 }
 
 CLI::Option* addFlag(CLI::App& command, const std::string& name, bool& value, const std::string& help)

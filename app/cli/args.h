@@ -45,6 +45,10 @@ CLI::Option* addValue(CLI::App& command, const std::string& name, T& value, cons
     return option;
 }
 
+// Adds "--name WORD" where the word is one of choices, which help shows as its type ("head|tail|head_tail").
+CLI::Option* addChoice(CLI::App& command, const std::string& name, std::string& value,
+                       const std::vector<std::string>& choices, const std::string& help);
+
 // Adds "--name", which takes no value ("--json=yes" is an error).
 CLI::Option* addFlag(CLI::App& command, const std::string& name, bool& value, const std::string& help);
 

@@ -122,7 +122,7 @@ Runner defineBenchLoad(CLI::App& command)
 {
     auto args = std::make_shared<BenchLoadArgs>();
     command.description("Saves a random model of that shape, then times loading it back (seconds, peak memory).");
-    addValue(command, "--shape", args->shape, "base|mini|tiny", "the model's size")->check(oneOf({"base", "mini", "tiny"}));
+    addChoice(command, "--shape", args->shape, {"base", "mini", "tiny"}, "the model's size");
     addValue(command, "--dir", args->dir, "DIR", "load this checkpoint instead of a random one");
     addValue(command, "--create", args->create, "DIR", "")->group(""); // the child process that writes the model
     addFlag(command, "--json", args->json, "print one JSON object");

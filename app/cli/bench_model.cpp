@@ -190,7 +190,7 @@ Runner defineBenchModel(CLI::App& command)
 {
     auto args = std::make_shared<BenchModelArgs>();
     command.description("Inference and training-step throughput next to the measured matrix-product rate.");
-    addValue(command, "--shape", args->shape, "base|mini|tiny", "the model's size")->check(oneOf({"base", "mini", "tiny"}));
+    addChoice(command, "--shape", args->shape, {"base", "mini", "tiny"}, "the model's size");
     addValue(command, "--batches", args->batches, "LIST", "batch sizes")
         ->check(listOf(positiveUpTo(4096), "whole numbers from 1 to 4096"));
     addValue(command, "--lengths", args->lengths, "LIST", "sequence lengths")

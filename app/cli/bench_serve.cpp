@@ -478,7 +478,7 @@ Runner defineBenchServe(CLI::App& command)
                         "the predictor's own batched throughput (measured in alternating rounds); then keep-alive\n"
                         "clients (fairness, memory), single reviews during one large request, and with --attacks\n"
                         "idle, slow and oversized connections.");
-    addValue(command, "--shape", args->shape, "tiny|mini|base", "the model's size")->check(oneOf({"tiny", "mini", "base"}));
+    addChoice(command, "--shape", args->shape, {"tiny", "mini", "base"}, "the model's size");
     addValue(command, "--clients", args->clients, "N", "concurrent clients")->check(wholeNumber(1, 1024));
     addValue(command, "--requests", args->requests, "N", "requests per round")->check(wholeNumber(1, 100000000));
     addValue(command, "--rounds", args->rounds, "N", "alternating rounds")->check(wholeNumber(1, 1000));

@@ -40,8 +40,7 @@ void addImportOptions(CLI::App& command, ImportArgs& args)
     command.add_option("source", args.source, "a CSV file or a folder with a subfolder per class")->type_name("FILE|FOLDER");
     addValue(command, "--text-column", args.textColumn, "NAME", "the CSV's text column");
     addValue(command, "--label-column", args.labelColumn, "NAME", "the CSV's label column");
-    addValue(command, "--delimiter", args.delimiter, "comma|semicolon|tab", "default: detected from the header line")
-        ->check(oneOf({"comma", "semicolon", "tab"}));
+    addChoice(command, "--delimiter", args.delimiter, {"comma", "semicolon", "tab"}, "default: detected from the header line");
     addValue(command, "--vocab", args.vocab, "FILE", "WordPiece vocabulary (default: the bundled bert-base-uncased one)");
     addFlag(command, "--cased", args.cased, "keep the case (for a cased vocabulary)");
     addValue(command, "--threads", args.threads, "N", "threads, 0: all cores")->check(wholeNumber(0, maxThreads(), "cores"));
@@ -231,8 +230,7 @@ Runner defineDatasetVersion(CLI::App& command)
     addFlag(command, "--no-stratify", args->noStratify, "split at random instead of keeping each class's share");
     addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text")
         ->check(wholeNumber(core::kMinSequenceLength, core::kMaxSequenceLength));
-    addValue(command, "--truncation", args->truncation, "head|tail|head_tail", "which end of a long text is kept")
-        ->check(oneOf({"head", "tail", "head_tail"}));
+    addChoice(command, "--truncation", args->truncation, {"head", "tail", "head_tail"}, "which end of a long text is kept");
     return [args] { return runDatasetVersion(*args); };
 }
 

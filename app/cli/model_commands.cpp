@@ -126,8 +126,6 @@ int runExport(const ExportArgs& args)
     return 0;
 }
 
-const char* const kTruncationChoices = "head|tail|head_tail";
-
 } // namespace
 
 Runner definePredict(CLI::App& command)
@@ -139,8 +137,7 @@ Runner definePredict(CLI::App& command)
     addFlag(command, "--json", args->json, "print a JSON array: label, probabilities and logits per text");
     addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
         ->check(wholeNumber(0, core::kMaxSequenceLength));
-    addValue(command, "--truncation", args->truncation, kTruncationChoices, "which end of a long text is kept")
-        ->check(oneOf({"head", "tail", "head_tail"}));
+    addChoice(command, "--truncation", args->truncation, {"head", "tail", "head_tail"}, "which end of a long text is kept");
     addValue(command, "--batch-size", args->batchSize, "N", "texts per forward pass")->check(wholeNumber(1, 4096));
     addValue(command, "--csv", args->csv, "FILE", "classify this CSV's texts");
     addValue(command, "--text-column", args->textColumn, "NAME", "the CSV's text column");
@@ -160,8 +157,7 @@ Runner defineExport(CLI::App& command)
     addValue(command, "--labels", args->labels, "a,b", "label names when the checkpoint has none");
     addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text (default: the checkpoint's)")
         ->check(wholeNumber(core::kMinSequenceLength, core::kMaxSequenceLength));
-    addValue(command, "--truncation", args->truncation, kTruncationChoices, "which end of a long text is kept")
-        ->check(oneOf({"head", "tail", "head_tail"}));
+    addChoice(command, "--truncation", args->truncation, {"head", "tail", "head_tail"}, "which end of a long text is kept");
     return [args] { return runExport(*args); };
 }
 

@@ -201,8 +201,7 @@ Runner defineInitConfig(CLI::App& command)
 {
     auto args = std::make_shared<InitConfigArgs>();
     command.description("Writes a complete experiment config (YAML).");
-    addValue(command, "--preset", args->preset, "tutorial|recommended|from_scratch", "the settings to start from")
-        ->check(oneOf({"tutorial", "recommended", "from_scratch"}));
+    addChoice(command, "--preset", args->preset, {"tutorial", "recommended", "from_scratch"}, "the settings to start from");
     addValue(command, "--out", args->out, "FILE", "the config to write")->required();
     addValue(command, "--csv", args->csv, "FILE", "the dataset (data.csv)");
     addValue(command, "--weights", args->weights, "DIR", "pretrained weights (model.weights)");
