@@ -15,12 +15,14 @@ constexpr int64_t kBucketPoolBatches = 50;
 } // namespace
 
 EncodedDataset encodeDataset(const Dataset& dataset, const Tokenizer& tokenizer, const EncodingSettings& settings,
-                             int threads)
+                             int threads, const std::atomic<bool>* stop)
 {
     EncodedDataset encoded;
     encoded.ids.resize(dataset.size());
     encoded.labels = dataset.labels;
     parallelFor(dataset.size(), threads, [&](size_t i) {
+        if (stop && stop->load(std::memory_order_relaxed))
+            return;
         encoded.ids[i] = tokenizer.encode(dataset.texts[i], settings.sequenceLength, settings.truncation, false).ids;
     });
     return encoded;

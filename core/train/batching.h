@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -18,8 +19,9 @@ struct EncodedDataset {
     size_t size() const { return ids.size(); }
 };
 
+// A stop asked for through `stop` leaves the rest of the rows unencoded (empty): check it afterwards.
 EncodedDataset encodeDataset(const Dataset& dataset, const Tokenizer& tokenizer, const EncodingSettings& settings,
-                             int threads);
+                             int threads, const std::atomic<bool>* stop = nullptr);
 
 struct Batch {
     torch::Tensor ids, attentionMask, typeIds, labels; // [B, T], [B, T], [B, T], [B]

@@ -136,7 +136,9 @@ Result<PreparedRun> prepareRun(const ExperimentConfig& config, const TrainOption
         if (auto imported = importDataset(config, p, messages); !imported)
             return imported.error();
     }
-    p.encoded = encodeDataset(p.dataset, *p.tokenizer, config.encoding, static_cast<int>(config.training.threads));
+    p.encoded = encodeDataset(p.dataset, *p.tokenizer, config.encoding, static_cast<int>(config.training.threads), options.stop);
+    if (options.stop && options.stop->load())
+        return makeError(ErrorCode::Cancelled, "stopped while encoding the dataset; nothing was trained or written");
     if (!cacheFile.empty()) {
         const CachedEncoding entry{digest, p.dataset.textFeature, p.dataset.targetFeature, p.dataset.labelMap.names,
                                    messages, p.encoded};

@@ -177,8 +177,13 @@ public:
 
     Result<TrainSummary> run()
     {
-        if (auto ready = setUp(); !ready)
-            return ready.error();
+        if (auto ready = setUp(); !ready) {
+            if (ready.error().code != ErrorCode::Cancelled)
+                return ready.error();
+            m_observer.onMessage(ready.error().message); // stopped before the first batch: nothing to resume
+            m_summary.stopped = true;
+            return m_summary;
+        }
         while (m_state.epoch < m_t.epochs) {
             const auto epochStart = Clock::now();
             const auto batches = epochBatches(m_run.subsets.training, m_run.encoded, m_t.batchSize, true, m_t.lengthBuckets,

@@ -321,6 +321,32 @@ private Q_SLOTS:
         QCOMPARE(second.epochs.back().validation.loss, uninterrupted.epochs.back().validation.loss);
     }
 
+    // A stop asked for before the first batch (while the dataset is encoded) ends the run at once and
+    // leaves the earlier run it was to replace as it was.
+    void stopWhileEncodingKeepsTheEarlierRun()
+    {
+        QTemporaryDir dir;
+        auto config = tinyConfig(dir);
+        config.training.epochs = 1;
+        Recorder first;
+        QVERIFY(train(config, first).ok());
+        const fs::path checkpoints = fs::path(config.output.dir) / "checkpoints";
+        const std::string stateBefore = fika::test::readBytes((checkpoints / "last/trainer_state.json").string());
+
+        Recorder second;
+        second.stop = true;
+        TrainOptions options;
+        options.overwrite = true;
+        options.stop = &second.stop;
+        auto stopped = train(config, second, options);
+        QVERIFY2(stopped.ok(), stopped.error().message.c_str());
+        QVERIFY(stopped->stopped);
+        QVERIFY(stopped->batchLosses.empty());
+        QVERIFY(second.said("stopped while encoding the dataset"));
+        QCOMPARE(fika::test::readBytes((checkpoints / "last/trainer_state.json").string()), stateBefore);
+        QVERIFY(fs::exists(checkpoints / "epoch-1/model.safetensors"));
+    }
+
     // Checkpoints are written epoch-N, then best, then last (the commit point): a kill between two
     // writes leaves `best` on disk whenever `last` names it, and --resume finishes the run as if
     // nothing had happened, from `last` or, where it is missing, from the newest epoch-N. The kills

@@ -449,8 +449,11 @@ void ModelingView::onFinished(bool ok, bool stopped, const QString& error)
         m_log->appendPlainText(error);
         QMessageBox::warning(this, tr("Training failed"), error);
     } else {
-        m_progressText->setText(stopped ? tr("Stopped: Resume continues from the last checkpoint")
-                                        : tr("Finished: see the Evaluation view"));
+        const auto& config = m_studio->currentExperiment();
+        const bool resumable = config && std::filesystem::exists(config->output.dir + "/checkpoints/last");
+        m_progressText->setText(!stopped  ? tr("Finished: see the Evaluation view")
+                                : resumable ? tr("Stopped: Resume continues from the last checkpoint")
+                                            : tr("Stopped before the first batch: nothing was trained"));
         if (!stopped) {
             m_progress->setFormat(QStringLiteral("%p%"));
             m_progress->setValue(m_progress->maximum());
