@@ -3,7 +3,9 @@
 
 #include "common/yaml_fields.h"
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -12,153 +14,181 @@ namespace {
 
 using yaml::YamlFieldError;
 
+// One key of an experiment config: its path in the YAML file and how it is read and written.
+struct Field {
+    const char* path;
+    std::function<void(const YAML::Node& value, const std::string& path, ExperimentConfig& config)> read;
+    std::function<YAML::Node(const ExperimentConfig& config)> write;
+};
+
+// A key whose value YAML converts itself (numbers, booleans, text). member returns the config's
+// member: [](auto& c) -> auto& { return c.training.epochs; }.
+template <typename Member>
+Field field(const char* path, Member member)
+{
+    return {path,
+            [member](const YAML::Node& value, const std::string& path, ExperimentConfig& config) {
+                auto& target = member(config);
+                try {
+                    target = value.as<std::remove_reference_t<decltype(target)>>();
+                } catch (const YAML::Exception&) {
+                    throw YamlFieldError{path, "has the wrong type"};
+                }
+            },
+            [member](const ExperimentConfig& config) { return YAML::Node(member(config)); }};
+}
+
+// A key written as a name and held as an enum: name() writes it, parse() reads it.
+template <typename Member, typename T>
+Field namedField(const char* path, Member member, const char* (*name)(T), Result<T> (*parse)(const std::string&))
+{
+    return {path,
+            [member, parse](const YAML::Node& value, const std::string& path, ExperimentConfig& config) {
+                if (!value.IsScalar())
+                    throw YamlFieldError{path, "has the wrong type"};
+                auto parsed = parse(value.Scalar());
+                if (!parsed)
+                    throw YamlFieldError{path, parsed.error().message};
+                member(config) = parsed.value();
+            },
+            [member, name](const ExperimentConfig& config) { return YAML::Node(std::string(name(member(config)))); }};
+}
+
+// Every key of an experiment config, once, in the order files list them: reading, writing and
+// --set overrides all go by this table.
+const std::vector<Field>& fields()
+{
+    static const std::vector<Field> table = {
+        field("schema_version", [](auto& c) -> auto& { return c.schemaVersion; }),
+        field("data.csv", [](auto& c) -> auto& { return c.data.csv; }),
+        field("data.folder", [](auto& c) -> auto& { return c.data.folder; }),
+        field("data.text_column", [](auto& c) -> auto& { return c.data.textColumn; }),
+        field("data.label_column", [](auto& c) -> auto& { return c.data.labelColumn; }),
+        field("data.subsets.training", [](auto& c) -> auto& { return c.data.subsets.trainingPercent; }),
+        field("data.subsets.validation", [](auto& c) -> auto& { return c.data.subsets.validationPercent; }),
+        field("data.subsets.test", [](auto& c) -> auto& { return c.data.subsets.testPercent; }),
+        field("data.subsets.seed", [](auto& c) -> auto& { return c.data.subsets.seed; }),
+        field("data.subsets.stratified", [](auto& c) -> auto& { return c.data.subsets.stratified; }),
+        field("encoding.sequence_length", [](auto& c) -> auto& { return c.encoding.sequenceLength; }),
+        namedField("encoding.truncation", [](auto& c) -> auto& { return c.encoding.truncation; }, truncationName,
+                   parseTruncation),
+        field("encoding.vocab", [](auto& c) -> auto& { return c.encoding.vocab; }),
+        field("encoding.lowercase", [](auto& c) -> auto& { return c.encoding.lowercase; }),
+        field("model.init", [](auto& c) -> auto& { return c.model.init; }),
+        field("model.weights", [](auto& c) -> auto& { return c.model.weights; }),
+        field("model.layers", [](auto& c) -> auto& { return c.model.layers; }),
+        field("model.hidden_size", [](auto& c) -> auto& { return c.model.hiddenSize; }),
+        field("model.heads", [](auto& c) -> auto& { return c.model.heads; }),
+        field("model.intermediate_size", [](auto& c) -> auto& { return c.model.intermediateSize; }),
+        field("model.trainable", [](auto& c) -> auto& { return c.model.trainable; }),
+        field("training.batch_size", [](auto& c) -> auto& { return c.training.batchSize; }),
+        field("training.epochs", [](auto& c) -> auto& { return c.training.epochs; }),
+        field("training.learning_rate", [](auto& c) -> auto& { return c.training.learningRate; }),
+        field("training.schedule", [](auto& c) -> auto& { return c.training.schedule; }),
+        field("training.warmup_ratio", [](auto& c) -> auto& { return c.training.warmupRatio; }),
+        field("training.weight_decay", [](auto& c) -> auto& { return c.training.weightDecay; }),
+        field("training.decay_bias_and_norm", [](auto& c) -> auto& { return c.training.decayBiasAndNorm; }),
+        field("training.max_grad_norm", [](auto& c) -> auto& { return c.training.maxGradNorm; }),
+        field("training.gradient_accumulation", [](auto& c) -> auto& { return c.training.gradientAccumulation; }),
+        field("training.seed", [](auto& c) -> auto& { return c.training.seed; }),
+        field("training.threads", [](auto& c) -> auto& { return c.training.threads; }),
+        field("training.precision", [](auto& c) -> auto& { return c.training.precision; }),
+        field("training.device", [](auto& c) -> auto& { return c.training.device; }),
+        field("training.dynamic_padding", [](auto& c) -> auto& { return c.training.dynamicPadding; }),
+        field("training.length_buckets", [](auto& c) -> auto& { return c.training.lengthBuckets; }),
+        field("training.class_weights", [](auto& c) -> auto& { return c.training.classWeights; }),
+        field("training.early_stopping_patience", [](auto& c) -> auto& { return c.training.earlyStoppingPatience; }),
+        field("training.early_stopping_min_delta", [](auto& c) -> auto& { return c.training.earlyStoppingMinDelta; }),
+        field("training.best_metric", [](auto& c) -> auto& { return c.training.bestMetric; }),
+        field("training.log_every_steps", [](auto& c) -> auto& { return c.training.logEverySteps; }),
+        field("training.keep_epoch_checkpoints", [](auto& c) -> auto& { return c.training.keepEpochCheckpoints; }),
+        field("output.dir", [](auto& c) -> auto& { return c.output.dir; }),
+    };
+    return table;
+}
+
+std::vector<std::string> splitPath(const std::string& path)
+{
+    std::vector<std::string> keys;
+    std::stringstream stream(path);
+    for (std::string key; std::getline(stream, key, '.');)
+        keys.push_back(key);
+    return keys;
+}
+
+bool isField(const std::string& path)
+{
+    const auto& table = fields();
+    return std::any_of(table.begin(), table.end(), [&](const Field& f) { return path == f.path; });
+}
+
+// A mapping that holds keys: "training", "data.subsets".
+bool isSection(const std::string& path)
+{
+    const auto& table = fields();
+    return std::any_of(table.begin(), table.end(), [&](const Field& f) { return std::string(f.path).starts_with(path + "."); });
+}
+
+// The node at keys under node (read only: operator[] on a non-const node adds the key).
+YAML::Node find(const YAML::Node& node, const std::vector<std::string>& keys, size_t from = 0)
+{
+    if (from == keys.size() || !node)
+        return node;
+    return find(node[keys[from]], keys, from + 1);
+}
+
+// Refuses any key the table does not name, at any depth.
+void rejectUnknownKeys(const YAML::Node& node, const std::string& path)
+{
+    yaml::requireMap(node, path);
+    for (const auto& item : node) {
+        const std::string key = yaml::joinPath(path, item.first.as<std::string>());
+        if (isSection(key))
+            rejectUnknownKeys(item.second, key);
+        else if (!isField(key))
+            throw YamlFieldError{key, "unknown key"};
+    }
+}
+
 YAML::Node toNode(const ExperimentConfig& c)
 {
-    YAML::Node root;
-    root["schema_version"] = c.schemaVersion;
-    YAML::Node data = root["data"];
-    data["csv"] = c.data.csv;
-    data["folder"] = c.data.folder;
-    data["text_column"] = c.data.textColumn;
-    data["label_column"] = c.data.labelColumn;
-    YAML::Node subsets = data["subsets"];
-    subsets["training"] = c.data.subsets.trainingPercent;
-    subsets["validation"] = c.data.subsets.validationPercent;
-    subsets["test"] = c.data.subsets.testPercent;
-    subsets["seed"] = c.data.subsets.seed;
-    subsets["stratified"] = c.data.subsets.stratified;
-    YAML::Node encoding = root["encoding"];
-    encoding["sequence_length"] = c.encoding.sequenceLength;
-    encoding["truncation"] = truncationName(c.encoding.truncation);
-    encoding["vocab"] = c.encoding.vocab;
-    encoding["lowercase"] = c.encoding.lowercase;
-    YAML::Node model = root["model"];
-    model["init"] = c.model.init;
-    model["weights"] = c.model.weights;
-    model["layers"] = c.model.layers;
-    model["hidden_size"] = c.model.hiddenSize;
-    model["heads"] = c.model.heads;
-    model["intermediate_size"] = c.model.intermediateSize;
-    model["trainable"] = c.model.trainable;
-    YAML::Node t = root["training"];
-    t["batch_size"] = c.training.batchSize;
-    t["epochs"] = c.training.epochs;
-    t["learning_rate"] = c.training.learningRate;
-    t["schedule"] = c.training.schedule;
-    t["warmup_ratio"] = c.training.warmupRatio;
-    t["weight_decay"] = c.training.weightDecay;
-    t["decay_bias_and_norm"] = c.training.decayBiasAndNorm;
-    t["max_grad_norm"] = c.training.maxGradNorm;
-    t["gradient_accumulation"] = c.training.gradientAccumulation;
-    t["seed"] = c.training.seed;
-    t["threads"] = c.training.threads;
-    t["precision"] = c.training.precision;
-    t["device"] = c.training.device;
-    t["dynamic_padding"] = c.training.dynamicPadding;
-    t["length_buckets"] = c.training.lengthBuckets;
-    t["class_weights"] = c.training.classWeights;
-    t["early_stopping_patience"] = c.training.earlyStoppingPatience;
-    t["early_stopping_min_delta"] = c.training.earlyStoppingMinDelta;
-    t["best_metric"] = c.training.bestMetric;
-    t["log_every_steps"] = c.training.logEverySteps;
-    t["keep_epoch_checkpoints"] = c.training.keepEpochCheckpoints;
-    root["output"]["dir"] = c.output.dir;
+    YAML::Node root(YAML::NodeType::Map); // made now, so that the copies below refer to it
+    for (const Field& f : fields()) {
+        const auto keys = splitPath(f.path);
+        std::vector<YAML::Node> chain = {root}; // copies of YAML::Node refer to the same node
+        for (size_t i = 0; i + 1 < keys.size(); ++i)
+            chain.push_back(chain.back()[keys[i]]);
+        chain.back()[keys.back()] = f.write(c);
+    }
     return root;
 }
 
 ExperimentConfig fromNode(const YAML::Node& root)
 {
-    using namespace yaml;
     ExperimentConfig c;
-    rejectUnknownKeys(root, "", {"schema_version", "data", "encoding", "model", "training", "output"});
-    read(root, "", "schema_version", c.schemaVersion, true);
-    if (c.schemaVersion != ExperimentConfig::kSchemaVersion)
-        throw YamlFieldError{"schema_version", "version " + std::to_string(c.schemaVersion) +
-                                                   " is not supported (this Fika reads version 1)"};
-    if (const YAML::Node data = root["data"]) {
-        rejectUnknownKeys(data, "data", {"csv", "folder", "text_column", "label_column", "subsets"});
-        read(data, "data", "csv", c.data.csv);
-        read(data, "data", "folder", c.data.folder);
-        read(data, "data", "text_column", c.data.textColumn);
-        read(data, "data", "label_column", c.data.labelColumn);
-        if (const YAML::Node s = data["subsets"]) {
-            rejectUnknownKeys(s, "data.subsets", {"training", "validation", "test", "seed", "stratified"});
-            read(s, "data.subsets", "training", c.data.subsets.trainingPercent);
-            read(s, "data.subsets", "validation", c.data.subsets.validationPercent);
-            read(s, "data.subsets", "test", c.data.subsets.testPercent);
-            read(s, "data.subsets", "seed", c.data.subsets.seed);
-            read(s, "data.subsets", "stratified", c.data.subsets.stratified);
-        }
-    }
-    if (const YAML::Node e = root["encoding"]) {
-        rejectUnknownKeys(e, "encoding", {"sequence_length", "truncation", "vocab", "lowercase"});
-        read(e, "encoding", "sequence_length", c.encoding.sequenceLength);
-        std::string truncation = truncationName(c.encoding.truncation);
-        read(e, "encoding", "truncation", truncation);
-        auto parsed = parseTruncation(truncation);
-        if (!parsed)
-            throw YamlFieldError{"encoding.truncation", parsed.error().message};
-        c.encoding.truncation = parsed.value();
-        read(e, "encoding", "vocab", c.encoding.vocab);
-        read(e, "encoding", "lowercase", c.encoding.lowercase);
-    }
-    if (const YAML::Node m = root["model"]) {
-        rejectUnknownKeys(m, "model", {"init", "weights", "layers", "hidden_size", "heads", "intermediate_size", "trainable"});
-        read(m, "model", "init", c.model.init);
-        read(m, "model", "weights", c.model.weights);
-        read(m, "model", "layers", c.model.layers);
-        read(m, "model", "hidden_size", c.model.hiddenSize);
-        read(m, "model", "heads", c.model.heads);
-        read(m, "model", "intermediate_size", c.model.intermediateSize);
-        read(m, "model", "trainable", c.model.trainable);
-    }
-    if (const YAML::Node t = root["training"]) {
-        const char* p = "training";
-        rejectUnknownKeys(t, p, {"batch_size", "epochs", "learning_rate", "schedule", "warmup_ratio", "weight_decay",
-                                 "decay_bias_and_norm", "max_grad_norm", "gradient_accumulation", "seed", "threads",
-                                 "precision", "device", "dynamic_padding", "length_buckets", "class_weights", "early_stopping_patience",
-                                 "early_stopping_min_delta", "best_metric", "log_every_steps", "keep_epoch_checkpoints"});
-        auto& x = c.training;
-        read(t, p, "batch_size", x.batchSize);
-        read(t, p, "epochs", x.epochs);
-        read(t, p, "learning_rate", x.learningRate);
-        read(t, p, "schedule", x.schedule);
-        read(t, p, "warmup_ratio", x.warmupRatio);
-        read(t, p, "weight_decay", x.weightDecay);
-        read(t, p, "decay_bias_and_norm", x.decayBiasAndNorm);
-        read(t, p, "max_grad_norm", x.maxGradNorm);
-        read(t, p, "gradient_accumulation", x.gradientAccumulation);
-        read(t, p, "seed", x.seed);
-        read(t, p, "threads", x.threads);
-        read(t, p, "precision", x.precision);
-        read(t, p, "device", x.device);
-        read(t, p, "dynamic_padding", x.dynamicPadding);
-        read(t, p, "length_buckets", x.lengthBuckets);
-        read(t, p, "class_weights", x.classWeights);
-        read(t, p, "early_stopping_patience", x.earlyStoppingPatience);
-        read(t, p, "early_stopping_min_delta", x.earlyStoppingMinDelta);
-        read(t, p, "best_metric", x.bestMetric);
-        read(t, p, "log_every_steps", x.logEverySteps);
-        read(t, p, "keep_epoch_checkpoints", x.keepEpochCheckpoints);
-    }
-    if (const YAML::Node o = root["output"]) {
-        rejectUnknownKeys(o, "output", {"dir"});
-        read(o, "output", "dir", c.output.dir);
+    rejectUnknownKeys(root, "");
+    if (!root["schema_version"])
+        throw YamlFieldError{"schema_version", "missing"};
+    for (const Field& f : fields()) {
+        if (const YAML::Node node = find(root, splitPath(f.path)))
+            f.read(node, f.path, c);
+        if (std::string(f.path) == "schema_version" && c.schemaVersion != ExperimentConfig::kSchemaVersion)
+            throw YamlFieldError{"schema_version", "version " + std::to_string(c.schemaVersion) +
+                                                       " is not supported (this Fika reads version 1)"};
     }
     return c;
 }
 
-// Sets root[a][b]… = value (parsed as YAML) for an override "a.b=value".
+// Sets root[a][b]… = value (parsed as YAML) for an override "a.b=value"; a section the file leaves
+// out is added.
 void applyOverride(YAML::Node& root, const std::string& assignment)
 {
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
         throw YamlFieldError{assignment, "an override looks like key.path=value"};
     const std::string path = assignment.substr(0, eq);
-    std::vector<std::string> keys;
-    std::stringstream stream(path);
-    for (std::string key; std::getline(stream, key, '.');)
-        keys.push_back(key);
+    if (!isField(path) && !isSection(path))
+        throw YamlFieldError{path, "unknown key"};
     YAML::Node value;
     try {
         value = yaml::load(assignment.substr(eq + 1));
@@ -169,11 +199,14 @@ void applyOverride(YAML::Node& root, const std::string& assignment)
     }
     if (!value.IsDefined() || value.IsNull())
         value = YAML::Node(std::string());
-    std::vector<YAML::Node> chain = {root};
+    const auto keys = splitPath(path);
+    std::vector<YAML::Node> chain = {root}; // copies of YAML::Node refer to the same node
+    std::string section;
     for (size_t i = 0; i + 1 < keys.size(); ++i) {
+        section = yaml::joinPath(section, keys[i]);
         YAML::Node next = chain.back()[keys[i]];
-        if (!next.IsDefined() || !next.IsMap())
-            throw YamlFieldError{path, "unknown key"};
+        if (next.IsDefined() && !next.IsNull() && !next.IsMap())
+            throw YamlFieldError{section, "expected a mapping"};
         chain.push_back(next);
     }
     chain.back()[keys.back()] = value;

@@ -86,6 +86,106 @@ private Q_SLOTS:
         QVERIFY2(config.error().message.find(message.toStdString()) != std::string::npos, config.error().message.c_str());
     }
 
+    // Every key is read, written and overridable from one table: the YAML text stays as it was, every
+    // key written reads back to the same config, and --set reaches every key, also one whose section
+    // the file leaves out.
+    void configKeysComeFromOneTable()
+    {
+        ExperimentConfig config = presetConfig(ConfigPreset::Recommended);
+        config.data.csv = "reviews.csv";
+        config.model.weights = "bert-base-uncased";
+        config.output.dir = "runs/recommended";
+        const std::string written = experimentConfigToYaml(config);
+        QCOMPARE(written, std::string(
+    "schema_version: 1\n"
+    "data:\n"
+    "  csv: reviews.csv\n"
+    "  folder: \"\"\n"
+    "  text_column: review\n"
+    "  label_column: sentiment\n"
+    "  subsets:\n"
+    "    training: 80\n"
+    "    validation: 20\n"
+    "    test: 0\n"
+    "    seed: 42\n"
+    "    stratified: true\n"
+    "encoding:\n"
+    "  sequence_length: 512\n"
+    "  truncation: head_tail\n"
+    "  vocab: \"\"\n"
+    "  lowercase: true\n"
+    "model:\n"
+    "  init: pretrained\n"
+    "  weights: bert-base-uncased\n"
+    "  layers: 12\n"
+    "  hidden_size: 768\n"
+    "  heads: 12\n"
+    "  intermediate_size: 3072\n"
+    "  trainable: true\n"
+    "training:\n"
+    "  batch_size: 6\n"
+    "  epochs: 2\n"
+    "  learning_rate: 2.0000000000000002e-05\n"
+    "  schedule: linear\n"
+    "  warmup_ratio: 0.10000000000000001\n"
+    "  weight_decay: 0.01\n"
+    "  decay_bias_and_norm: false\n"
+    "  max_grad_norm: 1\n"
+    "  gradient_accumulation: 1\n"
+    "  seed: 42\n"
+    "  threads: 0\n"
+    "  precision: fp32\n"
+    "  device: cpu\n"
+    "  dynamic_padding: true\n"
+    "  length_buckets: true\n"
+    "  class_weights: false\n"
+    "  early_stopping_patience: 0\n"
+    "  early_stopping_min_delta: 0\n"
+    "  best_metric: validation_loss\n"
+    "  log_every_steps: 10\n"
+    "  keep_epoch_checkpoints: 0\n"
+    "output:\n"
+    "  dir: runs/recommended\n"));
+        auto read = experimentConfigFromYaml(written, "c.yaml");
+        QVERIFY2(read.ok(), read.error().message.c_str());
+        QCOMPARE(experimentConfigToYaml(read.value()), written);
+
+        // One override per key, each to a value other than the default, then written back.
+        const std::vector<std::string> overrides = {
+            "data.text_column=text", "data.label_column=label", "data.subsets.training=70", "data.subsets.validation=20",
+            "data.subsets.test=10", "data.subsets.seed=7", "data.subsets.stratified=false", "encoding.sequence_length=128",
+            "encoding.truncation=tail", "encoding.vocab=v.txt", "encoding.lowercase=false", "model.layers=2",
+            "model.hidden_size=64", "model.heads=2", "model.intermediate_size=128", "model.trainable=false",
+            "training.batch_size=3", "training.epochs=5", "training.learning_rate=0.0009765625", "training.schedule=constant",
+            "training.warmup_ratio=0.25", "training.weight_decay=0.125", "training.decay_bias_and_norm=true",
+            "training.max_grad_norm=0.5", "training.gradient_accumulation=2", "training.seed=9", "training.threads=1",
+            "training.precision=bf16", "training.device=cpu", "training.dynamic_padding=false",
+            "training.length_buckets=false", "training.class_weights=true", "training.early_stopping_patience=2",
+            "training.early_stopping_min_delta=0.5", "training.best_metric=macro_f1", "training.log_every_steps=3",
+            "training.keep_epoch_checkpoints=1", "output.dir=elsewhere"};
+        auto changed = experimentConfigFromYaml(written, "c.yaml", overrides);
+        QVERIFY2(changed.ok(), changed.error().message.c_str());
+        const std::string rewritten = experimentConfigToYaml(changed.value());
+        for (const auto& assignment : overrides) {
+            const auto dot = assignment.rfind('.', assignment.find('='));
+            const std::string line = assignment.substr(dot + 1, assignment.find('=') - dot - 1) + ": " +
+                                     assignment.substr(assignment.find('=') + 1) + "\n";
+            QVERIFY2(rewritten.find(line) != std::string::npos, (assignment + " was not written back").c_str());
+        }
+
+        // A section the file leaves out is made by the override; a key no table row names is refused.
+        auto added = experimentConfigFromYaml(kExperiment, "c.yaml", {"encoding.sequence_length=128", "output.dir=x"});
+        QVERIFY2(added.ok(), added.error().message.c_str());
+        QCOMPARE(added->encoding.sequenceLength, 128);
+        QCOMPARE(added->output.dir, std::string("x"));
+        auto unknown = experimentConfigFromYaml(kExperiment, "c.yaml", {"encoding.length=128"});
+        QVERIFY(!unknown.ok());
+        QCOMPARE(unknown.error().message, std::string("c.yaml: encoding.length: unknown key"));
+        auto unknownInFile = experimentConfigFromYaml(kExperiment + "  batch: 3\n", "c.yaml");
+        QVERIFY(!unknownInFile.ok());
+        QCOMPARE(unknownInFile.error().message, std::string("c.yaml: training.batch: unknown key"));
+    }
+
     void overridesAreCheckedToo()
     {
         auto config = experimentConfigFromYaml(kExperiment, "c.yaml", {"training={epochs: 2, epochs: 3}"});
