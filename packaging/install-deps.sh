@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
+  # LLVM's linker: an edit relinks ~30 test programs, ~0.1 s each instead of ~5 s with GNU ld
+  lld
   # core: LibTorch (with OpenBLAS, or matrix products crawl), ICU, yaml-cpp, JSON, HTTP, archives
   libtorch-dev libopenblas0-openmp libopenblas-openmp-dev
   libicu-dev libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev

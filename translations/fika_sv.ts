@@ -1631,6 +1631,11 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>Validerar… %1 (epok %2 av %3, %4 av %5 exempel), cirka %6 kvar</translation>
     </message>
     <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="456"/>
+        <source>Stopped before the first batch: nothing was trained</source>
+        <translation>Stoppad före första batchen: inget tränades</translation>
+    </message>
+    <message>
         <location filename="../ui/modeling/modeling_view.cpp" line="152"/>
         <source>Train from the initial weights (Alt+R or F5)</source>
         <translation>Träna från startvikterna (Alt+K eller F5)</translation>
@@ -1742,12 +1747,12 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>Träningen misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="452"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="455"/>
         <source>Stopped: Resume continues from the last checkpoint</source>
         <translation>Stoppad: Återuppta fortsätter från den senaste kontrollpunkten</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="453"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="454"/>
         <source>Finished: see the Evaluation view</source>
         <translation>Klar: se vyn Utvärdering</translation>
     </message>
