@@ -30,7 +30,7 @@ BertConfig experimentModelShape(const ExperimentConfig& config, size_t classes)
     BertConfig shape;
     const std::string json = config.model.weights + "/config.json";
     std::error_code ec; // a link to itself must not throw here: loading the weights reports it
-    if (config.model.init == "pretrained" && std::filesystem::is_regular_file(json, ec)) {
+    if (config.model.init == ModelInit::Pretrained && std::filesystem::is_regular_file(json, ec)) {
         if (auto loaded = loadBertConfig(json))
             shape = loaded.value();
     } else {
@@ -70,11 +70,11 @@ std::vector<std::string> trainingWarnings(const ExperimentConfig& config, const 
 {
     std::vector<std::string> warnings;
     const double lr = config.training.learningRate;
-    if (config.model.init == "pretrained" && (lr < 1e-5 || lr > 5e-5))
+    if (config.model.init == ModelInit::Pretrained && (lr < 1e-5 || lr > 5e-5))
         warnings.push_back("Learning rate " + std::to_string(lr) +
                            " is outside 1e-5 … 5e-5, the range that works for fine-tuning pretrained BERT; "
                            "at 1e-6 (the tutorial's) it learns very slowly.");
-    if (config.model.init == "random" && (lr < 1e-4 || lr > 2e-3))
+    if (config.model.init == ModelInit::Random && (lr < 1e-4 || lr > 2e-3))
         warnings.push_back("Learning rate " + std::to_string(lr) +
                            " is far from 5e-4, what a BERT from random weights needs; below 1e-4 it usually "
                            "learns nothing (loss stays at ln(classes), one class for everything). "

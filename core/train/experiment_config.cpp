@@ -54,6 +54,52 @@ Field namedField(const char* path, Member member, const char* (*name)(T), Result
             [member, name](const ExperimentConfig& config) { return YAML::Node(std::string(name(member(config)))); }};
 }
 
+// Each enum's names, in the order error messages list them.
+template <typename Enum>
+struct Names;
+template <>
+struct Names<ModelInit> {
+    static constexpr std::pair<ModelInit, const char*> list[] = {{ModelInit::Pretrained, "pretrained"},
+                                                                 {ModelInit::Random, "random"}};
+};
+template <>
+struct Names<LrSchedule> {
+    static constexpr std::pair<LrSchedule, const char*> list[] = {{LrSchedule::Constant, "constant"},
+                                                                  {LrSchedule::Linear, "linear"}};
+};
+template <>
+struct Names<Precision> {
+    static constexpr std::pair<Precision, const char*> list[] = {{Precision::Fp32, "fp32"}, {Precision::Bf16, "bf16"}};
+};
+template <>
+struct Names<TrainingDevice> {
+    static constexpr std::pair<TrainingDevice, const char*> list[] = {{TrainingDevice::Cpu, "cpu"},
+                                                                      {TrainingDevice::Cuda, "cuda"}};
+};
+template <>
+struct Names<BestMetric> {
+    static constexpr std::pair<BestMetric, const char*> list[] = {{BestMetric::ValidationLoss, "validation_loss"},
+                                                                  {BestMetric::Accuracy, "accuracy"},
+                                                                  {BestMetric::MacroF1, "macro_f1"}};
+};
+
+template <typename Enum>
+const char* nameOf(Enum value)
+{
+    for (const auto& [item, name] : Names<Enum>::list)
+        if (item == value)
+            return name;
+    return "?"; // not reached: every value has a name
+}
+
+// A key held as one of the enums above.
+template <typename Member>
+Field enumField(const char* path, Member member)
+{
+    using Enum = std::remove_cvref_t<decltype(member(std::declval<ExperimentConfig&>()))>;
+    return namedField(path, member, &nameOf<Enum>, &parseConfigName<Enum>);
+}
+
 // Every key of an experiment config, once, in the order files list them: reading, writing and
 // --set overrides all go by this table.
 const std::vector<Field>& fields()
@@ -74,7 +120,7 @@ const std::vector<Field>& fields()
                    parseTruncation),
         field("encoding.vocab", [](auto& c) -> auto& { return c.encoding.vocab; }),
         field("encoding.lowercase", [](auto& c) -> auto& { return c.encoding.lowercase; }),
-        field("model.init", [](auto& c) -> auto& { return c.model.init; }),
+        enumField("model.init", [](auto& c) -> auto& { return c.model.init; }),
         field("model.weights", [](auto& c) -> auto& { return c.model.weights; }),
         field("model.layers", [](auto& c) -> auto& { return c.model.layers; }),
         field("model.hidden_size", [](auto& c) -> auto& { return c.model.hiddenSize; }),
@@ -84,7 +130,7 @@ const std::vector<Field>& fields()
         field("training.batch_size", [](auto& c) -> auto& { return c.training.batchSize; }),
         field("training.epochs", [](auto& c) -> auto& { return c.training.epochs; }),
         field("training.learning_rate", [](auto& c) -> auto& { return c.training.learningRate; }),
-        field("training.schedule", [](auto& c) -> auto& { return c.training.schedule; }),
+        enumField("training.schedule", [](auto& c) -> auto& { return c.training.schedule; }),
         field("training.warmup_ratio", [](auto& c) -> auto& { return c.training.warmupRatio; }),
         field("training.weight_decay", [](auto& c) -> auto& { return c.training.weightDecay; }),
         field("training.decay_bias_and_norm", [](auto& c) -> auto& { return c.training.decayBiasAndNorm; }),
@@ -92,14 +138,14 @@ const std::vector<Field>& fields()
         field("training.gradient_accumulation", [](auto& c) -> auto& { return c.training.gradientAccumulation; }),
         field("training.seed", [](auto& c) -> auto& { return c.training.seed; }),
         field("training.threads", [](auto& c) -> auto& { return c.training.threads; }),
-        field("training.precision", [](auto& c) -> auto& { return c.training.precision; }),
-        field("training.device", [](auto& c) -> auto& { return c.training.device; }),
+        enumField("training.precision", [](auto& c) -> auto& { return c.training.precision; }),
+        enumField("training.device", [](auto& c) -> auto& { return c.training.device; }),
         field("training.dynamic_padding", [](auto& c) -> auto& { return c.training.dynamicPadding; }),
         field("training.length_buckets", [](auto& c) -> auto& { return c.training.lengthBuckets; }),
         field("training.class_weights", [](auto& c) -> auto& { return c.training.classWeights; }),
         field("training.early_stopping_patience", [](auto& c) -> auto& { return c.training.earlyStoppingPatience; }),
         field("training.early_stopping_min_delta", [](auto& c) -> auto& { return c.training.earlyStoppingMinDelta; }),
-        field("training.best_metric", [](auto& c) -> auto& { return c.training.bestMetric; }),
+        enumField("training.best_metric", [](auto& c) -> auto& { return c.training.bestMetric; }),
         field("training.log_every_steps", [](auto& c) -> auto& { return c.training.logEverySteps; }),
         field("training.keep_epoch_checkpoints", [](auto& c) -> auto& { return c.training.keepEpochCheckpoints; }),
         field("output.dir", [](auto& c) -> auto& { return c.output.dir; }),
@@ -227,19 +273,63 @@ Status underKey(const Status& status, const std::string& path)
 
 } // namespace
 
+const char* configName(ModelInit value)
+{
+    return nameOf(value);
+}
+
+const char* configName(LrSchedule value)
+{
+    return nameOf(value);
+}
+
+const char* configName(Precision value)
+{
+    return nameOf(value);
+}
+
+const char* configName(TrainingDevice value)
+{
+    return nameOf(value);
+}
+
+const char* configName(BestMetric value)
+{
+    return nameOf(value);
+}
+
+template <typename Enum>
+Result<Enum> parseConfigName(const std::string& name)
+{
+    const auto& list = Names<Enum>::list;
+    std::string names;
+    for (size_t i = 0; i < std::size(list); ++i) {
+        if (name == list[i].second)
+            return list[i].first;
+        names += (i == 0 ? "" : i + 1 == std::size(list) ? " or " : ", ") + std::string(list[i].second);
+    }
+    return makeError(ErrorCode::InvalidArgument, "must be " + names + ", not '" + name + "'");
+}
+
+template Result<ModelInit> parseConfigName(const std::string&);
+template Result<LrSchedule> parseConfigName(const std::string&);
+template Result<Precision> parseConfigName(const std::string&);
+template Result<TrainingDevice> parseConfigName(const std::string&);
+template Result<BestMetric> parseConfigName(const std::string&);
+
 ExperimentConfig presetConfig(ConfigPreset preset)
 {
     ExperimentConfig config;
     if (preset == ConfigPreset::Recommended) {
         config.training.learningRate = 2e-5;
-        config.training.schedule = "linear";
+        config.training.schedule = LrSchedule::Linear;
         config.training.warmupRatio = 0.1;
         config.training.weightDecay = 0.01;
         config.encoding.truncation = Truncation::HeadTail;
     } else if (preset == ConfigPreset::FromScratch) {
         // Measured on 2,000 IMDB reviews with the mini shape: 1e-6 and 2e-5 stay at chance
         // (loss ln 2, one class for every review); 5e-4 with batch 32 learns.
-        config.model.init = "random";
+        config.model.init = ModelInit::Random;
         config.model.layers = 4;
         config.model.hiddenSize = 256;
         config.model.heads = 4;
@@ -247,7 +337,7 @@ ExperimentConfig presetConfig(ConfigPreset preset)
         config.training.batchSize = 32;
         config.training.epochs = 4;
         config.training.learningRate = 5e-4;
-        config.training.schedule = "linear";
+        config.training.schedule = LrSchedule::Linear;
         config.training.warmupRatio = 0.1;
         config.training.weightDecay = 0.01;
     }
@@ -278,8 +368,7 @@ Status validateExperimentConfig(const ExperimentConfig& c)
         check(c.data.csv.empty() || c.data.folder.empty(), "data.folder", "set only one of data.csv and data.folder"),
         underKey(validateSubsetSpec(c.data.subsets), "data.subsets"),
         underKey(validateSequenceLength(c.encoding.sequenceLength), "encoding.sequence_length"),
-        check(c.model.init == "pretrained" || c.model.init == "random", "model.init", "must be pretrained or random"),
-        check(c.model.init != "pretrained" || !c.model.weights.empty(), "model.weights",
+        check(c.model.init != ModelInit::Pretrained || !c.model.weights.empty(), "model.weights",
               "pretrained initialisation needs a checkpoint folder"),
         check(c.model.layers >= 1 && c.model.hiddenSize >= 1 && c.model.heads >= 1 && c.model.intermediateSize >= 1,
               "model.layers", "layers, hidden_size, heads and intermediate_size must be positive"),
@@ -288,7 +377,6 @@ Status validateExperimentConfig(const ExperimentConfig& c)
         check(t.batchSize >= 1, "training.batch_size", "must be at least 1"),
         check(t.epochs >= 1, "training.epochs", "must be at least 1"),
         check(t.learningRate > 0 && t.learningRate < 1, "training.learning_rate", "must lie in (0, 1)"),
-        check(t.schedule == "constant" || t.schedule == "linear", "training.schedule", "must be constant or linear"),
         check(t.warmupRatio >= 0 && t.warmupRatio < 1, "training.warmup_ratio", "must lie in [0, 1)"),
         check(t.weightDecay >= 0, "training.weight_decay", "cannot be negative"),
         check(t.maxGradNorm >= 0, "training.max_grad_norm", "cannot be negative (0 turns clipping off)"),
@@ -298,12 +386,8 @@ Status validateExperimentConfig(const ExperimentConfig& c)
         check(t.threads >= 0 && t.threads <= kMaxConfigThreads, "training.threads",
               "must be from 0 (all cores) to " + std::to_string(kMaxConfigThreads) + "; this machine has " +
                   std::to_string(maxTrainingThreads()) + " cores"),
-        check(t.precision == "fp32" || t.precision == "bf16", "training.precision", "must be fp32 or bf16"),
-        check(t.device == "cpu" || t.device == "cuda", "training.device", "must be cpu or cuda"),
-        check(t.device == "cpu" || t.precision == "fp32", "training.precision", "bf16 runs on the CPU only; use fp32 with cuda"),
+        check(t.device == TrainingDevice::Cpu || t.precision == Precision::Fp32, "training.precision", "bf16 runs on the CPU only; use fp32 with cuda"),
         check(t.earlyStoppingPatience >= 0, "training.early_stopping_patience", "cannot be negative"),
-        check(t.bestMetric == "validation_loss" || t.bestMetric == "accuracy" || t.bestMetric == "macro_f1",
-              "training.best_metric", "must be validation_loss, accuracy or macro_f1"),
         check(t.logEverySteps >= 1, "training.log_every_steps", "must be at least 1"),
         check(t.keepEpochCheckpoints >= 0, "training.keep_epoch_checkpoints", "cannot be negative"),
         check(!c.output.dir.empty(), "output.dir", "must name a folder"),

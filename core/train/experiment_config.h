@@ -10,6 +10,22 @@
 
 namespace fika::core {
 
+// The settings that take one of a few names; the YAML file holds the names (configName).
+enum class ModelInit { Pretrained, Random };  // from weights, or random weights of the config's shape
+enum class LrSchedule { Constant, Linear };   // linear: warm-up, then linear decay to 0
+enum class Precision { Fp32, Bf16 };          // bf16: autocast, fp32 master weights
+enum class TrainingDevice { Cpu, Cuda };      // cuda needs a CUDA build of LibTorch
+enum class BestMetric { ValidationLoss, Accuracy, MacroF1 };
+
+const char* configName(ModelInit value);
+const char* configName(LrSchedule value);
+const char* configName(Precision value);
+const char* configName(TrainingDevice value);
+const char* configName(BestMetric value);
+// The value a name stands for; an unknown name is an error listing the names ("must be fp32 or bf16, not 'fp8'").
+template <typename Enum>
+Result<Enum> parseConfigName(const std::string& name);
+
 // One experiment, as a plain struct tree with the tutorial's defaults. Read and written only by
 // the functions below (YAML, schema_version 1); the resolved YAML is stored with every run.
 struct ExperimentConfig {
@@ -27,7 +43,7 @@ struct ExperimentConfig {
     EncodingSettings encoding;
 
     struct Model {
-        std::string init = "pretrained"; // pretrained (from weights) or random
+        ModelInit init = ModelInit::Pretrained;
         std::string weights;             // a Hugging Face checkpoint folder
         int64_t layers = 12;             // the shape for random initialisation
         int64_t hiddenSize = 768;
@@ -40,7 +56,7 @@ struct ExperimentConfig {
         int64_t batchSize = 6;
         int64_t epochs = 2;
         double learningRate = 0.000001;
-        std::string schedule = "constant"; // constant or linear (warm-up, then linear decay to 0)
+        LrSchedule schedule = LrSchedule::Constant;
         double warmupRatio = 0.0;
         double weightDecay = 0.0;
         bool decayBiasAndNorm = false; // Hugging Face's convention: no weight decay on biases and LayerNorm
@@ -48,14 +64,14 @@ struct ExperimentConfig {
         int64_t gradientAccumulation = 1;
         uint64_t seed = 42;
         int64_t threads = 0;           // 0: all cores
-        std::string precision = "fp32"; // fp32 or bf16 (autocast, fp32 master weights)
-        std::string device = "cpu";     // cpu, or cuda with a CUDA build of LibTorch
+        Precision precision = Precision::Fp32;
+        TrainingDevice device = TrainingDevice::Cpu;
         bool dynamicPadding = true;     // pad each batch to its longest example (false: to the sequence length)
         bool lengthBuckets = true;      // batches of similar length (shuffled buckets)
         bool classWeights = false;      // weight the loss by inverse class frequency
         int64_t earlyStoppingPatience = 0; // epochs without improvement; 0 = off
         double earlyStoppingMinDelta = 0.0;
-        std::string bestMetric = "validation_loss"; // or accuracy, macro_f1
+        BestMetric bestMetric = BestMetric::ValidationLoss;
         int64_t logEverySteps = 10;
         int64_t keepEpochCheckpoints = 0; // 0 = keep all epoch-N folders (best and last are always kept)
     } training;

@@ -47,7 +47,7 @@ Status importDataset(const ExperimentConfig& config, PreparedRun& p, std::vector
 Status loadModel(const ExperimentConfig& config, const TrainOptions& options, TrainObserver& observer, PreparedRun& p)
 {
     const std::string vocab = config.encoding.vocab.empty() ? options.defaultVocab : config.encoding.vocab;
-    if (config.model.init == "pretrained") {
+    if (config.model.init == ModelInit::Pretrained) {
         LoadOptions load;
         load.labels = p.dataset.labelMap.names;
         load.fallbackVocab = vocab;

@@ -95,11 +95,11 @@ std::optional<EvaluationMetrics> evaluateSubset(BertClassifier& model, const Enc
 }
 
 // Higher is better for the chosen metric.
-double scoreOf(const EvaluationMetrics& m, const std::string& metric)
+double scoreOf(const EvaluationMetrics& m, BestMetric metric)
 {
-    if (metric == "accuracy")
+    if (metric == BestMetric::Accuracy)
         return m.accuracy;
-    if (metric == "macro_f1")
+    if (metric == BestMetric::MacroF1)
         return m.macroF1;
     return -m.loss;
 }
@@ -205,7 +205,7 @@ public:
             }
         }
         fillSummary();
-        m_summary.bestValue = m_t.bestMetric == "validation_loss" ? -m_state.bestScore : m_state.bestScore;
+        m_summary.bestValue = m_t.bestMetric == BestMetric::ValidationLoss ? -m_state.bestScore : m_state.bestScore;
         return m_summary;
     }
 
@@ -220,12 +220,12 @@ private:
                                  std::to_string(maxTrainingThreads()));
         if (m_t.threads > 0)
             torch::set_num_threads(static_cast<int>(std::min<int64_t>(m_t.threads, maxTrainingThreads())));
-        if (m_t.device == "cuda" && !torch::cuda::is_available())
+        if (m_t.device == TrainingDevice::Cuda && !torch::cuda::is_available())
             return makeError(ErrorCode::InvalidArgument,
                              "training.device: cuda needs a CUDA build of LibTorch and a GPU; this Fika's LibTorch has none "
                              "(README: Building against another LibTorch), or set training.device to cpu",
                              "", 0, -1, "training.device");
-        m_device = torch::Device(m_t.device == "cuda" ? torch::kCUDA : torch::kCPU);
+        m_device = torch::Device(m_t.device == TrainingDevice::Cuda ? torch::kCUDA : torch::kCPU);
         if (auto folder = claimRunFolder(); !folder)
             return folder;
 
@@ -243,7 +243,7 @@ private:
         m_optimizer = makeOptimizer(m_run.model, m_t);
         m_padId = m_run.tokenizer->vocab().padId();
         m_padTo = m_t.dynamicPadding ? 0 : static_cast<size_t>(m_config.encoding.sequenceLength);
-        m_bf16 = m_t.precision == "bf16";
+        m_bf16 = m_t.precision == Precision::Bf16;
         m_batchesPerEpoch = (static_cast<int64_t>(m_run.subsets.training.size()) + m_t.batchSize - 1) / m_t.batchSize;
         m_state.totalSteps = (m_batchesPerEpoch + m_t.gradientAccumulation - 1) / m_t.gradientAccumulation * m_t.epochs;
         if (m_options.resume)
@@ -563,7 +563,7 @@ private:
 
 double scheduledLearningRate(const ExperimentConfig::Training& t, int64_t step, int64_t totalSteps)
 {
-    if (t.schedule != "linear")
+    if (t.schedule != LrSchedule::Linear)
         return t.learningRate;
     const auto warmup = static_cast<int64_t>(std::ceil(t.warmupRatio * static_cast<double>(totalSteps)));
     if (step < warmup)

@@ -38,7 +38,7 @@ ExperimentConfig tinyConfig(const QTemporaryDir& dir, int rows = 240)
     c.data.csv = csv;
     c.encoding.vocab = fika::test::bundledVocabPath();
     c.encoding.sequenceLength = 24;
-    c.model.init = "random";
+    c.model.init = ModelInit::Random;
     c.model.layers = 2;
     c.model.hiddenSize = 32;
     c.model.heads = 4;
@@ -539,7 +539,7 @@ private Q_SLOTS:
         }
         const std::string weights = dir.filePath(QStringLiteral("overflowing")).toStdString();
         QVERIFY(saveCheckpoint(model, tokenizer.value(), {24}, weights).ok());
-        config.model.init = "pretrained";
+        config.model.init = ModelInit::Pretrained;
         config.model.weights = weights;
         Recorder recorder;
         auto run = train(config, recorder);
@@ -622,7 +622,7 @@ private Q_SLOTS:
         QCOMPARE(tutorial.data.subsets.trainingPercent, 80.0);
         const ExperimentConfig recommended = presetConfig(ConfigPreset::Recommended);
         QCOMPARE(recommended.training.learningRate, 2e-5);
-        QCOMPARE(recommended.training.schedule, std::string("linear"));
+        QCOMPARE(recommended.training.schedule, LrSchedule::Linear);
         QCOMPARE(recommended.training.warmupRatio, 0.1);
         QCOMPARE(recommended.encoding.truncation, Truncation::HeadTail);
     }
@@ -671,7 +671,7 @@ private Q_SLOTS:
         ExperimentConfig otherArchitecture = tinyConfig(dir);
         const std::string gpt = dir.filePath(QStringLiteral("gpt2")).toStdString();
         fika::test::writeBytes(gpt + "/config.json", "{\"model_type\": \"gpt2\"}");
-        otherArchitecture.model.init = "pretrained";
+        otherArchitecture.model.init = ModelInit::Pretrained;
         otherArchitecture.model.weights = gpt;
         auto wrong = train(otherArchitecture, recorder);
         QVERIFY(!wrong.ok());
@@ -679,7 +679,7 @@ private Q_SLOTS:
 
         if (!torch::cuda::is_available()) { // this LibTorch has no CUDA: a clear error, not a crash
             ExperimentConfig gpu = tinyConfig(dir);
-            gpu.training.device = "cuda";
+            gpu.training.device = TrainingDevice::Cuda;
             auto refused = train(gpu, recorder);
             QVERIFY(!refused.ok());
             QVERIFY2(refused.error().message.find("training.device: cuda needs a CUDA build") != std::string::npos,
@@ -691,13 +691,13 @@ private Q_SLOTS:
     {
         ExperimentConfig::Training t;
         t.learningRate = 1.0;
-        t.schedule = "linear";
+        t.schedule = LrSchedule::Linear;
         t.warmupRatio = 0.1;
         QCOMPARE(scheduledLearningRate(t, 0, 100), 0.0);
         QCOMPARE(scheduledLearningRate(t, 5, 100), 0.5);
         QCOMPARE(scheduledLearningRate(t, 10, 100), 1.0);
         QCOMPARE(scheduledLearningRate(t, 55, 100), 0.5);
-        t.schedule = "constant";
+        t.schedule = LrSchedule::Constant;
         QCOMPARE(scheduledLearningRate(t, 55, 100), 1.0);
     }
 

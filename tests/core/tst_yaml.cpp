@@ -152,7 +152,7 @@ private Q_SLOTS:
 
         // One override per key, each to a value other than the default, then written back.
         const std::vector<std::string> overrides = {
-            "data.text_column=text", "data.label_column=label", "data.subsets.training=70", "data.subsets.validation=20",
+            "data.text_column=text", "data.label_column=label", "model.init=random", "data.subsets.training=70", "data.subsets.validation=20",
             "data.subsets.test=10", "data.subsets.seed=7", "data.subsets.stratified=false", "encoding.sequence_length=128",
             "encoding.truncation=tail", "encoding.vocab=v.txt", "encoding.lowercase=false", "model.layers=2",
             "model.hidden_size=64", "model.heads=2", "model.intermediate_size=128", "model.trainable=false",
@@ -184,6 +184,44 @@ private Q_SLOTS:
         auto unknownInFile = experimentConfigFromYaml(kExperiment + "  batch: 3\n", "c.yaml");
         QVERIFY(!unknownInFile.ok());
         QCOMPARE(unknownInFile.error().message, std::string("c.yaml: training.batch: unknown key"));
+    }
+
+    // The settings with a few names are enums in the config; the file keeps the names, and an unknown
+    // one is refused naming the key, the value and the names it may have.
+    void namedSettingsAreEnums_data()
+    {
+        QTest::addColumn<QString>("assignment");
+        QTest::addColumn<QString>("message");
+        auto row = [](const char* assignment, const char* message) { QTest::newRow(assignment) << assignment << message; };
+        row("model.init=copied", "c.yaml: model.init: must be pretrained or random, not 'copied'");
+        row("training.schedule=cosine", "c.yaml: training.schedule: must be constant or linear, not 'cosine'");
+        row("training.precision=fp8", "c.yaml: training.precision: must be fp32 or bf16, not 'fp8'");
+        row("training.device=tpu", "c.yaml: training.device: must be cpu or cuda, not 'tpu'");
+        row("training.best_metric=f1", "c.yaml: training.best_metric: must be validation_loss, accuracy or macro_f1, not 'f1'");
+        row("training.precision=[fp32]", "c.yaml: training.precision: has the wrong type");
+    }
+
+    void namedSettingsAreEnums()
+    {
+        QFETCH(QString, assignment);
+        QFETCH(QString, message);
+        auto refused = experimentConfigFromYaml(kExperiment, "c.yaml", {assignment.toStdString()});
+        QVERIFY(!refused.ok());
+        QCOMPARE(QString::fromStdString(refused.error().message), message);
+
+        auto config = experimentConfigFromYaml(kExperiment, "c.yaml",
+                                               {"model.init=random", "training.schedule=linear", "training.precision=bf16",
+                                                "training.best_metric=accuracy"});
+        QVERIFY2(config.ok(), config.error().message.c_str());
+        QCOMPARE(config->model.init, ModelInit::Random);
+        QCOMPARE(config->training.schedule, LrSchedule::Linear);
+        QCOMPARE(config->training.precision, Precision::Bf16);
+        QCOMPARE(config->training.device, TrainingDevice::Cpu);
+        QCOMPARE(config->training.bestMetric, BestMetric::Accuracy);
+        const std::string yaml = experimentConfigToYaml(config.value());
+        for (const char* line : {"  init: random\n", "  schedule: linear\n", "  precision: bf16\n", "  device: cpu\n",
+                                 "  best_metric: accuracy\n"})
+            QVERIFY2(yaml.find(line) != std::string::npos, line);
     }
 
     void overridesAreCheckedToo()

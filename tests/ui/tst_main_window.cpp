@@ -86,7 +86,7 @@ private Q_SLOTS:
         QVERIFY2(studio.newProject(dir.filePath(QStringLiteral("project")), QStringLiteral("p"), &error), qPrintable(error));
         fika::core::ExperimentConfig config;
         config.data.csv = dir.filePath(QStringLiteral("reviews.csv")).toStdString();
-        config.model.init = "random";
+        config.model.init = fika::core::ModelInit::Random;
         config.output.dir = dir.filePath(QStringLiteral("run")).toStdString();
         QVERIFY2(studio.createExperiment(config, &error), qPrintable(error));
         fika::test::writeBytes(config.output.dir + "/checkpoints/best/model.safetensors", "weights");

@@ -192,7 +192,7 @@ private Q_SLOTS:
         wizard->accept();
         const auto& config = window.studio()->currentExperiment();
         QVERIFY(config);
-        QCOMPARE(config->model.init, std::string("random"));
+        QCOMPARE(config->model.init, fika::core::ModelInit::Random);
         QCOMPARE(config->training.learningRate, fika::core::presetConfig(fika::core::ConfigPreset::FromScratch).training.learningRate);
         QCOMPARE(config->training.batchSize, int64_t(32));
 

@@ -228,7 +228,7 @@ void ExperimentWizard::restoreWeightsChoice()
     if (const auto remembered = rememberedWeights().find(project); remembered != rememberedWeights().end()) {
         choice = *remembered;
     } else if (const auto& current = m_studio->currentExperiment()) { // the model of the experiment shown
-        choice.random = current->model.init == "random";
+        choice.random = current->model.init == core::ModelInit::Random;
         choice.folder = choice.random ? QString() : toQString(current->model.weights);
         choice.layers = static_cast<int>(current->model.layers);
         choice.hidden = static_cast<int>(current->model.hiddenSize);
@@ -374,12 +374,12 @@ std::optional<core::ExperimentConfig> ExperimentWizard::experiment(QString* prob
         const QString folder = m_weights->text().trimmed();
         if (folder.isEmpty() || !QFileInfo::exists(folder + QStringLiteral("/config.json")))
             return fail(tr("The weights folder must hold a Hugging Face config.json (tab 3), or choose Random."));
-        config.model.init = "pretrained";
+        config.model.init = core::ModelInit::Pretrained;
         config.model.weights = toStdString(folder);
     } else {
         if (m_hidden->value() % m_heads->value() != 0)
             return fail(tr("The hidden size must be a multiple of the number of attention heads (tab 3)."));
-        config.model.init = "random";
+        config.model.init = core::ModelInit::Random;
         config.model.layers = m_layers->value();
         config.model.hiddenSize = m_hidden->value();
         config.model.heads = m_heads->value();
@@ -406,7 +406,7 @@ void ExperimentWizard::updateSummary()
         m_summary->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(problem.toHtmlEscaped()));
         return;
     }
-    const QString bert = config->model.init == "pretrained"
+    const QString bert = config->model.init == core::ModelInit::Pretrained
                              ? tr("pretrained")
                              : tr("random, %1 layers, hidden %2, %3 heads, intermediate %4")
                                    .arg(config->model.layers)

@@ -212,12 +212,12 @@ void ModelingView::showExperiment()
         m_batchSize->setValue(static_cast<int>(c.training.batchSize));
         m_epochs->setValue(static_cast<int>(c.training.epochs));
         m_learningRate->setValue(c.training.learningRate);
-        m_schedule->setCurrentIndex(std::max(0, m_schedule->findData(toQString(c.training.schedule))));
+        m_schedule->setCurrentIndex(std::max(0, m_schedule->findData(QString::fromUtf8(core::configName(c.training.schedule)))));
         m_warmup->setValue(c.training.warmupRatio * 100.0);
         m_weightDecay->setValue(c.training.weightDecay);
         m_seed->setValue(static_cast<int>(c.training.seed));
         m_threads->setValue(static_cast<int>(c.training.threads));
-        m_precision->setCurrentIndex(std::max(0, m_precision->findData(toQString(c.training.precision))));
+        m_precision->setCurrentIndex(std::max(0, m_precision->findData(QString::fromUtf8(core::configName(c.training.precision)))));
         m_preset->setCurrentIndex(presetIndex(c.training));
     }
     m_loading = false;
@@ -261,12 +261,12 @@ void ModelingView::settingsEdited()
     t.batchSize = m_batchSize->value();
     t.epochs = m_epochs->value();
     t.learningRate = m_learningRate->value();
-    t.schedule = toStdString(m_schedule->currentData().toString());
+    t.schedule = core::parseConfigName<core::LrSchedule>(toStdString(m_schedule->currentData().toString())).value();
     t.warmupRatio = m_warmup->value() / 100.0;
     t.weightDecay = m_weightDecay->value();
     t.seed = static_cast<uint64_t>(m_seed->value());
     t.threads = m_threads->value();
-    t.precision = toStdString(m_precision->currentData().toString());
+    t.precision = core::parseConfigName<core::Precision>(toStdString(m_precision->currentData().toString())).value();
     QString error;
     if (!m_studio->saveExperimentConfig(config, &error))
         Q_EMIT m_studio->statusMessage(error);
@@ -305,7 +305,7 @@ void ModelingView::updateAdvice()
     }
     const auto info = m_studio->datasetInfo();
     const auto shape = core::experimentModelShape(*config, static_cast<size_t>(std::max<qsizetype>(2, info.classes.size())));
-    m_blocks->setModel(shape, config->model.init == "pretrained", toQString(config->data.textColumn),
+    m_blocks->setModel(shape, config->model.init == core::ModelInit::Pretrained, toQString(config->data.textColumn),
                        toQString(config->data.labelColumn), config->encoding.sequenceLength);
     const auto estimate = rawEstimate();
     bool calibrated = false;
@@ -413,7 +413,7 @@ void ModelingView::onEpoch(const core::EpochEvent& event)
         const auto dominant = static_cast<qsizetype>(health.dominantClass);
         const QString name = dominant < classes.size() ? classes[dominant] : QString::number(health.dominantClass + 1);
         const auto& experiment = m_studio->currentExperiment();
-        const bool random = experiment && experiment->model.init == "random";
+        const bool random = experiment && experiment->model.init == core::ModelInit::Random;
         // From random weights at the from-scratch rate, what is missing is steps, not a higher rate.
         const bool fromScratchRate = random && experiment->training.learningRate >=
                                                    core::presetConfig(core::ConfigPreset::FromScratch).training.learningRate;
