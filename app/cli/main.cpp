@@ -30,7 +30,9 @@ std::map<const CLI::App*, Runner> defineCommands(CLI::App& app)
     add(app, "evaluate", defineEvaluate);
     add(app, "export", defineExport);
     add(app, "serve", defineServe);
+#ifdef FIKA_WITH_DOWNLOADS
     add(app, "download", defineDownload);
+#endif
     CLI::App* bench = app.add_subcommand("bench", "Measures throughput, loading and the prediction API.");
     bench->require_subcommand(1);
     add(*bench, "model", defineBenchModel);
