@@ -6,6 +6,7 @@
 #include "model/autocast.h"
 #include "model/checkpoint.h"
 #include "model/dropout.h"
+#include "model/torch_errors.h"
 #include "train/batching.h"
 #include "train/evaluation.h"
 #include "train/resume_check.h"
@@ -221,7 +222,7 @@ private:
         if (m_t.threads > 0)
             torch::set_num_threads(static_cast<int>(std::min<int64_t>(m_t.threads, maxTrainingThreads())));
         if (m_t.device == TrainingDevice::Cuda && !torch::cuda::is_available())
-            return makeError(ErrorCode::InvalidArgument,
+            return makeError(ErrorCode::ConfigInvalid,
                              "training.device: cuda needs a CUDA build of LibTorch and a GPU; this Fika's LibTorch has none "
                              "(README: Building against another LibTorch), or set training.device to cpu",
                              "", 0, -1, "training.device");
@@ -263,7 +264,8 @@ private:
         std::error_code ec;
         fs::create_directories(m_checkpoints, ec);
         if (ec || !fs::is_directory(m_checkpoints))
-            return makeError(ErrorCode::IoError, m_config.output.dir + ": the output folder cannot be created (" + ec.message() + ")",
+            return makeError(ec ? errorCodeForErrno(ec.value()) : ErrorCode::NotAFolder,
+                             m_config.output.dir + ": the output folder cannot be created (" + ec.message() + ")",
                              m_config.output.dir, 0, -1, "output.dir");
         auto lock = RunFolderLock::acquire(m_config.output.dir);
         if (!lock)
@@ -271,7 +273,7 @@ private:
         m_lock.emplace(std::move(lock.value()));
         if (const std::string earlier = earlierRunIn(m_config.output.dir);
             !earlier.empty() && !m_options.resume && !m_options.overwrite)
-            return makeError(ErrorCode::InvalidArgument,
+            return makeError(ErrorCode::AlreadyExists,
                              m_config.output.dir + ": holds an earlier run (" + earlier +
                                  "); continue it with --resume, replace it with --overwrite, or set another output.dir",
                              m_config.output.dir, 0, -1, "output.dir");
@@ -529,7 +531,7 @@ private:
     {
         std::error_code ignored;
         const bool hasLast = fs::exists(m_checkpoints / "last", ignored);
-        return makeError(ErrorCode::InvalidArgument,
+        return makeError(ErrorCode::Diverged,
                          "training stopped at epoch " + std::to_string(m_state.epoch + 1) + ", batch " + std::to_string(batch + 1) +
                              " (step " + std::to_string(m_state.step + 1) + "): " + what +
                              "; lower training.learning_rate or check the data and weights. " +
@@ -578,8 +580,14 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
         Trainer trainer(config, observer, options);
         return trainer.run();
     } catch (const std::exception& e) {
-        std::string what = e.what();
-        return makeError(ErrorCode::IoError, "training failed: " + what.substr(0, what.find('\n')));
+        const std::string what = e.what();
+        const std::string firstLine = what.substr(0, what.find('\n'));
+        if (errorCodeForException(e, ErrorCode::IoError) == ErrorCode::OutOfMemory)
+            return makeError(ErrorCode::OutOfMemory,
+                             "training ran out of memory (" + firstLine +
+                                 "); lower training.batch_size or encoding.sequence_length, or close other programs",
+                             config.output.dir, 0, -1, "training.batch_size");
+        return makeError(ErrorCode::IoError, "training failed: " + firstLine, config.output.dir);
     }
 }
 

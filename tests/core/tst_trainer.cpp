@@ -457,6 +457,7 @@ private Q_SLOTS:
         Recorder second;
         auto refused = train(config, second);
         QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, ErrorCode::AlreadyExists);
         QVERIFY2(refused.error().message.find(config.output.dir + ": holds an earlier run (checkpoints/") != std::string::npos &&
                      refused.error().message.find("--overwrite") != std::string::npos,
                  refused.error().message.c_str());
@@ -544,6 +545,7 @@ private Q_SLOTS:
         Recorder recorder;
         auto run = train(config, recorder);
         QVERIFY(!run.ok());
+        QCOMPARE(run.error().code, ErrorCode::Diverged);
         const std::string& message = run.error().message;
         QVERIFY2(message.find("training stopped at epoch 1, batch 1 (step 1): the loss is") != std::string::npos &&
                      message.find("No checkpoint was written") != std::string::npos,
