@@ -40,20 +40,21 @@ struct AttentionFunction : public torch::autograd::Function<AttentionFunction> {
         const torch::Tensor &q = saved[0], &k = saved[1], &v = saved[2], &mask = saved[3], &keep = saved[4];
         const double keepProbability = ctx->saved_data["keep_probability"].toDouble();
         const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-        const torch::Tensor gradOut = gradOutputs[0].to(torch::kFloat);
+        // The four products run in the inputs' type (in bf16 at about twice fp32's rate), the softmax
+        // backward in float32.
+        const auto type = v.scalar_type();
+        const torch::Tensor gradOut = gradOutputs[0].to(type);
 
         const torch::Tensor probs = probabilities(q, k, mask);
-        const torch::Tensor probsDropped = dropped(probs, keep, keepProbability);
-        const torch::Tensor gradV = torch::matmul(probsDropped.transpose(-1, -2), gradOut);
-        torch::Tensor gradProbs = torch::matmul(gradOut, v.to(torch::kFloat).transpose(-1, -2));
+        const torch::Tensor gradV = torch::matmul(dropped(probs, keep, keepProbability).to(type).transpose(-1, -2), gradOut);
+        torch::Tensor gradProbs = torch::matmul(gradOut, v.transpose(-1, -2)).to(torch::kFloat);
         if (keepProbability < 1.0)
             gradProbs.mul_(keep).mul_(1.0 / keepProbability);
-        // Softmax backward: p ⊙ (g − Σ p·g).
-        const torch::Tensor gradScores = probs * (gradProbs - (gradProbs * probs).sum(-1, true));
-        const torch::Tensor gradQ = torch::matmul(gradScores, k.to(torch::kFloat)).mul_(scale);
-        const torch::Tensor gradK = torch::matmul(gradScores.transpose(-1, -2), q.to(torch::kFloat)).mul_(scale);
-        return {gradQ.to(q.scalar_type()), gradK.to(k.scalar_type()), gradV.to(v.scalar_type()), torch::Tensor(),
-                torch::Tensor(), torch::Tensor()};
+        // Softmax backward: p ⊙ (g − Σ p·g), with the scores' scale.
+        const torch::Tensor gradScores = (probs * (gradProbs - (gradProbs * probs).sum(-1, true))).mul_(scale).to(type);
+        const torch::Tensor gradQ = torch::matmul(gradScores, k);
+        const torch::Tensor gradK = torch::matmul(gradScores.transpose(-1, -2), q);
+        return {gradQ, gradK, gradV, torch::Tensor(), torch::Tensor(), torch::Tensor()};
     }
 };
 

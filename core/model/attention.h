@@ -11,7 +11,8 @@ namespace fika::core {
 //
 // With gradients on, it saves only q, k, v, the mask and the 1-byte keep-mask, and recomputes the
 // T × T scores in the backward pass: BERT-base at 6 × 512 then trains in about 2.5 GB less memory
-// for a few per cent more time. Scores and softmax run in float32 whatever the input dtype.
+// for a few per cent more time. Softmax and its backward run in float32 whatever the
+// input dtype; the products (forward and backward) in the input dtype.
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                         const torch::Tensor& additiveMask, const torch::Tensor& keep, double keepProbability);
 

@@ -23,6 +23,13 @@ torch::nn::LayerNorm layerNorm(int64_t size, double eps)
     return torch::nn::LayerNorm(torch::nn::LayerNormOptions({size}).eps(eps));
 }
 
+// LayerNorm in its weights' type, which stays float32 under a bf16 encoder (model/bf16_weights.h:
+// LibTorch 1.13's bf16 LayerNorm runs ~10x slower), and the result in x's type.
+torch::Tensor normalize(torch::nn::LayerNorm& norm, const torch::Tensor& x)
+{
+    return norm(x.to(norm->weight.scalar_type())).to(x.scalar_type());
+}
+
 torch::Tensor activate(const torch::Tensor& x, Activation activation)
 {
     switch (activation) {
@@ -75,9 +82,9 @@ torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden, const torch::T
     const torch::Tensor context = attention(q, k, v, additiveMask, keep, keepProbability)
                                       .transpose(1, 2)
                                       .reshape({batch, length, m_heads * m_headSize});
-    const torch::Tensor attended = m_attentionNorm(dropout(m_attentionOutput(context), m_hiddenDropout) + hidden);
+    const torch::Tensor attended = normalize(m_attentionNorm, dropout(m_attentionOutput(context), m_hiddenDropout) + hidden);
     const torch::Tensor intermediate = activate(m_intermediate(attended), m_activation);
-    return m_outputNorm(dropout(m_output(intermediate), m_hiddenDropout) + attended);
+    return normalize(m_outputNorm, dropout(m_output(intermediate), m_hiddenDropout) + attended);
 }
 
 BertClassifierImpl::BertClassifierImpl(const BertConfig& c, bool initialize) : m_config(c)
@@ -111,7 +118,9 @@ BertOutput BertClassifierImpl::forward(const torch::Tensor& inputIds, const torc
     BertOutput out;
     torch::Tensor embeddings = m_wordEmbeddings(inputIds.to(torch::kLong)) + m_positionEmbeddings(positions) +
                                m_tokenTypeEmbeddings(tokenTypeIds.to(torch::kLong));
-    out.embeddingOutput = fika::core::dropout(m_embeddingNorm(embeddings), m_config.hiddenDropout, is_training());
+    // Embeddings may stay float32 under a bf16 encoder (model/bf16_weights.h): one cast here.
+    out.embeddingOutput = fika::core::dropout(m_embeddingNorm(embeddings).to(m_pooler->weight.scalar_type()),
+                                              m_config.hiddenDropout, is_training());
 
     // 0 where attended, the most negative float where padded: [B, 1, 1, T].
     const torch::Tensor additiveMask =

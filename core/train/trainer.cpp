@@ -3,7 +3,7 @@
 
 #include "common/atomic_file.h"
 #include "common/synced_file.h"
-#include "model/autocast.h"
+#include "model/bf16_weights.h"
 #include "model/checkpoint.h"
 #include "model/dropout.h"
 #include "model/torch_errors.h"
@@ -64,7 +64,7 @@ void setLearningRate(torch::optim::AdamW& optimizer, double lr)
 
 // nullopt when `stop` was set before the subset was done.
 std::optional<EvaluationMetrics> evaluateSubset(BertClassifier& model, const EncodedDataset& data, const std::vector<int64_t>& subset,
-                                                int64_t batchSize, int32_t padId, size_t classes, bool bf16, size_t padTo,
+                                                int64_t batchSize, int32_t padId, size_t classes, size_t padTo,
                                                 const torch::Device& device, const std::function<void(int64_t done)>& progress,
                                                 const std::atomic<bool>* stop)
 {
@@ -78,11 +78,7 @@ std::optional<EvaluationMetrics> evaluateSubset(BertClassifier& model, const Enc
         if (stop && stop->load())
             return std::nullopt;
         const Batch batch = collate(data, examples, padId, padTo).to(device);
-        torch::Tensor logits;
-        {
-            CpuAutocast autocast(bf16);
-            logits = model->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
-        }
+        const torch::Tensor logits = model->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
         lossSum += torch::cross_entropy_loss(logits, batch.labels, {}, at::Reduction::Sum).item<double>();
         const torch::Tensor probs = torch::softmax(logits, -1).to(torch::kCPU).contiguous();
         for (int64_t r = 0; r < probs.size(0); ++r) {
@@ -250,6 +246,8 @@ private:
         if (m_options.resume)
             if (auto resumed = resume(); !resumed)
                 return resumed;
+        if (m_bf16)
+            m_bf16Weights.emplace(m_run.model); // after resume(): the copy starts from the loaded weights
         if (m_t.classWeights)
             m_classWeights = inverseClassFrequencies().to(m_device);
         m_metrics.open((m_runDir / "metrics.jsonl").string(), /*truncate=*/!m_options.resume, m_observer);
@@ -340,7 +338,7 @@ private:
     // asked for (m_state then says where to continue).
     Result<bool> trainEpoch(const std::vector<std::vector<int64_t>>& batches)
     {
-        m_run.model->train();
+        computeModel()->train();
         m_optimizer->zero_grad();
         StepWindow window;
         const auto batchCount = static_cast<int64_t>(batches.size());
@@ -349,13 +347,9 @@ private:
             // and on nothing another thread draws meanwhile.
             const DropoutSeedScope dropoutSeed(m_t.seed * 1000003ull + static_cast<uint64_t>(m_state.epoch * m_batchesPerEpoch + b));
             const Batch batch = collate(m_run.encoded, batches[static_cast<size_t>(b)], m_padId, m_padTo).to(m_device);
-            torch::Tensor loss;
-            {
-                CpuAutocast autocast(m_bf16);
-                const torch::Tensor logits =
-                    m_run.model->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
-                loss = torch::cross_entropy_loss(logits, batch.labels, m_classWeights);
-            }
+            const torch::Tensor logits =
+                computeModel()->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
+            const torch::Tensor loss = torch::cross_entropy_loss(logits, batch.labels, m_classWeights);
             const double lossValue = loss.item<double>();
             if (!std::isfinite(lossValue))
                 return diverged("the loss is " + std::to_string(lossValue), b);
@@ -363,6 +357,8 @@ private:
             const int64_t groupStart = b - b % m_t.gradientAccumulation;
             const int64_t groupSize = std::min<int64_t>(m_t.gradientAccumulation, batchCount - groupStart);
             (loss / static_cast<double>(groupSize)).backward();
+            if (m_bf16Weights)
+                m_bf16Weights->accumulateGradients();
             m_summary.batchLosses.push_back(lossValue);
             m_state.epochLossSum += lossValue;
             ++m_state.epochBatches;
@@ -399,6 +395,8 @@ private:
         const double lr = scheduledLearningRate(m_t, m_state.step, m_state.totalSteps);
         setLearningRate(*m_optimizer, lr);
         m_optimizer->step();
+        if (m_bf16Weights)
+            m_bf16Weights->refresh();
         m_optimizer->zero_grad();
         ++m_state.step;
         if (m_state.step % m_t.logEverySteps == 0 || m_state.step == m_state.totalSteps) {
@@ -421,13 +419,16 @@ private:
                          {"learning_rate", lr}, {"grad_norm", gradNorm}, {"samples_per_s", event.samplesPerSecond}});
     }
 
+    // The model that runs forward and backward: the bf16 working copy in bf16, else the model itself.
+    BertClassifier& computeModel() { return m_bf16Weights ? m_bf16Weights->model() : m_run.model; }
+
     // nullopt when a stop was asked for during validation.
     std::optional<EvaluationMetrics> validate()
     {
         const int64_t epoch = m_state.epoch + 1;
         const auto total = static_cast<int64_t>(m_run.subsets.validation.size());
-        return evaluateSubset(m_run.model, m_run.encoded, m_run.subsets.validation, m_t.batchSize, m_padId,
-                              m_run.dataset.labelMap.names.size(), m_bf16, m_padTo, m_device,
+        return evaluateSubset(computeModel(), m_run.encoded, m_run.subsets.validation, m_t.batchSize, m_padId,
+                              m_run.dataset.labelMap.names.size(), m_padTo, m_device,
                               [&](int64_t done) { m_observer.onValidation({epoch, done, total}); }, m_options.stop);
     }
 
@@ -554,6 +555,7 @@ private:
     int32_t m_padId = 0;
     size_t m_padTo = 0;
     bool m_bf16 = false;
+    std::optional<Bf16Weights> m_bf16Weights; // bf16: the working copy of the float32 master weights
     int64_t m_batchesPerEpoch = 0;
     TrainerState m_state;
     TrainSummary m_summary;
