@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // fika-cli bench model: BERT inference and training-step throughput against the machine's own
-// matrix-product rate, fp32 and bf16 autocast.
+// matrix-product rate, fp32 and bf16 side by side.
 #include <torch/torch.h>
 
 #include "cli/args.h"
 #include "cli/commands.h"
 
-#include "model/autocast.h"
 #include "model/bert_classifier.h"
+#include "model/bf16_weights.h"
 #include "runtime/runtime.h"
 
 #include <nlohmann/json.hpp>
@@ -16,6 +16,8 @@
 
 #include <chrono>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <sstream>
 
 namespace fika::cli {
@@ -122,56 +124,79 @@ int runBenchModel(const BenchModelArgs& args)
                   << "matrix product [4096x768]·[768x3072]: fp32 " << fp32Rate << " GFLOP/s, bf16 " << bf16Rate
                   << " GFLOP/s on " << core::computeThreads() << " threads\n";
 
-    torch::manual_seed(0);
-    core::BertClassifier model(config);
-    for (const auto& precision : splitList(args.precisions)) {
-        const bool bf16 = precision == "bf16";
-        for (const auto& mode : splitList(args.modes)) {
-            const bool train = mode == "train";
-            for (const auto& batchText : splitList(args.batches)) {
-                for (const auto& lengthText : splitList(args.lengths)) {
-                    const int64_t batch = std::stoll(batchText);
-                    const int64_t length = std::stoll(lengthText);
-                    const torch::Tensor ids = torch::randint(1000, 20000, {batch, length}, torch::kLong);
-                    const torch::Tensor mask = torch::ones_like(ids);
-                    const torch::Tensor types = torch::zeros_like(ids);
-                    const torch::Tensor labels = torch::randint(0, 2, {batch}, torch::kLong);
-                    torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(2e-5).weight_decay(0.01));
-                    auto step = [&] {
-                        if (!train) {
-                            c10::InferenceMode inference;
-                            core::CpuAutocast autocast(bf16);
-                            model->forward(ids, mask, types);
-                            return;
-                        }
-                        optimizer.zero_grad();
-                        torch::Tensor loss;
-                        {
-                            core::CpuAutocast autocast(bf16);
-                            loss = torch::cross_entropy_loss(model->forward(ids, mask, types).logits.to(torch::kFloat), labels);
-                        }
-                        loss.backward();
-                        optimizer.step();
-                    };
-                    train ? model->train() : model->eval();
-                    step(); // warm-up
-                    const auto start = Clock::now();
-                    for (int i = 0; i < steps; ++i)
-                        step();
-                    const double elapsed = seconds(start);
-                    const double samplesPerSecond = static_cast<double>(batch * steps) / elapsed;
+    // Each precision as fika runs it: fp32 the model itself; bf16 a working copy made once
+    // (model/bf16_weights.h), with float32 master weights and AdamW when training. Both start from
+    // the same weights (the constructor initialises from seed 0), and their steps alternate, so
+    // that a busy machine slows both alike.
+    const auto precisions = splitList(args.precisions);
+    for (const auto& mode : splitList(args.modes)) {
+        const bool train = mode == "train";
+        core::BertClassifier fp32Model(config);
+        core::BertClassifier bf16Master(config);
+        std::optional<core::Bf16Weights> bf16Weights;
+        if (train)
+            bf16Weights.emplace(bf16Master);
+        else
+            core::convertToBf16(bf16Master);
+        core::BertClassifier bf16Model = train ? bf16Weights->model() : bf16Master;
+        const auto options = torch::optim::AdamWOptions(2e-5).weight_decay(0.01);
+        torch::optim::AdamW fp32Optimizer(fp32Model->parameters(), options);
+        torch::optim::AdamW bf16Optimizer(bf16Master->parameters(), options);
+        for (auto* model : {&fp32Model, &bf16Model})
+            train ? (*model)->train() : (*model)->eval();
+        for (const auto& batchText : splitList(args.batches)) {
+            for (const auto& lengthText : splitList(args.lengths)) {
+                const int64_t batch = std::stoll(batchText);
+                const int64_t length = std::stoll(lengthText);
+                const torch::Tensor ids = torch::randint(1000, 20000, {batch, length}, torch::kLong);
+                const torch::Tensor mask = torch::ones_like(ids);
+                const torch::Tensor types = torch::zeros_like(ids);
+                const torch::Tensor labels = torch::randint(0, 2, {batch}, torch::kLong);
+                auto step = [&](bool bf16) {
+                    core::BertClassifier& model = bf16 ? bf16Model : fp32Model;
+                    if (!train) {
+                        c10::InferenceMode inference;
+                        model->forward(ids, mask, types);
+                        return;
+                    }
+                    auto& optimizer = bf16 ? bf16Optimizer : fp32Optimizer;
+                    optimizer.zero_grad();
+                    torch::cross_entropy_loss(model->forward(ids, mask, types).logits.to(torch::kFloat), labels).backward();
+                    if (bf16)
+                        bf16Weights->accumulateGradients();
+                    optimizer.step();
+                    if (bf16)
+                        bf16Weights->refresh();
+                };
+                std::map<std::string, double> elapsed;
+                for (const auto& precision : precisions)
+                    step(precision == "bf16"); // warm-up
+                for (int i = 0; i < steps; ++i)
+                    for (const auto& precision : precisions) {
+                        const auto start = Clock::now();
+                        step(precision == "bf16");
+                        elapsed[precision] += seconds(start);
+                    }
+                if (!args.json)
+                    std::cout << mode << " batch " << batch << " × " << length << ":";
+                std::map<std::string, double> rates;
+                for (const auto& precision : precisions) {
+                    const double samplesPerSecond = static_cast<double>(batch * steps) / elapsed[precision];
                     const double gflops = forwardFlops(config, length) * (train ? 3.0 : 1.0) * samplesPerSecond / 1e9;
-                    const double reference = bf16 ? bf16Rate : fp32Rate;
+                    const double ceiling = precision == "bf16" ? bf16Rate : fp32Rate;
+                    rates[precision] = samplesPerSecond;
                     results.push_back({{"precision", precision}, {"mode", mode}, {"batch", batch}, {"length", length},
                                        {"samples_per_s", samplesPerSecond}, {"gflops", gflops},
                                        {"share_of_fp32_matmul", gflops / fp32Rate},
-                                       {"share_of_own_matmul", gflops / reference}, {"peak_rss_mb", peakRssMb()}});
+                                       {"share_of_own_matmul", gflops / ceiling}, {"peak_rss_mb", peakRssMb()}});
                     if (!args.json)
-                        std::cout << precision << " " << mode << " batch " << batch << " × " << length << ": "
-                                  << samplesPerSecond << " samples/s, " << gflops << " GFLOP/s ("
-                                  << 100.0 * gflops / fp32Rate << " % of fp32 matmul), peak RSS " << peakRssMb()
-                                  << " MB\n"
-                                  << std::flush;
+                        std::cout << "  " << precision << " " << samplesPerSecond << " samples/s, " << gflops << " GFLOP/s = "
+                                  << 100.0 * gflops / ceiling << " % of its matmul;";
+                }
+                if (!args.json) {
+                    if (rates.count("fp32") && rates.count("bf16"))
+                        std::cout << "  bf16/fp32 " << rates["bf16"] / rates["fp32"] << "×;";
+                    std::cout << "  peak RSS " << peakRssMb() << " MB\n" << std::flush;
                 }
             }
         }

@@ -13,7 +13,7 @@ namespace fika::core {
 // The settings that take one of a few names; the YAML file holds the names (configName).
 enum class ModelInit { Pretrained, Random };  // from weights, or random weights of the config's shape
 enum class LrSchedule { Constant, Linear };   // linear: warm-up, then linear decay to 0
-enum class Precision { Fp32, Bf16 };          // bf16: autocast, fp32 master weights
+enum class Precision { Fp32, Bf16 };          // bf16: a bf16 working copy, fp32 master weights (model/bf16_weights.h)
 enum class TrainingDevice { Cpu, Cuda };      // cuda needs a CUDA build of LibTorch
 enum class BestMetric { ValidationLoss, Accuracy, MacroF1 };
 
