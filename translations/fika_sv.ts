@@ -447,11 +447,6 @@ Klicka för att lista dem.</translation>
         <translation>Fälten avgränsas med %1 (upptäckt).</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="408"/>
-        <source>Warning: %1</source>
-        <translation>Varning: %1</translation>
-    </message>
-    <message>
         <location filename="../ui/datasets/datasets_view.cpp" line="414"/>
         <source>Warning: the label column %1 has %2 classes in %3 rows, %4 of them with a single example: a model cannot learn a class it sees once. Is %1 the column to predict?</source>
         <translation>Varning: etikettkolumnen %1 har %2 klasser på %3 rader, varav %4 med ett enda exempel: en modell kan inte lära sig en klass som den ser en gång. Är %1 kolumnen som ska förutsägas?</translation>
@@ -624,159 +619,194 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::ErrorText</name>
     <message>
-        <location filename="../ui/error_text.h" line="25"/>
+        <location filename="../ui/error_text.h" line="26"/>
         <source>The file or folder does not exist.</source>
         <translation>Filen eller mappen finns inte.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="26"/>
+        <location filename="../ui/error_text.h" line="27"/>
         <source>A file could not be read or written.</source>
         <translation>En fil kunde inte läsas eller skrivas.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="27"/>
+        <location filename="../ui/error_text.h" line="28"/>
         <source>The file is empty.</source>
         <translation>Filen är tom.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="28"/>
+        <location filename="../ui/error_text.h" line="29"/>
         <source>The text&apos;s character encoding cannot be read.</source>
         <translation>Textens teckenkodning går inte att läsa.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="29"/>
+        <location filename="../ui/error_text.h" line="30"/>
         <source>The CSV file is malformed.</source>
         <translation>CSV-filen är felaktigt uppbyggd.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="30"/>
+        <location filename="../ui/error_text.h" line="31"/>
         <source>A column is missing.</source>
         <translation>En kolumn saknas.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="31"/>
+        <location filename="../ui/error_text.h" line="32"/>
         <source>Two columns have the same name.</source>
         <translation>Två kolumner har samma namn.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="32"/>
+        <location filename="../ui/error_text.h" line="33"/>
         <source>There are no usable rows.</source>
         <translation>Det finns inga användbara rader.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="33"/>
+        <location filename="../ui/error_text.h" line="34"/>
         <source>At least two labels are needed.</source>
         <translation>Minst två etiketter behövs.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="34"/>
+        <location filename="../ui/error_text.h" line="35"/>
         <source>A value is not allowed here.</source>
         <translation>Ett värde är inte tillåtet här.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="35"/>
+        <location filename="../ui/error_text.h" line="36"/>
         <source>The vocabulary cannot be used.</source>
         <translation>Vokabulären går inte att använda.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="36"/>
+        <location filename="../ui/error_text.h" line="37"/>
         <source>The configuration file cannot be read.</source>
         <translation>Konfigurationsfilen går inte att läsa.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="37"/>
+        <location filename="../ui/error_text.h" line="38"/>
         <source>Stopped.</source>
         <translation>Stoppat.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="38"/>
+        <location filename="../ui/error_text.h" line="39"/>
         <source>The JSON file cannot be read.</source>
         <translation>JSON-filen går inte att läsa.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="39"/>
+        <location filename="../ui/error_text.h" line="40"/>
         <source>Permission denied: choose another folder or change its permissions.</source>
         <translation>Åtkomst nekad: välj en annan mapp eller ändra dess behörigheter.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="40"/>
+        <location filename="../ui/error_text.h" line="41"/>
         <source>The disk is full: free some space and try again.</source>
         <translation>Disken är full: frigör utrymme och försök igen.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="41"/>
+        <location filename="../ui/error_text.h" line="42"/>
         <source>A file is needed here, not a folder.</source>
         <translation>Här behövs en fil, inte en mapp.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="42"/>
+        <location filename="../ui/error_text.h" line="43"/>
         <source>A folder is needed here, not a file.</source>
         <translation>Här behövs en mapp, inte en fil.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="43"/>
+        <location filename="../ui/error_text.h" line="44"/>
         <source>Something is already there: choose another name, or open it.</source>
         <translation>Något finns redan där: välj ett annat namn eller öppna det.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="45"/>
+        <location filename="../ui/error_text.h" line="46"/>
         <source>Out of memory: use smaller batches, shorter sequences or a smaller model.</source>
         <translation>Minnet räcker inte: använd mindre batchar, kortare sekvenser eller en mindre modell.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="46"/>
+        <location filename="../ui/error_text.h" line="47"/>
         <source>The checkpoint is damaged or does not fit the model.</source>
         <translation>Kontrollpunkten är skadad eller passar inte modellen.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="47"/>
+        <location filename="../ui/error_text.h" line="48"/>
         <source>A setting has a value that cannot be used.</source>
         <translation>En inställning har ett värde som inte går att använda.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="48"/>
+        <location filename="../ui/error_text.h" line="49"/>
         <source>The network connection failed: check it and try again.</source>
         <translation>Nätverksanslutningen misslyckades: kontrollera den och försök igen.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="49"/>
+        <location filename="../ui/error_text.h" line="50"/>
         <source>The download is damaged (its checksum differs): download it again.</source>
         <translation>Nedladdningen är skadad (kontrollsumman stämmer inte): ladda ner den igen.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="50"/>
+        <location filename="../ui/error_text.h" line="51"/>
         <source>The archive is damaged or unsafe: download it again.</source>
         <translation>Arkivet är skadat eller osäkert: ladda ner det igen.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="51"/>
+        <location filename="../ui/error_text.h" line="52"/>
         <source>The server cannot listen there: choose another port.</source>
         <translation>Servern kan inte lyssna där: välj en annan port.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="53"/>
+        <location filename="../ui/error_text.h" line="54"/>
         <source>Training diverged (the loss is no longer a number): lower the learning rate.</source>
         <translation>Träningen divergerade (förlusten är inte längre ett tal): sänk inlärningstakten.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="55"/>
+        <location filename="../ui/error_text.h" line="56"/>
         <source>Something went wrong.</source>
         <translation>Något gick fel.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="64"/>
+        <location filename="../ui/error_text.h" line="65"/>
         <source>file %1</source>
         <translation>fil %1</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="66"/>
+        <location filename="../ui/error_text.h" line="67"/>
         <source>line %1</source>
         <translation>rad %1</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="68"/>
+        <location filename="../ui/error_text.h" line="69"/>
         <source>key %1</source>
         <translation>nyckel %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="81"/>
+        <source>The file was not UTF-8 and was converted.</source>
+        <translation>Filen var inte UTF-8 och har konverterats.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="83"/>
+        <source>Some rows had problems and were left out.</source>
+        <translation>Några rader hade problem och utelämnades.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="85"/>
+        <source>The label column looks like free text, not classes.</source>
+        <translation>Etikettkolumnen ser ut som fritext, inte klasser.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="87"/>
+        <source>A file could not be written; the work goes on without it.</source>
+        <translation>En fil kunde inte skrivas; arbetet fortsätter utan den.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="89"/>
+        <source>The optimizer starts anew: the resumed run differs a little.</source>
+        <translation>Optimeraren börjar om: den återupptagna körningen skiljer sig något.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="91"/>
+        <source>Warning.</source>
+        <translation>Varning.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="96"/>
+        <source>Warning: %1 %2</source>
+        <translation>Varning: %1 %2</translation>
     </message>
 </context>
 <context>

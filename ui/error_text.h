@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "common/warning.h"
 #include "qt_config.h"
 
 #include <QCoreApplication>
@@ -69,6 +70,30 @@ public:
         if (!where.isEmpty())
             text += QStringLiteral(" (%1)").arg(where.join(QStringLiteral(", ")));
         return text;
+    }
+
+    // A warning: the work went on. A translated headline by its code, then core's message.
+    static QString warningHeadline(core::WarningCode code)
+    {
+        using core::WarningCode;
+        switch (code) {
+        case WarningCode::TextConverted:
+            return tr("The file was not UTF-8 and was converted.");
+        case WarningCode::RowsSkipped:
+            return tr("Some rows had problems and were left out.");
+        case WarningCode::LabelColumnLooksLikeText:
+            return tr("The label column looks like free text, not classes.");
+        case WarningCode::FileNotWritten:
+            return tr("A file could not be written; the work goes on without it.");
+        case WarningCode::OptimizerStateMissing:
+            return tr("The optimizer starts anew: the resumed run differs a little.");
+        }
+        return tr("Warning.");
+    }
+
+    static QString warningText(const core::Warning& warning)
+    {
+        return tr("Warning: %1 %2").arg(warningHeadline(warning.code), toQString(warning.message));
     }
 
     // Headline and detail on one line, for status bars, labels and message boxes.

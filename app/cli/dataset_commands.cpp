@@ -80,7 +80,7 @@ double rounded(double value, int digits)
 void printProblems(const core::ImportReport& report)
 {
     for (const auto& warning : report.warnings)
-        std::cerr << "warning: " << warning << "\n";
+        std::cerr << "warning: " << warning.message << "\n";
     for (const auto& problem : report.problems)
         std::cerr << "skipped: " << problem.message << "\n";
     if (report.invalidRows > static_cast<int64_t>(report.problems.size()))

@@ -73,7 +73,7 @@ Result<ImportReport> scanCsv(const std::string& path, const CsvImportOptions& op
     ImportReport report;
     report.delimiter = reader.delimiter();
     if (!reader.warning().empty())
-        report.warnings.push_back(reader.warning());
+        report.warnings.push_back({WarningCode::TextConverted, reader.warning(), path, {}});
 
     CsvRecord record;
     auto got = reader.next(record);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/warning.h"
 #include <cstdint>
 #include <map>
 #include <string>
@@ -45,7 +46,7 @@ struct ImportReport {
     int64_t rowsImported = 0;
     int64_t invalidRows = 0;
     std::vector<RowProblem> problems;     // the first maxListedProblems of them
-    std::vector<std::string> warnings;    // e.g. an encoding conversion
+    std::vector<Warning> warnings;        // e.g. an encoding conversion
     std::map<std::string, int64_t> classCounts;
     char delimiter = ',';                 // the field separator read (detected or given)
 };

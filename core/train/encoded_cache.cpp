@@ -96,7 +96,13 @@ std::optional<CachedEncoding> loadEncodedCache(const std::string& file)
         cache.textFeature = header.at("text_feature").get<std::string>();
         cache.targetFeature = header.at("target_feature").get<std::string>();
         cache.labelNames = header.at("labels").get<std::vector<std::string>>();
-        cache.importMessages = header.at("messages").get<std::vector<std::string>>();
+        for (const auto& warning : header.at("warnings")) {
+            const auto code = warningCodeFromName(warning.at("code").get<std::string>());
+            if (!code)
+                return std::nullopt;
+            cache.importWarnings.push_back({*code, warning.at("message").get<std::string>(),
+                                            warning.value("file", ""), warning.value("field", "")});
+        }
         count = header.at("examples").get<uint64_t>();
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
@@ -128,9 +134,13 @@ Status saveEncodedCache(const std::string& file, const CachedEncoding& cache)
     AtomicFile out(file);
     if (auto opened = out.open(); !opened)
         return opened;
+    nlohmann::json warnings = nlohmann::json::array();
+    for (const auto& warning : cache.importWarnings)
+        warnings.push_back({{"code", warningCodeName(warning.code)}, {"message", warning.message},
+                            {"file", warning.file}, {"field", warning.field}});
     const nlohmann::json header = {{"tokenizer", cache.tokenizerDigest},  {"text_feature", cache.textFeature},
                                    {"target_feature", cache.targetFeature}, {"labels", cache.labelNames},
-                                   {"messages", cache.importMessages},     {"examples", cache.encoded.size()}};
+                                   {"warnings", warnings},                  {"examples", cache.encoded.size()}};
     const std::string headerText = header.dump();
     // Written through a buffer of about 1 MB: one write per example would be a system call each.
     std::string buffer(kMagic, sizeof kMagic);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "common/warning.h"
 #include "train/batching.h"
 
 #include <optional>
@@ -17,7 +18,7 @@ struct CachedEncoding {
     std::string tokenizerDigest;
     std::string textFeature, targetFeature;
     std::vector<std::string> labelNames;
-    std::vector<std::string> importMessages; // warnings and the skipped-row count of the import
+    std::vector<Warning> importWarnings; // the import's, said again when the cache is used
     EncodedDataset encoded;
 };
 

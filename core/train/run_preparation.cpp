@@ -14,32 +14,35 @@ namespace {
 
 // A label column with many labels, most of them on a single row, is probably free text (a title, a
 // review, an id) chosen by mistake: such a "classifier" cannot learn anything.
-std::string labelColumnWarning(const std::vector<int32_t>& labels, size_t classes, const std::string& column)
+std::optional<Warning> labelColumnWarning(const std::vector<int32_t>& labels, size_t classes, const std::string& column)
 {
     constexpr size_t kFewClasses = 20;
     if (classes < kFewClasses)
-        return {};
+        return std::nullopt;
     std::vector<int64_t> counts(classes, 0);
     for (int32_t label : labels)
         ++counts[static_cast<size_t>(label)];
     const auto single = static_cast<size_t>(std::count(counts.begin(), counts.end(), int64_t(1)));
     if (single * 2 <= classes)
-        return {};
-    return "warning: data.label_column \"" + column + "\" has " + std::to_string(classes) + " labels for " +
-           std::to_string(labels.size()) + " rows, " + std::to_string(single) +
-           " of them on a single row: is it free text rather than a class? A classifier learns a label only from "
-           "several examples of it";
+        return std::nullopt;
+    return Warning{WarningCode::LabelColumnLooksLikeText,
+                   "data.label_column \"" + column + "\" has " + std::to_string(classes) + " labels for " +
+                       std::to_string(labels.size()) + " rows, " + std::to_string(single) +
+                       " of them on a single row: is it free text rather than a class? A classifier learns a label "
+                       "only from several examples of it",
+                   {}, "data.label_column"};
 }
 
-Status importDataset(const ExperimentConfig& config, PreparedRun& p, std::vector<std::string>& messages)
+Status importDataset(const ExperimentConfig& config, PreparedRun& p, std::vector<Warning>& warnings)
 {
     auto imported = importExperimentData(config);
     if (!imported)
         return imported.error();
-    for (const auto& warning : imported->report.warnings)
-        messages.push_back("warning: " + warning);
+    warnings = imported->report.warnings;
     if (imported->report.invalidRows > 0)
-        messages.push_back("skipped " + std::to_string(imported->report.invalidRows) + " rows with problems");
+        warnings.push_back({WarningCode::RowsSkipped,
+                            "skipped " + std::to_string(imported->report.invalidRows) + " rows with problems",
+                            experimentDataSource(config), {}});
     p.dataset = std::move(imported->dataset);
     return Ok{};
 }
@@ -98,21 +101,21 @@ Result<PreparedRun> prepareRun(const ExperimentConfig& config, const TrainOption
                                                                         config.data.labelColumn, "train", config.encoding));
         cached = loadEncodedCache(cacheFile);
     }
-    std::vector<std::string> messages;
+    std::vector<Warning> warnings;
     if (cached) {
-        messages = cached->importMessages;
+        warnings = cached->importWarnings;
         p.dataset.textFeature = cached->textFeature;
         p.dataset.targetFeature = cached->targetFeature;
         p.dataset.labelMap.names = cached->labelNames;
         p.dataset.labels = cached->encoded.labels;
-    } else if (auto imported = importDataset(config, p, messages); !imported) {
+    } else if (auto imported = importDataset(config, p, warnings); !imported) {
         return imported.error();
     }
-    for (const auto& message : messages)
-        observer.onMessage(message);
+    for (const auto& warning : warnings)
+        observer.onWarning(warning);
     if (const auto warning = labelColumnWarning(p.dataset.labels, p.dataset.labelMap.size(), config.data.labelColumn);
-        !warning.empty())
-        observer.onMessage(warning);
+        warning)
+        observer.onWarning(*warning);
     auto subsets = splitSubsets(p.dataset.labels, p.dataset.labelMap.size(), config.data.subsets);
     if (!subsets)
         return subsets.error();
@@ -132,8 +135,8 @@ Result<PreparedRun> prepareRun(const ExperimentConfig& config, const TrainOption
         return p;
     }
     if (cached) { // same data, another tokenizer: the texts are needed after all
-        messages.clear();
-        if (auto imported = importDataset(config, p, messages); !imported)
+        warnings.clear();
+        if (auto imported = importDataset(config, p, warnings); !imported)
             return imported.error();
     }
     p.encoded = encodeDataset(p.dataset, *p.tokenizer, config.encoding, static_cast<int>(config.training.threads), options.stop);
@@ -141,9 +144,10 @@ Result<PreparedRun> prepareRun(const ExperimentConfig& config, const TrainOption
         return makeError(ErrorCode::Cancelled, "stopped while encoding the dataset; nothing was trained or written");
     if (!cacheFile.empty()) {
         const CachedEncoding entry{digest, p.dataset.textFeature, p.dataset.targetFeature, p.dataset.labelMap.names,
-                                   messages, p.encoded};
+                                   warnings, p.encoded};
         if (auto saved = saveEncodedCache(cacheFile, entry); !saved)
-            observer.onMessage("warning: " + saved.error().message);
+            observer.onWarning({WarningCode::FileNotWritten, saved.error().message + "; the next run encodes the dataset again",
+                                cacheFile, {}});
     }
     return p;
 }

@@ -134,7 +134,8 @@ public:
         m_observer = &observer;
         if (auto opened = m_file.open(path, truncate); !opened) {
             m_failed = true;
-            observer.onMessage("warning: " + opened.error().message + "; training goes on without metrics.jsonl");
+            observer.onWarning({WarningCode::FileNotWritten, opened.error().message + "; training goes on without metrics.jsonl",
+                                path, {}});
         }
     }
     void write(const nlohmann::json& line)
@@ -143,8 +144,9 @@ public:
             return;
         if (auto written = m_file.append(line.dump() + "\n"); !written) {
             m_failed = true;
-            m_observer->onMessage("warning: " + written.error().message +
-                                  "; training goes on, but the curves of this run stop here");
+            m_observer->onWarning({WarningCode::FileNotWritten,
+                                   written.error().message + "; training goes on, but the curves of this run stop here",
+                                   {}, {}});
         }
     }
 
@@ -315,8 +317,10 @@ private:
         if (fs::exists(folder / "optimizer.pt", ec))
             torch::load(*m_optimizer, (folder / "optimizer.pt").string());
         else
-            m_observer.onMessage("warning: " + folder.filename().string() +
-                                 " holds no optimizer state; the optimizer starts anew, so the run differs a little from an uninterrupted one");
+            m_observer.onWarning({WarningCode::OptimizerStateMissing,
+                                  folder.filename().string() +
+                                      " holds no optimizer state; the optimizer starts anew, so the run differs a little from an uninterrupted one",
+                                  folder.string(), {}});
         const int64_t totalSteps = m_state.totalSteps; // from this config: epochs may differ
         m_state = std::move(state.value());
         m_state.totalSteps = totalSteps;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "common/warning.h"
 #include "train/experiment_config.h"
 #include "train/metrics.h"
 
@@ -43,6 +44,8 @@ class TrainObserver {
 public:
     virtual ~TrainObserver() = default;
     virtual void onMessage(const std::string& /*message*/) {}
+    // The run goes on; by default said as a message starting with "warning: ".
+    virtual void onWarning(const Warning& warning) { onMessage("warning: " + warning.message); }
     virtual void onStep(const StepEvent& /*event*/) {}
     virtual void onValidation(const ValidationEvent& /*event*/) {} // after every validation batch
     virtual void onEpoch(const EpochEvent& /*event*/) {}

@@ -123,7 +123,7 @@ private Q_SLOTS:
             for (const auto& problem : report.problems)
                 seen += problem.message + "\n";
             for (const auto& warning : report.warnings)
-                seen += warning + "\n";
+                seen += warning.message + "\n";
             QVERIFY2(seen.find(expected) != std::string::npos, seen.c_str());
         }
     }

@@ -73,6 +73,16 @@ public:
             stop = true;
     }
     void onMessage(const std::string& m) override { messages.push_back(m); }
+    std::vector<Warning> warnings;
+    void onWarning(const Warning& w) override
+    {
+        warnings.push_back(w);
+        TrainObserver::onWarning(w);
+    }
+    bool warned(WarningCode code) const
+    {
+        return std::any_of(warnings.begin(), warnings.end(), [code](const Warning& w) { return w.code == code; });
+    }
     bool said(const std::string& part) const
     {
         return std::any_of(messages.begin(), messages.end(), [&](const auto& m) { return m.find(part) != std::string::npos; });
@@ -187,6 +197,36 @@ private Q_SLOTS:
         QVERIFY(train(config, fourth, options).ok());
         QVERIFY(!fourth.said("read from the cache"));
         QCOMPARE(QDir(cache.path()).entryList(QDir::Files).size(), 2);
+    }
+
+    // Warnings come typed, so that each interface can word them: a Latin-1 file's conversion and the
+    // skipped rows are said with their codes, again when the run reads the encoded dataset from the
+    // cache instead of importing it.
+    void importWarningsAreTypedAndCached()
+    {
+        QTemporaryDir dir, cache;
+        std::string csv = fika::test::syntheticReviewsCsv(240);
+        csv += "\"caf\xE9 great\",positive\n\"no label\",\n"; // Latin-1 é, and a row without its label
+        const std::string path = dir.filePath(QStringLiteral("reviews.csv")).toStdString();
+        fika::test::writeBytes(path, csv);
+        auto config = tinyConfig(dir);
+        config.training.epochs = 1;
+        TrainOptions options;
+        options.cacheDir = cache.path().toStdString();
+        options.overwrite = true;
+        Recorder imported, cached;
+        const auto first = train(config, imported, options);
+        QVERIFY2(first.ok(), first.error().message.c_str());
+        QVERIFY(imported.warned(WarningCode::TextConverted));
+        QVERIFY(imported.warned(WarningCode::RowsSkipped));
+        QVERIFY(imported.said("warning: ")); // the default wording for observers that do not override it
+        QVERIFY(train(config, cached, options).ok());
+        QVERIFY(cached.said("read from the cache"));
+        QCOMPARE(cached.warnings.size(), imported.warnings.size());
+        for (size_t i = 0; i < cached.warnings.size(); ++i) {
+            QCOMPARE(cached.warnings[i].code, imported.warnings[i].code);
+            QCOMPARE(cached.warnings[i].message, imported.warnings[i].message);
+        }
     }
 
     // A resume continues the saved run only with its settings: a changed learning rate is refused,

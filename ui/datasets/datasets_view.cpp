@@ -405,7 +405,7 @@ void DatasetsView::onImported()
                            tr("Fields separated by a %1 (detected).").arg(delimiterText(m_current.report.delimiter)));
     m_problems->clear();
     for (const auto& warning : m_current.report.warnings)
-        m_problems->addItem(tr("Warning: %1").arg(toQString(warning)));
+        m_problems->addItem(ErrorText::warningText(warning));
     for (const auto& problem : m_current.report.problems)
         m_problems->addItem(toQString(problem.message));
     // An ID or free-text column chosen as the label: most classes seen once, which nothing can learn.

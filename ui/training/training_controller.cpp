@@ -23,6 +23,10 @@ public:
     {
         post([text](TrainingController* c) { Q_EMIT c->message(toQString(text)); });
     }
+    void onWarning(const core::Warning& warning) override
+    {
+        post([warning](TrainingController* c) { Q_EMIT c->message(ErrorText::warningText(warning)); });
+    }
     void onStep(const core::StepEvent& event) override
     {
         post([event](TrainingController* c) { Q_EMIT c->stepped(event); });
