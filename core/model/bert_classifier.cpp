@@ -134,6 +134,29 @@ BertOutput BertClassifierImpl::forward(const torch::Tensor& inputIds, const torc
     return out;
 }
 
+BertOutput BertClassifierImpl::forwardEmbeds(const torch::Tensor& wordEmbeddings, const torch::Tensor& attentionMask,
+                                             const torch::Tensor& tokenTypeIds)
+{
+    const int64_t length = wordEmbeddings.size(1);
+    TORCH_CHECK(length <= m_config.maxPositions, "sequence of ", length, " tokens is longer than the model's ",
+                m_config.maxPositions, " positions");
+    const torch::Tensor positions = torch::arange(length, tokenTypeIds.options().dtype(torch::kLong));
+    BertOutput out;
+    const torch::Tensor embeddings =
+        wordEmbeddings + m_positionEmbeddings(positions) + m_tokenTypeEmbeddings(tokenTypeIds.to(torch::kLong));
+    out.embeddingOutput = fika::core::dropout(m_embeddingNorm(embeddings).to(m_pooler->weight.scalar_type()),
+                                              m_config.hiddenDropout, is_training());
+    const torch::Tensor additiveMask =
+        (1.0 - attentionMask.to(torch::kFloat).unsqueeze(1).unsqueeze(2)) * std::numeric_limits<float>::lowest();
+    torch::Tensor hidden = out.embeddingOutput;
+    for (const auto& layer : *m_layers)
+        hidden = layer->as<BertLayer>()->forward(hidden, additiveMask);
+    out.lastHiddenState = hidden;
+    out.pooled = torch::tanh(m_pooler(hidden.select(1, 0)));
+    out.logits = m_classifier(fika::core::dropout(out.pooled, m_config.effectiveClassifierDropout(), is_training()));
+    return out;
+}
+
 void BertClassifierImpl::initializeWeights(uint64_t seed)
 {
     torch::NoGradGuard noGrad;

@@ -53,6 +53,12 @@ public:
     BertOutput forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
                        const torch::Tensor& tokenTypeIds);
 
+    // Hugging Face's inputs_embeds: the same pass from word embeddings [B, T, H] instead of ids
+    // (position and token type embeddings are still added), so that a gradient can be taken with
+    // respect to them, e.g. at points between two inputs (model/explanation.h).
+    BertOutput forwardEmbeds(const torch::Tensor& wordEmbeddings, const torch::Tensor& attentionMask,
+                             const torch::Tensor& tokenTypeIds);
+
     const BertConfig& config() const { return m_config; }
 
     // Hugging Face's initialisation: normal(0, initializer_range) for Linear and Embedding weights

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/predictor.h"
 
+#include "model/bf16_weights.h"
 #include "model/checkpoint.h"
 
 #include <algorithm>
@@ -26,6 +27,8 @@ std::shared_ptr<Predictor> Predictor::fromLoaded(LoadedCheckpoint checkpoint, co
     predictor->m_checkpoint = std::make_shared<LoadedCheckpoint>(std::move(checkpoint));
     LoadedCheckpoint& loaded = *predictor->m_checkpoint;
     loaded.model->eval();
+    if (options.bf16)
+        convertToBf16(loaded.model);
     const int limit = static_cast<int>(std::min<int64_t>(kMaxSequenceLength, loaded.config.maxPositions));
     predictor->m_sequenceLength =
         std::min(limit, options.sequenceLength > 0 ? options.sequenceLength : loaded.encoding.sequenceLength);
@@ -37,6 +40,11 @@ std::shared_ptr<Predictor> Predictor::fromLoaded(LoadedCheckpoint checkpoint, co
 const std::vector<std::string>& Predictor::labels() const
 {
     return m_checkpoint->config.labels;
+}
+
+Result<Explanation> Predictor::explain(std::string_view text, const ExplainOptions& options) const
+{
+    return explainPrediction(*m_checkpoint, text, m_sequenceLength, m_truncation, options);
 }
 
 std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts, const JobContext& job) const

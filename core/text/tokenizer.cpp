@@ -5,6 +5,7 @@
 #include "text/parallel.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace fika::core {
 
@@ -38,17 +39,23 @@ int32_t Tokenizer::specialTokenAt(std::string_view text, size_t pos, size_t& len
     return -1;
 }
 
-void Tokenizer::wordPiece(std::string_view word, size_t chars, std::vector<int32_t>& ids) const
+void Tokenizer::wordPiece(std::string_view word, size_t chars, std::vector<int32_t>& ids,
+                          std::vector<size_t>* pieceStarts) const
 {
     if (chars > kMaxWordChars) {
         ids.push_back(m_vocab->unkId());
+        if (pieceStarts)
+            pieceStarts->push_back(0);
         return;
     }
     const int32_t whole = m_vocab->wordStarts().find(word);
     if (whole >= 0) {
         ids.push_back(whole);
+        if (pieceStarts)
+            pieceStarts->push_back(0);
         return;
     }
+    const size_t firstStart = pieceStarts ? pieceStarts->size() : 0;
     const size_t firstPiece = ids.size();
     size_t start = 0;
     while (start < word.size()) {
@@ -68,45 +75,97 @@ void Tokenizer::wordPiece(std::string_view word, size_t chars, std::vector<int32
         if (id < 0) {
             ids.resize(firstPiece);
             ids.push_back(m_vocab->unkId());
+            if (pieceStarts) {
+                pieceStarts->resize(firstStart);
+                pieceStarts->push_back(0);
+            }
             return;
         }
         ids.push_back(id);
+        if (pieceStarts)
+            pieceStarts->push_back(start);
         start = end;
     }
 }
 
 // The fused normaliser + pre-tokeniser: one pass over the bytes, ASCII through a table, every other
 // code point through the normaliser's precomputed classes. Equivalent to normalize() + preTokenize().
-void Tokenizer::tokenize(std::string_view text, std::vector<int32_t>& ids) const
+// With kSpans it also follows which code point of the text each code point of a word came from;
+// without, that bookkeeping compiles away (tokenize is on the encoding hot path).
+template <bool kSpans>
+void Tokenizer::tokenizeImpl(std::string_view text, std::vector<int32_t>& ids, std::vector<TokenSpan>* spans) const
 {
     const BertNormalizer& normalizer = *m_normalizer;
     const bool lower = normalizer.lowercase();
     std::string word;
     size_t wordChars = 0;
     std::u32string mapped;
+    int32_t at = 0;                // the code point of the text being read
+    std::vector<int32_t> origins;  // kSpans: per code point of word, the code point of the text it came from
+    std::vector<size_t> pieceStarts;
+    int32_t wordEnd = 0;           // kSpans: where word ends in the text, characters dropped inside it included
+    int32_t wordIndex = 0;
     auto flush = [&] {
-        if (!word.empty())
-            wordPiece(word, wordChars, ids);
+        if (!word.empty()) {
+            if constexpr (kSpans) {
+                pieceStarts.clear();
+                wordPiece(word, wordChars, ids, &pieceStarts);
+                size_t piece = 0, codePoint = 0;
+                for (size_t byte = 0; byte < word.size() && piece < pieceStarts.size(); ++byte) {
+                    if (byte == pieceStarts[piece]) {
+                        TokenSpan span{origins[codePoint], wordEnd, wordIndex};
+                        if (!spans->empty() && spans->back().word == wordIndex)
+                            spans->back().end = std::max(spans->back().start + 1, origins[codePoint]);
+                        spans->push_back(span);
+                        ++piece;
+                    }
+                    if ((static_cast<unsigned char>(word[byte]) & 0xC0) != 0x80)
+                        ++codePoint;
+                }
+                ++wordIndex;
+                origins.clear();
+            } else {
+                wordPiece(word, wordChars, ids);
+            }
+        }
         word.clear();
         wordChars = 0;
     };
+    auto keep = [&](char32_t cp) {
+        utf8::append(word, cp);
+        ++wordChars;
+        if constexpr (kSpans) {
+            origins.push_back(at);
+            wordEnd = at + 1;
+        }
+    };
+    auto keepAscii = [&](char c) {
+        word += c;
+        ++wordChars;
+        if constexpr (kSpans) {
+            origins.push_back(at);
+            wordEnd = at + 1;
+        }
+    };
+    auto drop = [&] { // a character removed inside a word still belongs to it (a combining accent)
+        if constexpr (kSpans)
+            if (!word.empty())
+                wordEnd = at + 1;
+    };
     auto emitAlone = [&](char32_t cp) {
         flush();
-        utf8::append(word, cp);
-        wordChars = 1;
+        keep(cp);
         flush();
     };
 
     const size_t n = text.size();
-    for (size_t pos = 0; pos < n;) {
+    for (size_t pos = 0; pos < n; ++at) {
         const auto b = static_cast<unsigned char>(text[pos]);
         if (b < 0x80) {
             if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) {
-                word += static_cast<char>(b);
-                ++wordChars;
+                keepAscii(static_cast<char>(b));
             } else if (b >= 'A' && b <= 'Z') {
-                word += static_cast<char>(lower ? b + 32 : b);
-                ++wordChars;
+                keepAscii(static_cast<char>(lower ? b + 32 : b));
             } else if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
                 flush();
             } else if (b == '[' && !m_specials.empty()) {
@@ -115,49 +174,58 @@ void Tokenizer::tokenize(std::string_view text, std::vector<int32_t>& ids) const
                 if (special >= 0) {
                     flush();
                     ids.push_back(special);
+                    if constexpr (kSpans)
+                        spans->push_back({at, at + static_cast<int32_t>(length), wordIndex++});
                     pos += length;
+                    at += static_cast<int32_t>(length) - 1; // ASCII: one code point per byte
                     continue;
                 }
                 emitAlone(b);
             } else if (normalizer.isPunctuation(b)) {
                 emitAlone(b);
             } else if (b >= 0x20 && b != 0x7F) {
-                word += static_cast<char>(b);
-                ++wordChars;
-            } // other ASCII controls are dropped
+                keepAscii(static_cast<char>(b));
+            } else {
+                drop(); // other ASCII controls are dropped
+            }
             ++pos;
             continue;
         }
         const char32_t cp = decodeUtf8Lenient(text, pos);
         switch (normalizer.classify(cp, mapped)) {
-        case BertNormalizer::CharClass::Keep:
-            utf8::append(word, cp);
-            ++wordChars;
-            break;
-        case BertNormalizer::CharClass::Drop: break;
+        case BertNormalizer::CharClass::Keep: keep(cp); break;
+        case BertNormalizer::CharClass::Drop: drop(); break;
         case BertNormalizer::CharClass::Space: flush(); break;
         case BertNormalizer::CharClass::Punct: emitAlone(cp); break;
         case BertNormalizer::CharClass::Chinese:
             flush();
-            for (char32_t c : mapped) {
-                utf8::append(word, c);
-                ++wordChars;
-            }
+            for (char32_t c : mapped)
+                keep(c);
             flush();
             break;
         case BertNormalizer::CharClass::Mapped:
+            if (mapped.empty())
+                drop();
             for (char32_t c : mapped) {
-                if (normalizer.isPunctuation(c)) {
+                if (normalizer.isPunctuation(c))
                     emitAlone(c);
-                } else {
-                    utf8::append(word, c);
-                    ++wordChars;
-                }
+                else
+                    keep(c);
             }
             break;
         }
     }
     flush();
+}
+
+void Tokenizer::tokenize(std::string_view text, std::vector<int32_t>& ids) const
+{
+    tokenizeImpl<false>(text, ids, nullptr);
+}
+
+void Tokenizer::tokenize(std::string_view text, std::vector<int32_t>& ids, std::vector<TokenSpan>& spans) const
+{
+    tokenizeImpl<true>(text, ids, &spans);
 }
 
 std::vector<int32_t> Tokenizer::encodeIds(std::string_view text) const
@@ -213,6 +281,33 @@ Encoding Tokenizer::encode(std::string_view text, int sequenceLength, Truncation
     }
     encoding.typeIds.assign(encoding.ids.size(), 0);
     return encoding;
+}
+
+SpannedEncoding Tokenizer::encodeWithSpans(std::string_view text, int sequenceLength, Truncation truncation) const
+{
+    sequenceLength = std::clamp(sequenceLength, kMinSequenceLength, kMaxSequenceLength);
+    std::vector<int32_t> pieces;
+    std::vector<TokenSpan> pieceSpans;
+    tokenize(text, pieces, pieceSpans);
+    // Truncating the positions says which tokens (and spans) encode() keeps.
+    std::vector<int32_t> kept(pieces.size());
+    std::iota(kept.begin(), kept.end(), 0);
+    SpannedEncoding out;
+    Encoding& encoding = out.encoding;
+    encoding.truncated = truncatePieces(kept, static_cast<size_t>(sequenceLength - 2), truncation);
+    encoding.ids.reserve(kept.size() + 2);
+    out.spans.reserve(kept.size() + 2);
+    encoding.ids.push_back(m_vocab->clsId());
+    out.spans.emplace_back();
+    for (int32_t k : kept) {
+        encoding.ids.push_back(pieces[static_cast<size_t>(k)]);
+        out.spans.push_back(pieceSpans[static_cast<size_t>(k)]);
+    }
+    encoding.ids.push_back(m_vocab->sepId());
+    out.spans.emplace_back();
+    encoding.attentionMask.assign(encoding.ids.size(), 1);
+    encoding.typeIds.assign(encoding.ids.size(), 0);
+    return out;
 }
 
 void padToLongest(std::vector<Encoding>& batch, int32_t padId)

@@ -21,6 +21,23 @@ struct Encoding {
     bool truncated = false;
 };
 
+// Where a token comes from: code points [start, end) of the text as given (before normalisation, so
+// accents, case and dropped characters are kept), and the index of its word. A word is what the
+// pre-tokeniser splits off (a run of letters and digits, or one punctuation mark), so "don't" is
+// three words; a word's WordPiece tokens share its index. [CLS]/[SEP] added around a text have
+// word -1 and an empty span.
+struct TokenSpan {
+    int32_t start = 0;
+    int32_t end = 0;
+    int32_t word = -1;
+};
+
+// An Encoding with the span of each of its tokens (padding excluded).
+struct SpannedEncoding {
+    Encoding encoding;
+    std::vector<TokenSpan> spans;
+};
+
 constexpr size_t kMaxWordChars = 100; // longer words become [UNK], as in Hugging Face's WordPiece
 constexpr int kHeadTailHeadTokens = 128;
 
@@ -39,11 +56,15 @@ public:
 
     // WordPiece ids of a text, without [CLS]/[SEP], appended to ids.
     void tokenize(std::string_view text, std::vector<int32_t>& ids) const;
+    // The same, with each token's span appended to spans (the same ids as tokenize gives).
+    void tokenize(std::string_view text, std::vector<int32_t>& ids, std::vector<TokenSpan>& spans) const;
     // [CLS] + pieces + [SEP], no truncation.
     std::vector<int32_t> encodeIds(std::string_view text) const;
     // Truncated to sequenceLength (which must be 3–512) with [CLS]/[SEP] kept; padded to
     // sequenceLength when pad is true.
     Encoding encode(std::string_view text, int sequenceLength, Truncation truncation, bool pad) const;
+    // encode (unpadded) with each token's span, truncated the same way.
+    SpannedEncoding encodeWithSpans(std::string_view text, int sequenceLength, Truncation truncation) const;
 
     // encodeIds for many texts on `threads` threads (0 = all cores); order preserved.
     std::vector<std::vector<int32_t>> encodeIdsBatch(const std::vector<std::string_view>& texts, int threads) const;
@@ -53,7 +74,11 @@ public:
     std::vector<std::string> tokensOf(const std::vector<int32_t>& ids) const;
 
 private:
-    void wordPiece(std::string_view word, size_t chars, std::vector<int32_t>& ids) const;
+    // pieceStarts (optional) receives the byte offset in word where each appended token starts.
+    void wordPiece(std::string_view word, size_t chars, std::vector<int32_t>& ids,
+                   std::vector<size_t>* pieceStarts = nullptr) const;
+    template <bool kSpans>
+    void tokenizeImpl(std::string_view text, std::vector<int32_t>& ids, std::vector<TokenSpan>* spans) const;
     int32_t specialTokenAt(std::string_view text, size_t pos, size_t& length) const;
 
     std::shared_ptr<const Vocab> m_vocab;
