@@ -24,6 +24,7 @@ struct PredictArgs {
     int sequenceLength = 0; // 0: the checkpoint's
     std::string truncation; // empty: the checkpoint's
     int batchSize = 16;
+    std::string precision = "fp32";
     std::string csv;
     std::string textColumn = "review";
     std::vector<std::string> texts;
@@ -34,6 +35,7 @@ int runPredict(const PredictArgs& args)
     core::PredictorOptions options;
     options.sequenceLength = args.sequenceLength;
     options.batchSize = args.batchSize;
+    options.bf16 = args.precision == "bf16";
     if (!args.truncation.empty()) { // otherwise the checkpoint's
         auto truncation = core::parseTruncation(args.truncation);
         if (!truncation)
@@ -139,6 +141,7 @@ Runner definePredict(CLI::App& command)
         ->check(wholeNumber(0, core::kMaxSequenceLength));
     addChoice(command, "--truncation", args->truncation, {"head", "tail", "head_tail"}, "which end of a long text is kept");
     addValue(command, "--batch-size", args->batchSize, "N", "texts per forward pass")->check(wholeNumber(1, 4096));
+    addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: 2-3x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
     addValue(command, "--csv", args->csv, "FILE", "classify this CSV's texts");
     addValue(command, "--text-column", args->textColumn, "NAME", "the CSV's text column");
     command.add_option("texts", args->texts, "texts to classify")->type_name("TEXT");

@@ -142,6 +142,7 @@ struct EvaluateArgs {
     std::string textColumn = "review";
     std::string labelColumn = "sentiment";
     int sequenceLength = 0; // 0: the checkpoint's
+    std::string precision = "fp32";
     bool json = false;
 };
 
@@ -156,6 +157,7 @@ int runEvaluate(const EvaluateArgs& args)
     }
     core::PredictorOptions predictorOptions;
     predictorOptions.sequenceLength = args.sequenceLength;
+    predictorOptions.bf16 = args.precision == "bf16";
     auto predictor = core::Predictor::fromCheckpoint(args.checkpoint, predictorOptions);
     if (!predictor) {
         return fail(predictor.error());
@@ -231,6 +233,7 @@ Runner defineEvaluate(CLI::App& command)
     addValue(command, "--label-column", args->labelColumn, "NAME", "the CSV's label column");
     addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
         ->check(wholeNumber(0, core::kMaxSequenceLength));
+    addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: 2-3x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
     addFlag(command, "--json", args->json, "print one JSON object");
     return [args] { return runEvaluate(*args); };
 }

@@ -8,7 +8,9 @@
 
 #include "model/attention.h"
 #include "model/bf16_weights.h"
+#include "model/checkpoint.h"
 #include "model/dropout.h"
+#include "model/predictor.h"
 #include "train/trainer.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -115,6 +117,35 @@ private Q_SLOTS:
         qInfo("bf16 logits: relative error %.4f, labels agreeing %.2f %%", error, 100 * agreement);
         QVERIFY2(error < 0.03, std::to_string(error).c_str());
         QVERIFY2(agreement >= 0.995, std::to_string(agreement).c_str());
+    }
+
+    // --precision bf16 of predict, evaluate and serve: the predictor converts its model once; its
+    // probabilities differ from float32's by rounding only.
+    void predictorInBf16AgreesWithFloat32()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/model.safetensors");
+        auto load = [] {
+            LoadOptions options;
+            options.fallbackVocab = fika::test::bundledVocabPath();
+            auto loaded = loadCheckpoint(fika::test::sharedPath("golden/tiny-bert"), options);
+            if (!loaded)
+                qFatal("%s", loaded.error().message.c_str());
+            return std::move(loaded.value());
+        };
+        PredictorOptions options;
+        const auto fp32 = Predictor::fromLoaded(load(), options);
+        options.bf16 = true;
+        const auto bf16 = Predictor::fromLoaded(load(), options);
+        const std::vector<std::string> texts = {"A wonderful film, moving and funny.", "Dull. I left early.",
+                                                "The plot made no sense, but the actors were great.", ""};
+        const auto expected = fp32->predict(texts);
+        const auto actual = bf16->predict(texts);
+        double largest = 0;
+        for (size_t i = 0; i < texts.size(); ++i)
+            for (size_t c = 0; c < expected[i].probabilities.size(); ++c)
+                largest = std::max<double>(largest, std::abs(actual[i].probabilities[c] - expected[i].probabilities[c]));
+        QVERIFY2(largest > 0, "the bf16 predictor computed in float32");
+        QVERIFY2(largest < 0.01, std::to_string(largest).c_str());
     }
 
     // The attention's backward in bf16 (its products in bf16, its softmax in float32) against the
