@@ -4,7 +4,9 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/explain_output.h"
 
+#include "common/atomic_file.h"
 #include "data/csv_import.h"
 #include "model/checkpoint.h"
 #include "model/predictor.h"
@@ -28,10 +30,17 @@ struct PredictArgs {
     std::string csv;
     std::string textColumn = "review";
     std::vector<std::string> texts;
+    bool explain = false;
+    int steps = 0;            // 0: core's default
+    std::string explainClass; // empty: each text's predicted class
+    std::string explainHtml;
 };
 
 int runPredict(const PredictArgs& args)
 {
+    const bool explain = args.explain || !args.explainHtml.empty();
+    if (!explain && (args.steps != 0 || !args.explainClass.empty()))
+        return usageError("--steps and --explain-class need --explain or --explain-html", "predict");
     core::PredictorOptions options;
     options.sequenceLength = args.sequenceLength;
     options.batchSize = args.batchSize;
@@ -69,20 +78,40 @@ int runPredict(const PredictArgs& args)
         return 1;
     }
     const auto& labels = predictor.value()->labels();
+    std::vector<core::Explanation> explanations;
+    if (explain) {
+        auto explained = explainTexts(*predictor.value(), texts, args.steps, args.explainClass);
+        if (!explained)
+            return fail(explained.error());
+        explanations = std::move(explained.value());
+        if (!args.explainHtml.empty()) {
+            if (auto written = core::writeFileAtomically(args.explainHtml, explanationHtml(texts, predictions, explanations)); !written)
+                return fail(written.error());
+            std::cerr << "fika-cli: wrote " << args.explainHtml << "\n";
+        }
+    }
     if (args.json) {
         nlohmann::json out = nlohmann::json::array();
-        for (const auto& p : predictions) {
+        for (size_t t = 0; t < predictions.size(); ++t) {
+            const auto& p = predictions[t];
             nlohmann::json probabilities = nlohmann::json::object();
             for (size_t i = 0; i < labels.size(); ++i)
                 probabilities[labels[i]] = p.probabilities[i];
             out.push_back({{"label", p.label}, {"probabilities", probabilities}, {"logits", p.logits}});
+            if (args.explain)
+                out.back()["explanation"] = explanationJson(explanations[t]);
         }
-        std::cout << out.dump() << '\n';
+        // Words are the text's own bytes: invalid UTF-8 in a text becomes U+FFFD, not an exception.
+        std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
         return 0;
     }
-    for (const auto& p : predictions)
+    for (size_t t = 0; t < predictions.size(); ++t) {
+        const auto& p = predictions[t];
         std::cout << p.label << '\t' << std::fixed << std::setprecision(4)
                   << p.probabilities[static_cast<size_t>(p.labelId)] << '\n';
+        if (args.explain)
+            printExplanation(std::cout, explanations[t]);
+    }
     return 0;
 }
 
@@ -134,7 +163,8 @@ Runner definePredict(CLI::App& command)
 {
     auto args = std::make_shared<PredictArgs>();
     command.description("Classifies texts (arguments, else --csv, else one per line on stdin) with a checkpoint folder;\n"
-                        "sequence length and truncation default to the checkpoint's (as it was trained).");
+                        "sequence length and truncation default to the checkpoint's (as it was trained).\n"
+                        "--explain adds which words made each prediction (Integrated Gradients, from a [PAD] baseline).");
     addValue(command, "--checkpoint", args->checkpoint, "DIR", "the checkpoint folder")->required();
     addFlag(command, "--json", args->json, "print a JSON array: label, probabilities and logits per text");
     addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
@@ -144,6 +174,13 @@ Runner definePredict(CLI::App& command)
     addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: 2-3x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
     addValue(command, "--csv", args->csv, "FILE", "classify this CSV's texts");
     addValue(command, "--text-column", args->textColumn, "NAME", "the CSV's text column");
+    addFlag(command, "--explain", args->explain,
+            "which words made each prediction (Integrated Gradients from a [PAD] baseline): the words with their\n"
+            "attributions, or with --json an \"explanation\" per text");
+    addValue(command, "--steps", args->steps, "N", "path points for --explain (default 32)")
+        ->check(wholeNumber(1, core::kMaxExplainSteps));
+    addValue(command, "--explain-class", args->explainClass, "LABEL", "explain this class (default: the predicted one)");
+    addValue(command, "--explain-html", args->explainHtml, "FILE", "write an HTML report with the words highlighted");
     command.add_option("texts", args->texts, "texts to classify")->type_name("TEXT");
     return [args] { return runPredict(*args); };
 }

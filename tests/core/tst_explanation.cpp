@@ -374,6 +374,88 @@ private Q_SLOTS:
         }
     }
 
+    // fika-cli predict --explain: words with scores, the JSON the issue fixes, the HTML report, and
+    // clear errors for options that cannot be used.
+    void cliExplains()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/config.json");
+        QTemporaryDir dir;
+        const QString checkpoint = dir.filePath(QStringLiteral("tiny"));
+        QCOMPARE(runCli({QStringLiteral("export"), QStringLiteral("--checkpoint"), QString::fromStdString(fika::test::sharedPath("golden/tiny-bert")),
+                         QStringLiteral("--vocab"), QString::fromStdString(fika::test::bundledVocabPath()), QStringLiteral("--out"), checkpoint})
+                     .exitCode,
+                 0);
+        const QString cafe = QStringLiteral("Café déjà vu: the acting was superb!");
+        const QString worst = QStringLiteral("Worst film ever.");
+        const QStringList base = {QStringLiteral("predict"), QStringLiteral("--checkpoint"), checkpoint};
+
+        const Run json = runCli(base + QStringList{QStringLiteral("--explain"), QStringLiteral("--json"), cafe, worst});
+        QVERIFY2(json.exitCode == 0, json.err.constData());
+        const auto out = nlohmann::json::parse(json.out.toStdString());
+        QCOMPARE(out.size(), size_t(2));
+        for (size_t i = 0; i < out.size(); ++i) {
+            const auto& row = out[i];
+            for (const char* key : {"label", "probabilities", "logits", "explanation"})
+                QVERIFY2(row.contains(key), key);
+            const auto& e = row["explanation"];
+            QCOMPARE(e.size(), size_t(5)); // class, logit, baseline_logit, steps, words: nothing else
+            QCOMPARE(e["class"].get<std::string>(), row["label"].get<std::string>());
+            QCOMPARE(e["steps"].get<int>(), 32);
+            const std::u32string text = (i == 0 ? cafe : worst).toStdU32String();
+            double sum = 0.0;
+            int32_t previousEnd = 0;
+            for (const auto& word : e["words"]) {
+                QCOMPARE(word.size(), size_t(4));
+                const auto start = word["start"].get<int32_t>(), end = word["end"].get<int32_t>();
+                QVERIFY(start >= previousEnd && end > start && end <= static_cast<int32_t>(text.size()));
+                // start/end are code points of the text as given: the word is that slice.
+                QCOMPARE(QString::fromStdU32String(text.substr(static_cast<size_t>(start), static_cast<size_t>(end - start))),
+                         QString::fromStdString(word["word"].get<std::string>()));
+                previousEnd = end;
+                sum += word["attribution"].get<double>();
+            }
+            const double difference = e["logit"].get<double>() - e["baseline_logit"].get<double>();
+            QVERIFY2(std::abs(sum - difference) <= 0.01 * std::abs(difference), qPrintable(QStringLiteral("%1 vs %2").arg(sum).arg(difference)));
+        }
+        QCOMPARE(out[0]["explanation"]["words"][1]["word"].get<std::string>(), std::string("déjà"));
+        QCOMPARE(out[0]["explanation"]["words"][1]["start"].get<int>(), 5);
+
+        const Run text = runCli(base + QStringList{QStringLiteral("--explain"), QStringLiteral("--steps"), QStringLiteral("8"), worst});
+        QVERIFY2(text.exitCode == 0, text.err.constData());
+        QVERIFY2(text.out.contains("8 steps") && text.out.contains("\tWorst\n") && text.out.contains("\tfilm\n"), text.out.constData());
+
+        const Run other = runCli(base + QStringList{QStringLiteral("--explain"), QStringLiteral("--json"), QStringLiteral("--explain-class"),
+                                                    QStringLiteral("negative"), worst});
+        QCOMPARE(other.exitCode, 0);
+        QCOMPARE(nlohmann::json::parse(other.out.toStdString())[0]["explanation"]["class"].get<std::string>(), std::string("negative"));
+
+        const QString html = dir.filePath(QStringLiteral("report/explained.html"));
+        const Run report = runCli(base + QStringList{QStringLiteral("--explain-html"), html, QStringLiteral("--sequence-length"),
+                                                     QStringLiteral("6"), cafe, QStringLiteral("<b>bold</b> & co")});
+        QVERIFY2(report.exitCode == 0, report.err.constData());
+        const std::string page = fika::test::readBytes(html.toStdString());
+        QVERIFY(page.rfind("<!DOCTYPE html>", 0) == 0);
+        QVERIFY(page.find(">déjà</span>") != std::string::npos);
+        QVERIFY(page.find("not seen by the model") != std::string::npos); // cut at 6 tokens
+        QVERIFY(page.find(">&lt;</span>") != std::string::npos);           // the text is escaped
+        QVERIFY(page.find("&amp; co") != std::string::npos);
+        QVERIFY(page.find("<b>bold") == std::string::npos);
+        QVERIFY(page.find("http") == std::string::npos);                   // self-contained
+
+        const Run stepsAlone = runCli(base + QStringList{QStringLiteral("--steps"), QStringLiteral("8"), worst});
+        QCOMPARE(stepsAlone.exitCode, 2);
+        QVERIFY2(stepsAlone.err.contains("--steps and --explain-class need --explain or --explain-html"), stepsAlone.err.constData());
+        const Run zeroSteps = runCli(base + QStringList{QStringLiteral("--explain"), QStringLiteral("--steps"), QStringLiteral("0"), worst});
+        QCOMPARE(zeroSteps.exitCode, 2);
+        QVERIFY2(zeroSteps.err.contains("--steps"), zeroSteps.err.constData());
+        const Run unknownClass = runCli(base + QStringList{QStringLiteral("--explain"), QStringLiteral("--explain-class"), QStringLiteral("neutral"), worst});
+        QCOMPARE(unknownClass.exitCode, 1);
+        QVERIFY2(unknownClass.err.contains("--explain-class neutral: the model has no such class (it has negative, positive)"),
+                 unknownClass.err.constData());
+        const Run folder = runCli(base + QStringList{QStringLiteral("--explain-html"), dir.path(), worst});
+        QCOMPARE(folder.exitCode, 1);
+    }
+
     // BERT-mini shape (4 layers, hidden 256), random weights: one 256-token review, 32 steps.
     void benchBertMiniReview()
     {
