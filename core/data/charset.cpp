@@ -47,6 +47,9 @@ std::pair<std::string, int> icuGuess(std::string_view sample)
 
 } // namespace
 
+// Below this confidence (0-100) ICU's choice among the single-byte Latin encodings is a guess.
+constexpr int kWeakGuess = 50;
+
 Result<CharsetGuess> detectCharset(std::string_view sample, const std::string& fileName)
 {
     CharsetGuess guess;
@@ -68,12 +71,19 @@ Result<CharsetGuess> detectCharset(std::string_view sample, const std::string& f
     const int64_t line = lineAt(sample, offset);
     const auto [name, confidence] = icuGuess(sample);
     const bool hasNul = sample.find('\0') != std::string_view::npos;
-    if (!hasNul && (name == "ISO-8859-1" || name == "windows-1252")) {
+    // A few accented letters in mostly English text give the detector too little to tell Western from
+    // Central European Latin: a weak guess of either is most often a Western file (Latin-1 or
+    // Windows-1252), and the warning says what to do if it was not.
+    const bool western = name == "ISO-8859-1" || name == "windows-1252";
+    const bool weakOtherLatin = (name == "ISO-8859-2" || name == "windows-1250" || name == "ISO-8859-9" ||
+                                 name == "windows-1254") && confidence < kWeakGuess;
+    if (!hasNul && (western || weakOtherLatin)) {
         guess.encoding = TextEncoding::Windows1252;
         guess.warning = fileName + ": not UTF-8 (byte " + hexByte(static_cast<unsigned char>(sample[offset])) +
                         " at byte offset " + std::to_string(offset) + ", line " + std::to_string(line) +
                         "); read as Windows-1252 (detected " + name + ", confidence " + std::to_string(confidence) +
-                        "%) and converted to UTF-8";
+                        "%) and converted to UTF-8" +
+                        (western ? "" : "; if its accented letters look wrong, save the file as UTF-8 and import again");
         return guess;
     }
     std::string hint = name.empty() ? std::string("no encoding could be detected")

@@ -41,7 +41,9 @@ Status importDataset(const ExperimentConfig& config, PreparedRun& p, std::vector
     warnings = imported->report.warnings;
     if (imported->report.invalidRows > 0)
         warnings.push_back({WarningCode::RowsSkipped,
-                            "skipped " + std::to_string(imported->report.invalidRows) + " rows with problems",
+                            std::to_string(imported->report.invalidRows) +
+                                (imported->report.invalidRows == 1 ? " row" : " rows") +
+                                " with problems skipped (fika-cli dataset inspect lists them)",
                             experimentDataSource(config), {}});
     p.dataset = std::move(imported->dataset);
     return Ok{};

@@ -232,6 +232,9 @@ private:
         if (!prepared)
             return prepared.error();
         m_run = std::move(prepared.value());
+        // A stop while the data was read (from the cache, say) or the model loaded: nothing replaced yet.
+        if (m_options.stop && m_options.stop->load())
+            return makeError(ErrorCode::Cancelled, "stopped before training began; nothing was trained or written");
         // Replace an earlier run only now that the new one can start.
         if (!m_options.resume)
             if (auto cleared = clearCheckpoints(m_checkpoints.string()); !cleared)

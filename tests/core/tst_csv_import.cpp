@@ -79,6 +79,10 @@ private Q_SLOTS:
             false, ErrorCode::None, "line 3002: column 'review' has invalid UTF-8", 3000, 1);
         add("binary data", std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0\x01\0", 20) + std::string(64, '\xFF'), false,
             ErrorCode::Encoding, "cannot tell the text encoding", 0, 0);
+        std::string fewAccents = header;
+        for (int i = 0; i < 30; ++i)
+            fewAccents += "\"caf\xE9 great film\",positive\n\"awful film\",negative\n"; // Latin-1 é; ICU guesses ISO-8859-2
+        add("Latin-1 with few accents", fewAccents, false, ErrorCode::None, "read as Windows-1252", 60, 0);
         add("every row bad", header + ",positive\n,negative\n", false, ErrorCode::NoData,
             "no usable data rows after the header (2 rows with problems)", 0, 2);
         add("labels trimmed", header + "a, positive \nb,positive\nc,negative\n", false, ErrorCode::None, "", 3, 0);

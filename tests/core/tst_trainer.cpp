@@ -385,6 +385,24 @@ private Q_SLOTS:
         QVERIFY(second.said("stopped while encoding the dataset"));
         QCOMPARE(fika::test::readBytes((checkpoints / "last/trainer_state.json").string()), stateBefore);
         QVERIFY(fs::exists(checkpoints / "epoch-1/model.safetensors"));
+
+        // The same when the encoded dataset comes from the cache (nothing to encode, so no stop there).
+        QTemporaryDir cache;
+        TrainOptions cached = options;
+        cached.cacheDir = cache.path().toStdString();
+        Recorder filling, third;
+        TrainOptions fill = cached;
+        fill.stop = nullptr;
+        QVERIFY(train(config, filling, fill).ok());
+        const std::string stateFilled = fika::test::readBytes((checkpoints / "last/trainer_state.json").string());
+        third.stop = true;
+        cached.stop = &third.stop;
+        auto stoppedCached = train(config, third, cached);
+        QVERIFY2(stoppedCached.ok(), stoppedCached.error().message.c_str());
+        QVERIFY(third.said("read from the cache"));
+        QVERIFY(third.said("stopped before training began"));
+        QVERIFY(stoppedCached->batchLosses.empty());
+        QCOMPARE(fika::test::readBytes((checkpoints / "last/trainer_state.json").string()), stateFilled);
     }
 
     // Checkpoints are written epoch-N, then best, then last (the commit point): a kill between two

@@ -222,6 +222,26 @@ private Q_SLOTS:
         QVERIFY(modeling->progressText().isEmpty());
     }
 
+    // Stop pressed while the data and model are prepared: the view says nothing was trained (it said
+    // Resume continues, with nothing to continue or with an earlier run's checkpoint).
+    void stopBeforeTheFirstBatchSaysNothingWasTrained()
+    {
+        auto* wizard = m_window->openExperimentWizard();
+        wizard->setRandomShape(2, 32, 4, 64);
+        wizard->setExperimentName(QStringLiteral("stopped-early"));
+        wizard->accept();
+        auto* modeling = m_window->modelingView();
+        auto* training = m_window->studio()->training();
+        QSignalSpy finished(training, &TrainingController::finished);
+        modeling->runButton()->click();
+        training->stop(); // before the worker has read the data
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.first().at(0).toBool());
+        QVERIFY(finished.first().at(1).toBool());
+        QVERIFY(training->stoppedBeforeTraining());
+        QCOMPARE(modeling->progressText(), QStringLiteral("Stopped before the first batch: nothing was trained"));
+    }
+
     // The summary on the Create tab always shows the current choices: preset, shape, trainable.
     void wizardSummaryFollowsEveryChoice()
     {

@@ -449,11 +449,10 @@ void ModelingView::onFinished(bool ok, bool stopped, const QString& error)
         m_log->appendPlainText(error);
         QMessageBox::warning(this, tr("Training failed"), error);
     } else {
-        const auto& config = m_studio->currentExperiment();
-        const bool resumable = config && std::filesystem::exists(config->output.dir + "/checkpoints/last");
-        m_progressText->setText(!stopped  ? tr("Finished: see the Evaluation view")
-                                : resumable ? tr("Stopped: Resume continues from the last checkpoint")
-                                            : tr("Stopped before the first batch: nothing was trained"));
+        m_progressText->setText(!stopped ? tr("Finished: see the Evaluation view")
+                                : m_studio->training()->stoppedBeforeTraining()
+                                    ? tr("Stopped before the first batch: nothing was trained")
+                                    : tr("Stopped: Resume continues from the last checkpoint"));
         if (!stopped) {
             m_progress->setFormat(QStringLiteral("%p%"));
             m_progress->setValue(m_progress->maximum());

@@ -99,9 +99,11 @@ bool TrainingController::start(const core::ExperimentConfig& config, bool resume
                                                                [&] { return core::train(config, observer, options); });
         const bool ok = summary->ok();
         const bool stopped = ok && summary->value().stopped;
+        const bool nothingTrained = stopped && summary->value().batchLosses.empty() && summary->value().epochsCompleted == 0;
         const QString error = ok ? QString() : ErrorText::text(summary->error());
-        observer.post([ok, stopped, error](TrainingController* c) {
+        observer.post([ok, stopped, nothingTrained, error](TrainingController* c) {
             c->m_running = false;
+            c->m_stoppedBeforeTraining = nothingTrained;
             Q_EMIT c->finished(ok, stopped, error);
         });
     });

@@ -25,6 +25,8 @@ public:
     bool start(const core::ExperimentConfig& config, bool resume, bool overwrite = false);
     void stop();
     bool isRunning() const { return m_running; }
+    // The finished run was stopped before its first batch (an earlier run's checkpoints are untouched).
+    bool stoppedBeforeTraining() const { return m_stoppedBeforeTraining; }
     QString runDir() const { return m_runDir; }
 
 Q_SIGNALS:
@@ -43,6 +45,7 @@ private:
     std::thread m_thread;
     std::shared_ptr<std::atomic<bool>> m_stop;
     bool m_running = false;
+    bool m_stoppedBeforeTraining = false;
     QString m_runDir;
 };
 
