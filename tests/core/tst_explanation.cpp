@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cmath>
 #include <random>
+#include <ctime>
 #include <sstream>
 
 using namespace fika::core;
@@ -476,17 +477,26 @@ private Q_SLOTS:
         const Encoding encoding = checkpoint.tokenizer->encode(review, 256, Truncation::Head, false);
         QCOMPARE(encoding.ids.size(), size_t(256));
         QVERIFY(explainPrediction(checkpoint, review, 256, Truncation::Head).ok()); // warm-up
-        double best = 1e9;
+        // CPU time too: on a shared machine the wall time says more about the neighbours.
+        const auto cpuSeconds = [] {
+            timespec t{};
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+            return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+        };
+        double best = 1e9, bestCpu = 1e9;
         for (int run = 0; run < 3; ++run) {
             const auto start = std::chrono::steady_clock::now();
+            const double cpuStart = cpuSeconds();
             auto explanation = explainPrediction(checkpoint, review, 256, Truncation::Head);
             const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             QVERIFY(explanation.ok());
             best = std::min(best, seconds);
+            bestCpu = std::min(bestCpu, cpuSeconds() - cpuStart);
         }
-        qInfo("explain: BERT-mini shape (%lld layers, hidden %lld), 256 tokens, 32 steps, %d threads: %.3f s",
+        qInfo("explain: BERT-mini shape (%lld layers, hidden %lld), 256 tokens, 32 steps, %d threads, OpenBLAS %s: "
+              "%.3f s (%.3f s of CPU time)",
               static_cast<long long>(checkpoint.config.numLayers), static_cast<long long>(checkpoint.config.hiddenSize),
-              torch::get_num_threads(), best);
+              torch::get_num_threads(), blasCoreName().c_str(), best, bestCpu);
     }
 };
 
