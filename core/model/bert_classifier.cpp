@@ -111,27 +111,7 @@ BertClassifierImpl::BertClassifierImpl(const BertConfig& c, bool initialize) : m
 BertOutput BertClassifierImpl::forward(const torch::Tensor& inputIds, const torch::Tensor& attentionMask,
                                        const torch::Tensor& tokenTypeIds)
 {
-    const int64_t length = inputIds.size(1);
-    TORCH_CHECK(length <= m_config.maxPositions, "sequence of ", length, " tokens is longer than the model's ",
-                m_config.maxPositions, " positions");
-    const torch::Tensor positions = torch::arange(length, inputIds.options().dtype(torch::kLong));
-    BertOutput out;
-    torch::Tensor embeddings = m_wordEmbeddings(inputIds.to(torch::kLong)) + m_positionEmbeddings(positions) +
-                               m_tokenTypeEmbeddings(tokenTypeIds.to(torch::kLong));
-    // Embeddings may stay float32 under a bf16 encoder (model/bf16_weights.h): one cast here.
-    out.embeddingOutput = fika::core::dropout(m_embeddingNorm(embeddings).to(m_pooler->weight.scalar_type()),
-                                              m_config.hiddenDropout, is_training());
-
-    // 0 where attended, the most negative float where padded: [B, 1, 1, T].
-    const torch::Tensor additiveMask =
-        (1.0 - attentionMask.to(torch::kFloat).unsqueeze(1).unsqueeze(2)) * std::numeric_limits<float>::lowest();
-    torch::Tensor hidden = out.embeddingOutput;
-    for (const auto& layer : *m_layers)
-        hidden = layer->as<BertLayer>()->forward(hidden, additiveMask);
-    out.lastHiddenState = hidden;
-    out.pooled = torch::tanh(m_pooler(hidden.select(1, 0)));
-    out.logits = m_classifier(fika::core::dropout(out.pooled, m_config.effectiveClassifierDropout(), is_training()));
-    return out;
+    return forwardEmbeds(m_wordEmbeddings(inputIds.to(torch::kLong)), attentionMask, tokenTypeIds);
 }
 
 BertOutput BertClassifierImpl::forwardEmbeds(const torch::Tensor& wordEmbeddings, const torch::Tensor& attentionMask,
@@ -144,8 +124,10 @@ BertOutput BertClassifierImpl::forwardEmbeds(const torch::Tensor& wordEmbeddings
     BertOutput out;
     const torch::Tensor embeddings =
         wordEmbeddings + m_positionEmbeddings(positions) + m_tokenTypeEmbeddings(tokenTypeIds.to(torch::kLong));
+    // Embeddings may stay float32 under a bf16 encoder (model/bf16_weights.h): one cast here.
     out.embeddingOutput = fika::core::dropout(m_embeddingNorm(embeddings).to(m_pooler->weight.scalar_type()),
                                               m_config.hiddenDropout, is_training());
+    // 0 where attended, the most negative float where padded: [B, 1, 1, T].
     const torch::Tensor additiveMask =
         (1.0 - attentionMask.to(torch::kFloat).unsqueeze(1).unsqueeze(2)) * std::numeric_limits<float>::lowest();
     torch::Tensor hidden = out.embeddingOutput;
