@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "test_support.h"
+#include "tiny_training.h"
 
 #include "model/attention.h"
 #include "model/bf16_weights.h"
@@ -264,24 +265,13 @@ private Q_SLOTS:
         std::vector<double> firstLoss;
         std::vector<double> accuracy;
         for (const auto precision : {Precision::Fp32, Precision::Bf16}) {
-            ExperimentConfig c = presetConfig(ConfigPreset::Recommended);
-            c.data.csv = dir.filePath(QStringLiteral("reviews.csv")).toStdString();
-            if (!std::filesystem::exists(c.data.csv))
-                fika::test::writeBytes(c.data.csv, fika::test::syntheticReviewsCsv(240));
-            c.encoding.vocab = fika::test::bundledVocabPath();
-            c.encoding.sequenceLength = 24;
-            c.model.init = ModelInit::Random;
-            c.model.layers = 2;
-            c.model.hiddenSize = 32;
-            c.model.heads = 4;
-            c.model.intermediateSize = 64;
-            c.training.batchSize = 16;
+            const std::string csv = dir.filePath(QStringLiteral("reviews.csv")).toStdString();
+            if (!std::filesystem::exists(csv))
+                fika::test::writeBytes(csv, fika::test::syntheticReviewsCsv(240));
+            ExperimentConfig c = fika::test::tinyTrainingConfig(
+                csv, dir.filePath(precision == Precision::Bf16 ? QStringLiteral("bf16") : QStringLiteral("fp32")).toStdString());
             c.training.epochs = 8;
-            c.training.learningRate = 2e-3;
-            c.training.threads = 1;
-            c.training.logEverySteps = 1;
             c.training.precision = precision;
-            c.output.dir = dir.filePath(precision == Precision::Bf16 ? QStringLiteral("bf16") : QStringLiteral("fp32")).toStdString();
             struct Recorder : TrainObserver {
                 std::vector<StepEvent> steps;
                 std::vector<EpochEvent> epochs;

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "test_support.h"
+#include "tiny_training.h"
 
 #include "model/checkpoint.h"
 #include "model/explanation.h"
@@ -315,20 +316,8 @@ private Q_SLOTS:
         for (const auto& [text, decisive] : oneWordTask(600, 7))
             rows += "\"" + text + "\"," + classOf(decisive) + "\n";
         fika::test::writeBytes(csv, rows);
-        ExperimentConfig config = presetConfig(ConfigPreset::Recommended);
-        config.data.csv = csv;
-        config.encoding.vocab = fika::test::bundledVocabPath();
-        config.encoding.sequenceLength = 24;
-        config.model.init = ModelInit::Random;
-        config.model.layers = 2;
-        config.model.hiddenSize = 32;
-        config.model.heads = 4;
-        config.model.intermediateSize = 64;
-        config.training.batchSize = 16;
+        ExperimentConfig config = fika::test::tinyTrainingConfig(csv, dir.filePath(QStringLiteral("run")).toStdString());
         config.training.epochs = 6;
-        config.training.learningRate = 2e-3;
-        config.training.threads = 1;
-        config.output.dir = dir.filePath(QStringLiteral("run")).toStdString();
         TrainObserver quiet;
         auto summary = train(config, quiet);
         QVERIFY2(summary.ok(), summary.ok() ? "" : summary.error().message.c_str());

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "test_support.h"
+#include "tiny_training.h"
 
 #include "model/checkpoint.h"
 #include "train/estimates.h"
@@ -34,22 +35,7 @@ ExperimentConfig tinyConfig(const QTemporaryDir& dir, int rows = 240)
     const std::string csv = dir.filePath(QStringLiteral("reviews.csv")).toStdString();
     if (!std::filesystem::exists(csv))
         fika::test::writeBytes(csv, fika::test::syntheticReviewsCsv(rows));
-    ExperimentConfig c = presetConfig(ConfigPreset::Recommended);
-    c.data.csv = csv;
-    c.encoding.vocab = fika::test::bundledVocabPath();
-    c.encoding.sequenceLength = 24;
-    c.model.init = ModelInit::Random;
-    c.model.layers = 2;
-    c.model.hiddenSize = 32;
-    c.model.heads = 4;
-    c.model.intermediateSize = 64;
-    c.training.batchSize = 16;
-    c.training.epochs = 3;
-    c.training.learningRate = 2e-3;
-    c.training.threads = 1;
-    c.training.logEverySteps = 1;
-    c.output.dir = dir.filePath(QStringLiteral("run")).toStdString();
-    return c;
+    return fika::test::tinyTrainingConfig(csv, dir.filePath(QStringLiteral("run")).toStdString());
 }
 
 class Recorder : public TrainObserver {
