@@ -46,6 +46,9 @@ DeploymentView::DeploymentView(Studio* studio, QWidget* parent) : QWidget(parent
     };
     connect(m_server, &ServerPanel::checkpointChanged, this, follow);
     connect(m_server, &ServerPanel::servingChanged, this, follow);
+    // The tester answers in the precision chosen for deployment, as the API will.
+    connect(m_server, &ServerPanel::precisionChanged, this, [this] { m_tester->setBf16(m_server->usesBf16()); });
+    m_tester->setBf16(m_server->usesBf16());
     follow();
 }
 

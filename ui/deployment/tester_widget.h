@@ -42,6 +42,10 @@ public:
     // Tests `dir` only, named `name`; `served` is the deployment's own predictor while it serves
     // (null otherwise), so that the tester answers exactly as the API does.
     void followCheckpoint(const QString& dir, const QString& name, std::shared_ptr<const core::Predictor> served);
+    // Loads the checkpoint in bf16 (PredictorOptions::bf16) or float32 (the default); a change
+    // reloads it.
+    void setBf16(bool on);
+    bool usesBf16() const { return m_bf16; }
 
     // The predictor shown here, for the deployment server to share (null until loaded).
     std::shared_ptr<const core::Predictor> predictor() const { return m_predictor; }
@@ -80,6 +84,8 @@ private:
     std::shared_ptr<const core::Predictor> m_predictor;
     QString m_loadedDir;
     QString m_watcherDir; // the folder m_watcher loads
+    bool m_watcherBf16 = false; // and in which precision
+    bool m_bf16 = false;
     bool m_followsCheckpoint = false;
     QString m_followedDir;
     QString m_followedName;
