@@ -1586,203 +1586,208 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>bf16 (blandad)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="128"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
+        <source>bf16 trains about 2.4× faster on CPUs with bf16 units, keeping float32 master weights; the epoch estimate below counts it. fp32 is the exact choice.</source>
+        <translation>bf16 tränar cirka 2,4× snabbare på processorer med bf16-enheter och behåller huvudvikterna i float32; epoktiden som uppskattas nedan räknar med det. fp32 är det exakta valet.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="131"/>
         <source>&amp;Batch size:</source>
         <translation>&amp;Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="132"/>
         <source>&amp;Epochs:</source>
         <translation>&amp;Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="130"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="133"/>
         <source>&amp;Learning rate:</source>
         <translation>&amp;Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="131"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="134"/>
         <source>S&amp;chedule:</source>
         <translation>S&amp;chema:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="132"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="135"/>
         <source>&amp;Warm-up:</source>
         <translation>&amp;Uppvärmning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="133"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="136"/>
         <source>Weight &amp;decay:</source>
         <translation>Vikt&amp;avklingning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="134"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="137"/>
         <source>&amp;Seed:</source>
         <translation>&amp;Frö:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="135"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="138"/>
         <source>&amp;Threads:</source>
         <translation>&amp;Trådar:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="136"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="139"/>
         <source>&amp;Precision:</source>
         <translation>&amp;Precision:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="151"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="154"/>
         <source>&amp;Run</source>
         <translation>&amp;Kör</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="154"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="157"/>
         <source>F5</source>
         <translation>F5</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="315"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="318"/>
         <source>Estimated peak memory %1 of %2; an epoch takes about %3%4 (%5).</source>
         <translation>Uppskattat högsta minne %1 av %2; en epok tar cirka %3%4 (%5).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="374"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="377"/>
         <source>Epoch %1, step %2 of %3, loss %4, %5 examples/s, about %6 left</source>
         <translation>Epok %1, steg %2 av %3, förlust %4, %5 exempel/s, cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="392"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="395"/>
         <source>Validating… %p%</source>
         <translation>Validerar… %p%</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="394"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="397"/>
         <source>Validating… %1 (epoch %2 of %3, %4 of %5 examples), about %6 left</source>
         <translation>Validerar… %1 (epok %2 av %3, %4 av %5 exempel), cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="456"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="457"/>
         <source>Stopped before the first batch: nothing was trained</source>
         <translation>Stoppad före första batchen: inget tränades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="152"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="155"/>
         <source>Train from the initial weights (Alt+R or F5)</source>
         <translation>Träna från startvikterna (Alt+K eller F5)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="156"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="159"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="157"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="160"/>
         <source>Stop after the current batch; the run can be resumed</source>
         <translation>Stoppa efter aktuell batch; körningen kan återupptas</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="158"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="161"/>
         <source>Res&amp;ume</source>
         <translation>Åter&amp;uppta</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="159"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="162"/>
         <source>Continue the stopped run from its last checkpoint</source>
         <translation>Fortsätt den stoppade körningen från dess senaste kontrollpunkt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="173"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="176"/>
         <source>Training messages appear here.</source>
         <translation>Träningsmeddelanden visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="206"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="209"/>
         <source>&lt;h2&gt;Modeling&lt;/h2&gt;No experiment yet: import a dataset, save a version, then click &lt;b&gt;New experiment…&lt;/b&gt;</source>
         <translation>&lt;h2&gt;Modellering&lt;/h2&gt;Inga experiment än: importera en datamängd, spara en version och klicka sedan på &lt;b&gt;Nytt experiment…&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="210"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="213"/>
         <source>&lt;h2&gt;%1&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;%1&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="318"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="321"/>
         <source> for %1 training examples</source>
         <translation> för %1 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="319"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="322"/>
         <source> per 1,000 training examples</source>
         <translation> per 1 000 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="320"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="323"/>
         <source>timed on this machine</source>
         <translation>uppmätt på den här datorn</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="320"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="323"/>
         <source>a first guess until training has run here</source>
         <translation>en första gissning tills träning har körts här</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="346"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="349"/>
         <source>Run again?</source>
         <translation>Kör igen?</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="347"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="350"/>
         <source>This experiment has results. Running again replaces its checkpoints and curves.</source>
         <translation>Experimentet har resultat. En ny körning ersätter dess kontrollpunkter och kurvor.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="354"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="357"/>
         <source>Preparing data and model…</source>
         <translation>Förbereder data och modell…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="420"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="423"/>
         <source>Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what guessing scores, and it predicts “%5” for %6 of the validation texts. %7</source>
         <translation>Epok %1: modellen lär sig ingenting. Dess träningsförlust %2 är fortfarande ln(%3) = %4, vad gissning ger, och den förutsäger ”%5” för %6 av valideringstexterna. %7</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="427"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="430"/>
         <source>From random weights a model needs many steps before it learns: let it train on (the from-scratch preset runs 4 epochs), or give it more data.</source>
         <translation>Från slumpmässiga vikter behöver en modell många steg innan den lär sig: låt den träna vidare (förinställningen från grunden kör 4 epoker), eller ge den mer data.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="429"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="432"/>
         <source>Random weights need a higher learning rate: stop, choose Settings: from scratch and run again.</source>
         <translation>Slumpvikter behöver en högre inlärningstakt: stoppa, välj Inställningar: från grunden och kör igen.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="431"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="434"/>
         <source>Check the learning rate (2e-5 suits pretrained BERT) and the labels.</source>
         <translation>Kontrollera inlärningstakten (2e-5 passar förtränad BERT) och etiketterna.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="436"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="439"/>
         <source>Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6</source>
         <translation>Epok %1 av %2: träningsförlust %3, valideringsförlust %4, träffsäkerhet %5%6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="442"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="445"/>
         <source> (best so far)</source>
         <translation> (bästa hittills)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="448"/>
-        <location filename="../ui/modeling/modeling_view.cpp" line="450"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="451"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="453"/>
         <source>Training failed</source>
         <translation>Träningen misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="455"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="458"/>
         <source>Stopped: Resume continues from the last checkpoint</source>
         <translation>Stoppad: Återuppta fortsätter från den senaste kontrollpunkten</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="454"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="455"/>
         <source>Finished: see the Evaluation view</source>
         <translation>Klar: se vyn Utvärdering</translation>
     </message>
@@ -1931,8 +1936,8 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
     </message>
     <message>
         <location filename="../ui/deployment/server_panel.cpp" line="46"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="126"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="307"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="146"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="340"/>
         <source>Stopped</source>
         <translation>Stoppad</translation>
     </message>
@@ -1952,124 +1957,154 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="59"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="105"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="79"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="125"/>
         <source>Show</source>
         <translation>Visa</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="105"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="125"/>
         <source>Hide</source>
         <translation>Dölj</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="120"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="140"/>
         <source>No web browser could be opened. Open %1 in a browser yourself; the page asks for the token shown here.</source>
         <translation>Ingen webbläsare kunde öppnas. Öppna %1 i en webbläsare själv; sidan frågar efter token som visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="111"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="131"/>
         <source>Regenerate the token?</source>
         <translation>Skapa en ny token?</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="112"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="132"/>
         <source>Programs and pages that use the current token will be refused until they get the new one.</source>
         <translation>Program och sidor som använder den nuvarande token nekas tills de får den nya.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="61"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="81"/>
         <source>Copy</source>
         <translation>Kopiera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="62"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="53"/>
+        <source>fp32 (exact)</source>
+        <translation>fp32 (exakt)</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="54"/>
+        <source>bf16 (about 3× faster)</source>
+        <translation>bf16 (cirka 3× snabbare)</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="55"/>
+        <source>bf16 answers about 3× faster on CPUs with bf16 units; probabilities differ in the third decimal, so a text right at the decision boundary can rarely change class.</source>
+        <translation>bf16 svarar cirka 3× snabbare på processorer med bf16-enheter; sannolikheterna skiljer sig i tredje decimalen, så en text precis vid beslutsgränsen kan i sällsynta fall byta klass.</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="63"/>
+        <source>bf16: about 3× faster here; probabilities differ in the third decimal.</source>
+        <translation>bf16: cirka 3× snabbare här; sannolikheterna skiljer sig i tredje decimalen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="64"/>
+        <source>bf16 needs a CPU with bf16 units (AVX512-BF16), which this one lacks: it would be slower than fp32 here.</source>
+        <translation>bf16 kräver en processor med bf16-enheter (AVX512-BF16), och sådana saknar den här: bf16 skulle gå långsammare än fp32 här.</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="69"/>
+        <source>P&amp;recision:</source>
+        <translation>P&amp;recision:</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="82"/>
         <source>Regenerate</source>
         <translation>Skapa ny</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="63"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="83"/>
         <source>A new random token; the old one stops working</source>
         <translation>En ny slumpad token; den gamla slutar fungera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="75"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="95"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="76"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="96"/>
         <source>Token:</source>
         <translation>Token:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="77"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="97"/>
         <source>Input → output:</source>
         <translation>Indata → utdata:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="80"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="100"/>
         <source>&lt;b&gt;Code examples&lt;/b&gt;</source>
         <translation>&lt;b&gt;Kodexempel&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="89"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="109"/>
         <source>Copy command</source>
         <translation>Kopiera kommandot</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="90"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="119"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="110"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="139"/>
         <source>Test deployment</source>
         <translation>Testa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="91"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="111"/>
         <source>Opens the browser API tester page served by the deployment</source>
         <translation>Öppnar webbläsarsidan för API-test som driftsättningen serverar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="100"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="120"/>
         <source>Requests appear here: method, path, status, milliseconds.</source>
         <translation>Anrop visas här: metod, sökväg, status, millisekunder.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="204"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="225"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="206"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="227"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="220"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="246"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="243"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="269"/>
         <source>Choose an experiment with a checkpoint first.</source>
         <translation>Välj först ett experiment med en kontrollpunkt.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="252"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="278"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="292"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="324"/>
         <source>&lt;b&gt;Serving&lt;/b&gt; %1</source>
         <translation>&lt;b&gt;Serverar&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="346"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="380"/>
         <source>(created when the deployment is enabled)</source>
         <translation>(skapas när driftsättningen aktiveras)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="353"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="387"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
@@ -2120,60 +2155,70 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="112"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="125"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="114"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="127"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="121"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="134"/>
         <source>No checkpoint yet: train the experiment first.</source>
         <translation>Ingen kontrollpunkt än: träna först experimentet.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="137"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="150"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the deployed checkpoint.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: den driftsatta kontrollpunkten.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="138"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="151"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the checkpoint chosen for deployment, not served yet.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: kontrollpunkten som valts för driftsättning, ännu inte serverad.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="141"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="154"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;, the experiment open in Modeling.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;, experimentet som är öppet i Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="171"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="184"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="189"/>
-        <location filename="../ui/deployment/tester_widget.cpp" line="259"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="206"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="276"/>
         <source>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="200"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="217"/>
         <source>Ready.</source>
         <translation>Klar.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="227"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="217"/>
+        <source>Ready (bf16).</source>
+        <translation>Klar (bf16).</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/tester_widget.cpp" line="244"/>
         <source>Type a text first.</source>
         <translation>Skriv först en text.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="272"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="289"/>
         <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/tester_widget.cpp" line="289"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms with bf16</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms med bf16</translation>
     </message>
 </context>
 <context>
