@@ -1936,8 +1936,8 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
     </message>
     <message>
         <location filename="../ui/deployment/server_panel.cpp" line="46"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="146"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="340"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="148"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="342"/>
         <source>Stopped</source>
         <translation>Stoppad</translation>
     </message>
@@ -1957,33 +1957,33 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="79"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="125"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="81"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="127"/>
         <source>Show</source>
         <translation>Visa</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="125"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="127"/>
         <source>Hide</source>
         <translation>Dölj</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="140"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="142"/>
         <source>No web browser could be opened. Open %1 in a browser yourself; the page asks for the token shown here.</source>
         <translation>Ingen webbläsare kunde öppnas. Öppna %1 i en webbläsare själv; sidan frågar efter token som visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="131"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="133"/>
         <source>Regenerate the token?</source>
         <translation>Skapa en ny token?</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="132"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="134"/>
         <source>Programs and pages that use the current token will be refused until they get the new one.</source>
         <translation>Program och sidor som använder den nuvarande token nekas tills de får den nya.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="81"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="83"/>
         <source>Copy</source>
         <translation>Kopiera</translation>
     </message>
@@ -2018,93 +2018,93 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>P&amp;recision:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="82"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="84"/>
         <source>Regenerate</source>
         <translation>Skapa ny</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="83"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="85"/>
         <source>A new random token; the old one stops working</source>
         <translation>En ny slumpad token; den gamla slutar fungera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="95"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="97"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="96"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="98"/>
         <source>Token:</source>
         <translation>Token:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="97"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="99"/>
         <source>Input → output:</source>
         <translation>Indata → utdata:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="100"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="102"/>
         <source>&lt;b&gt;Code examples&lt;/b&gt;</source>
         <translation>&lt;b&gt;Kodexempel&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="109"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="111"/>
         <source>Copy command</source>
         <translation>Kopiera kommandot</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="110"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="139"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="112"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="141"/>
         <source>Test deployment</source>
         <translation>Testa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="111"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="113"/>
         <source>Opens the browser API tester page served by the deployment</source>
         <translation>Öppnar webbläsarsidan för API-test som driftsättningen serverar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="120"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="122"/>
         <source>Requests appear here: method, path, status, milliseconds.</source>
         <translation>Anrop visas här: metod, sökväg, status, millisekunder.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="225"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="227"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="227"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="229"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="246"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="248"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="269"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="271"/>
         <source>Choose an experiment with a checkpoint first.</source>
         <translation>Välj först ett experiment med en kontrollpunkt.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="278"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="280"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="324"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="326"/>
         <source>&lt;b&gt;Serving&lt;/b&gt; %1</source>
         <translation>&lt;b&gt;Serverar&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="380"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="382"/>
         <source>(created when the deployment is enabled)</source>
         <translation>(skapas när driftsättningen aktiveras)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="387"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="389"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>

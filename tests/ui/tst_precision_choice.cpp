@@ -26,6 +26,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -87,6 +88,9 @@ private Q_SLOTS:
         auto* precision = server->precisionSelector();
         QCOMPARE(precision->currentData().toString(), QStringLiteral("fp32")); // the default
         QVERIFY(!precision->toolTip().isEmpty());
+        const auto labels = server->findChildren<QLabel*>();
+        QVERIFY2(std::any_of(labels.begin(), labels.end(), [&](QLabel* l) { return l->buddy() == precision; }),
+                 "the Precision label's mnemonic has no buddy");
         auto* note = server->findChild<QLabel*>(QStringLiteral("precisionNote")); // what bf16 trades, in one line
         QVERIFY(note && note->isVisible() && note->text().contains(QStringLiteral("bf16")));
         QVERIFY2(note->text().contains(cpuHasBf16Units() ? QStringLiteral("third decimal") : QStringLiteral("slower")),

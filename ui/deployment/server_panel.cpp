@@ -66,7 +66,9 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     auto* precisionColumn = new QVBoxLayout;
     precisionColumn->addWidget(m_precision);
     precisionColumn->addWidget(m_precisionNote);
-    form->addRow(tr("P&recision:"), precisionColumn);
+    auto* precisionLabel = new QLabel(tr("P&recision:"), this);
+    precisionLabel->setBuddy(m_precision); // a row of a layout gets no buddy by itself: Alt+R would show "&"
+    form->addRow(precisionLabel, precisionColumn);
     form->addRow(m_enable, m_state);
 
     m_url = new QLineEdit(this);
