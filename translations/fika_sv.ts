@@ -1936,8 +1936,8 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
     </message>
     <message>
         <location filename="../ui/deployment/server_panel.cpp" line="46"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="148"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="342"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="149"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="343"/>
         <source>Stopped</source>
         <translation>Stoppad</translation>
     </message>
@@ -1957,33 +1957,48 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="81"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="127"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="54"/>
+        <source>bf16 (about 2× faster)</source>
+        <translation>bf16 (cirka 2× snabbare)</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="55"/>
+        <source>bf16 answers about twice as fast on CPUs with bf16 units; probabilities differ in the third decimal, so a text right at the decision boundary can rarely change class.</source>
+        <translation>bf16 svarar ungefär dubbelt så snabbt på processorer med bf16-enheter; sannolikheterna skiljer sig i tredje decimalen, så en text precis vid beslutsgränsen kan i sällsynta fall byta klass.</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="64"/>
+        <source>bf16: about 2× faster here; probabilities differ in the third decimal.</source>
+        <translation>bf16: cirka 2× snabbare här; sannolikheterna skiljer sig i tredje decimalen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="82"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="128"/>
         <source>Show</source>
         <translation>Visa</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="127"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="128"/>
         <source>Hide</source>
         <translation>Dölj</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="142"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="143"/>
         <source>No web browser could be opened. Open %1 in a browser yourself; the page asks for the token shown here.</source>
         <translation>Ingen webbläsare kunde öppnas. Öppna %1 i en webbläsare själv; sidan frågar efter token som visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="133"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="134"/>
         <source>Regenerate the token?</source>
         <translation>Skapa en ny token?</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="134"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="135"/>
         <source>Programs and pages that use the current token will be refused until they get the new one.</source>
         <translation>Program och sidor som använder den nuvarande token nekas tills de får den nya.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="83"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="84"/>
         <source>Copy</source>
         <translation>Kopiera</translation>
     </message>
@@ -1993,118 +2008,103 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>fp32 (exakt)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="54"/>
-        <source>bf16 (about 3× faster)</source>
-        <translation>bf16 (cirka 3× snabbare)</translation>
-    </message>
-    <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="55"/>
-        <source>bf16 answers about 3× faster on CPUs with bf16 units; probabilities differ in the third decimal, so a text right at the decision boundary can rarely change class.</source>
-        <translation>bf16 svarar cirka 3× snabbare på processorer med bf16-enheter; sannolikheterna skiljer sig i tredje decimalen, så en text precis vid beslutsgränsen kan i sällsynta fall byta klass.</translation>
-    </message>
-    <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="63"/>
-        <source>bf16: about 3× faster here; probabilities differ in the third decimal.</source>
-        <translation>bf16: cirka 3× snabbare här; sannolikheterna skiljer sig i tredje decimalen.</translation>
-    </message>
-    <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="64"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="65"/>
         <source>bf16 needs a CPU with bf16 units (AVX512-BF16), which this one lacks: it would be slower than fp32 here.</source>
         <translation>bf16 kräver en processor med bf16-enheter (AVX512-BF16), och sådana saknar den här: bf16 skulle gå långsammare än fp32 här.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="69"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="70"/>
         <source>P&amp;recision:</source>
         <translation>P&amp;recision:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="84"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="85"/>
         <source>Regenerate</source>
         <translation>Skapa ny</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="85"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="86"/>
         <source>A new random token; the old one stops working</source>
         <translation>En ny slumpad token; den gamla slutar fungera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="97"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="98"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="98"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="99"/>
         <source>Token:</source>
         <translation>Token:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="99"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="100"/>
         <source>Input → output:</source>
         <translation>Indata → utdata:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="102"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="103"/>
         <source>&lt;b&gt;Code examples&lt;/b&gt;</source>
         <translation>&lt;b&gt;Kodexempel&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="111"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="112"/>
         <source>Copy command</source>
         <translation>Kopiera kommandot</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="112"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="141"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="113"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="142"/>
         <source>Test deployment</source>
         <translation>Testa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="113"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="114"/>
         <source>Opens the browser API tester page served by the deployment</source>
         <translation>Öppnar webbläsarsidan för API-test som driftsättningen serverar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="122"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="123"/>
         <source>Requests appear here: method, path, status, milliseconds.</source>
         <translation>Anrop visas här: metod, sökväg, status, millisekunder.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="227"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="228"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="229"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="230"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="248"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="249"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="271"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="272"/>
         <source>Choose an experiment with a checkpoint first.</source>
         <translation>Välj först ett experiment med en kontrollpunkt.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="280"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="281"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="326"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="327"/>
         <source>&lt;b&gt;Serving&lt;/b&gt; %1</source>
         <translation>&lt;b&gt;Serverar&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="382"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="383"/>
         <source>(created when the deployment is enabled)</source>
         <translation>(skapas när driftsättningen aktiveras)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="389"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="390"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>

@@ -763,11 +763,11 @@ private Q_SLOTS:
         ExperimentConfig frozen = base;
         frozen.model.trainable = false;
         QVERIFY(estimateTraining(baseShape, frozen, 20000, 2).epochSeconds < e.epochSeconds / 2);
-        // bf16 training runs about 2.4x fp32's rate here (BERT-base 6x512, BERT-mini 32x256).
+        // bf16 training runs about 1.6-1.9x fp32's rate on idle cores (BERT-mini 32x256, BERT-base 6x512).
         ExperimentConfig bf16 = base;
         bf16.training.precision = Precision::Bf16;
         const double bf16Seconds = estimateTraining(baseShape, bf16, 20000, 2).epochSeconds;
-        QVERIFY2(bf16Seconds > e.epochSeconds / 3 && bf16Seconds < e.epochSeconds / 2,
+        QVERIFY2(bf16Seconds > e.epochSeconds / 2.5 && bf16Seconds < e.epochSeconds / 1.5,
                  (std::to_string(bf16Seconds) + " s in bf16, " + std::to_string(e.epochSeconds) + " s in fp32").c_str());
     }
 

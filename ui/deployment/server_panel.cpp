@@ -51,16 +51,17 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     m_precision = new QComboBox(this);
     m_precision->setObjectName(QStringLiteral("deploymentPrecision"));
     m_precision->addItem(tr("fp32 (exact)"), QStringLiteral("fp32"));
-    m_precision->addItem(tr("bf16 (about 3× faster)"), QStringLiteral("bf16"));
-    m_precision->setToolTip(tr("bf16 answers about 3× faster on CPUs with bf16 units; probabilities differ in the "
+    m_precision->addItem(tr("bf16 (about 2× faster)"), QStringLiteral("bf16"));
+    m_precision->setToolTip(tr("bf16 answers about twice as fast on CPUs with bf16 units; probabilities differ in the "
                                "third decimal, so a text right at the decision boundary can rarely change class."));
-    // What bf16 trades, in one line; the measured figures: 3x fp32's rate for BERT-mini and
-    // BERT-base, the same labels on 3,000 IMDB reviews, probabilities within 0.0032.
+    // What bf16 trades, in one line; the measured figures: 1.8-1.9x fp32's rate for BERT-mini and
+    // BERT-base on idle cores (about 3x on busy ones), the same labels on 3,000 IMDB reviews,
+    // probabilities within 0.0032.
     m_precisionNote = new QLabel(this);
     m_precisionNote->setObjectName(QStringLiteral("precisionNote"));
     m_precisionNote->setWordWrap(true);
     m_precisionNote->setText(cpuHasBf16Units()
-                                 ? tr("bf16: about 3× faster here; probabilities differ in the third decimal.")
+                                 ? tr("bf16: about 2× faster here; probabilities differ in the third decimal.")
                                  : tr("bf16 needs a CPU with bf16 units (AVX512-BF16), which this one lacks: it would "
                                       "be slower than fp32 here."));
     auto* precisionColumn = new QVBoxLayout;
