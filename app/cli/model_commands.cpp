@@ -171,7 +171,7 @@ Runner definePredict(CLI::App& command)
         ->check(wholeNumber(0, core::kMaxSequenceLength));
     addChoice(command, "--truncation", args->truncation, {"head", "tail", "head_tail"}, "which end of a long text is kept");
     addValue(command, "--batch-size", args->batchSize, "N", "texts per forward pass")->check(wholeNumber(1, 4096));
-    addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: 2-3x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
+    addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: about 2x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
     addValue(command, "--csv", args->csv, "FILE", "classify this CSV's texts");
     addValue(command, "--text-column", args->textColumn, "NAME", "the CSV's text column");
     addFlag(command, "--explain", args->explain,

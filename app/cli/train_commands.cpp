@@ -233,7 +233,7 @@ Runner defineEvaluate(CLI::App& command)
     addValue(command, "--label-column", args->labelColumn, "NAME", "the CSV's label column");
     addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
         ->check(wholeNumber(0, core::kMaxSequenceLength));
-    addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: 2-3x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
+    addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: about 2x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
     addFlag(command, "--json", args->json, "print one JSON object");
     return [args] { return runEvaluate(*args); };
 }
