@@ -135,7 +135,9 @@ BertOutput BertClassifierImpl::forwardEmbeds(const torch::Tensor& wordEmbeddings
         hidden = layer->as<BertLayer>()->forward(hidden, additiveMask);
     out.lastHiddenState = hidden;
     out.pooled = torch::tanh(m_pooler(hidden.select(1, 0)));
-    out.logits = m_classifier(fika::core::dropout(out.pooled, m_config.effectiveClassifierDropout(), is_training()));
+    // The classifier may stay float32 under a bf16 encoder, for logits at full resolution.
+    out.logits = m_classifier(fika::core::dropout(out.pooled, m_config.effectiveClassifierDropout(), is_training())
+                                  .to(m_classifier->weight.scalar_type()));
     return out;
 }
 

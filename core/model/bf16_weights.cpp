@@ -6,12 +6,15 @@
 namespace fika::core {
 namespace {
 
-// The parameters that are computed in bf16: all but the embeddings and the LayerNorms.
+// The parameters that are computed in bf16: all but the embeddings, the LayerNorms and the
+// classifier. The classifier is one small product, and in bf16 its logits keep 8 bits: two classes
+// of an untrained model came out tied.
 std::unordered_set<const void*> bf16Parameters(BertClassifier& model)
 {
     std::unordered_set<const void*> float32;
-    for (const auto& p : model->blockParameters(BertBlock::Embeddings))
-        float32.insert(p.unsafeGetTensorImpl());
+    for (const BertBlock block : {BertBlock::Embeddings, BertBlock::Classifier})
+        for (const auto& p : model->blockParameters(block))
+            float32.insert(p.unsafeGetTensorImpl());
     for (const auto& module : model->modules(/*include_self=*/false))
         if (module->as<torch::nn::LayerNorm>())
             for (const auto& p : module->parameters())
