@@ -246,6 +246,9 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     m_stratified->setChecked(true);
     m_subsetCounts = new QLabel(subsetBox);
     m_subsetCounts->setWordWrap(true);
+    // Two lines kept free: a wrapped label's height is not asked for by the splitter, and the counts
+    // wrap at 1366x768 (the second line was cut off).
+    m_subsetCounts->setMinimumHeight(2 * m_subsetCounts->fontMetrics().lineSpacing());
     subsetForm->addRow(tr("Training"), m_training);
     subsetForm->addRow(tr("Validation"), m_validation);
     subsetForm->addRow(tr("Test"), m_test);
