@@ -322,57 +322,57 @@ Klicka för att lista dem.</translation>
         <translation>Avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="249"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="252"/>
         <source>Training</source>
         <translation>Träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="250"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="253"/>
         <source>Validation</source>
         <translation>Validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="251"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="254"/>
         <source>Test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="252"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="255"/>
         <source>Seed</source>
         <translation>Frö</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="271"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="274"/>
         <source>Save dataset version</source>
         <translation>Spara datamängdsversion</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="271"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="274"/>
         <source>Version name:</source>
         <translation>Versionens namn:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="303"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="306"/>
         <source>Import CSV</source>
         <translation>Importera CSV</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="331"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="334"/>
         <source>Import folder (one sub-folder per class)</source>
         <translation>Importera mapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="362"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="365"/>
         <source>Importing %1…</source>
         <translation>Importerar %1…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="369"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="372"/>
         <source>Import failed: %1</source>
         <translation>Importen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="371"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="374"/>
         <source>The table still shows the previous import, %1; Save version and Use in new experiment use that one.</source>
         <translation>Tabellen visar fortfarande den förra importen, %1; Spara version och Använd i nytt experiment använder den.</translation>
     </message>
@@ -427,173 +427,178 @@ Klicka för att lista dem.</translation>
         <translation>Stratifierad: samma klassandelar i varje delmängd</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="304"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="307"/>
         <source>CSV files (*.csv *.tsv *.txt);;All files (*)</source>
         <translation>CSV-filer (*.csv *.tsv *.txt);;Alla filer (*)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="398"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="401"/>
         <source>and %1 more</source>
         <translation>och %1 till</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="399"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="402"/>
         <source>%1 — %2 rows imported, %3 skipped. Classes (balance %4): %5</source>
         <translation>%1 — %2 rader importerade, %3 överhoppade. Klasser (balans %4): %5</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="405"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="408"/>
         <source>Fields separated by a %1 (detected).</source>
         <translation>Fälten avgränsas med %1 (upptäckt).</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="414"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="413"/>
+        <source>Row skipped: %1</source>
+        <translation>Rad utelämnad: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="417"/>
         <source>Warning: the label column %1 has %2 classes in %3 rows, %4 of them with a single example: a model cannot learn a class it sees once. Is %1 the column to predict?</source>
         <translation>Varning: etikettkolumnen %1 har %2 klasser på %3 rader, varav %4 med ett enda exempel: en modell kan inte lära sig en klass som den ser en gång. Är %1 kolumnen som ska förutsägas?</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="425"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="428"/>
         <source>%1: text</source>
         <translation>%1: text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="426"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="429"/>
         <source>%1: categorical, %2 classes</source>
         <translation>%1: kategorisk, %2 klasser</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="427"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="430"/>
         <source>Encoding of the input column: sequence length, language model, truncation</source>
         <translation>Indatakolumnens kodning: sekvenslängd, språkmodell, avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="428"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="431"/>
         <source>Encoding of the target column</source>
         <translation>Målkolumnens kodning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="435"/>
-        <location filename="../ui/datasets/datasets_view.cpp" line="585"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="438"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="588"/>
         <source>Saved version %1 of %2. %3</source>
         <translation>Sparad version %1 av %2. %3</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="438"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="441"/>
         <source>The source has changed since this version was saved: the table shows it as it is now.</source>
         <translation>Källan har ändrats sedan versionen sparades: tabellen visar den som den är nu.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="483"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="486"/>
         <source>%1 training, %2 validation, %3 test examples</source>
         <translation>%1 tränings-, %2 validerings-, %3 testexempel</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="494"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="497"/>
         <source>Saving failed: %1</source>
         <translation>Det gick inte att spara: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="498"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="501"/>
         <source>nothing imported yet</source>
         <translation>inget importerat än</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="514"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="517"/>
         <source>The %1 subset would be empty (%2 examples in all): raise its share under Training/Validation, or import more rows. Training needs examples to learn from and others to measure itself on.</source>
         <translation>Delmängden för %1 skulle bli tom (%2 exempel totalt): höj dess andel under Träning/Validering, eller importera fler rader. Träningen behöver exempel att lära sig av och andra att mäta sig mot.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="516"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="519"/>
         <source>training</source>
         <translation>träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="516"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="519"/>
         <source>validation</source>
         <translation>validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="520"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="523"/>
         <source>Saved dataset version %1</source>
         <translation>Sparade datamängdsversionen %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="547"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="550"/>
         <source>none saved yet</source>
         <translation>ingen sparad än</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="547"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="550"/>
         <source>%1 saved, choose one…</source>
         <translation>%1 sparade, välj en…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="553"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="556"/>
         <source>Saved dataset versions in this project: %1. Choose one under Saved versions to see it, or import a CSV file or a folder.</source>
         <translation>Sparade datamängdsversioner i projektet: %1. Välj en under Sparade versioner för att se den, eller importera en CSV-fil eller en mapp.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="579"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="582"/>
         <source>The saved version cannot be read: %1</source>
         <translation>Den sparade versionen kan inte läsas: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="587"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="590"/>
         <source>Its source is no longer there, so the table cannot show its rows.</source>
         <translation>Dess källa finns inte längre, så tabellen kan inte visa dess rader.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="672"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="675"/>
         <source>Encoding of %1</source>
         <translation>Kodning av %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="676"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="679"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="677"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="680"/>
         <source>Categorical</source>
         <translation>Kategorisk</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="680"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="683"/>
         <source>The input of a text classifier is text</source>
         <translation>Indata till en textklassificerare är text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="680"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="683"/>
         <source>The target of a classifier is categorical</source>
         <translation>Målet för en klassificerare är kategoriskt</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="681"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="684"/>
         <source>Type:</source>
         <translation>Typ:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="701"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="704"/>
         <source>%1 cuts %2 of the texts</source>
         <translation>%1 kortar %2 av texterna</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="705"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="708"/>
         <source>&amp;Sequence length:</source>
         <translation>&amp;Sekvenslängd:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="707"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="710"/>
         <source>&amp;Language model:</source>
         <translation>&amp;Språkmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="708"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="711"/>
         <source>&amp;Truncation:</source>
         <translation>&amp;Avkortning:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="716"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="719"/>
         <source>Classes:</source>
         <translation>Klasser:</translation>
     </message>

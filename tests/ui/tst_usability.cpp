@@ -446,6 +446,22 @@ private Q_SLOTS:
         QVERIFY2(view.importSummary().contains(QStringLiteral("and 288 more")), qPrintable(view.importSummary()));
     }
 
+    // A row left out is said as such, not as core's bare message (from the newcomer walk-through).
+    void skippedRowsSayTheyWereSkipped()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("one-bad.csv"));
+        fika::test::writeBytes(path.toStdString(), "review,sentiment\ngood,positive\nno label,\nbad,negative\n");
+        DatasetsView view;
+        QSignalSpy finished(&view, &DatasetsView::importFinished);
+        view.importPath(path);
+        QVERIFY(finished.wait(20000));
+        auto* problems = view.findChild<QListWidget*>();
+        QVERIFY(problems && problems->count() == 1);
+        QVERIFY2(problems->item(0)->text().startsWith(QStringLiteral("Row skipped: ")) &&
+                     problems->item(0)->text().contains(QStringLiteral("line 3")),
+                 qPrintable(problems->item(0)->text()));
+    }
+
 private:
     QTemporaryDir m_dir;
 };

@@ -410,7 +410,7 @@ void DatasetsView::onImported()
     for (const auto& warning : m_current.report.warnings)
         m_problems->addItem(ErrorText::warningText(warning));
     for (const auto& problem : m_current.report.problems)
-        m_problems->addItem(toQString(problem.message));
+        m_problems->addItem(tr("Row skipped: %1").arg(toQString(problem.message)));
     // An ID or free-text column chosen as the label: most classes seen once, which nothing can learn.
     const auto seenOnce = std::count(counts.begin(), counts.end(), int64_t(1));
     if (counts.size() > 2 && seenOnce * 2 > static_cast<std::ptrdiff_t>(counts.size()))
