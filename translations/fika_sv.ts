@@ -1256,6 +1256,29 @@ Klicka för att lista dem.</translation>
     </message>
 </context>
 <context>
+    <name>fika::ui::ExplanationView</name>
+    <message>
+        <location filename="../ui/deployment/explanation_view.cpp" line="58"/>
+        <source>not seen by the model</source>
+        <translation>inte sett av modellen</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/explanation_view.cpp" line="100"/>
+        <source>none</source>
+        <translation>inga</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/explanation_view.cpp" line="104"/>
+        <source>&lt;span style=&quot;background-color:%1&quot;&gt;&amp;nbsp;for %2&amp;nbsp;&lt;/span&gt; &lt;span style=&quot;background-color:%3&quot;&gt;&amp;nbsp;against&amp;nbsp;&lt;/span&gt; Integrated Gradients from an all-[PAD] text, %4 steps, %5 ms.&lt;br&gt;For: %6&lt;br&gt;Against: %7</source>
+        <translation>&lt;span style=&quot;background-color:%1&quot;&gt;&amp;nbsp;för %2&amp;nbsp;&lt;/span&gt; &lt;span style=&quot;background-color:%3&quot;&gt;&amp;nbsp;emot&amp;nbsp;&lt;/span&gt; Integrated Gradients från en text av bara [PAD], %4 steg, %5 ms.&lt;br&gt;För: %6&lt;br&gt;Emot: %7</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/explanation_view.cpp" line="113"/>
+        <source>The attributions miss %1 % of the logit&apos;s change: more steps would be more exact.</source>
+        <translation>Attributionerna missar %1 % av logitens förändring: fler steg vore exaktare.</translation>
+    </message>
+</context>
+<context>
     <name>fika::ui::ImportColumnsDialog</name>
     <message>
         <location filename="../ui/datasets/import_columns_dialog.cpp" line="18"/>
@@ -2130,98 +2153,109 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::TesterWidget</name>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="41"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="42"/>
         <source>The checkpoint that answers</source>
         <translation>Kontrollpunkten som svarar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="42"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="43"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="46"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="47"/>
         <source>Type or paste a review, then press Play (Ctrl+Return)</source>
         <translation>Skriv eller klistra in en recension och tryck sedan på Spela (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="51"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="52"/>
         <source>▶ Play</source>
         <translation>▶ Spela</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="52"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="53"/>
         <source>Predict the class of the text (Ctrl+Return)</source>
         <translation>Förutsäg textens klass (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="63"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="57"/>
+        <source>Explain</source>
+        <translation>Förklara</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/tester_widget.cpp" line="58"/>
+        <source>Which words made the prediction: Integrated Gradients, 32 steps from a text of [PAD] tokens</source>
+        <translation>Vilka ord som gav förutsägelsen: Integrated Gradients, 32 steg från en text av [PAD]-token</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/tester_widget.cpp" line="67"/>
         <source>probability</source>
         <translation>sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="125"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="133"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="127"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="135"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="134"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="142"/>
         <source>No checkpoint yet: train the experiment first.</source>
         <translation>Ingen kontrollpunkt än: träna först experimentet.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="150"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="158"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the deployed checkpoint.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: den driftsatta kontrollpunkten.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="151"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="159"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the checkpoint chosen for deployment, not served yet.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: kontrollpunkten som valts för driftsättning, ännu inte serverad.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="154"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="162"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;, the experiment open in Modeling.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;, experimentet som är öppet i Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="184"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="193"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="206"/>
-        <location filename="../ui/deployment/tester_widget.cpp" line="276"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="215"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="285"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="337"/>
         <source>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="217"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="226"/>
         <source>Ready.</source>
         <translation>Klar.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="217"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="226"/>
         <source>Ready (bf16).</source>
         <translation>Klar (bf16).</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="244"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="253"/>
         <source>Type a text first.</source>
         <translation>Skriv först en text.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="289"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="298"/>
         <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="289"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="298"/>
         <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms with bf16</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms med bf16</translation>
     </message>

@@ -2,6 +2,7 @@
 #include "deployment/tester_widget.h"
 #include "error_text.h"
 
+#include "deployment/explanation_view.h"
 #include "deployment/predictor_loading.h"
 #include "pool_work.h"
 #include "qcustomplot_wrapper.h"
@@ -53,9 +54,13 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_result = new QLabel(this);
     m_result->setTextFormat(Qt::RichText);
     m_result->setWordWrap(true);
+    m_explain = new QPushButton(tr("Explain"), this);
+    m_explain->setToolTip(tr("Which words made the prediction: Integrated Gradients, 32 steps from a text of [PAD] tokens"));
     row->addWidget(m_play);
-    row->addWidget(m_result, 1);
+    row->addWidget(m_explain);
+    row->addStretch(1);
     layout->addLayout(row);
+    layout->addWidget(m_result); // its own line: the answer wraps where the window is narrow
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumHeight(110);
     m_plot->yAxis->setRangeReversed(true);
@@ -66,6 +71,8 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_bars->setPen(Qt::NoPen);
     m_bars->setWidth(0.6);
     layout->addWidget(m_plot);
+    m_explanationView = new ExplanationView(this);
+    layout->addWidget(m_explanationView);
     layout->addStretch(1);
 
     auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
@@ -74,6 +81,8 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     connect(m_checkpoints, &QComboBox::currentIndexChanged, this, &TesterWidget::loadPredictor);
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &TesterWidget::onLoaded);
     connect(&m_predictWatcher, &QFutureWatcher<void>::finished, this, &TesterWidget::onPredicted);
+    connect(m_explain, &QPushButton::clicked, this, &TesterWidget::explain);
+    connect(&m_explainWatcher, &QFutureWatcher<void>::finished, this, &TesterWidget::onExplained);
     connect(m_studio, &Studio::currentExperimentChanged, this, [this] {
         if (!m_followsCheckpoint)
             reloadCheckpoints();
@@ -166,6 +175,7 @@ void TesterWidget::clearAnswer()
     m_probabilities.clear();
     m_bars->data()->clear();
     m_plot->replot();
+    m_explanationView->clear();
 }
 
 void TesterWidget::loadPredictor()
@@ -295,6 +305,42 @@ void TesterWidget::onPredicted()
         m_playAgain = false;
         play();
     }
+}
+
+void TesterWidget::explain()
+{
+    const QString text = m_text->toPlainText();
+    if (!m_predictor || text.trimmed().isEmpty() || m_explainWatcher.isRunning())
+        return;
+    m_explain->setEnabled(false);
+    m_explainWatcher.setFuture(QtConcurrent::run([predictor = m_predictor, text] {
+        QElapsedTimer timer;
+        timer.start();
+        TimedExplanation answer{predictor, text};
+        try {
+            answer.explanation = predictor->explain(toStdString(text));
+        } catch (...) { // none may reach the event loop
+            answer.explanation = core::makeError(core::ErrorCode::IoError, currentExceptionMessage());
+        }
+        answer.milliseconds = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        core::releaseComputeThreads();
+        return answer;
+    }));
+}
+
+void TesterWidget::onExplained()
+{
+    m_explain->setEnabled(true);
+    const TimedExplanation answer = m_explainWatcher.result();
+    if (answer.predictor != m_predictor)
+        return; // the model changed meanwhile
+    if (!answer.explanation) {
+        m_result->setText(tr("<span style='color:#c0392b'>%1</span>").arg(ErrorText::text(answer.explanation.error()).toHtmlEscaped()));
+        Q_EMIT explained(false);
+        return;
+    }
+    m_explanationView->showExplanation(answer.text, answer.explanation.value(), answer.milliseconds);
+    Q_EMIT explained(true);
 }
 
 QString TesterWidget::resultText() const

@@ -18,6 +18,7 @@ class QPushButton;
 
 namespace fika::ui {
 
+class ExplanationView;
 class Studio;
 
 // Type a text, press Play: the predicted class, a probability bar per class and the time taken.
@@ -33,6 +34,8 @@ public:
 
     void setText(const QString& text);
     QPushButton* playButton() const { return m_play; }
+    QPushButton* explainButton() const { return m_explain; }
+    ExplanationView* explanationView() const { return m_explanationView; }
     QComboBox* checkpointSelector() const { return m_checkpoints; }
     QString resultText() const;
     std::vector<double> shownProbabilities() const;
@@ -53,6 +56,7 @@ public:
 Q_SIGNALS:
     void predictorLoaded(bool ok);
     void answered();
+    void explained(bool ok);
 
 private:
     void reloadCheckpoints();
@@ -63,6 +67,8 @@ private:
     void updateSource();
     void play();
     void onPredicted();
+    void explain();
+    void onExplained();
 
     struct TimedPrediction {
         core::Prediction prediction;
@@ -71,12 +77,21 @@ private:
         std::string error; // set when the prediction failed
     };
 
+    struct TimedExplanation {
+        std::shared_ptr<const core::Predictor> predictor;
+        QString text;
+        core::Result<core::Explanation> explanation = core::Error{};
+        double milliseconds = 0;
+    };
+
     Studio* m_studio;
     QLabel* m_source = nullptr;
     QWidget* m_checkpointRow = nullptr;
     QComboBox* m_checkpoints = nullptr;
     QPlainTextEdit* m_text = nullptr;
     QPushButton* m_play = nullptr;
+    QPushButton* m_explain = nullptr;
+    ExplanationView* m_explanationView = nullptr;
     QLabel* m_result = nullptr;
     QCustomPlot* m_plot = nullptr;
     QCPBars* m_bars = nullptr;
@@ -94,6 +109,7 @@ private:
     bool m_playAgain = false; // Play pressed while a prediction ran: predict the newest text next
     QFutureWatcher<PredictorLoad> m_watcher;
     QFutureWatcher<TimedPrediction> m_predictWatcher;
+    QFutureWatcher<TimedExplanation> m_explainWatcher;
 };
 
 } // namespace fika::ui
