@@ -119,4 +119,9 @@ std::string currentExceptionMessage()
     }
 }
 
+bool cpuHasBf16Units()
+{
+    return __builtin_cpu_supports("avx512bf16");
+}
+
 } // namespace fika::core

@@ -100,25 +100,9 @@ private Q_SLOTS:
     // One project, one short run of a tiny random model on 600 synthetic reviews (six epochs).
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("FIKA_CACHE_DIR", m_dir.filePath(QStringLiteral("cache")).toUtf8());
-        m_window = std::make_unique<MainWindow>();
-        m_window->resize(1366, 768);
-        m_window->show();
-        QString error;
-        QVERIFY2(m_window->studio()->newProject(m_dir.filePath(QStringLiteral("project")), QStringLiteral("minors"), &error),
-                 qPrintable(error));
-        const QString csv = m_dir.filePath(QStringLiteral("reviews.csv"));
-        QVERIFY(fika::test::importSyntheticReviews(m_window->datasetsView(), csv, 600));
-        m_window->datasetsView()->setSequenceLength(24);
-        QVERIFY(m_window->datasetsView()->saveVersion(m_window->datasetsView()->versionFile(QStringLiteral("reviews")), &error));
-        auto* wizard = m_window->openExperimentWizard();
-        wizard->setRandomShape(2, 32, 4, 64);
-        wizard->accept();
+        m_window = fika::test::tinyExperimentWindow(m_dir, QStringLiteral("minors"), 600, 6);
+        QVERIFY(m_window);
         auto* modeling = m_window->modelingView();
-        modeling->setSetting(QStringLiteral("training.epochs"), 6);
-        modeling->setSetting(QStringLiteral("training.batch_size"), 16);
-        modeling->setSetting(QStringLiteral("training.threads"), 1);
         QSignalSpy finished(m_window->studio()->training(), &TrainingController::finished);
         QSignalSpy evaluated(m_window->evaluationView(), &EvaluationView::evaluationFinished);
         modeling->runButton()->click();

@@ -11,6 +11,7 @@
 #include "deployment/tester_widget.h"
 #include "main_window.h"
 #include "model/predictor.h"
+#include "runtime/runtime.h"
 #include "modeling/experiment_wizard.h"
 #include "modeling/modeling_view.h"
 #include "studio.h"
@@ -39,24 +40,9 @@ private Q_SLOTS:
     // One project, one short run of a tiny random model on synthetic reviews.
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        qputenv("FIKA_CACHE_DIR", m_dir.filePath(QStringLiteral("cache")).toUtf8());
-        m_window = std::make_unique<MainWindow>();
-        m_window->resize(1366, 768);
-        m_window->show();
-        QString error;
-        QVERIFY2(m_window->studio()->newProject(m_dir.filePath(QStringLiteral("project")), QStringLiteral("precision"), &error),
-                 qPrintable(error));
-        QVERIFY(fika::test::importSyntheticReviews(m_window->datasetsView(), m_dir.filePath(QStringLiteral("reviews.csv")), 300));
-        m_window->datasetsView()->setSequenceLength(24);
-        QVERIFY(m_window->datasetsView()->saveVersion(m_window->datasetsView()->versionFile(QStringLiteral("reviews")), &error));
-        auto* wizard = m_window->openExperimentWizard();
-        wizard->setRandomShape(2, 32, 4, 64);
-        wizard->accept();
+        m_window = fika::test::tinyExperimentWindow(m_dir, QStringLiteral("precision"), 300, 2);
+        QVERIFY(m_window);
         auto* modeling = m_window->modelingView();
-        modeling->setSetting(QStringLiteral("training.epochs"), 2);
-        modeling->setSetting(QStringLiteral("training.batch_size"), 16);
-        modeling->setSetting(QStringLiteral("training.threads"), 1);
         QSignalSpy finished(m_window->studio()->training(), &TrainingController::finished);
         modeling->runButton()->click();
         QVERIFY(finished.wait(300000));
@@ -93,7 +79,7 @@ private Q_SLOTS:
                  "the Precision label's mnemonic has no buddy");
         auto* note = server->findChild<QLabel*>(QStringLiteral("precisionNote")); // what bf16 trades, in one line
         QVERIFY(note && note->isVisible() && note->text().contains(QStringLiteral("bf16")));
-        QVERIFY2(note->text().contains(cpuHasBf16Units() ? QStringLiteral("third decimal") : QStringLiteral("slower")),
+        QVERIFY2(note->text().contains(fika::core::cpuHasBf16Units() ? QStringLiteral("third decimal") : QStringLiteral("slower")),
                  qPrintable(note->text()));
         QSignalSpy loaded(tester, &TesterWidget::predictorLoaded);
         QVERIFY(tester->loadedCheckpoint() == server->checkpointDir() || loaded.wait(30000));

@@ -20,15 +20,6 @@ PredictorLoader& testLoader()
 
 } // namespace
 
-bool cpuHasBf16Units()
-{
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-    return __builtin_cpu_supports("avx512bf16");
-#else
-    return false; // not known here: the Deployment view then says bf16 may be slow
-#endif
-}
-
 void setPredictorLoaderForTesting(PredictorLoader loader)
 {
     testLoader() = std::move(loader);

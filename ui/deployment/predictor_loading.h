@@ -25,10 +25,6 @@ using PredictorLoad = std::shared_ptr<core::Result<std::shared_ptr<core::Predict
 // (LibTorch reports failures as exceptions) comes back as the Result's error.
 QFuture<PredictorLoad> loadPredictorInBackground(const QString& checkpointDir, const core::PredictorOptions& options);
 
-// Whether this CPU multiplies bf16 in hardware (AVX512-BF16): without it a bf16 predictor is slower
-// than a float32 one, and the Deployment view says so.
-bool cpuHasBf16Units();
-
 // Tests replace core::Predictor::fromCheckpoint here (an empty function restores it), e.g. with one
 // that throws as LibTorch does. Set it before a load starts.
 using PredictorLoader = std::function<core::Result<std::shared_ptr<core::Predictor>>(const std::string& dir,

@@ -4,6 +4,7 @@
 
 #include "deployment/predictor_loading.h"
 #include "qt_config.h"
+#include "runtime/runtime.h"
 #include "studio.h"
 
 #include "model/predictor.h"
@@ -60,7 +61,7 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     m_precisionNote = new QLabel(this);
     m_precisionNote->setObjectName(QStringLiteral("precisionNote"));
     m_precisionNote->setWordWrap(true);
-    m_precisionNote->setText(cpuHasBf16Units()
+    m_precisionNote->setText(core::cpuHasBf16Units()
                                  ? tr("bf16: about 2× faster here; probabilities differ in the third decimal.")
                                  : tr("bf16 needs a CPU with bf16 units (AVX512-BF16), which this one lacks: it would "
                                       "be slower than fp32 here."));
