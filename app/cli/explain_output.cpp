@@ -126,14 +126,6 @@ core::Result<std::vector<core::Explanation>> explainTexts(const core::Predictor&
     return explanations;
 }
 
-nlohmann::json explanationJson(const core::Explanation& e)
-{
-    nlohmann::json words = nlohmann::json::array();
-    for (const auto& word : e.words)
-        words.push_back({{"word", word.word}, {"start", word.start}, {"end", word.end}, {"attribution", word.attribution}});
-    return {{"class", e.label}, {"logit", e.logit}, {"baseline_logit", e.baselineLogit}, {"steps", e.steps}, {"words", words}};
-}
-
 void printExplanation(std::ostream& out, const core::Explanation& e)
 {
     out << "  explained: " << e.label << ", logit " << number("%.4f", e.logit) << ", baseline ([PAD]) "

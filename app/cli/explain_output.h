@@ -3,9 +3,8 @@
 #pragma once
 
 #include "model/explanation.h"
+#include "model/explanation_json.h" // explanationJson, for --json
 #include "model/predictor.h"
-
-#include <nlohmann/json.hpp>
 
 #include <ostream>
 #include <string>
@@ -18,9 +17,6 @@ namespace fika::cli {
 // whose attributions miss more than 1 % of logit − baseline logit gets a warning on stderr.
 core::Result<std::vector<core::Explanation>> explainTexts(const core::Predictor& predictor, const std::vector<std::string>& texts,
                                                           int steps, const std::string& label);
-
-// {"class", "logit", "baseline_logit", "steps", "words": [{"word", "start", "end", "attribution"}]}
-nlohmann::json explanationJson(const core::Explanation& explanation);
 
 // One line per word in the text's order: the word and its attribution, after a line that names
 // the class explained and its logits.
