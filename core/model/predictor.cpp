@@ -47,6 +47,11 @@ Result<Explanation> Predictor::explain(std::string_view text, const ExplainOptio
     return explainPrediction(*m_checkpoint, text, m_sequenceLength, m_truncation, options);
 }
 
+int Predictor::tokenCount(std::string_view text) const
+{
+    return static_cast<int>(m_checkpoint->tokenizer->encode(text, m_sequenceLength, m_truncation, false).ids.size());
+}
+
 std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts, const JobContext& job) const
 {
     c10::InferenceMode inference;

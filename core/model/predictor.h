@@ -50,6 +50,10 @@ public:
     // encodes it (model/explanation.h). Errors for bad options or a model whose output overflows.
     Result<Explanation> explain(std::string_view text, const ExplainOptions& options = {}) const;
 
+    // Tokens the model reads for `text` ([CLS] and [SEP] included, after truncation): what an
+    // explanation's cost grows with.
+    int tokenCount(std::string_view text) const;
+
     const std::vector<std::string>& labels() const;
     int sequenceLength() const { return m_sequenceLength; }
     Truncation truncation() const { return m_truncation; }

@@ -2,7 +2,9 @@
 #include "serve/prediction_server.h"
 
 #include "common/utf8.h"
+#include "model/explanation_json.h"
 #include "model/predictor.h"
+#include "serve/explain_queue.h"
 #include "serve/http_text.h"
 #include "serve/listen_socket.h"
 #include "serve/micro_batcher.h"
@@ -42,6 +44,20 @@ bool hasText(const std::string& text)
     return text.find_first_not_of(" \t\r\n") != std::string::npos;
 }
 
+std::string stepsRange()
+{
+    return "steps must be a whole number from 1 to " + std::to_string(kMaxExplainSteps);
+}
+
+// ?steps=N; false for anything but 1 to kMaxExplainSteps in decimal digits.
+bool parseSteps(const std::string& text, int& steps)
+{
+    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    steps = std::stoi(text);
+    return steps >= 1 && steps <= kMaxExplainSteps;
+}
+
 // One TCP connection (MHD's socket context), watched for slow senders.
 struct Connection {
     int fd = -1;
@@ -74,10 +90,16 @@ struct Request {
         const char* value = nullptr;
     } deferred;
     size_t discarded = 0;
-    bool submitted = false;  // the batcher has it; the connection is suspended
+    bool submitted = false;  // the batcher or the explain queue has it; the connection is suspended
     bool batch = false;
+    // ?explain=true / "explain": true, and the steps (query or JSON field; given twice, they must agree)
+    bool explain = false, explainGiven = false;
+    int steps = kDefaultExplainSteps;
+    bool stepsGiven = false;
     std::vector<Prediction> predictions;
-    std::string error;       // from the model
+    std::vector<Explanation> explanations; // with explain, one per prediction
+    unsigned status = 200;   // of the computed answer
+    std::string error;       // its message, when status is not 200
     ~Request()
     {
         if (form)
@@ -109,6 +131,7 @@ struct PredictionServer::State {
     std::shared_ptr<const Predictor> predictor;
     ServerOptions options;
     std::unique_ptr<MicroBatcher> batcher;
+    std::unique_ptr<ExplainQueue> explainer; // uses the batcher: made after it, reset before it
     MHD_Daemon* daemon = nullptr;
     int listenFd = -1;
     int port = 0;
@@ -254,6 +277,52 @@ struct PredictionServer::State {
         return MHD_YES;
     }
 
+    // ?explain=true&steps=N (a bare ?explain is true), or an error message.
+    static std::string queryExplain(MHD_Connection* c, Request& r)
+    {
+        const char* value = nullptr;
+        size_t size = 0;
+        if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "explain", 7, &value, &size) == MHD_YES) {
+            const std::string text = value ? std::string(value, size) : "true";
+            if (text != "true" && text != "false" && text != "1" && text != "0")
+                return "explain must be true or false (got '" + http::escapeForLog(text, 40) + "')";
+            r.explain = text == "true" || text == "1";
+            r.explainGiven = true;
+        }
+        if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "steps", 5, &value, &size) == MHD_YES) {
+            const std::string text = value ? std::string(value, size) : "";
+            if (!parseSteps(text, r.steps))
+                return stepsRange() + " (got '" + http::escapeForLog(text, 40) + "')";
+            r.stepsGiven = true;
+        }
+        return {};
+    }
+
+    // "explain" and "steps" beside "rows" or the input field; the query's, if given too, must agree.
+    std::string explainFields(const nlohmann::json& body, Request& r) const
+    {
+        if (!body.is_object())
+            return {};
+        if (options.inputName != "explain" && body.contains("explain")) {
+            if (!body["explain"].is_boolean())
+                return "'explain' must be true or false";
+            if (r.explainGiven && r.explain != body["explain"].get<bool>())
+                return "'explain' in the body disagrees with explain= in the query";
+            r.explain = body["explain"].get<bool>();
+            r.explainGiven = true;
+        }
+        if (options.inputName != "steps" && body.contains("steps")) {
+            const auto& steps = body["steps"];
+            if (!steps.is_number_integer() || steps.get<int64_t>() < 1 || steps.get<int64_t>() > kMaxExplainSteps)
+                return stepsRange() + " (got " + steps.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ")";
+            if (r.stepsGiven && r.steps != steps.get<int>())
+                return "'steps' in the body disagrees with steps= in the query";
+            r.steps = steps.get<int>();
+            r.stepsGiven = true;
+        }
+        return {};
+    }
+
     // The texts of a complete /predict body, or an error message.
     std::string texts(Request& r, std::vector<std::string>& out)
     {
@@ -276,7 +345,9 @@ struct PredictionServer::State {
                 else
                     out.push_back(row[options.inputName].get<std::string>());
             };
-            std::string error;
+            std::string error = explainFields(body, r);
+            if (!error.empty())
+                return error;
             if (body.is_object() && body.contains("rows")) {
                 if (!body["rows"].is_array() || body["rows"].empty())
                     return "'rows' must be a non-empty array";
@@ -306,17 +377,35 @@ struct PredictionServer::State {
     {
         setDeadline(c, Clock::time_point::max()); // received in full: no longer a slow sender
         std::vector<std::string> all;
-        if (const std::string error = texts(r, all); !error.empty())
+        std::string error = queryExplain(c, r);
+        if (error.empty())
+            error = texts(r, all);
+        if (error.empty() && r.stepsGiven && !r.explain)
+            error = "steps is the number of steps of an explanation: ask for one with explain=true";
+        if (!error.empty())
             return fail(c, r, MHD_HTTP_BAD_REQUEST, error);
         std::lock_guard lock(flightMutex);
         if (stopping)
             return MHD_NO;
         ++inFlight;
         r.submitted = true;
-        MHD_suspend_connection(c); // before the batcher can answer and resume it
+        MHD_suspend_connection(c); // before the batcher or the explain queue can answer and resume it
+        if (r.explain) {
+            explainer->submit(std::move(all), r.steps, [c, &r](ExplainQueue::Answer answer) {
+                r.status = static_cast<unsigned>(answer.status);
+                r.error = std::move(answer.error);
+                r.predictions = std::move(answer.predictions);
+                r.explanations = std::move(answer.explanations);
+                MHD_resume_connection(c);
+            });
+            return MHD_YES;
+        }
         batcher->submit(std::move(all), [c, &r](std::vector<Prediction> predictions, std::string error) {
             r.predictions = std::move(predictions);
-            r.error = std::move(error);
+            if (!error.empty()) {
+                r.status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+                r.error = "internal error: " + error;
+            }
             MHD_resume_connection(c); // MHD calls the handler again, which sends the answer
         });
         return MHD_YES;
@@ -324,24 +413,28 @@ struct PredictionServer::State {
 
     MHD_Result answer(MHD_Connection* c, Request& r)
     {
-        const auto one = [this](const Prediction& p) {
+        const auto one = [this, &r](size_t row) {
+            const Prediction& p = r.predictions[row];
             nlohmann::json probabilities = nlohmann::json::object();
             const auto& labels = predictor->labels();
             for (size_t i = 0; i < labels.size() && i < p.probabilities.size(); ++i)
                 probabilities[labels[i]] = p.probabilities[i];
-            return nlohmann::json{{options.targetName, probabilities}, {"label", p.label}};
+            nlohmann::json out{{options.targetName, probabilities}, {"label", p.label}};
+            if (r.explain && row < r.explanations.size())
+                out["explanation"] = explanationJson(r.explanations[row]);
+            return out;
         };
         MHD_Result queued;
-        if (!r.error.empty()) {
-            queued = fail(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error: " + r.error);
+        if (r.status != MHD_HTTP_OK) {
+            queued = fail(c, r, r.status, r.error);
         } else {
             nlohmann::json out;
             if (r.batch) {
                 out["rows"] = nlohmann::json::array();
-                for (const auto& p : r.predictions)
-                    out["rows"].push_back(one(p));
+                for (size_t row = 0; row < r.predictions.size(); ++row)
+                    out["rows"].push_back(one(row));
             } else {
-                out = one(r.predictions.front());
+                out = one(0);
             }
             queued = respond(c, r, MHD_HTTP_OK, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         }
@@ -473,6 +566,7 @@ Status PredictionServer::start()
     allowDescriptors(s.options.maxConnections);
     s.batcher = std::make_unique<MicroBatcher>(
         s.predictor, MicroBatcher::Options{s.options.maxBatch, s.options.maxWaitMicroseconds, s.options.workers});
+    s.explainer = std::make_unique<ExplainQueue>(s.predictor, *s.batcher, s.options.maxExplainWork);
     s.openApi = openApiJson(s.options, s.predictor->labels());
     s.stopping = false;
     // MHD's pool per connection holds the request line, the headers and the read buffer: its
@@ -489,6 +583,7 @@ Status PredictionServer::start()
     if (!s.daemon) {
         ::close(s.listenFd);
         s.listenFd = -1;
+        s.explainer.reset();
         s.batcher.reset();
         return makeError(ErrorCode::IoError, s.options.host + ":" + std::to_string(s.port) + ": the HTTP server did not start");
     }
@@ -503,12 +598,14 @@ void PredictionServer::stop()
     if (!s.daemon)
         return;
     MHD_quiesce_daemon(s.daemon); // no new connections
+    s.explainer->stop(); // explanations take seconds each: only the text in progress is finished
     {
         // Answer what the batcher holds; new requests on open connections are refused.
         std::unique_lock lock(s.flightMutex);
         s.stopping = true;
         s.flightDone.wait_for(lock, std::chrono::seconds(30), [&s] { return s.inFlight == 0; });
     }
+    s.explainer.reset();
     s.batcher.reset(); // answers anything left, resuming its connections (MHD must not stop with suspended ones)
     MHD_stop_daemon(s.daemon);
     s.daemon = nullptr;

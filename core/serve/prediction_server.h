@@ -4,6 +4,7 @@
 #include "common/result.h"
 #include "serve/batch_stats.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,13 +32,17 @@ struct ServerOptions {
     int requestTimeoutSeconds = 30;    // a whole request must arrive within this of the connection
                                        // opening or of the previous answer (slow senders are closed)
     std::string testerPage;            // HTML served at GET /; empty: the built-in page
+    // POST /predict?explain=true: the most work one request may ask for, in path-point tokens
+    // (steps × the tokens of its texts, [CLS] and [SEP] included); more gets 413. 65,536 is 32 steps
+    // over 2,048 tokens: 8 reviews of 256 tokens, about 16 s for a BERT-mini on two cores.
+    int64_t maxExplainWork = 65536;
     // One line per request: "POST /predict 200 12.3 ms", control characters escaped. Never the token.
     std::function<void(const std::string&)> log;
 };
 
-// The local HTTP API: POST /predict (multipart field or JSON rows), GET /health, GET / (the
-// browser API tester), GET /openapi.json. Errors are JSON {"error": …} with 400, 401, 404, 405,
-// 413, 415 or 431. An event loop (libmicrohttpd, epoll) holds the connections, so idle and slow
+// The local HTTP API: POST /predict (multipart field or JSON rows; ?explain=true adds which words
+// made each prediction), GET /health, GET / (the browser API tester), GET /openapi.json. Errors are
+// JSON {"error": …} with 400, 401, 404, 405, 413, 415, 431 or 503 (stopping). An event loop (libmicrohttpd, epoll) holds the connections, so idle and slow
 // clients cost a socket, not a thread; requests are answered by a micro-batching worker over one
 // shared predictor.
 class PredictionServer {
