@@ -13,6 +13,7 @@
 
 #include "runtime/runtime.h"
 
+#include <QCheckBox>
 #include <QLocale>
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -20,13 +21,22 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
 #include <QShortcut>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <utility>
 
 namespace fika::ui {
+namespace {
+const QString kExplainEveryKey = QStringLiteral("tester/explain_every_prediction");
+constexpr int kTextHeight = 200;          // of the text typed
+constexpr int kExplainedTextHeight = 110; // while an explanation shows it again, shaded
+}
 
 TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m_studio(studio)
 {
@@ -46,7 +56,7 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_text = new QPlainTextEdit(this);
     m_text->setPlaceholderText(tr("Type or paste a review, then press Play (Ctrl+Return)"));
     m_text->setMinimumHeight(80);
-    m_text->setMaximumHeight(200);
+    m_text->setMaximumHeight(kTextHeight);
     layout->addWidget(m_text);
     auto* row = new QHBoxLayout;
     m_play = new QPushButton(tr("▶ Play"), this);
@@ -60,6 +70,11 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     row->addWidget(m_explain);
     row->addStretch(1);
     layout->addLayout(row);
+    // Its own line: beside the buttons it would widen the tester past a laptop's half screen.
+    m_explainEvery = new QCheckBox(tr("Explain every prediction"), this);
+    m_explainEvery->setToolTip(tr("Play also explains which words made the prediction (slower: 32 more passes)"));
+    m_explainEvery->setChecked(QSettings().value(kExplainEveryKey, false).toBool());
+    layout->addWidget(m_explainEvery);
     layout->addWidget(m_result); // its own line: the answer wraps where the window is narrow
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumHeight(110);
@@ -83,6 +98,7 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     connect(&m_predictWatcher, &QFutureWatcher<void>::finished, this, &TesterWidget::onPredicted);
     connect(m_explain, &QPushButton::clicked, this, &TesterWidget::explain);
     connect(&m_explainWatcher, &QFutureWatcher<void>::finished, this, &TesterWidget::onExplained);
+    connect(m_explainEvery, &QCheckBox::toggled, this, [](bool on) { QSettings().setValue(kExplainEveryKey, on); });
     connect(m_studio, &Studio::currentExperimentChanged, this, [this] {
         if (!m_followsCheckpoint)
             reloadCheckpoints();
@@ -176,6 +192,7 @@ void TesterWidget::clearAnswer()
     m_bars->data()->clear();
     m_plot->replot();
     m_explanationView->clear();
+    m_text->setMaximumHeight(kTextHeight);
 }
 
 void TesterWidget::loadPredictor()
@@ -254,6 +271,8 @@ void TesterWidget::play()
         m_result->setText(tr("Type a text first."));
         return;
     }
+    if (m_explainEvery->isChecked())
+        explain();
     if (m_predictWatcher.isRunning()) {
         m_playAgain = true;
         return;
@@ -310,8 +329,12 @@ void TesterWidget::onPredicted()
 void TesterWidget::explain()
 {
     const QString text = m_text->toPlainText();
-    if (!m_predictor || text.trimmed().isEmpty() || m_explainWatcher.isRunning())
+    if (!m_predictor || text.trimmed().isEmpty())
         return;
+    if (m_explainWatcher.isRunning()) {
+        m_explainAgain = true; // one at a time: the newest text once this one is done
+        return;
+    }
     m_explain->setEnabled(false);
     m_explainWatcher.setFuture(QtConcurrent::run([predictor = m_predictor, text] {
         QElapsedTimer timer;
@@ -332,6 +355,10 @@ void TesterWidget::onExplained()
 {
     m_explain->setEnabled(true);
     const TimedExplanation answer = m_explainWatcher.result();
+    if (std::exchange(m_explainAgain, false) && m_predictor && m_text->toPlainText() != answer.text) {
+        explain(); // the text changed meanwhile: this answer is not the one asked for last
+        return;
+    }
     if (answer.predictor != m_predictor)
         return; // the model changed meanwhile
     if (!answer.explanation) {
@@ -340,6 +367,16 @@ void TesterWidget::onExplained()
         return;
     }
     m_explanationView->showExplanation(answer.text, answer.explanation.value(), answer.milliseconds);
+    // Room for the explanation below: on a laptop screen the view would scroll it out of sight.
+    m_text->setMaximumHeight(kExplainedTextHeight);
+    for (QWidget* up = parentWidget(); up; up = up->parentWidget())
+        if (auto* scroll = qobject_cast<QScrollArea*>(up)) {
+            QTimer::singleShot(0, scroll, [scroll, chart = QPointer<QWidget>(m_explanationView->chart())] {
+                if (chart)
+                    scroll->ensureWidgetVisible(chart, 0, 0); // once the layout has made room
+            });
+            break;
+        }
     Q_EMIT explained(true);
 }
 

@@ -9,6 +9,7 @@
 
 #include <memory>
 
+class QCheckBox;
 class QComboBox;
 class QCustomPlot;
 class QCPBars;
@@ -35,6 +36,8 @@ public:
     void setText(const QString& text);
     QPushButton* playButton() const { return m_play; }
     QPushButton* explainButton() const { return m_explain; }
+    // "Explain every prediction": Play explains too (remembered in QSettings).
+    QCheckBox* explainEveryPrediction() const { return m_explainEvery; }
     ExplanationView* explanationView() const { return m_explanationView; }
     QComboBox* checkpointSelector() const { return m_checkpoints; }
     QString resultText() const;
@@ -91,6 +94,7 @@ private:
     QPlainTextEdit* m_text = nullptr;
     QPushButton* m_play = nullptr;
     QPushButton* m_explain = nullptr;
+    QCheckBox* m_explainEvery = nullptr;
     ExplanationView* m_explanationView = nullptr;
     QLabel* m_result = nullptr;
     QCustomPlot* m_plot = nullptr;
@@ -107,6 +111,7 @@ private:
     std::shared_ptr<const core::Predictor> m_servedPredictor;
     bool m_playWhenLoaded = false;
     bool m_playAgain = false; // Play pressed while a prediction ran: predict the newest text next
+    bool m_explainAgain = false; // Explain asked while an explanation ran: explain the newest text next
     QFutureWatcher<PredictorLoad> m_watcher;
     QFutureWatcher<TimedPrediction> m_predictWatcher;
     QFutureWatcher<TimedExplanation> m_explainWatcher;
