@@ -3,6 +3,7 @@
 #include "error_text.h"
 
 #include "evaluation/confusion_matrix_plot.h"
+#include "evaluation/misclassified_browser.h"
 #include "pool_work.h"
 #include "qcustomplot_wrapper.h"
 #include "qt_config.h"
@@ -26,6 +27,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -110,7 +112,10 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     toolbar->addWidget(m_exportCheckpoint);
     detailsLayout->addLayout(toolbar);
 
-    auto* bottom = new QSplitter(Qt::Horizontal, details);
+    // The matrix with a cell's examples, and the misclassified reviews: tabs, so that each has the
+    // whole width at 1366x768.
+    m_detailTabs = new QTabWidget(details);
+    auto* bottom = new QSplitter(Qt::Horizontal, m_detailTabs);
     m_matrix = new ConfusionMatrixPlot(bottom);
     auto* examplesBox = new QWidget(bottom);
     auto* examplesLayout = new QVBoxLayout(examplesBox);
@@ -132,7 +137,10 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     // The matrix grows with the window too: at its minimum width "100.0 %" was cut off in its cells.
     bottom->setStretchFactor(0, 1);
     bottom->setStretchFactor(1, 1);
-    detailsLayout->addWidget(bottom, 1);
+    m_misclassified = new MisclassifiedBrowser(m_detailTabs);
+    m_detailTabs->addTab(bottom, tr("Confusion matrix"));
+    m_detailTabs->addTab(m_misclassified, tr("Misclassified reviews"));
+    detailsLayout->addWidget(m_detailTabs, 1);
     vertical->setStretchFactor(1, 2);
     splitter->setStretchFactor(1, 1);
 
@@ -154,6 +162,9 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     connect(m_experiments, &QListWidget::itemChanged, this, &EvaluationView::refreshCharts);
     connect(m_checkpoints, &QComboBox::currentIndexChanged, this, &EvaluationView::evaluateCheckpoint);
     connect(m_matrix, &ConfusionMatrixPlot::cellClicked, this, &EvaluationView::showCell);
+    connect(m_misclassified, &MisclassifiedBrowser::countChanged, this, [this](int count) {
+        m_detailTabs->setTabText(1, count < 0 ? tr("Misclassified reviews") : tr("Misclassified reviews (%1)").arg(count));
+    });
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &EvaluationView::onEvaluated);
     connect(m_exportChart, &QPushButton::clicked, this, &EvaluationView::exportChartDialog);
     connect(m_exportPredictions, &QPushButton::clicked, this, &EvaluationView::exportPredictionsDialog);
@@ -417,8 +428,10 @@ QString EvaluationView::examplesCaption() const
 
 void EvaluationView::showExamples()
 {
-    // Caption, table and the matrix's outline are drawn here only, from the same state, so they
-    // always agree.
+    // Caption, table, the matrix's outline and the misclassified reviews are drawn here only, from the
+    // same state, so they always agree.
+    if (m_misclassified->evaluation() != m_evaluation)
+        m_misclassified->setEvaluation(m_evaluation, m_evaluatedCheckpoint);
     m_examples->setSortingEnabled(false); // rows inserted into a sorted table land anywhere
     m_examples->setRowCount(0);
     const QStringList labels = m_evaluation ? QStringList() : m_matrix->labels();

@@ -17,10 +17,12 @@ class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
+class QTabWidget;
 
 namespace fika::ui {
 
 class ConfusionMatrixPlot;
+class MisclassifiedBrowser;
 class Studio;
 
 // Experiments side by side: live loss and accuracy curves, the run's key numbers, the confusion
@@ -35,6 +37,9 @@ public:
     ConfusionMatrixPlot* confusionMatrix() const { return m_matrix; }
     QComboBox* checkpointSelector() const { return m_checkpoints; }
     QTableWidget* examplesTable() const { return m_examples; }
+    // The misclassified validation reviews with their explanations, a tab beside the matrix.
+    MisclassifiedBrowser* misclassifiedBrowser() const { return m_misclassified; }
+    QTabWidget* detailTabs() const { return m_detailTabs; }
     QString examplesCaption() const;
     QProgressBar* evaluationProgress() const { return m_busy; }
     QString infoText() const;
@@ -81,6 +86,8 @@ private:
     ConfusionMatrixPlot* m_matrix = nullptr;
     QLabel* m_examplesTitle = nullptr;
     QTableWidget* m_examples = nullptr;
+    QTabWidget* m_detailTabs = nullptr;
+    MisclassifiedBrowser* m_misclassified = nullptr;
 
     QStringList m_runDirs;          // every experiment of the project, in list order
     QList<RunSeries> m_runs;        // same order

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Evaluation view's misclassified reviews: exactly the validation examples whose prediction is
+// not their label, the most confidently wrong first, and a selected one shown with the words that
+// made its prediction, computed off the GUI thread (a stale selection's result is not shown).
+#include "ui_test_support.h"
+
+#include "deployment/explanation_view.h"
+#include "evaluation/evaluation_view.h"
+#include "evaluation/misclassified_browser.h"
+#include "main_window.h"
+#include "qt_config.h"
+#include "studio.h"
+#include "training/training_controller.h"
+#include "ui_format.h"
+
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <set>
+
+using namespace fika::ui;
+
+class TestMisclassifiedBrowser : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_window = fika::test::tinyExperimentWindow(m_dir, QStringLiteral("misclassified"), 300, 2);
+        QVERIFY(m_window);
+        auto* evaluation = m_window->evaluationView();
+        QSignalSpy finished(m_window->studio()->training(), &TrainingController::finished);
+        QSignalSpy evaluated(evaluation, &EvaluationView::evaluationFinished);
+        m_window->modelingView()->runButton()->click();
+        QVERIFY(finished.wait(300000));
+        QVERIFY(finished.first().first().toBool());
+        m_window->showSection(MainWindow::EvaluationSection);
+        QVERIFY(evaluation->evaluationReady() || evaluated.wait(120000));
+        QVERIFY(evaluation->evaluationReady());
+        evaluation->detailTabs()->setCurrentWidget(evaluation->misclassifiedBrowser());
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+
+    void listsExactlyTheWrongOnesMostConfidentFirst()
+    {
+        auto* browser = m_window->evaluationView()->misclassifiedBrowser();
+        const auto evaluation = browser->evaluation();
+        QVERIFY(evaluation);
+        std::set<size_t> wrong;
+        for (size_t i = 0; i < evaluation->texts.size(); ++i)
+            if (evaluation->truth[i] != evaluation->predictions[i].labelId)
+                wrong.insert(i);
+        QVERIFY2(wrong.size() >= 2, "the tiny model should get some validation reviews wrong");
+        const auto& listed = browser->listedExamples();
+        QCOMPARE(std::set<size_t>(listed.begin(), listed.end()), wrong);
+        QCOMPARE(listed.size(), wrong.size()); // each once
+        auto* list = browser->list();
+        QCOMPARE(list->rowCount(), static_cast<int>(wrong.size()));
+        for (size_t row = 0; row < listed.size(); ++row) {
+            const size_t i = listed[row];
+            const auto& prediction = evaluation->predictions[i];
+            const double confidence = prediction.probabilities[static_cast<size_t>(prediction.labelId)];
+            if (row > 0) {
+                const auto& before = evaluation->predictions[listed[row - 1]];
+                QVERIFY(before.probabilities[static_cast<size_t>(before.labelId)] >= confidence);
+            }
+            const int r = static_cast<int>(row);
+            QCOMPARE(list->item(r, 0)->text(), toQString(evaluation->labels[static_cast<size_t>(evaluation->truth[i])]));
+            QCOMPARE(list->item(r, 1)->text(), toQString(prediction.label));
+            QCOMPARE(list->item(r, 2)->text(), formatPercent(confidence));
+            QVERIFY(toQString(evaluation->texts[i]).simplified().startsWith(list->item(r, 3)->text()));
+        }
+        QVERIFY2(browser->caption().startsWith(QStringLiteral("%1 of %2 ").arg(wrong.size()).arg(evaluation->texts.size())),
+                 qPrintable(browser->caption()));
+        QVERIFY(m_window->evaluationView()->detailTabs()->tabText(1).contains(QString::number(wrong.size())));
+    }
+
+    // A selection left before its explanation came shows nothing of it: the newest selection's
+    // review is the one shown, explained for the class the checkpoint predicted.
+    void selectedReviewIsExplained()
+    {
+        auto* browser = m_window->evaluationView()->misclassifiedBrowser();
+        const auto evaluation = browser->evaluation();
+        QSignalSpy explained(browser, &MisclassifiedBrowser::explained);
+        browser->list()->selectRow(0);
+        QVERIFY(browser->busyIndicator()->isVisible()); // the GUI thread went on
+        browser->list()->selectRow(1);
+        QVERIFY(explained.wait(60000));
+        QVERIFY(explained.first().first().toBool());
+        QVERIFY(!browser->busyIndicator()->isVisible());
+        QCOMPARE(explained.count(), 1);
+        const size_t example = browser->listedExamples()[1];
+        const QString review = toQString(evaluation->texts[example]);
+        auto* view = browser->explanationView();
+        QVERIFY(view->isVisible());
+        QCOMPARE(view->text(), review);
+        QVERIFY(!view->chartedWords().empty());
+        for (const auto& word : view->chartedWords()) {
+            const QString shown = toQString(word.word);
+            QVERIFY2(review.contains(shown), qPrintable(shown + QStringLiteral(" not in ") + review));
+            QCOMPARE(review.mid(word.start, word.end - word.start), shown); // ASCII reviews: code points are QChars
+        }
+        const QString predicted = toQString(evaluation->predictions[example].label);
+        QVERIFY2(view->summary().contains(QStringLiteral("for %1").arg(predicted)), qPrintable(view->summary()));
+        // Once the model is loaded: an explanation running for row 2 when row 3 is selected is dropped.
+        if (browser->listedExamples().size() >= 4) {
+            explained.clear();
+            browser->list()->selectRow(2);
+            QVERIFY(!view->isVisible()); // nothing of row 1 stays
+            browser->list()->selectRow(3);
+            QVERIFY(explained.wait(60000));
+            QCOMPARE(view->text(), toQString(evaluation->texts[browser->listedExamples()[3]]));
+        }
+        QTest::qWait(200);
+        QCOMPARE(explained.count(), 1); // the earlier selection's result was dropped, not shown late
+
+        if (const QByteArray shots = qgetenv("FIKA_SHOTS"); !shots.isEmpty())
+            m_window->grab().save(QString::fromLocal8Bit(shots) + QStringLiteral("/evaluation-misclassified.png"));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+QTEST_MAIN(TestMisclassifiedBrowser)
+#include "tst_misclassified_browser.moc"
