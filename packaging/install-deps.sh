@@ -10,6 +10,8 @@ packages=(
   lld
   # core: LibTorch (with OpenBLAS, or matrix products crawl), ICU, yaml-cpp, JSON, HTTP, archives
   libtorch-dev libopenblas0-openmp libopenblas-openmp-dev
+  # data-parallel training: the Gloo headers that c10d's ProcessGroupGloo.hpp includes
+  libgloo-dev
   libicu-dev libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev
   # fika-cli: option parsing and help (header-only)
   libcli11-dev

@@ -4,9 +4,12 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/train_launcher.h"
 
 #include "common/atomic_file.h"
 #include "data/csv_import.h"
+#include "distributed/process_group.h"
+#include "distributed/world.h"
 #include "model/predictor.h"
 #include "runtime/runtime.h"
 #include "train/metrics.h"
@@ -38,10 +41,18 @@ std::string duration(double seconds)
 // A progress bar on a terminal, plain lines otherwise.
 class ConsoleObserver : public core::TrainObserver {
 public:
-    ConsoleObserver() : m_terminal(isatty(STDERR_FILENO)) {}
-    void onMessage(const std::string& message) override { finishBar(), std::cerr << message << (message.ends_with("\n") ? "" : "\n"); }
+    // `rank` > 0: a worker of a distributed run other than rank 0, which prints only its messages,
+    // each starting with its rank (rank 0 prints the run's progress).
+    explicit ConsoleObserver(int rank = 0) : m_terminal(isatty(STDERR_FILENO)), m_rank(rank) {}
+    void onMessage(const std::string& message) override
+    {
+        finishBar();
+        std::cerr << (m_rank > 0 ? "[rank " + std::to_string(m_rank) + "] " : "") << message << (message.ends_with("\n") ? "" : "\n");
+    }
     void onStep(const core::StepEvent& e) override
     {
+        if (m_rank > 0)
+            return;
         const double share = static_cast<double>(e.step) / static_cast<double>(std::max<int64_t>(1, e.totalSteps));
         std::ostringstream line;
         line << "epoch " << e.epoch << " step " << e.step << "/" << e.totalSteps << " loss " << std::fixed
@@ -59,6 +70,8 @@ public:
     }
     void onEpoch(const core::EpochEvent& e) override
     {
+        if (m_rank > 0)
+            return;
         finishBar();
         std::cerr << "epoch " << e.epoch << "/" << e.epochs << ": training loss " << std::fixed << std::setprecision(4)
                   << e.trainingLoss << ", validation loss " << e.validation.loss << ", accuracy " << e.validation.accuracy
@@ -74,6 +87,7 @@ private:
         m_barShown = false;
     }
     bool m_terminal;
+    int m_rank;
     bool m_barShown = false;
 };
 
@@ -108,7 +122,24 @@ struct TrainArgs {
     bool resume = false;
     bool overwrite = false;
     bool noCache = false;
+    LaunchOptions launch;
+    int rendezvousTimeout = 300; // seconds
 };
+
+// The command line each worker runs: this one without the launcher's options.
+std::vector<std::string> workerArgs(const TrainArgs& args)
+{
+    std::vector<std::string> out{"train", "--config", args.config, "--rendezvous-timeout", std::to_string(args.rendezvousTimeout)};
+    for (const auto& o : args.overrides)
+        out.insert(out.end(), {"--set", o});
+    if (args.resume)
+        out.push_back("--resume");
+    if (args.overwrite)
+        out.push_back("--overwrite");
+    if (args.noCache)
+        out.push_back("--no-cache");
+    return out;
+}
 
 int runTrain(const TrainArgs& args)
 {
@@ -116,10 +147,27 @@ int runTrain(const TrainArgs& args)
     if (!config) {
         return fail(config.error());
     }
-    if (const auto warning = core::blasPerformanceWarning(); !warning.empty())
+    if (args.launch.launches()) {
+        if (args.launch.nodeRank >= args.launch.nodes)
+            return usageError("--node-rank " + std::to_string(args.launch.nodeRank) + " is not below --nnodes " +
+                              std::to_string(args.launch.nodes));
+        return launchWorkers(args.launch, workerArgs(args));
+    }
+    auto world = core::worldFromEnvironment([](const char* name) { return std::getenv(name); });
+    if (!world)
+        return fail(world.error());
+    std::unique_ptr<core::DistributedGroup> group;
+    if (world->distributed()) {
+        auto joined = core::DistributedGroup::join(world.value(), std::chrono::seconds(args.rendezvousTimeout));
+        if (!joined)
+            return fail(joined.error());
+        group = std::move(joined.value());
+    }
+    if (const auto warning = core::blasPerformanceWarning(); !warning.empty() && world->rank == 0)
         std::cerr << "warning: " << warning << "\n";
-    ConsoleObserver observer;
+    ConsoleObserver observer(world->rank);
     core::TrainOptions options;
+    options.group = group.get();
     options.resume = args.resume;
     options.overwrite = args.overwrite;
     options.stop = &stopOnInterrupt();
@@ -130,6 +178,8 @@ int runTrain(const TrainArgs& args)
     if (!summary) {
         return fail(summary.error());
     }
+    if (world->rank > 0)
+        return summary->stopped ? 130 : 0;
     std::cerr << (summary->stopped ? "stopped" : "finished") << " after " << summary->steps << " steps in "
               << duration(summary->elapsedSeconds) << "; best epoch " << summary->bestEpoch << "; checkpoints in "
               << config->output.dir << "/checkpoints\n";
@@ -220,6 +270,20 @@ Runner defineTrain(CLI::App& command)
     CLI::Option* resume = addFlag(command, "--resume", args->resume, "continue the run in output.dir");
     addFlag(command, "--overwrite", args->overwrite, "replace the run in output.dir")->excludes(resume);
     addFlag(command, "--no-cache", args->noCache, "encode the dataset again instead of reading the encoded cache");
+    addValue(command, "--nproc-per-node", args->launch.processesPerNode, "N",
+             "data-parallel workers on this machine (they share its cores; training.batch_size is the global batch)")
+        ->check(wholeNumber(1, 1024));
+    addValue(command, "--nnodes", args->launch.nodes, "M", "machines in the run, each started with its own --node-rank")
+        ->check(wholeNumber(1, 65536));
+    addValue(command, "--node-rank", args->launch.nodeRank, "R", "this machine's place in the run, 0 to M-1 (0 runs rank 0)")
+        ->check(wholeNumber(0, 65535));
+    addValue(command, "--master-addr", args->launch.masterAddr, "HOST", "the address of the machine with --node-rank 0");
+    addValue(command, "--master-port", args->launch.masterPort, "PORT", "a free TCP port there for the rendezvous")
+        ->check(wholeNumber(1, 65535));
+    addValue(command, "--rendezvous-timeout", args->rendezvousTimeout, "SECONDS", "how long to wait for every worker to arrive")
+        ->check(wholeNumber(1, 86400));
+    command.footer("Workers started by torchrun, Slurm's srun or another launcher read RANK, WORLD_SIZE, LOCAL_RANK,\n"
+                   "LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT (or SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID).");
     return [args] { return runTrain(*args); };
 }
 

@@ -62,6 +62,12 @@ BertLayerImpl::BertLayerImpl(const BertConfig& c)
     m_outputNorm = output->register_module("LayerNorm", layerNorm(h, c.layerNormEps));
 }
 
+void BertLayerImpl::setDropout(double hidden, double attention)
+{
+    m_hiddenDropout = hidden;
+    m_attentionDropout = attention;
+}
+
 torch::Tensor BertLayerImpl::dropout(const torch::Tensor& x, double p)
 {
     return fika::core::dropout(x, p, is_training());
@@ -179,6 +185,13 @@ std::vector<torch::Tensor> BertClassifierImpl::blockParameters(BertBlock block)
     case BertBlock::None: break;
     }
     return {};
+}
+
+void BertClassifierImpl::setDropout(double probability)
+{
+    m_config.hiddenDropout = m_config.attentionDropout = m_config.classifierDropout = probability;
+    for (const auto& layer : *m_layers)
+        layer->as<BertLayerImpl>()->setDropout(probability, probability);
 }
 
 void BertClassifierImpl::setTrainable(BertBlock block, bool trainable)

@@ -17,6 +17,7 @@ class BertLayerImpl : public torch::nn::Module {
 public:
     explicit BertLayerImpl(const BertConfig& config);
     torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& additiveMask);
+    void setDropout(double hidden, double attention);
 
 private:
     torch::Tensor dropout(const torch::Tensor& x, double p);
@@ -66,6 +67,8 @@ public:
     void initializeWeights(uint64_t seed);
     void initializeClassifier(); // a fresh head: normal(0, 0.02) weights, zero bias
     void setTrainable(BertBlock block, bool trainable);
+    // Every dropout probability (hidden, attention, classifier), as config.json will then say.
+    void setDropout(double probability);
     bool isTrainable(BertBlock block);
     std::vector<torch::Tensor> blockParameters(BertBlock block);
 

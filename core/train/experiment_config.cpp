@@ -2,6 +2,7 @@
 #include "train/experiment_config.h"
 
 #include "common/yaml_fields.h"
+#include "model/bert_config.h"
 
 #include <algorithm>
 #include <fstream>
@@ -127,6 +128,7 @@ const std::vector<Field>& fields()
         field("model.heads", [](auto& c) -> auto& { return c.model.heads; }),
         field("model.intermediate_size", [](auto& c) -> auto& { return c.model.intermediateSize; }),
         field("model.trainable", [](auto& c) -> auto& { return c.model.trainable; }),
+        field("model.dropout", [](auto& c) -> auto& { return c.model.dropout; }),
         field("training.batch_size", [](auto& c) -> auto& { return c.training.batchSize; }),
         field("training.epochs", [](auto& c) -> auto& { return c.training.epochs; }),
         field("training.learning_rate", [](auto& c) -> auto& { return c.training.learningRate; }),
@@ -374,6 +376,8 @@ Status validateExperimentConfig(const ExperimentConfig& c)
               "model.layers", "layers, hidden_size, heads and intermediate_size must be positive"),
         check(c.model.hiddenSize % std::max<int64_t>(1, c.model.heads) == 0, "model.heads",
               "hidden_size must be a multiple of heads"),
+        check(c.model.dropout >= 0 && c.model.dropout <= kMaxDropout, "model.dropout",
+              "must lie in [0, 0.999]"),
         check(t.batchSize >= 1, "training.batch_size", "must be at least 1"),
         check(t.epochs >= 1, "training.epochs", "must be at least 1"),
         check(t.learningRate > 0 && t.learningRate < 1, "training.learning_rate", "must lie in (0, 1)"),

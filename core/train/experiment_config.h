@@ -50,6 +50,7 @@ struct ExperimentConfig {
         int64_t heads = 12;
         int64_t intermediateSize = 3072;
         bool trainable = true; // false: only the pooler and the classifier learn
+        double dropout = 0.1;  // hidden, attention and classifier dropout while training
     } model;
 
     struct Training {

@@ -79,6 +79,7 @@ Status loadModel(const ExperimentConfig& config, const TrainOptions& options, Tr
         p.model->initializeWeights(config.training.seed);
         p.tokenizer = std::make_shared<const Tokenizer>(std::move(tokenizer.value()));
     }
+    p.model->setDropout(config.model.dropout);
     if (!config.model.trainable) {
         p.model->setTrainable(BertBlock::Embeddings, false);
         p.model->setTrainable(BertBlock::Encoder, false);

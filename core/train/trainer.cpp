@@ -3,6 +3,8 @@
 
 #include "common/atomic_file.h"
 #include "common/synced_file.h"
+#include "distributed/gradient_sync.h"
+#include "distributed/process_group.h"
 #include "model/bf16_weights.h"
 #include "model/checkpoint.h"
 #include "model/dropout.h"
@@ -62,17 +64,24 @@ void setLearningRate(torch::optim::AdamW& optimizer, double lr)
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 }
 
-// nullopt when `stop` was set before the subset was done.
-std::optional<EvaluationMetrics> evaluateSubset(BertClassifier& model, const EncodedDataset& data, const std::vector<int64_t>& subset,
-                                                int64_t batchSize, int32_t padId, size_t classes, size_t padTo,
-                                                const torch::Device& device, const std::function<void(int64_t done)>& progress,
-                                                const std::atomic<bool>* stop)
-{
-    torch::NoGradGuard noGrad;
-    model->eval();
+struct SubsetPredictions {
     std::vector<int32_t> labels;
     std::vector<std::vector<float>> probabilities;
     double lossSum = 0;
+};
+
+// nullopt when `stop` was set before the subset was done.
+std::optional<SubsetPredictions> predictSubset(BertClassifier& model, const EncodedDataset& data, const std::vector<int64_t>& subset,
+                                               int64_t batchSize, int32_t padId, size_t classes, size_t padTo,
+                                               const torch::Device& device, const std::function<void(int64_t done)>& progress,
+                                               const std::atomic<bool>* stop)
+{
+    torch::NoGradGuard noGrad;
+    model->eval();
+    SubsetPredictions out;
+    auto& labels = out.labels;
+    auto& probabilities = out.probabilities;
+    double& lossSum = out.lossSum;
     progress(0);
     for (const auto& examples : epochBatches(subset, data, batchSize * 2, false, padTo == 0, 0, 0)) {
         if (stop && stop->load())
@@ -88,7 +97,48 @@ std::optional<EvaluationMetrics> evaluateSubset(BertClassifier& model, const Enc
         }
         progress(static_cast<int64_t>(labels.size()));
     }
-    return computeMetrics(labels, probabilities, lossSum / std::max<size_t>(1, labels.size()), classes);
+    return out;
+}
+
+EvaluationMetrics metricsOf(const SubsetPredictions& p, size_t classes)
+{
+    return computeMetrics(p.labels, p.probabilities, p.lossSum / static_cast<double>(std::max<size_t>(1, p.labels.size())), classes);
+}
+
+// The examples of a global batch (or subset) that `rank` of `worldSize` takes: every worldSize-th,
+// as torch's DistributedSampler deals them.
+std::vector<int64_t> shardOf(const std::vector<int64_t>& examples, int rank, int worldSize)
+{
+    std::vector<int64_t> shard;
+    for (size_t i = static_cast<size_t>(rank); i < examples.size(); i += static_cast<size_t>(worldSize))
+        shard.push_back(examples[i]);
+    return shard;
+}
+
+// Every rank's predictions of its shard, put together in rank order: the same on every rank.
+SubsetPredictions gatherPredictions(DistributedGroup& group, const SubsetPredictions& local, size_t classes, int64_t maxShard)
+{
+    // One row per example: [present, label, probabilities...], padded to the largest shard.
+    const auto width = static_cast<int64_t>(classes) + 2;
+    torch::Tensor rows = torch::zeros({maxShard, width}, torch::kFloat);
+    for (size_t r = 0; r < local.labels.size(); ++r) {
+        rows[static_cast<int64_t>(r)][0] = 1.0f;
+        rows[static_cast<int64_t>(r)][1] = static_cast<float>(local.labels[r]);
+        rows[static_cast<int64_t>(r)].slice(0, 2, width).copy_(torch::tensor(local.probabilities[r]));
+    }
+    const torch::Tensor all = group.allgather(rows).contiguous();
+    torch::Tensor loss = torch::tensor({local.lossSum}, torch::kDouble);
+    group.allreduceSum(loss);
+    SubsetPredictions out;
+    out.lossSum = loss.item<double>();
+    const float* data = all.data_ptr<float>();
+    for (int64_t r = 0; r < all.size(0); ++r, data += width) {
+        if (data[0] == 0.0f)
+            continue;
+        out.labels.push_back(static_cast<int32_t>(data[1]));
+        out.probabilities.emplace_back(data + 2, data + width);
+    }
+    return out;
 }
 
 // Higher is better for the chosen metric.
@@ -170,7 +220,8 @@ class Trainer {
 public:
     Trainer(const ExperimentConfig& config, TrainObserver& observer, const TrainOptions& options)
         : m_config(config), m_t(config.training), m_observer(observer), m_options(options),
-          m_runDir(config.output.dir), m_checkpoints(m_runDir / "checkpoints")
+          m_runDir(config.output.dir), m_checkpoints(m_runDir / "checkpoints"), m_group(options.group),
+          m_writer(!m_group || m_group->rank() == 0)
     {
     }
 
@@ -205,6 +256,8 @@ public:
         }
         fillSummary();
         m_summary.bestValue = m_t.bestMetric == BestMetric::ValidationLoss ? -m_state.bestScore : m_state.bestScore;
+        if (m_group)
+            m_group->finish();
         return m_summary;
     }
 
@@ -219,28 +272,48 @@ private:
                                  std::to_string(maxTrainingThreads()));
         if (m_t.threads > 0)
             torch::set_num_threads(static_cast<int>(std::min<int64_t>(m_t.threads, maxTrainingThreads())));
+        else if (m_group && m_group->world().localWorldSize > 1) // the workers on this machine share its cores
+            torch::set_num_threads(std::max(1, maxTrainingThreads() / m_group->world().localWorldSize));
+        if (m_group && m_t.batchSize % m_group->size() != 0) {
+            const int64_t n = m_group->size();
+            const int64_t below = m_t.batchSize / n * n;
+            return makeError(ErrorCode::ConfigInvalid,
+                             "training.batch_size " + std::to_string(m_t.batchSize) + " is the global batch and does not divide among " +
+                                 std::to_string(n) + " workers; use a multiple of " + std::to_string(n) + " (" +
+                                 (below > 0 ? std::to_string(below) + " or " : "") + std::to_string(below + n) + ")",
+                             "", 0, -1, "training.batch_size");
+        }
         if (m_t.device == TrainingDevice::Cuda && !torch::cuda::is_available())
             return makeError(ErrorCode::ConfigInvalid,
                              "training.device: cuda needs a CUDA build of LibTorch and a GPU; this Fika's LibTorch has none "
                              "(README: Building against another LibTorch), or set training.device to cpu",
                              "", 0, -1, "training.device");
-        m_device = torch::Device(m_t.device == TrainingDevice::Cuda ? torch::kCUDA : torch::kCPU);
-        if (auto folder = claimRunFolder(); !folder)
-            return folder;
+        m_device = m_t.device == TrainingDevice::Cuda
+                       ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(m_group ? m_group->world().localRank : 0))
+                       : torch::Device(torch::kCPU);
+        if (m_writer)
+            if (auto folder = claimRunFolder(); !folder)
+                return folder;
 
+        // Rank 0 prepares first, so that the others read the dataset from the encoded cache it wrote.
+        if (m_group && !m_writer)
+            m_group->barrier();
         auto prepared = prepareRun(m_config, m_options, m_observer);
         if (!prepared)
             return prepared.error();
         m_run = std::move(prepared.value());
+        if (m_group && m_writer)
+            m_group->barrier();
         // A stop while the data was read (from the cache, say) or the model loaded: nothing replaced yet.
         if (m_options.stop && m_options.stop->load())
             return makeError(ErrorCode::Cancelled, "stopped before training began; nothing was trained or written");
         // Replace an earlier run only now that the new one can start.
-        if (!m_options.resume)
+        if (m_writer && !m_options.resume)
             if (auto cleared = clearCheckpoints(m_checkpoints.string()); !cleared)
                 return cleared.error();
-        if (auto written = writeFileAtomically((m_runDir / "config.yaml").string(), experimentConfigToYaml(m_config)); !written)
-            return written.error();
+        if (m_writer)
+            if (auto written = writeFileAtomically((m_runDir / "config.yaml").string(), experimentConfigToYaml(m_config)); !written)
+                return written.error();
         m_run.model->to(m_device); // before the optimizer, so that its state lives beside the weights
         m_optimizer = makeOptimizer(m_run.model, m_t);
         m_padId = m_run.tokenizer->vocab().padId();
@@ -251,11 +324,18 @@ private:
         if (m_options.resume)
             if (auto resumed = resume(); !resumed)
                 return resumed;
+        if (m_group) // every rank starts from rank 0's weights, as DistributedDataParallel does
+            m_group->broadcastFromRankZero(m_run.model->parameters());
         if (m_bf16)
             m_bf16Weights.emplace(m_run.model); // after resume(): the copy starts from the loaded weights
+        if (m_group)
+            m_gradientSync = std::make_unique<GradientSync>(*m_group, trainableParameters(),
+                                                            m_bf16 ? GradientSync::Mode::AfterBackward
+                                                                   : GradientSync::Mode::OverlapWithBackward);
         if (m_t.classWeights)
             m_classWeights = inverseClassFrequencies().to(m_device);
-        m_metrics.open((m_runDir / "metrics.jsonl").string(), /*truncate=*/!m_options.resume, m_observer);
+        if (m_writer)
+            m_metrics.open((m_runDir / "metrics.jsonl").string(), /*truncate=*/!m_options.resume, m_observer);
         m_runStart = Clock::now();
         return Ok{};
     }
@@ -331,6 +411,16 @@ private:
         return Ok{};
     }
 
+    // The float32 parameters the optimizer updates (and whose gradients a distributed run averages).
+    std::vector<torch::Tensor> trainableParameters()
+    {
+        std::vector<torch::Tensor> parameters;
+        for (const auto& p : m_run.model->parameters())
+            if (p.requires_grad())
+                parameters.push_back(p);
+        return parameters;
+    }
+
     torch::Tensor inverseClassFrequencies() const
     {
         const size_t classes = m_run.dataset.labelMap.names.size();
@@ -350,34 +440,33 @@ private:
         StepWindow window;
         const auto batchCount = static_cast<int64_t>(batches.size());
         for (int64_t b = m_state.nextBatch; b < batchCount; ++b) {
-            // Dropout depends on (seed, batch position) only, so a resumed run repeats it exactly,
+            // Dropout depends on (seed, batch position, rank) only, so a resumed run repeats it exactly,
             // and on nothing another thread draws meanwhile.
-            const DropoutSeedScope dropoutSeed(m_t.seed * 1000003ull + static_cast<uint64_t>(m_state.epoch * m_batchesPerEpoch + b));
-            const Batch batch = collate(m_run.encoded, batches[static_cast<size_t>(b)], m_padId, m_padTo).to(m_device);
-            const torch::Tensor logits =
-                computeModel()->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
-            const torch::Tensor loss = torch::cross_entropy_loss(logits, batch.labels, m_classWeights);
-            const double lossValue = loss.item<double>();
-            if (!std::isfinite(lossValue))
-                return diverged("the loss is " + std::to_string(lossValue), b);
+            const uint64_t rankStream = m_group ? static_cast<uint64_t>(m_group->rank()) * 0x9E3779B97F4A7C15ull : 0;
+            const DropoutSeedScope dropoutSeed(m_t.seed * 1000003ull + static_cast<uint64_t>(m_state.epoch * m_batchesPerEpoch + b) +
+                                               rankStream);
+            const auto& examples = batches[static_cast<size_t>(b)];
             // The gradient is the mean over the accumulation group, whose last one in an epoch may be shorter.
             const int64_t groupStart = b - b % m_t.gradientAccumulation;
             const int64_t groupSize = std::min<int64_t>(m_t.gradientAccumulation, batchCount - groupStart);
-            (loss / static_cast<double>(groupSize)).backward();
-            if (m_bf16Weights)
-                m_bf16Weights->accumulateGradients();
+            auto batchLoss = m_group ? shardStep(examples, groupSize) : localStep(examples, groupSize);
+            if (!batchLoss)
+                return diverged(batchLoss.error().message, b);
+            const double lossValue = batchLoss->first;
             m_summary.batchLosses.push_back(lossValue);
             m_state.epochLossSum += lossValue;
             ++m_state.epochBatches;
             window.lossSum += lossValue;
             ++window.batches;
-            window.samples += static_cast<int64_t>(batch.examples.size());
+            window.samples += static_cast<int64_t>(examples.size());
 
             const bool stepNow = (b + 1) % m_t.gradientAccumulation == 0 || b + 1 == batchCount;
             if (stepNow)
                 if (auto stepped = optimizerStep(window, b); !stepped)
                     return stepped.error();
-            if (m_options.stop && m_options.stop->load()) {
+            // Alone, a stop asked for up to now (during the step's report, say) counts; a distributed run
+            // stops where every rank agreed to.
+            if (m_group ? batchLoss->second : stopAsked()) {
                 // Resume from the start of the unfinished accumulation group; its batches are redone then.
                 m_state.nextBatch = stepNow ? b + 1 : b + 1 - ((b + 1) % m_t.gradientAccumulation);
                 for (int64_t undone = b + 1 - m_state.nextBatch; undone > 0; --undone) {
@@ -390,6 +479,59 @@ private:
         }
         m_state.nextBatch = batchCount;
         return true;
+    }
+
+    bool stopAsked() const { return m_options.stop && m_options.stop->load(); }
+
+    // Forward and backward of one batch in this process: (its mean loss, whether a stop was asked
+    // for so far), or an error saying what was not finite.
+    Result<std::pair<double, bool>> localStep(const std::vector<int64_t>& examples, int64_t groupSize)
+    {
+        const Batch batch = collate(m_run.encoded, examples, m_padId, m_padTo).to(m_device);
+        const torch::Tensor logits = computeModel()->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
+        const torch::Tensor loss = torch::cross_entropy_loss(logits, batch.labels, m_classWeights);
+        const double lossValue = loss.item<double>();
+        if (!std::isfinite(lossValue))
+            return makeError(ErrorCode::Diverged, "the loss is " + std::to_string(lossValue));
+        (loss / static_cast<double>(groupSize)).backward();
+        if (m_bf16Weights)
+            m_bf16Weights->accumulateGradients();
+        return std::pair{lossValue, stopAsked()};
+    }
+
+    // This rank's share of a global batch. Its summed loss is divided by the global batch's size (or
+    // class weight) and multiplied by the world size, so that the average the gradient reducer takes
+    // is the gradient of the global batch's mean loss, whatever the shares' sizes. One small
+    // all-reduce then gives every rank the global loss and whether any rank was asked to stop: all
+    // stop at the same batch.
+    Result<std::pair<double, bool>> shardStep(const std::vector<int64_t>& examples, int64_t groupSize)
+    {
+        std::vector<int64_t> shard = shardOf(examples, m_group->rank(), m_group->size());
+        double weight = 1.0;
+        if (shard.empty()) { // a last batch smaller than the world: take part with a zero-weight example
+            shard.push_back(examples.front());
+            weight = 0.0;
+        }
+        double denominator = 0;
+        for (int64_t e : examples)
+            denominator += m_classWeights.defined()
+                               ? m_classWeights[m_run.encoded.labels[static_cast<size_t>(e)]].item<double>()
+                               : 1.0;
+        const Batch batch = collate(m_run.encoded, shard, m_padId, m_padTo).to(m_device);
+        m_gradientSync->beforeForward();
+        const torch::Tensor logits = computeModel()->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
+        const torch::Tensor lossSum = torch::cross_entropy_loss(logits, batch.labels, m_classWeights, at::Reduction::Sum) * weight;
+        m_gradientSync->beforeBackward();
+        (lossSum * (static_cast<double>(m_group->size()) / (denominator * static_cast<double>(groupSize)))).backward();
+        if (m_bf16Weights)
+            m_bf16Weights->accumulateGradients();
+        m_gradientSync->afterBackward();
+        torch::Tensor shared = torch::tensor({lossSum.item<double>(), stopAsked() ? 1.0 : 0.0}, torch::kDouble);
+        m_group->allreduceSum(shared);
+        const double lossValue = shared[0].item<double>() / denominator;
+        if (!std::isfinite(lossValue))
+            return makeError(ErrorCode::Diverged, "the loss is " + std::to_string(lossValue));
+        return std::pair{lossValue, shared[1].item<double>() > 0};
     }
 
     Status optimizerStep(StepWindow& window, int64_t batch)
@@ -407,7 +549,8 @@ private:
         m_optimizer->zero_grad();
         ++m_state.step;
         if (m_state.step % m_t.logEverySteps == 0 || m_state.step == m_state.totalSteps) {
-            reportStep(window, lr, gradNorm);
+            if (m_writer)
+                reportStep(window, lr, gradNorm);
             window = StepWindow{};
         }
         return Ok{};
@@ -429,14 +572,30 @@ private:
     // The model that runs forward and backward: the bf16 working copy in bf16, else the model itself.
     BertClassifier& computeModel() { return m_bf16Weights ? m_bf16Weights->model() : m_run.model; }
 
-    // nullopt when a stop was asked for during validation.
+    // nullopt when a stop was asked for during validation. A distributed run validates a shard on
+    // every rank and puts the predictions together, so that every rank gets the same metrics; it
+    // finishes the validation when asked to stop (the ranks' shards end at different batches) and
+    // stops at the next batch.
     std::optional<EvaluationMetrics> validate()
     {
         const int64_t epoch = m_state.epoch + 1;
         const auto total = static_cast<int64_t>(m_run.subsets.validation.size());
-        return evaluateSubset(computeModel(), m_run.encoded, m_run.subsets.validation, m_t.batchSize, m_padId,
-                              m_run.dataset.labelMap.names.size(), m_padTo, m_device,
-                              [&](int64_t done) { m_observer.onValidation({epoch, done, total}); }, m_options.stop);
+        const size_t classes = m_run.dataset.labelMap.names.size();
+        if (!m_group) {
+            auto predictions = predictSubset(computeModel(), m_run.encoded, m_run.subsets.validation, m_t.batchSize, m_padId, classes,
+                                             m_padTo, m_device, [&](int64_t done) { m_observer.onValidation({epoch, done, total}); },
+                                             m_options.stop);
+            if (!predictions)
+                return std::nullopt;
+            return metricsOf(*predictions, classes);
+        }
+        const int n = m_group->size();
+        const auto shard = shardOf(m_run.subsets.validation, m_group->rank(), n);
+        auto local = predictSubset(computeModel(), m_run.encoded, shard, std::max<int64_t>(1, m_t.batchSize / n), m_padId, classes,
+                                   m_padTo, m_device,
+                                   [&](int64_t done) { m_observer.onValidation({epoch, std::min(total, done * n), total}); }, nullptr);
+        const int64_t maxShard = (total + n - 1) / n;
+        return metricsOf(gatherPredictions(*m_group, *local, classes, maxShard), classes);
     }
 
     // Records the validated epoch (best, history, metrics.jsonl) and saves its checkpoints.
@@ -469,7 +628,8 @@ private:
         m_state.history.push_back(metrics);
         for (const char* key : {"confusion_matrix", "confusion_cells"})
             m_state.history.back().erase(key);
-        m_metrics.write({{"type", "epoch"}, {"metrics", metrics}});
+        if (m_writer)
+            m_metrics.write({{"type", "epoch"}, {"metrics", metrics}});
         m_observer.onEpoch(event);
 
         // From here on the state is the next epoch's start, as the checkpoints save it.
@@ -480,6 +640,9 @@ private:
         // epoch-N, then best, then last: `last` is the commit point, so the best epoch its state
         // names is always on disk, and a kill between two writes resumes from a consistent state.
         const std::string epochName = "epoch-" + std::to_string(epoch);
+        m_summary.epochsCompleted = epoch;
+        if (!m_writer)
+            return Ok{};
         for (const std::string& name : {epochName, std::string("best"), std::string("last")}) {
             if (name == "best" && !event.best)
                 continue;
@@ -518,11 +681,14 @@ private:
     // A stop asked for: `last` records where the run goes on and the unfinished epoch's training loss so far.
     Result<TrainSummary> stopRun(const std::string& message)
     {
-        if (auto saved = save("last", nlohmann::json::object()); !saved)
-            return saved.error();
+        if (m_writer)
+            if (auto saved = save("last", nlohmann::json::object()); !saved)
+                return saved.error();
         m_observer.onMessage(message);
         m_summary.stopped = true;
         fillSummary();
+        if (m_group)
+            m_group->finish();
         return m_summary;
     }
 
@@ -554,6 +720,8 @@ private:
     const TrainOptions& m_options;
     const fs::path m_runDir;
     const fs::path m_checkpoints;
+    DistributedGroup* m_group = nullptr; // a data-parallel run's group; nullptr: alone
+    const bool m_writer;                 // writes the run folder: rank 0, or the only process
     std::optional<RunFolderLock> m_lock; // held for the whole run
     PreparedRun m_run;
     torch::Device m_device{torch::kCPU};
@@ -564,11 +732,21 @@ private:
     bool m_bf16 = false;
     std::optional<Bf16Weights> m_bf16Weights; // bf16: the working copy of the float32 master weights
     int64_t m_batchesPerEpoch = 0;
+    std::unique_ptr<GradientSync> m_gradientSync; // distributed: averages the gradients across the group
     TrainerState m_state;
     TrainSummary m_summary;
     MetricsLog m_metrics;
     Clock::time_point m_runStart = Clock::now();
 };
+
+// Gloo's errors when a peer's sockets close or a collective times out.
+bool isCollectiveFailure(const std::string& what)
+{
+    for (const char* mark : {"gloo", "Gloo", "Connection closed", "Connection reset", "Timed out", "timed out"})
+        if (what.find(mark) != std::string::npos)
+            return true;
+    return false;
+}
 
 } // namespace
 
@@ -591,6 +769,8 @@ Result<TrainSummary> train(const ExperimentConfig& config, TrainObserver& observ
     } catch (const std::exception& e) {
         const std::string what = e.what();
         const std::string firstLine = what.substr(0, what.find('\n'));
+        if (options.group && isCollectiveFailure(what))
+            return makeError(ErrorCode::NetworkError, options.group->describeFailure(what), config.output.dir);
         if (errorCodeForException(e, ErrorCode::IoError) == ErrorCode::OutOfMemory)
             return makeError(ErrorCode::OutOfMemory,
                              "training ran out of memory (" + firstLine +

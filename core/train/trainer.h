@@ -12,6 +12,8 @@
 
 namespace fika::core {
 
+class DistributedGroup; // distributed/process_group.h
+
 struct StepEvent {
     int64_t step = 0;       // optimizer steps so far
     int64_t totalSteps = 0;
@@ -57,6 +59,9 @@ struct TrainOptions {
     const std::atomic<bool>* stop = nullptr;      // honoured within one batch
     std::string defaultVocab;                     // for random initialisation without encoding.vocab
     std::string cacheDir;                         // encoded-dataset cache; empty: no cache
+    // A data-parallel run's group: every rank trains its share of each batch (training.batch_size is
+    // the global batch), gradients are averaged, and rank 0 alone writes the run folder. nullptr: alone.
+    DistributedGroup* group = nullptr;
 };
 
 // The encoded-dataset cache's usual place: fikaCacheDir() + "/encoded".

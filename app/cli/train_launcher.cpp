@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli/train_launcher.h"
+
+#include "cli/commands.h"
+
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <thread>
+
+namespace fika::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long the other workers get to notice a dead one and stop on their own.
+constexpr auto kStopGrace = std::chrono::seconds(60);
+
+struct Worker {
+    int rank = 0;
+    pid_t pid = -1;
+    bool running = false;
+};
+
+pid_t startWorker(const LaunchOptions& options, int localRank, const std::vector<std::string>& workerArgs)
+{
+    const pid_t launcher = getpid();
+    const pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    // A launcher that dies (kill -9) takes its workers along, stopping them as Ctrl-C would.
+    prctl(PR_SET_PDEATHSIG, SIGINT);
+    if (getppid() != launcher)
+        _exit(130);
+    const int worldSize = options.nodes * options.processesPerNode;
+    setenv("RANK", std::to_string(options.nodeRank * options.processesPerNode + localRank).c_str(), 1);
+    setenv("WORLD_SIZE", std::to_string(worldSize).c_str(), 1);
+    setenv("LOCAL_RANK", std::to_string(localRank).c_str(), 1);
+    setenv("LOCAL_WORLD_SIZE", std::to_string(options.processesPerNode).c_str(), 1);
+    setenv("MASTER_ADDR", options.masterAddr.c_str(), 1);
+    setenv("MASTER_PORT", std::to_string(options.masterPort).c_str(), 1);
+    std::vector<char*> argv;
+    std::string self = "fika-cli";
+    argv.push_back(self.data());
+    std::vector<std::string> args = workerArgs;
+    for (auto& arg : args)
+        argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execv("/proc/self/exe", argv.data());
+    std::cerr << "fika-cli: cannot start a worker: " << std::strerror(errno) << "\n";
+    _exit(127);
+}
+
+std::string describeExit(int status)
+{
+    if (WIFSIGNALED(status))
+        return std::string("was killed by signal ") + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+    return "exited with status " + std::to_string(WEXITSTATUS(status));
+}
+
+} // namespace
+
+int launchWorkers(const LaunchOptions& options, const std::vector<std::string>& workerArgs)
+{
+    const std::atomic<bool>& interrupted = stopOnInterrupt();
+    std::vector<Worker> workers;
+    const int firstRank = options.nodeRank * options.processesPerNode;
+    for (int local = 0; local < options.processesPerNode; ++local) {
+        const pid_t pid = startWorker(options, local, workerArgs);
+        if (pid < 0) {
+            std::cerr << "fika-cli: cannot start worker " << local << ": " << std::strerror(errno) << "\n";
+            for (auto& w : workers)
+                kill(w.pid, SIGINT);
+            break;
+        }
+        workers.push_back({firstRank + local, pid, true});
+    }
+    std::cerr << "started " << workers.size() << " workers (ranks " << firstRank << "-" << firstRank + options.processesPerNode - 1
+              << " of " << options.nodes * options.processesPerNode << "), rendezvous at " << options.masterAddr << ":"
+              << options.masterPort << "\n";
+
+    bool forwarded = false, failed = false, stopped = false;
+    auto killAt = Clock::time_point::max(); // set when a worker fails
+    for (size_t running = workers.size(); running > 0;) {
+        if (interrupted && !forwarded) {
+            for (const auto& w : workers)
+                if (w.running)
+                    kill(w.pid, SIGINT);
+            forwarded = stopped = true;
+        }
+        if (Clock::now() > killAt) {
+            for (const auto& w : workers)
+                if (w.running) {
+                    std::cerr << "rank " << w.rank << " (pid " << w.pid << ") did not stop within "
+                              << std::chrono::duration_cast<std::chrono::seconds>(kStopGrace).count() << " s; killing it\n";
+                    kill(w.pid, SIGKILL);
+                }
+            killAt = Clock::time_point::max();
+        }
+        int status = 0;
+        const pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid <= 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            continue;
+        }
+        for (auto& w : workers) {
+            if (w.pid != pid)
+                continue;
+            w.running = false;
+            --running;
+            const bool clean = WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 130);
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 130)
+                stopped = true;
+            if (!clean) {
+                std::cerr << "rank " << w.rank << " (pid " << w.pid << ") " << describeExit(status) << "\n";
+                if (!failed)
+                    killAt = Clock::now() + kStopGrace;
+                failed = true;
+            }
+        }
+    }
+    return failed ? 1 : stopped ? 130 : 0;
+}
+
+} // namespace fika::cli
