@@ -5,6 +5,7 @@
 #include "deployment/deployment_view.h"
 #include "deployment/tester_widget.h"
 #include "evaluation/evaluation_view.h"
+#include "evaluation/misclassified_browser.h"
 #include "main_window.h"
 #include "modeling/experiment_wizard.h"
 #include "modeling/modeling_view.h"
@@ -13,8 +14,10 @@
 
 #include <QDialog>
 #include <QDir>
+#include <QPushButton>
 #include <QScreen>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -123,19 +126,42 @@ void ScreenshotTour::afterEvaluation()
     m_window->showSection(MainWindow::EvaluationSection);
     auto* evaluation = m_window->evaluationView();
     evaluation->showCell(1, 0);
-    QTimer::singleShot(kSettleMs, this, [this] {
+    QTimer::singleShot(kSettleMs, this, [this, evaluation] {
         save(m_window, QStringLiteral("6-evaluation"));
-        m_window->showSection(MainWindow::DeploymentSection);
-        auto* tester = m_window->deploymentView()->tester();
-        tester->setText(QStringLiteral("A fun brain candy movie...good dialog. A genuinely good day"));
-        connect(tester, &TesterWidget::answered, this, [this] {
-            QTimer::singleShot(kSettleMs, this, [this] {
-                save(m_window, QStringLiteral("7-deployment-tester"));
-                Q_EMIT done(true);
+        // The most confidently wrong review, explained.
+        auto* browser = evaluation->misclassifiedBrowser();
+        evaluation->detailTabs()->setCurrentWidget(browser);
+        if (browser->count() == 0)
+            return showTester();
+        connect(browser, &MisclassifiedBrowser::explained, this, [this, evaluation](bool) {
+            QTimer::singleShot(kSettleMs, this, [this, evaluation] {
+                save(m_window, QStringLiteral("6b-evaluation-misclassified"));
+                evaluation->detailTabs()->setCurrentIndex(0);
+                showTester();
             });
         }, Qt::SingleShotConnection);
-        tester->playButton()->click();
+        browser->list()->selectRow(0);
     });
+}
+
+void ScreenshotTour::showTester()
+{
+    m_window->showSection(MainWindow::DeploymentSection);
+    auto* tester = m_window->deploymentView()->tester();
+    tester->setText(QStringLiteral("A fun brain candy movie...good dialog. A genuinely good day"));
+    connect(tester, &TesterWidget::answered, this, [this, tester] {
+        QTimer::singleShot(kSettleMs, this, [this, tester] {
+            save(m_window, QStringLiteral("7-deployment-tester"));
+            connect(tester, &TesterWidget::explained, this, [this](bool) {
+                QTimer::singleShot(kSettleMs, this, [this] {
+                    save(m_window, QStringLiteral("7b-deployment-tester-explained"));
+                    Q_EMIT done(true);
+                });
+            }, Qt::SingleShotConnection);
+            tester->explainButton()->click();
+        });
+    }, Qt::SingleShotConnection);
+    tester->playButton()->click();
 }
 
 } // namespace fika::ui

@@ -10,7 +10,8 @@ class MainWindow;
 
 // Drives the real window through the tutorial on a dataset and saves a PNG of every view and
 // dialog on the way (fika --screenshot-tour DIR --dataset CSV): import with the histogram, the
-// wizard, Modeling with settings, one epoch of a tiny model, Evaluation, the tester answering.
+// wizard, Modeling with settings, one epoch of a tiny model, Evaluation with the most confidently
+// misclassified review explained, the tester answering and explaining.
 class ScreenshotTour : public QObject {
     Q_OBJECT
 public:
@@ -26,6 +27,7 @@ private:
     void afterImport(bool ok);
     void afterTraining(bool ok);
     void afterEvaluation();
+    void showTester();
 
     MainWindow* m_window;
     QString m_dataset;
