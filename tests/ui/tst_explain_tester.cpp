@@ -15,13 +15,16 @@
 #include "studio.h"
 #include "training/training_controller.h"
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QHelpEvent>
 #include <QLocale>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTextBlock>
 #include <QTextBrowser>
+#include <QToolTip>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -180,6 +183,21 @@ private Q_SLOTS:
                 QVERIFY2(tip.contains(number), qPrintable(tip + QStringLiteral(" lacks ") + number));
         }
         QVERIFY(view->barToolTipAt(QPoint(1, 1)).isEmpty()); // outside the bars
+
+        // And they pop up where the mouse rests: on a word of the text, on a bar.
+        auto hover = [](QWidget* widget, const QPoint& pos) {
+            QHelpEvent help(QEvent::ToolTip, pos, widget->mapToGlobal(pos));
+            QApplication::sendEvent(widget, &help);
+            return QToolTip::text();
+        };
+        QTextBrowser* browser = view->textBrowser();
+        QTextCursor cursor(browser->document());
+        cursor.setPosition(static_cast<int>(browser->document()->toPlainText().indexOf(QStringLiteral("great"))) + 2);
+        const QString wordTip = hover(browser->viewport(), browser->cursorRect(cursor).center());
+        QVERIFY2(wordTip.contains(QStringLiteral("great")) && wordTip.contains(QStringLiteral("attribution")), qPrintable(wordTip));
+        const QPoint firstBar(chart->axisRect()->center().x(), static_cast<int>(chart->yAxis->coordToPixel(0.0)));
+        QCOMPARE(hover(chart, firstBar), view->barToolTip(0));
+        QToolTip::hideText();
     }
 
     // With "Explain every prediction" ticked Play also explains, and the choice is remembered.
