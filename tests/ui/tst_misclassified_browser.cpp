@@ -13,6 +13,7 @@
 #include "training/training_controller.h"
 #include "ui_format.h"
 
+#include <QComboBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -122,6 +123,34 @@ private Q_SLOTS:
 
         if (const QByteArray shots = qgetenv("FIKA_SHOTS"); !shots.isEmpty())
             m_window->grab().save(QString::fromLocal8Bit(shots) + QStringLiteral("/evaluation-misclassified.png"));
+    }
+
+    // Another checkpoint: nothing of the previous one's reviews or explanation stays, and once its
+    // predictions are in, its own misclassified reviews are listed and explained.
+    void anotherCheckpointReplacesTheList()
+    {
+        auto* evaluation = m_window->evaluationView();
+        auto* browser = evaluation->misclassifiedBrowser();
+        QVERIFY(browser->explanationView()->isVisible());
+        QComboBox* checkpoints = evaluation->checkpointSelector();
+        QVERIFY(checkpoints->count() >= 2);
+        QSignalSpy evaluated(evaluation, &EvaluationView::evaluationFinished);
+        checkpoints->setCurrentIndex(checkpoints->currentIndex() == 0 ? 1 : 0);
+        QVERIFY(!browser->evaluation());
+        QCOMPARE(browser->list()->rowCount(), 0);
+        QVERIFY(!browser->explanationView()->isVisible());
+        QVERIFY(evaluated.wait(120000));
+        QVERIFY(evaluated.first().first().toBool());
+        const auto other = browser->evaluation();
+        QVERIFY(other);
+        QCOMPARE(browser->list()->rowCount(), browser->count());
+        if (browser->count() == 0)
+            return;
+        QSignalSpy explained(browser, &MisclassifiedBrowser::explained);
+        browser->list()->selectRow(0);
+        QVERIFY(explained.wait(60000));
+        QVERIFY(explained.first().first().toBool());
+        QCOMPARE(browser->explanationView()->text(), toQString(other->texts[browser->listedExamples()[0]]));
     }
 
 private:

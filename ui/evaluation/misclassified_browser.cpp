@@ -83,12 +83,9 @@ MisclassifiedBrowser::MisclassifiedBrowser(QWidget* parent) : QWidget(parent)
     setEvaluation(nullptr, {});
 }
 
-MisclassifiedBrowser::~MisclassifiedBrowser()
-{
-    // Their results are addressed to this widget; an explanation takes a second or two at most.
-    m_loader.waitForFinished();
-    m_explainer.waitForFinished();
-}
+// The pool tasks hold what they use (predictor, evaluation), not this widget: a watcher destroyed
+// while they run drops their results.
+MisclassifiedBrowser::~MisclassifiedBrowser() = default;
 
 void MisclassifiedBrowser::setEvaluation(std::shared_ptr<const core::TextEvaluation> evaluation, const QString& checkpointDir)
 {
@@ -96,10 +93,9 @@ void MisclassifiedBrowser::setEvaluation(std::shared_ptr<const core::TextEvaluat
         return;
     m_evaluation = std::move(evaluation);
     m_checkpointDir = checkpointDir;
-    if (m_predictorDir != m_checkpointDir) { // another checkpoint's model need not stay in memory
-        m_predictor.reset();
-        m_predictorDir.clear();
-    }
+    // A new evaluation may be of a checkpoint written again since (a run finished): its model is
+    // loaded anew on the first selection, and an earlier one need not stay in memory.
+    m_predictor.reset();
     m_wanted = -1;
     m_view->clear();
     m_busy->setVisible(false);
@@ -163,7 +159,7 @@ void MisclassifiedBrowser::startWork()
         return; // what finishes calls this again
     if (!m_predictor) {
         // The checkpoint's own encoding, as its predictions were computed (evaluateValidationSubset).
-        m_loadingDir = m_checkpointDir;
+        m_loadingFor = m_evaluation;
         m_loader.setFuture(loadPredictorInBackground(m_checkpointDir, core::PredictorOptions{}));
         return;
     }
@@ -185,8 +181,8 @@ void MisclassifiedBrowser::startWork()
 void MisclassifiedBrowser::onLoaded()
 {
     const PredictorLoad loaded = m_loader.result();
-    if (std::exchange(m_loadingDir, QString()) != m_checkpointDir)
-        return startWork(); // another checkpoint was chosen meanwhile
+    if (std::exchange(m_loadingFor, nullptr) != m_evaluation)
+        return startWork(); // another checkpoint was chosen or evaluated meanwhile
     if (!loaded->ok()) {
         m_busy->setVisible(false);
         m_error->setText(tr("<span style='color:#c0392b'>%1</span>").arg(ErrorText::text(loaded->error()).toHtmlEscaped()));
@@ -196,7 +192,6 @@ void MisclassifiedBrowser::onLoaded()
         return;
     }
     m_predictor = loaded->value();
-    m_predictorDir = m_checkpointDir;
     startWork();
 }
 

@@ -68,9 +68,8 @@ private:
     QString m_checkpointDir;
     std::vector<size_t> m_listed;
     long m_wanted = -1; // the selected example whose explanation is still to show; -1: none
-    std::shared_ptr<const core::Predictor> m_predictor;
-    QString m_predictorDir;
-    QString m_loadingDir;
+    std::shared_ptr<const core::Predictor> m_predictor; // m_checkpointDir's, loaded for m_evaluation
+    std::shared_ptr<const core::TextEvaluation> m_loadingFor; // the evaluation m_loader loads the model for
     QFutureWatcher<PredictorLoad> m_loader;
     QFutureWatcher<Work> m_explainer;
 };
