@@ -68,7 +68,7 @@ Result<WorldInfo> worldFromEnvironment(const EnvironmentReader& getenv)
                          "", 0, -1, localName);
     if (const char* addr = getenv("MASTER_ADDR"); addr && *addr)
         world.masterAddr = addr;
-    else if (world.worldSize > world.localWorldSize)
+    else if (getenv(localSizeName) && world.worldSize > world.localWorldSize)
         return makeError(ErrorCode::InvalidArgument,
                          "MASTER_ADDR is not set: the workers on other machines need the address of the one running rank 0", "", 0,
                          -1, "MASTER_ADDR");

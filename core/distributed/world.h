@@ -24,6 +24,7 @@ using EnvironmentReader = std::function<const char*(const char* name)>;
 // The run's world from the environment: torchrun's RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE,
 // MASTER_ADDR and MASTER_PORT, or, without RANK, Slurm's SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID and
 // SLURM_NTASKS_PER_NODE (srun then needs MASTER_ADDR set to the first node). Neither: one process.
+// MASTER_ADDR defaults to 127.0.0.1, and is required when the local world size says other machines take part.
 // A value that is not a number, or out of range, is an error naming the variable.
 Result<WorldInfo> worldFromEnvironment(const EnvironmentReader& getenv);
 
