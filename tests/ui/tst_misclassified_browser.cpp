@@ -5,6 +5,7 @@
 #include "ui_test_support.h"
 
 #include "deployment/explanation_view.h"
+#include "deployment/predictor_loading.h"
 #include "evaluation/evaluation_view.h"
 #include "evaluation/misclassified_browser.h"
 #include "main_window.h"
@@ -24,6 +25,7 @@
 
 #include <memory>
 #include <set>
+#include <stdexcept>
 
 using namespace fika::ui;
 
@@ -151,6 +153,40 @@ private Q_SLOTS:
         QVERIFY(explained.wait(60000));
         QVERIFY(explained.first().first().toBool());
         QCOMPARE(browser->explanationView()->text(), toQString(other->texts[browser->listedExamples()[0]]));
+    }
+
+    // A checkpoint that cannot be loaded (here: out of memory, as LibTorch throws it) says so beside
+    // the list, and the next selection tries again.
+    void loadFailureIsShown()
+    {
+        auto* evaluation = m_window->evaluationView();
+        auto* browser = evaluation->misclassifiedBrowser();
+        setPredictorLoaderForTesting([](const std::string&, const fika::core::PredictorOptions&)
+                                         -> fika::core::Result<std::shared_ptr<fika::core::Predictor>> {
+            throw std::runtime_error("not enough memory");
+        });
+        struct Restore {
+            ~Restore() { setPredictorLoaderForTesting({}); }
+        } restore;
+        QSignalSpy evaluated(evaluation, &EvaluationView::evaluationFinished);
+        QComboBox* checkpoints = evaluation->checkpointSelector();
+        checkpoints->setCurrentIndex(checkpoints->currentIndex() == 0 ? 1 : 0); // a new evaluation loads anew
+        QVERIFY(evaluated.wait(120000));
+        if (browser->count() < 2)
+            QSKIP("this checkpoint gets every validation review right");
+        QSignalSpy explained(browser, &MisclassifiedBrowser::explained);
+        browser->list()->selectRow(0);
+        QVERIFY(explained.wait(30000));
+        QCOMPARE(explained.first().first().toBool(), false);
+        QVERIFY2(browser->errorText().contains(QStringLiteral("not enough memory")), qPrintable(browser->errorText()));
+        QVERIFY(!browser->busyIndicator()->isVisible());
+        QVERIFY(!browser->explanationView()->isVisible());
+        setPredictorLoaderForTesting({});
+        explained.clear();
+        browser->list()->selectRow(1);
+        QVERIFY(explained.wait(60000));
+        QVERIFY(explained.first().first().toBool());
+        QVERIFY(browser->errorText().isEmpty());
     }
 
 private:

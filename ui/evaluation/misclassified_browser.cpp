@@ -143,6 +143,11 @@ QString MisclassifiedBrowser::caption() const
     return m_caption->text();
 }
 
+QString MisclassifiedBrowser::errorText() const
+{
+    return m_error->isVisibleTo(this) ? m_error->text() : QString();
+}
+
 void MisclassifiedBrowser::onSelectionChanged()
 {
     const auto selected = m_list->selectionModel()->selectedRows();

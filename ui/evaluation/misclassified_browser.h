@@ -37,6 +37,7 @@ public:
     ExplanationView* explanationView() const { return m_view; }
     QProgressBar* busyIndicator() const { return m_busy; }
     QString caption() const;
+    QString errorText() const; // why the selected review could not be explained; empty when it was
     int count() const { return static_cast<int>(m_listed.size()); }
     // The examples listed (indices into evaluation()->texts), top row first.
     const std::vector<size_t>& listedExamples() const { return m_listed; }
