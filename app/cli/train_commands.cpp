@@ -158,7 +158,9 @@ int runTrain(const TrainArgs& args)
         return fail(world.error());
     std::unique_ptr<core::DistributedGroup> group;
     if (world->distributed()) {
-        auto joined = core::DistributedGroup::join(world.value(), std::chrono::seconds(args.rendezvousTimeout));
+        const auto backend = config->training.device == core::TrainingDevice::Cuda ? core::DistributedGroup::Backend::Nccl
+                                                                                   : core::DistributedGroup::Backend::Gloo;
+        auto joined = core::DistributedGroup::join(world.value(), std::chrono::seconds(args.rendezvousTimeout), backend);
         if (!joined)
             return fail(joined.error());
         group = std::move(joined.value());

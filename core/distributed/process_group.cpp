@@ -3,6 +3,9 @@
 
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#ifdef USE_C10D_NCCL
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 
 #include <cstdlib>
 #include <map>
@@ -44,6 +47,23 @@ std::shared_ptr<::gloo::transport::Device> glooDevice(const WorldInfo& world)
     return c10d::ProcessGroupGloo::createDefaultDevice();
 }
 
+c10::intrusive_ptr<c10d::ProcessGroup> makeProcessGroup(const c10::intrusive_ptr<c10d::Store>& store, const WorldInfo& world,
+                                                        DistributedGroup::Backend backend)
+{
+#ifdef USE_C10D_NCCL
+    if (backend == DistributedGroup::Backend::Nccl) {
+        auto options = c10d::ProcessGroupNCCL::Options::create();
+        options->timeout = kCollectiveTimeout;
+        return c10::make_intrusive<c10d::ProcessGroupNCCL>(store, world.rank, world.worldSize, options);
+    }
+#else
+    (void)backend;
+#endif
+    auto options = c10d::ProcessGroupGloo::Options::create(kCollectiveTimeout);
+    options->devices.push_back(glooDevice(world));
+    return c10::make_intrusive<c10d::ProcessGroupGloo>(store, world.rank, world.worldSize, options);
+}
+
 std::string firstLine(const std::string& text)
 {
     return text.substr(0, text.find('\n'));
@@ -51,8 +71,14 @@ std::string firstLine(const std::string& text)
 
 } // namespace
 
-Result<std::unique_ptr<DistributedGroup>> DistributedGroup::join(const WorldInfo& world, std::chrono::seconds timeout)
+Result<std::unique_ptr<DistributedGroup>> DistributedGroup::join(const WorldInfo& world, std::chrono::seconds timeout, Backend backend)
 {
+#ifndef USE_C10D_NCCL
+    if (backend == Backend::Nccl)
+        return makeError(ErrorCode::ConfigInvalid,
+                         "training on several GPUs needs a LibTorch built with NCCL; this Fika's LibTorch has none", "", 0, -1,
+                         "training.device");
+#endif
     const std::string where = world.masterAddr + ":" + std::to_string(world.masterPort);
     c10::intrusive_ptr<c10d::Store> store;
     try {
@@ -84,11 +110,11 @@ Result<std::unique_ptr<DistributedGroup>> DistributedGroup::join(const WorldInfo
                              "each machine its own --node-rank) or check that the port is reachable",
                          "", 0, -1, "MASTER_ADDR");
     try {
-        auto options = c10d::ProcessGroupGloo::Options::create(kCollectiveTimeout);
-        options->devices.push_back(glooDevice(world));
-        auto group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, world.rank, world.worldSize, options);
+        auto group = makeProcessGroup(store, world, backend);
         auto heartbeat = connectStore(world, false, timeout);
-        return std::unique_ptr<DistributedGroup>(new DistributedGroup(world, store, group, heartbeat));
+        const torch::Device device = backend == Backend::Nccl ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(world.localRank))
+                                                              : torch::Device(torch::kCPU);
+        return std::unique_ptr<DistributedGroup>(new DistributedGroup(world, store, group, heartbeat, device));
     } catch (const std::exception& e) {
         return makeError(ErrorCode::NetworkError, "rank " + std::to_string(world.rank) + " cannot connect to the other workers: " +
                                                       firstLine(e.what()) + " (GLOO_SOCKET_IFNAME names the network interface to use)");
@@ -96,8 +122,9 @@ Result<std::unique_ptr<DistributedGroup>> DistributedGroup::join(const WorldInfo
 }
 
 DistributedGroup::DistributedGroup(WorldInfo world, c10::intrusive_ptr<c10d::Store> store, c10::intrusive_ptr<c10d::ProcessGroup> group,
-                                   c10::intrusive_ptr<c10d::Store> heartbeatStore)
-    : m_world(std::move(world)), m_store(std::move(store)), m_group(std::move(group)), m_heartbeatStore(std::move(heartbeatStore))
+                                   c10::intrusive_ptr<c10d::Store> heartbeatStore, torch::Device device)
+    : m_world(std::move(world)), m_store(std::move(store)), m_group(std::move(group)), m_heartbeatStore(std::move(heartbeatStore)),
+      m_device(device)
 {
     m_beat = std::thread([this] { beat(); });
 }
@@ -124,18 +151,20 @@ void DistributedGroup::beat()
 
 void DistributedGroup::allreduceSum(torch::Tensor& tensor)
 {
-    std::vector<torch::Tensor> tensors{tensor};
+    std::vector<torch::Tensor> tensors{tensor.to(m_device)};
     m_group->allreduce(tensors)->wait();
+    if (!tensors[0].is_same(tensor))
+        tensor.copy_(tensors[0]);
 }
 
 torch::Tensor DistributedGroup::allgather(const torch::Tensor& tensor)
 {
-    std::vector<torch::Tensor> input{tensor.contiguous()};
+    std::vector<torch::Tensor> input{tensor.to(m_device).contiguous()};
     std::vector<std::vector<torch::Tensor>> output(1);
     for (int r = 0; r < size(); ++r)
         output[0].push_back(torch::empty_like(input[0]));
     m_group->allgather(output, input)->wait();
-    return torch::cat(output[0], 0);
+    return torch::cat(output[0], 0).to(tensor.device());
 }
 
 void DistributedGroup::broadcastFromRankZero(const std::vector<torch::Tensor>& tensors)

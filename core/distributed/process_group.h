@@ -25,8 +25,13 @@ namespace fika::core {
 // that stopped, from the heartbeats every rank keeps in the store.
 class DistributedGroup {
 public:
+    // Gloo between CPUs; NCCL between GPUs (each local rank on GPU LOCAL_RANK), where LibTorch was
+    // built with it (USE_C10D_NCCL: a CUDA LibTorch, README: Building against another LibTorch).
+    enum class Backend { Gloo, Nccl };
+
     // Waits up to `timeout` for every rank to arrive; the error says how many did.
-    static Result<std::unique_ptr<DistributedGroup>> join(const WorldInfo& world, std::chrono::seconds timeout);
+    static Result<std::unique_ptr<DistributedGroup>> join(const WorldInfo& world, std::chrono::seconds timeout,
+                                                          Backend backend = Backend::Gloo);
     ~DistributedGroup();
 
     const WorldInfo& world() const { return m_world; }
@@ -34,6 +39,7 @@ public:
     int size() const { return m_world.worldSize; }
     const c10::intrusive_ptr<c10d::ProcessGroup>& processGroup() const { return m_group; }
 
+    // Collectives on tensors anywhere: they travel to the backend's device and back.
     void allreduceSum(torch::Tensor& tensor);
     // Every rank's tensor (same shape everywhere), concatenated along dimension 0 in rank order.
     torch::Tensor allgather(const torch::Tensor& tensor);
@@ -51,13 +57,14 @@ public:
 
 private:
     DistributedGroup(WorldInfo world, c10::intrusive_ptr<c10d::Store> store, c10::intrusive_ptr<c10d::ProcessGroup> group,
-                     c10::intrusive_ptr<c10d::Store> heartbeatStore);
+                     c10::intrusive_ptr<c10d::Store> heartbeatStore, torch::Device device);
     void beat();
 
     WorldInfo m_world;
     c10::intrusive_ptr<c10d::Store> m_store;
     c10::intrusive_ptr<c10d::ProcessGroup> m_group;
     c10::intrusive_ptr<c10d::Store> m_heartbeatStore; // its own connection: the beat thread uses it
+    torch::Device m_device;                           // where the backend takes its tensors
     std::atomic<bool> m_beating{true};
     std::thread m_beat;
 };
