@@ -57,7 +57,13 @@ TrainingEstimate estimateTraining(const BertConfig& shape, const ExperimentConfi
     const double activations =
         tokens * static_cast<double>(shape.numLayers * shape.hiddenSize) * kBytesPerTokenLayerPerHidden;
     TrainingEstimate e;
-    e.peakBytes = static_cast<int64_t>(all * 4 + trainable * 12 + activations + kBaselineBytes);
+    if (config.training.precision == Precision::Bf16)
+        // The bf16 working copy and its gradients (2 + 2 bytes) beside the float32 master weights and
+        // AdamW, and activations kept in bf16: BERT-base 6x512 peaked at 4.07 GB against 4.82 GB in
+        // fp32 (fika-cli bench model --modes train, peak RSS).
+        e.peakBytes = static_cast<int64_t>(all * 6 + trainable * 14 + activations * 0.5 + kBaselineBytes);
+    else
+        e.peakBytes = static_cast<int64_t>(all * 4 + trainable * 12 + activations + kBaselineBytes);
     // 6 FLOPs per parameter and token for forward and backward (2 without gradients to the encoder).
     const double computeParameters = static_cast<double>(sizes.encoderLayers + sizes.pooler + sizes.classifier);
     const double flopsPerToken = (config.model.trainable ? 6.0 : 2.0) * computeParameters;

@@ -769,6 +769,10 @@ private Q_SLOTS:
         const double bf16Seconds = estimateTraining(baseShape, bf16, 20000, 2).epochSeconds;
         QVERIFY2(bf16Seconds > e.epochSeconds / 2.5 && bf16Seconds < e.epochSeconds / 1.5,
                  (std::to_string(bf16Seconds) + " s in bf16, " + std::to_string(e.epochSeconds) + " s in fp32").c_str());
+        // Peak memory: 4.07 GB in bf16 against 4.82 GB in fp32 measured (bench model, BERT-base 6x512 training).
+        const double bf16Peak = static_cast<double>(estimateTraining(baseShape, bf16, 20000, 2).peakBytes);
+        const double ratio = bf16Peak / static_cast<double>(e.peakBytes);
+        QVERIFY2(ratio > 0.75 && ratio < 0.95, std::to_string(ratio).c_str());
     }
 
     void metrics()
