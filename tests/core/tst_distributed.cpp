@@ -213,6 +213,30 @@ private Q_SLOTS:
         QCOMPARE(state["epoch"].get<int>(), 3);
     }
 
+    void interruptingTheLauncherStopsEveryWorkerResumably()
+    {
+        QTemporaryDir dir;
+        const QString config = writeConfig(dir, QStringLiteral("run"), 2000, 0.1, 2);
+        const QString runDir = dir.filePath(QStringLiteral("run"));
+        QProcess launcher;
+        launcher.start(QStringLiteral(FIKA_CLI_PATH), QStringList{QStringLiteral("train"), QStringLiteral("--config"), config} +
+                                                          launcherArgs(2));
+        QVERIFY(launcher.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(stepLosses(runDir).size() > 20, 120000);
+        QCOMPARE(::kill(static_cast<pid_t>(launcher.processId()), SIGINT), 0); // as Ctrl-C, but to the launcher alone
+        QVERIFY(launcher.waitForFinished(60000));
+        const QString err = QString::fromUtf8(launcher.readAllStandardError());
+        // 130: every worker stopped cleanly (one that crashed or failed would make it 1, named on stderr).
+        QVERIFY2(launcher.exitCode() == 130, qPrintable(err.right(600)));
+        const auto state =
+            nlohmann::json::parse(fika::test::readBytes((runDir + QStringLiteral("/checkpoints/last/trainer_state.json")).toStdString()));
+        const int stoppedAt = state["step"].get<int>();
+        QVERIFY(stoppedAt > 20);
+        const Run resumed = train(config, QStringList{QStringLiteral("--resume")} + launcherArgs(2));
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        QVERIFY2(resumed.err.contains(QStringLiteral("resuming at epoch 1, batch ") + QString::number(stoppedAt)), qPrintable(resumed.err));
+    }
+
     void aWorldThatCannotWorkIsRefused()
     {
         QTemporaryDir dir;
