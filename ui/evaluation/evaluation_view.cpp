@@ -8,6 +8,7 @@
 #include "qcustomplot_wrapper.h"
 #include "qt_config.h"
 #include "studio.h"
+#include "training/metrics_follower.h"
 #include "training/training_controller.h"
 #include "ui_format.h"
 
@@ -26,6 +27,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSet>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -173,8 +175,11 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     connect(m_studio, &Studio::projectChanged, this, &EvaluationView::forgetProject);
     auto* training = m_studio->training();
     connect(training, &TrainingController::started, this, &EvaluationView::reloadExperiments);
-    connect(training, &TrainingController::stepped, this, &EvaluationView::onStep);
-    connect(training, &TrainingController::epochEnded, this, &EvaluationView::onEpoch);
+    // The curves come from metrics.jsonl alone, whoever trains (this app, fika-cli here, a cluster
+    // writing to a shared disk), so that a run is never drawn twice. The trainer writes each record
+    // around the event it reports: read at once, not on the next timer tick.
+    connect(training, &TrainingController::stepped, this, &EvaluationView::pollRuns);
+    connect(training, &TrainingController::epochEnded, this, &EvaluationView::pollRuns);
     reloadExperiments();
 }
 
@@ -190,9 +195,61 @@ QString EvaluationView::currentRunDir() const
     return row >= 0 && row < m_runDirs.size() ? m_runDirs[row] : QString();
 }
 
-int EvaluationView::liveRunIndex() const
+MetricsFollower* EvaluationView::follower(const QString& runDir) const
 {
-    return m_runDirs.indexOf(m_studio->training()->runDir());
+    return m_followers.value(runDir);
+}
+
+void EvaluationView::pollRuns()
+{
+    for (auto* follower : std::as_const(m_followers))
+        follower->poll();
+}
+
+// A follower for each run whose curves are shown, and none for the others.
+void EvaluationView::followShownRuns()
+{
+    QSet<QString> shown;
+    for (int i = 0; i < m_runDirs.size(); ++i)
+        if (m_experiments->item(i)->checkState() == Qt::Checked || i == m_experiments->currentRow())
+            shown << m_runDirs[i];
+    for (auto it = m_followers.begin(); it != m_followers.end();) {
+        if (shown.contains(it.key())) {
+            ++it;
+        } else {
+            disconnect(it.value(), nullptr, this, nullptr);
+            it.value()->deleteLater(); // it may be the sender of the signal being handled
+            it = m_followers.erase(it);
+        }
+    }
+    for (const QString& dir : std::as_const(shown)) {
+        auto* follower = m_followers.value(dir);
+        if (!follower) {
+            follower = new MetricsFollower(dir, this);
+            m_followers.insert(dir, follower);
+            connect(follower, &MetricsFollower::changed, this, [this, dir] { onRunChanged(dir); });
+        }
+        {
+            const QSignalBlocker quiet(follower); // the caller draws the charts once, for all runs
+            follower->poll();
+        }
+        m_runs[m_runDirs.indexOf(dir)].history = follower->history();
+    }
+}
+
+void EvaluationView::onRunChanged(const QString& dir)
+{
+    const int index = static_cast<int>(m_runDirs.indexOf(dir));
+    auto* follower = m_followers.value(dir);
+    if (index < 0 || !follower)
+        return;
+    auto& history = m_runs[index].history;
+    const bool epochsChanged = history.epochs.size() != follower->history().epochs.size() ||
+                               history.steps.size() > follower->history().steps.size(); // started over
+    history = follower->history();
+    drawCharts();
+    if (index == m_experiments->currentRow() && epochsChanged)
+        updateInfo();
 }
 
 void EvaluationView::reloadExperiments()
@@ -206,10 +263,8 @@ void EvaluationView::reloadExperiments()
     const QSignalBlocker blocker(m_experiments);
     m_experiments->clear();
     for (const QString& dir : dirs) {
-        RunSeries series;
+        RunSeries series; // the history of a shown run comes from its follower (refreshCharts)
         series.name = QFileInfo(dir).fileName();
-        if (auto history = core::readRunHistory(toStdString(dir)))
-            series.history = std::move(history.value());
         m_runs << series;
         auto* item = new QListWidgetItem(series.name, m_experiments);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
@@ -223,6 +278,12 @@ void EvaluationView::reloadExperiments()
 }
 
 void EvaluationView::refreshCharts()
+{
+    followShownRuns();
+    drawCharts();
+}
+
+void EvaluationView::drawCharts()
 {
     QList<RunSeries> shown;
     for (int i = 0; i < m_runs.size(); ++i)
@@ -474,28 +535,6 @@ void EvaluationView::showExamples()
     }
     m_examples->setSortingEnabled(true);
     m_examplesTitle->setText(tr("%1 examples labelled %2, predicted %3:").arg(rows).arg(truthName, predictedName));
-}
-
-void EvaluationView::onStep(const core::StepEvent& event)
-{
-    const int index = liveRunIndex();
-    if (index < 0)
-        return;
-    m_runs[index].history.steps.push_back(event);
-    refreshCharts();
-}
-
-void EvaluationView::onEpoch(const core::EpochEvent&)
-{
-    // The trainer logs the epoch to metrics.jsonl before it tells observers: read it back whole.
-    const int index = liveRunIndex();
-    if (index < 0)
-        return;
-    if (auto history = core::readRunHistory(toStdString(m_runDirs[index])))
-        m_runs[index].history = std::move(history.value());
-    refreshCharts();
-    if (index == m_experiments->currentRow())
-        updateInfo();
 }
 
 bool EvaluationView::exportPredictions(const QString& file, QString* error) const

@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
+#include <QHash>
 #include <QWidget>
 
 #include <atomic>
@@ -22,6 +23,7 @@ class QTabWidget;
 namespace fika::ui {
 
 class ConfusionMatrixPlot;
+class MetricsFollower;
 class MisclassifiedBrowser;
 class Studio;
 
@@ -43,6 +45,8 @@ public:
     QString examplesCaption() const;
     QProgressBar* evaluationProgress() const { return m_busy; }
     QString infoText() const;
+    // What follows a shown run's metrics.jsonl as it grows; null for a run not shown.
+    MetricsFollower* follower(const QString& runDir) const;
     bool evaluationReady() const { return m_evaluation != nullptr; }
     // Stops the running evaluation within one batch (before the window waits for pool work at exit).
     void cancelEvaluation() { *m_cancelEvaluation = true; }
@@ -66,10 +70,11 @@ private:
     void onEvaluated();
     void onPredictionProgress(qint64 done, qint64 total);
     void showExamples();
-    void onStep(const core::StepEvent& event);
-    void onEpoch(const core::EpochEvent& event);
+    void followShownRuns();
+    void pollRuns();
+    void onRunChanged(const QString& runDir);
+    void drawCharts();
     QString currentRunDir() const;
-    int liveRunIndex() const;
     void exportChartDialog();
     void exportPredictionsDialog();
     void exportCheckpointDialog();
@@ -91,6 +96,7 @@ private:
 
     QStringList m_runDirs;          // every experiment of the project, in list order
     QList<RunSeries> m_runs;        // same order
+    QHash<QString, MetricsFollower*> m_followers; // the shown runs' metrics.jsonl, by run folder
     std::shared_ptr<const core::TextEvaluation> m_evaluation;
     QFutureWatcher<std::shared_ptr<core::Result<core::TextEvaluation>>> m_watcher;
     // Set to stop the running evaluation (the view closes, or its result would be thrown away).

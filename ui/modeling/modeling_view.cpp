@@ -2,6 +2,7 @@
 #include "modeling/modeling_view.h"
 
 #include "modeling/block_chain.h"
+#include "modeling/several_machines_dialog.h"
 #include "qt_config.h"
 #include "studio.h"
 #include "training/training_controller.h"
@@ -13,6 +14,8 @@
 
 #include <QLocale>
 #include <QComboBox>
+#include <QCoreApplication>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -137,7 +140,30 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     right->addRow(tr("&Seed:"), m_seed);
     right->addRow(tr("&Threads:"), m_threads);
     right->addRow(tr("&Precision:"), m_precision);
+    // Data-parallel training: not a config key but how this computer runs the experiment.
+    m_processes = new QSpinBox(settings);
+    m_processes->setRange(1, 64);
+    m_processes->setObjectName(QStringLiteral("trainingProcesses"));
+    m_processes->setToolTip(tr("1 trains inside Fika. More start fika-cli train with that many processes, which "
+                               "share this computer's cores and each take an equal share of every batch."));
+    m_severalMachines = new QPushButton(tr("Commands for several machines…"), settings);
+    m_severalMachines->setToolTip(tr("The fika-cli commands that run this experiment on several machines"));
+    auto* processesRow = new QHBoxLayout;
+    processesRow->addWidget(m_processes);
+    processesRow->addWidget(m_severalMachines);
+    m_processesError = new QLabel(settings);
+    m_processesError->setWordWrap(true);
+    m_processesError->setStyleSheet(QStringLiteral("color:#c0392b"));
+    m_processesError->setVisible(false);
+    auto* processesColumn = new QVBoxLayout;
+    processesColumn->setContentsMargins(0, 0, 0, 0);
+    processesColumn->addLayout(processesRow);
+    processesColumn->addWidget(m_processesError);
+    left->addRow(tr("Processes on this &computer:"), processesColumn);
     layout->addWidget(settings);
+    connect(m_processes, &QSpinBox::valueChanged, this, &ModelingView::updateProcessesCheck);
+    connect(m_batchSize, &QSpinBox::valueChanged, this, &ModelingView::updateProcessesCheck);
+    connect(m_severalMachines, &QPushButton::clicked, this, &ModelingView::showSeveralMachines);
     for (auto* spin : {m_batchSize, m_epochs, m_seed, m_threads})
         connect(spin, &QSpinBox::valueChanged, this, &ModelingView::settingsEdited);
     for (auto* spin : {m_learningRate, m_warmup, m_weightDecay})
@@ -343,6 +369,20 @@ void ModelingView::run(bool resume)
     const auto& config = m_studio->currentExperiment();
     if (!config)
         return;
+    const int processes = m_processes->value();
+    if (const QString problem = processesProblem(); !problem.isEmpty()) {
+        m_progressText->setText(problem);
+        return;
+    }
+    const QString cli = processes > 1 ? fikaCliPath() : QString();
+    if (processes > 1 && !QFileInfo(cli).isExecutable()) {
+        const QString missing = tr("fika-cli, which trains on several processes, is not at %1. Reinstall Fika, or train "
+                                   "on 1 process.")
+                                    .arg(QDir::toNativeSeparators(cli));
+        m_progressText->setText(missing);
+        QMessageBox::warning(this, tr("fika-cli is missing"), missing);
+        return;
+    }
     // The trainer refuses to replace an earlier run unasked: ask here, and tell it the answer.
     const bool hasResults = !core::earlierRunIn(config->output.dir).empty();
     if (!resume && hasResults &&
@@ -357,7 +397,21 @@ void ModelingView::run(bool resume)
     m_progressText->setText(tr("Preparing data and model…"));
     m_eta = EtaEstimator();
     m_calibratedAt = -1;
-    m_studio->training()->start(*config, resume, /*overwrite=*/!resume && hasResults);
+    const bool overwrite = !resume && hasResults;
+    if (processes > 1) {
+        ProcessLaunch launch;
+        launch.cliPath = cli;
+        launch.processes = processes;
+        // The progress bar's end, as the trainer counts it (metrics.jsonl records only the steps).
+        const auto& t = config->training;
+        const int64_t examples = m_studio->datasetInfo().trainingCount;
+        const int64_t batches = (examples + t.batchSize - 1) / t.batchSize;
+        launch.totalSteps = (batches + t.gradientAccumulation - 1) / t.gradientAccumulation * t.epochs;
+        m_progressText->setText(tr("Starting %1 processes…").arg(processes));
+        m_studio->training()->startProcesses(*config, resume, overwrite, launch);
+    } else {
+        m_studio->training()->start(*config, resume, overwrite);
+    }
     updateButtons();
 }
 
@@ -465,13 +519,50 @@ void ModelingView::onFinished(bool ok, bool stopped, const QString& error)
     updateButtons();
 }
 
+QString ModelingView::fikaCliPath()
+{
+    const QString configured = qEnvironmentVariable("FIKA_CLI");
+    return !configured.isEmpty() ? configured : QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("fika-cli"));
+}
+
+QString ModelingView::processesProblem() const
+{
+    const int processes = m_processes->value(), batch = m_batchSize->value();
+    if (batch % processes == 0)
+        return {};
+    return tr("%1 processes cannot share the batch size %2 equally: choose a divisor of %2, or another batch size.")
+        .arg(processes)
+        .arg(batch);
+}
+
+void ModelingView::updateProcessesCheck()
+{
+    const QString problem = processesProblem();
+    m_processesError->setText(problem);
+    m_processesError->setVisible(!problem.isEmpty());
+    updateButtons();
+}
+
+void ModelingView::showSeveralMachines()
+{
+    const auto& config = m_studio->currentExperiment();
+    if (!config)
+        return;
+    auto* dialog = new SeveralMachinesDialog(QDir::toNativeSeparators(toQString(config->output.dir + "/config.yaml")),
+                                             m_processes->value(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
 void ModelingView::updateButtons()
 {
     const bool running = m_studio->training()->isRunning();
     const auto& config = m_studio->currentExperiment();
-    m_run->setEnabled(config && !running);
+    const bool processesFit = processesProblem().isEmpty();
+    m_run->setEnabled(config && !running && processesFit);
     m_stop->setEnabled(running);
-    m_resume->setEnabled(config && !running && std::filesystem::exists(config->output.dir + "/checkpoints/last"));
+    m_resume->setEnabled(config && !running && processesFit &&
+                         std::filesystem::exists(config->output.dir + "/checkpoints/last"));
     m_newExperiment->setEnabled(!running);
     m_preset->setEnabled(config && !running);
     // A run keeps the settings it started with (its config.yaml); edit them between runs.

@@ -33,6 +33,12 @@ public:
     QPushButton* stopButton() const { return m_stop; }
     QPushButton* resumeButton() const { return m_resume; }
     QPushButton* newExperimentButton() const { return m_newExperiment; }
+    // Processes on this computer: 1 trains inside Fika, more run fika-cli train --nproc-per-node.
+    QSpinBox* processesBox() const { return m_processes; }
+    QString processesProblem() const; // why the number of processes cannot run; empty when it can
+    QPushButton* severalMachinesButton() const { return m_severalMachines; }
+    // fika-cli beside the running executable, or $FIKA_CLI when set.
+    static QString fikaCliPath();
     QString warningsText() const;
     QString progressText() const;
     // Settings by key path (training.batch_size, training.epochs, training.learning_rate …).
@@ -54,6 +60,8 @@ private:
     void onEpoch(const core::EpochEvent& event);
     void onFinished(bool ok, bool stopped, const QString& error);
     void updateButtons();
+    void updateProcessesCheck();
+    void showSeveralMachines();
 
     Studio* m_studio;
     bool m_loading = false;
@@ -71,6 +79,9 @@ private:
     QSpinBox* m_seed = nullptr;
     QSpinBox* m_threads = nullptr;
     QComboBox* m_precision = nullptr;
+    QSpinBox* m_processes = nullptr;
+    QLabel* m_processesError = nullptr;
+    QPushButton* m_severalMachines = nullptr;
     QLabel* m_advice = nullptr;
     QPushButton* m_run = nullptr;
     QPushButton* m_stop = nullptr;
