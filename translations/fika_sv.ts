@@ -817,190 +817,211 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::EvaluationView</name>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="75"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="79"/>
         <source>Tick experiments to compare their curves; select one for its details</source>
         <translation>Kryssa i experiment för att jämföra deras kurvor; välj ett för detaljer</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="93"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="97"/>
         <source>The checkpoint whose confusion matrix and predictions are shown</source>
         <translation>Kontrollpunkten vars förväxlingsmatris och förutsägelser visas</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="100"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="104"/>
         <source>Export chart…</source>
         <translation>Exportera diagram…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="101"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="105"/>
         <source>Export predictions…</source>
         <translation>Exportera förutsägelser…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="102"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="106"/>
         <source>Export checkpoint…</source>
         <translation>Exportera kontrollpunkt…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="103"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="107"/>
         <source>A folder that Hugging Face transformers loads as it is</source>
         <translation>En mapp som Hugging Face transformers läser in som den är</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="104"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="108"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="433"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="522"/>
         <source>Click a cell of the confusion matrix to list its validation examples.</source>
         <translation>Klicka på en cell i förväxlingsmatrisen för att lista dess valideringsexempel.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="121"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="128"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="121"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="128"/>
         <source>Predicted</source>
         <translation>Förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="121"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="128"/>
         <source>Probability</source>
         <translation>Sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="227"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="143"/>
+        <source>Confusion matrix</source>
+        <translation>Förväxlingsmatris</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="144"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="168"/>
+        <source>Misclassified reviews</source>
+        <translation>Felklassade recensioner</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="168"/>
+        <source>Misclassified reviews (%1)</source>
+        <translation>Felklassade recensioner (%1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="248"/>
+        <source>Lines of metrics.jsonl left out, as they cannot be read: %1. The first: %2</source>
+        <translation>Rader i metrics.jsonl utelämnade eftersom de inte går att läsa: %1. Den första: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="313"/>
         <source>&lt;h2&gt;Evaluation&lt;/h2&gt;No experiment yet. Train one in the Modeling view.</source>
         <translation>&lt;h2&gt;Utvärdering&lt;/h2&gt;Inga experiment än. Träna ett i vyn Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="233"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="319"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: no epoch has ended yet.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: ingen epok har avslutats än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="250"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="336"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: accuracy &lt;b&gt;%2&lt;/b&gt;, macro-F1 %3%4 at the best epoch (%5 of %6); %7 elapsed, %8 examples/s</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: träffsäkerhet &lt;b&gt;%2&lt;/b&gt;, makro-F1 %3%4 vid bästa epoken (%5 av %6); %7 förfluten tid, %8 exempel/s</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="254"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="340"/>
         <source>, ROC AUC %1</source>
         <translation>, ROC AUC %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="290"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="377"/>
         <source>best</source>
         <translation>bästa</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="290"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="377"/>
         <source>last</source>
         <translation>senaste</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="296"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="383"/>
         <source>epoch %1</source>
         <translation>epok %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="318"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="405"/>
         <source>Loading the checkpoint…</source>
         <translation>Läser in kontrollpunkten…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="320"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="407"/>
         <source>Predicting the validation subset with %1</source>
         <translation>Förutsäger valideringsdelmängden med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="365"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="452"/>
         <source>%p % · about %1 left</source>
         <translation>%p % · cirka %1 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="368"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="455"/>
         <source>%p %</source>
         <translation>%p %</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="389"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="476"/>
         <source>Evaluation failed: %1</source>
         <translation>Utvärderingen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="399"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="486"/>
         <source>%1: accuracy %2 on %3 validation examples</source>
         <translation>%1: träffsäkerhet %2 på %3 valideringsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="441"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="530"/>
         <source>The examples labelled %1, predicted %2 cannot be listed: the checkpoint&apos;s predictions failed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 kan inte listas: kontrollpunktens förutsägelser misslyckades.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="443"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="532"/>
         <source>The examples labelled %1, predicted %2 are listed once the checkpoint&apos;s predictions are computed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 listas när kontrollpunktens förutsägelser är beräknade.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="463"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="552"/>
         <source>%1 examples labelled %2, predicted %3:</source>
         <translation>%1 exempel märkta %2, förutsagda %3:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="492"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="559"/>
         <source>No predictions yet: choose a checkpoint and wait for its evaluation.</source>
         <translation>Inga förutsägelser än: välj en kontrollpunkt och vänta på dess utvärdering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="510"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="560"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="577"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="627"/>
         <source>%1 cannot be written.</source>
         <translation>%1 kan inte skrivas.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="521"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="588"/>
         <source>This experiment has no checkpoint yet.</source>
         <translation>Experimentet har ingen kontrollpunkt än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="539"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="606"/>
         <source>%1 cannot be written: %2</source>
         <translation>%1 kan inte skrivas: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="548"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="615"/>
         <source>Export chart</source>
         <translation>Exportera diagram</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="549"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="616"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)</source>
         <translation>PNG-bild (*.png);;SVG-teckning (*.svg);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="560"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="569"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="577"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="627"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="636"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="644"/>
         <source>Export failed</source>
         <translation>Exporten misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="565"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="632"/>
         <source>Export predictions</source>
         <translation>Exportera förutsägelser</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="566"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="633"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="574"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="641"/>
         <source>Export checkpoint to a folder</source>
         <translation>Exportera kontrollpunkt till en mapp</translation>
     </message>
@@ -1258,22 +1279,37 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::ExplanationView</name>
     <message>
+        <location filename="../ui/deployment/explanation_view.cpp" line="57"/>
+        <source>“%1”: attribution %2</source>
+        <translation>”%1”: bidrag %2</translation>
+    </message>
+    <message>
         <location filename="../ui/deployment/explanation_view.cpp" line="58"/>
+        <source>“%1”: attribution %2, %3 % of logit − baseline logit (%4)</source>
+        <translation>”%1”: bidrag %2, %3 % av logit − baslinjens logit (%4)</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/explanation_view.cpp" line="81"/>
         <source>not seen by the model</source>
         <translation>inte sett av modellen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/explanation_view.cpp" line="100"/>
-        <source>none</source>
-        <translation>inga</translation>
+        <location filename="../ui/deployment/explanation_view.cpp" line="99"/>
+        <source>The words that pushed most for and against the class</source>
+        <translation>Orden som drog mest för och emot klassen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/explanation_view.cpp" line="104"/>
-        <source>&lt;span style=&quot;background-color:%1&quot;&gt;&amp;nbsp;for %2&amp;nbsp;&lt;/span&gt; &lt;span style=&quot;background-color:%3&quot;&gt;&amp;nbsp;against&amp;nbsp;&lt;/span&gt; Integrated Gradients from an all-[PAD] text, %4 steps, %5 ms.&lt;br&gt;For: %6&lt;br&gt;Against: %7</source>
-        <translation>&lt;span style=&quot;background-color:%1&quot;&gt;&amp;nbsp;för %2&amp;nbsp;&lt;/span&gt; &lt;span style=&quot;background-color:%3&quot;&gt;&amp;nbsp;emot&amp;nbsp;&lt;/span&gt; Integrated Gradients från en text av bara [PAD], %4 steg, %5 ms.&lt;br&gt;För: %6&lt;br&gt;Emot: %7</translation>
+        <location filename="../ui/deployment/explanation_view.cpp" line="102"/>
+        <source>attribution</source>
+        <translation>bidrag</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/explanation_view.cpp" line="113"/>
+        <location filename="../ui/deployment/explanation_view.cpp" line="179"/>
+        <source>&lt;span style=&quot;background-color:%1&quot;&gt;&amp;nbsp;for %2&amp;nbsp;&lt;/span&gt; &lt;span style=&quot;background-color:%3&quot;&gt;&amp;nbsp;against&amp;nbsp;&lt;/span&gt; Integrated Gradients from an all-[PAD] text, %4 steps, %5 ms.</source>
+        <translation>&lt;span style=&quot;background-color:%1&quot;&gt;&amp;nbsp;för %2&amp;nbsp;&lt;/span&gt; &lt;span style=&quot;background-color:%3&quot;&gt;&amp;nbsp;emot&amp;nbsp;&lt;/span&gt; Integrated Gradients från en text av bara [PAD], %4 steg, %5 ms.</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/explanation_view.cpp" line="187"/>
         <source>The attributions miss %1 % of the logit&apos;s change: more steps would be more exact.</source>
         <translation>Attributionerna missar %1 % av logitens förändring: fler steg vore exaktare.</translation>
     </message>
@@ -1538,44 +1574,101 @@ Klicka för att lista dem.</translation>
     </message>
 </context>
 <context>
+    <name>fika::ui::MetricsFollower</name>
+    <message>
+        <location filename="../ui/training/metrics_follower.cpp" line="167"/>
+        <source>%1: line %2: %3</source>
+        <translation>%1: rad %2: %3</translation>
+    </message>
+</context>
+<context>
+    <name>fika::ui::MisclassifiedBrowser</name>
+    <message>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="47"/>
+        <source>True</source>
+        <translation>Sann</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="47"/>
+        <source>Predicted</source>
+        <translation>Förutsagd</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="47"/>
+        <source>Confidence</source>
+        <translation>Säkerhet</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="47"/>
+        <source>Review</source>
+        <translation>Recension</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="62"/>
+        <source>Explaining the review: Integrated Gradients, 32 passes through the model</source>
+        <translation>Förklarar recensionen: Integrated Gradients, 32 pass genom modellen</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="130"/>
+        <source>The misclassified validation reviews are listed once the checkpoint&apos;s predictions are computed.</source>
+        <translation>De felklassade valideringsrecensionerna listas när kontrollpunktens förutsägelser är beräknade.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="132"/>
+        <source>No validation review is misclassified.</source>
+        <translation>Ingen valideringsrecension är felklassad.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="134"/>
+        <source>%1 of %2 validation reviews misclassified, the most confidently wrong first. Select one to see which words made the prediction.</source>
+        <translation>%1 av %2 valideringsrecensioner felklassade, de mest säkert felaktiga först. Välj en för att se vilka ord som gav förutsägelsen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="193"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="211"/>
+        <source>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</translation>
+    </message>
+</context>
+<context>
     <name>fika::ui::ModelingView</name>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="67"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="70"/>
         <source>New experiment…</source>
         <translation>Nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="68"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="71"/>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="69"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="72"/>
         <source>Choose a dataset version, the BERT snippet and its initial weights (Ctrl+E)</source>
         <translation>Välj en datamängdsversion, BERT-snutten och dess startvikter (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="72"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="75"/>
         <source>Settings: tutorial</source>
         <translation>Inställningar: handledning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="73"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="76"/>
         <source>Settings: recommended</source>
         <translation>Inställningar: rekommenderade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="74"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="77"/>
         <source>Settings: from scratch</source>
         <translation>Inställningar: från grunden</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="75"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="78"/>
         <source>Settings: custom</source>
         <translation>Inställningar: egna</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="78"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="81"/>
         <source>Tutorial: batch 6, 2 epochs, learning rate 0.000001, constant.
 Recommended: learning rate 2e-5, 10 % warm-up then linear decay, weight decay 0.01.
 From scratch (random weights): batch 32, 4 epochs, learning rate 5e-4, 10 % warm-up.</source>
@@ -1584,238 +1677,278 @@ Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avtagni
 Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppvärmning.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="91"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="94"/>
         <source>Training settings</source>
         <translation>Träningsinställningar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="111"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="114"/>
         <source>Constant</source>
         <translation>Konstant</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="112"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="115"/>
         <source>Linear warm-up, then linear decay</source>
         <translation>Linjär uppvärmning, sedan linjär avklingning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="124"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="127"/>
         <source>All cores</source>
         <translation>Alla kärnor</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="126"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
         <source>fp32</source>
         <translation>fp32</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="127"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="130"/>
         <source>bf16 (mixed)</source>
         <translation>bf16 (blandad)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="132"/>
         <source>bf16 trains about 2.4× faster on CPUs with bf16 units, keeping float32 master weights; the epoch estimate below counts it. fp32 is the exact choice.</source>
         <translation>bf16 tränar cirka 2,4× snabbare på processorer med bf16-enheter och behåller huvudvikterna i float32; epoktiden som uppskattas nedan räknar med det. fp32 är det exakta valet.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="131"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="134"/>
         <source>&amp;Batch size:</source>
         <translation>&amp;Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="132"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="135"/>
         <source>&amp;Epochs:</source>
         <translation>&amp;Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="133"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="136"/>
         <source>&amp;Learning rate:</source>
         <translation>&amp;Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="134"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="137"/>
         <source>S&amp;chedule:</source>
         <translation>S&amp;chema:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="135"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="138"/>
         <source>&amp;Warm-up:</source>
         <translation>&amp;Uppvärmning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="136"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="139"/>
         <source>Weight &amp;decay:</source>
         <translation>Vikt&amp;avklingning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="137"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="140"/>
         <source>&amp;Seed:</source>
         <translation>&amp;Frö:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="138"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="141"/>
         <source>&amp;Threads:</source>
         <translation>&amp;Trådar:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="139"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="142"/>
         <source>&amp;Precision:</source>
         <translation>&amp;Precision:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="154"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="147"/>
+        <source>1 trains inside Fika. More start fika-cli train with that many processes, which share this computer&apos;s cores and each take an equal share of every batch.</source>
+        <translation>1 tränar inne i Fika. Fler startar fika-cli train med så många processer, som delar datorns kärnor och tar var sin lika stor del av varje batch.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="149"/>
+        <source>Commands for several machines…</source>
+        <translation>Kommandon för flera datorer…</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="150"/>
+        <source>The fika-cli commands that run this experiment on several machines</source>
+        <translation>fika-cli-kommandona som kör experimentet på flera datorer</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="162"/>
+        <source>Processes on this &amp;computer:</source>
+        <translation>Processer på den här &amp;datorn:</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="182"/>
         <source>&amp;Run</source>
         <translation>&amp;Kör</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="157"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="185"/>
         <source>F5</source>
         <translation>F5</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="318"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="348"/>
         <source>Estimated peak memory %1 of %2; an epoch takes about %3%4 (%5).</source>
         <translation>Uppskattat högsta minne %1 av %2; en epok tar cirka %3%4 (%5).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="377"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="383"/>
+        <source>fika-cli, which trains on several processes, is not at %1. Reinstall Fika, or train on 1 process.</source>
+        <translation>fika-cli, som tränar på flera processer, finns inte i %1. Installera om Fika, eller träna på 1 process.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="387"/>
+        <source>fika-cli is missing</source>
+        <translation>fika-cli saknas</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="414"/>
+        <source>Starting %1 processes…</source>
+        <translation>Startar %1 processer…</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="435"/>
         <source>Epoch %1, step %2 of %3, loss %4, %5 examples/s, about %6 left</source>
         <translation>Epok %1, steg %2 av %3, förlust %4, %5 exempel/s, cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="395"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="453"/>
         <source>Validating… %p%</source>
         <translation>Validerar… %p%</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="397"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="455"/>
         <source>Validating… %1 (epoch %2 of %3, %4 of %5 examples), about %6 left</source>
         <translation>Validerar… %1 (epok %2 av %3, %4 av %5 exempel), cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="457"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="515"/>
         <source>Stopped before the first batch: nothing was trained</source>
         <translation>Stoppad före första batchen: inget tränades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="155"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="537"/>
+        <source>%1 processes cannot share a batch of %2 equally: choose a divisor of %2, or another batch size.</source>
+        <translation>%1 processer kan inte dela en batch på %2 lika: välj en delare till %2, eller en annan batchstorlek.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="183"/>
         <source>Train from the initial weights (Alt+R or F5)</source>
         <translation>Träna från startvikterna (Alt+K eller F5)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="159"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="187"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="160"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="188"/>
         <source>Stop after the current batch; the run can be resumed</source>
         <translation>Stoppa efter aktuell batch; körningen kan återupptas</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="161"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="189"/>
         <source>Res&amp;ume</source>
         <translation>Åter&amp;uppta</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="162"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="190"/>
         <source>Continue the stopped run from its last checkpoint</source>
         <translation>Fortsätt den stoppade körningen från dess senaste kontrollpunkt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="176"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="204"/>
         <source>Training messages appear here.</source>
         <translation>Träningsmeddelanden visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="209"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="237"/>
         <source>&lt;h2&gt;Modeling&lt;/h2&gt;No experiment yet: import a dataset, save a version, then click &lt;b&gt;New experiment…&lt;/b&gt;</source>
         <translation>&lt;h2&gt;Modellering&lt;/h2&gt;Inga experiment än: importera en datamängd, spara en version och klicka sedan på &lt;b&gt;Nytt experiment…&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="213"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="241"/>
         <source>&lt;h2&gt;%1&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;%1&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="321"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="351"/>
         <source> for %1 training examples</source>
         <translation> för %1 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="322"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="352"/>
         <source> per 1,000 training examples</source>
         <translation> per 1 000 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="323"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="353"/>
         <source>timed on this machine</source>
         <translation>uppmätt på den här datorn</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="323"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="353"/>
         <source>a first guess until training has run here</source>
         <translation>en första gissning tills träning har körts här</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="349"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="393"/>
         <source>Run again?</source>
         <translation>Kör igen?</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="350"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="394"/>
         <source>This experiment has results. Running again replaces its checkpoints and curves.</source>
         <translation>Experimentet har resultat. En ny körning ersätter dess kontrollpunkter och kurvor.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="357"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="401"/>
         <source>Preparing data and model…</source>
         <translation>Förbereder data och modell…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="423"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="481"/>
         <source>Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what guessing scores, and it predicts “%5” for %6 of the validation texts. %7</source>
         <translation>Epok %1: modellen lär sig ingenting. Dess träningsförlust %2 är fortfarande ln(%3) = %4, vad gissning ger, och den förutsäger ”%5” för %6 av valideringstexterna. %7</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="430"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="488"/>
         <source>From random weights a model needs many steps before it learns: let it train on (the from-scratch preset runs 4 epochs), or give it more data.</source>
         <translation>Från slumpmässiga vikter behöver en modell många steg innan den lär sig: låt den träna vidare (förinställningen från grunden kör 4 epoker), eller ge den mer data.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="432"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="490"/>
         <source>Random weights need a higher learning rate: stop, choose Settings: from scratch and run again.</source>
         <translation>Slumpvikter behöver en högre inlärningstakt: stoppa, välj Inställningar: från grunden och kör igen.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="434"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="492"/>
         <source>Check the learning rate (2e-5 suits pretrained BERT) and the labels.</source>
         <translation>Kontrollera inlärningstakten (2e-5 passar förtränad BERT) och etiketterna.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="439"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="497"/>
         <source>Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6</source>
         <translation>Epok %1 av %2: träningsförlust %3, valideringsförlust %4, träffsäkerhet %5%6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="445"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="503"/>
         <source> (best so far)</source>
         <translation> (bästa hittills)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="451"/>
-        <location filename="../ui/modeling/modeling_view.cpp" line="453"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="509"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="511"/>
         <source>Training failed</source>
         <translation>Träningen misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="458"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="516"/>
         <source>Stopped: Resume continues from the last checkpoint</source>
         <translation>Stoppad: Återuppta fortsätter från den senaste kontrollpunkten</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="455"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="513"/>
         <source>Finished: see the Evaluation view</source>
         <translation>Klar: se vyn Utvärdering</translation>
     </message>
@@ -1948,193 +2081,236 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::ServerPanel</name>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="43"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="44"/>
         <source>any free port</source>
         <translation>valfri ledig port</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="44"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="45"/>
         <source>&amp;Enabled: serve on 127.0.0.1</source>
         <translation>&amp;Aktiverad: servera på 127.0.0.1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="45"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="46"/>
         <source>Starts or stops the local HTTP API</source>
         <translation>Startar eller stoppar det lokala HTTP-API:et</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="46"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="149"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="343"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="47"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="150"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="344"/>
         <source>Stopped</source>
         <translation>Stoppad</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="47"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="48"/>
         <source>E&amp;xperiment:</source>
         <translation>E&amp;xperiment:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="48"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="49"/>
         <source>&amp;Checkpoint:</source>
         <translation>&amp;Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="49"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="50"/>
         <source>&amp;Port:</source>
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="54"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="55"/>
         <source>bf16 (about 2× faster)</source>
         <translation>bf16 (cirka 2× snabbare)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="55"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="56"/>
         <source>bf16 answers about twice as fast on CPUs with bf16 units; probabilities differ in the third decimal, so a text right at the decision boundary can rarely change class.</source>
         <translation>bf16 svarar ungefär dubbelt så snabbt på processorer med bf16-enheter; sannolikheterna skiljer sig i tredje decimalen, så en text precis vid beslutsgränsen kan i sällsynta fall byta klass.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="64"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="65"/>
         <source>bf16: about 2× faster here; probabilities differ in the third decimal.</source>
         <translation>bf16: cirka 2× snabbare här; sannolikheterna skiljer sig i tredje decimalen.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="82"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="128"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="83"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="129"/>
         <source>Show</source>
         <translation>Visa</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="128"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="129"/>
         <source>Hide</source>
         <translation>Dölj</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="143"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="144"/>
         <source>No web browser could be opened. Open %1 in a browser yourself; the page asks for the token shown here.</source>
         <translation>Ingen webbläsare kunde öppnas. Öppna %1 i en webbläsare själv; sidan frågar efter token som visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="134"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="135"/>
         <source>Regenerate the token?</source>
         <translation>Skapa en ny token?</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="135"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="136"/>
         <source>Programs and pages that use the current token will be refused until they get the new one.</source>
         <translation>Program och sidor som använder den nuvarande token nekas tills de får den nya.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="84"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="85"/>
         <source>Copy</source>
         <translation>Kopiera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="53"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="54"/>
         <source>fp32 (exact)</source>
         <translation>fp32 (exakt)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="65"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="66"/>
         <source>bf16 needs a CPU with bf16 units (AVX512-BF16), which this one lacks: it would be slower than fp32 here.</source>
         <translation>bf16 kräver en processor med bf16-enheter (AVX512-BF16), och sådana saknar den här: bf16 skulle gå långsammare än fp32 här.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="70"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="71"/>
         <source>P&amp;recision:</source>
         <translation>P&amp;recision:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="85"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="86"/>
         <source>Regenerate</source>
         <translation>Skapa ny</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="86"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="87"/>
         <source>A new random token; the old one stops working</source>
         <translation>En ny slumpad token; den gamla slutar fungera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="98"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="99"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="99"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="100"/>
         <source>Token:</source>
         <translation>Token:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="100"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="101"/>
         <source>Input → output:</source>
         <translation>Indata → utdata:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="103"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="104"/>
         <source>&lt;b&gt;Code examples&lt;/b&gt;</source>
         <translation>&lt;b&gt;Kodexempel&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="112"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="113"/>
         <source>Copy command</source>
         <translation>Kopiera kommandot</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="113"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="142"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="114"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="143"/>
         <source>Test deployment</source>
         <translation>Testa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="114"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="115"/>
         <source>Opens the browser API tester page served by the deployment</source>
         <translation>Öppnar webbläsarsidan för API-test som driftsättningen serverar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="123"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="124"/>
         <source>Requests appear here: method, path, status, milliseconds.</source>
         <translation>Anrop visas här: metod, sökväg, status, millisekunder.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="228"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="229"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="230"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="231"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="249"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="250"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="272"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="273"/>
         <source>Choose an experiment with a checkpoint first.</source>
         <translation>Välj först ett experiment med en kontrollpunkt.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="281"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="282"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="327"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="328"/>
         <source>&lt;b&gt;Serving&lt;/b&gt; %1</source>
         <translation>&lt;b&gt;Serverar&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="383"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="384"/>
         <source>(created when the deployment is enabled)</source>
         <translation>(skapas när driftsättningen aktiveras)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="390"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="391"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
+    </message>
+</context>
+<context>
+    <name>fika::ui::SeveralMachinesDialog</name>
+    <message>
+        <location filename="../ui/modeling/several_machines_dialog.cpp" line="40"/>
+        <source>Commands for several machines</source>
+        <translation>Kommandon för flera datorer</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/several_machines_dialog.cpp" line="42"/>
+        <source>Run one command on each machine, the first on the machine named below: the others connect to it on TCP port %1. Every machine needs Fika, the same data at the same path and this config file. With the run folder (output.dir) on a disk they all share, --resume added to every command continues a stopped run, and this computer shows the curves in the Evaluation view as they are written.</source>
+        <translation>Kör ett kommando på varje dator, det första på datorn som anges nedan: de andra ansluter till den på TCP-port %1. Varje dator behöver Fika, samma data på samma sökväg och den här konfigurationsfilen. Med körningens mapp (output.dir) på en disk som alla delar fortsätter --resume, tillagt i varje kommando, en stoppad körning, och den här datorn visar kurvorna i Utvärderingsvyn allteftersom de skrivs.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/several_machines_dialog.cpp" line="60"/>
+        <source>The name or IP address of the first machine (node rank 0) as the others reach it</source>
+        <translation>Namnet eller IP-adressen till den första datorn (nodrang 0) som de andra når den på</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/several_machines_dialog.cpp" line="61"/>
+        <source>&amp;Machines:</source>
+        <translation>&amp;Datorer:</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/several_machines_dialog.cpp" line="62"/>
+        <source>&amp;Processes on each machine:</source>
+        <translation>&amp;Processer på varje dator:</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/several_machines_dialog.cpp" line="63"/>
+        <source>&amp;Address of the first machine:</source>
+        <translation>&amp;Adress till den första datorn:</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/several_machines_dialog.cpp" line="71"/>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopiera</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/several_machines_dialog.cpp" line="72"/>
+        <source>Copies every command to the clipboard</source>
+        <translation>Kopierar alla kommandon till urklipp</translation>
     </message>
 </context>
 <context>
@@ -2153,109 +2329,119 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::TesterWidget</name>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="42"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="52"/>
         <source>The checkpoint that answers</source>
         <translation>Kontrollpunkten som svarar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="43"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="53"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="47"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="57"/>
         <source>Type or paste a review, then press Play (Ctrl+Return)</source>
         <translation>Skriv eller klistra in en recension och tryck sedan på Spela (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="52"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="62"/>
         <source>▶ Play</source>
         <translation>▶ Spela</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="53"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="63"/>
         <source>Predict the class of the text (Ctrl+Return)</source>
         <translation>Förutsäg textens klass (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="57"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="67"/>
         <source>Explain</source>
         <translation>Förklara</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="58"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="68"/>
         <source>Which words made the prediction: Integrated Gradients, 32 steps from a text of [PAD] tokens</source>
         <translation>Vilka ord som gav förutsägelsen: Integrated Gradients, 32 steg från en text av [PAD]-token</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="67"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="74"/>
+        <source>Explain every prediction</source>
+        <translation>Förklara varje förutsägelse</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/tester_widget.cpp" line="75"/>
+        <source>Play also explains which words made the prediction (slower: 32 more passes)</source>
+        <translation>Spela förklarar också vilka ord som gav förutsägelsen (långsammare: 32 pass till)</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/tester_widget.cpp" line="83"/>
         <source>probability</source>
         <translation>sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="133"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="150"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="135"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="152"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="142"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="159"/>
         <source>No checkpoint yet: train the experiment first.</source>
         <translation>Ingen kontrollpunkt än: träna först experimentet.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="158"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="175"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the deployed checkpoint.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: den driftsatta kontrollpunkten.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="159"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="176"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the checkpoint chosen for deployment, not served yet.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: kontrollpunkten som valts för driftsättning, ännu inte serverad.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="162"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="179"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;, the experiment open in Modeling.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;, experimentet som är öppet i Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="193"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="211"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="215"/>
-        <location filename="../ui/deployment/tester_widget.cpp" line="285"/>
-        <location filename="../ui/deployment/tester_widget.cpp" line="337"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="233"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="305"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="365"/>
         <source>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="226"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="244"/>
         <source>Ready.</source>
         <translation>Klar.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="226"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="244"/>
         <source>Ready (bf16).</source>
         <translation>Klar (bf16).</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="253"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="271"/>
         <source>Type a text first.</source>
         <translation>Skriv först en text.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="298"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="318"/>
         <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="298"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="318"/>
         <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms with bf16</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms med bf16</translation>
     </message>
@@ -2319,6 +2505,24 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <location filename="../ui/evaluation/training_charts.cpp" line="101"/>
         <source>validation</source>
         <translation>validering</translation>
+    </message>
+</context>
+<context>
+    <name>fika::ui::TrainingController</name>
+    <message>
+        <location filename="../ui/training/training_controller.cpp" line="256"/>
+        <source>fika-cli train ended abruptly (killed by a signal).</source>
+        <translation>fika-cli train avslutades abrupt (dödades av en signal).</translation>
+    </message>
+    <message>
+        <location filename="../ui/training/training_controller.cpp" line="257"/>
+        <source>fika-cli train failed (exit status %1).</source>
+        <translation>fika-cli train misslyckades (slutstatus %1).</translation>
+    </message>
+    <message>
+        <location filename="../ui/training/training_controller.cpp" line="265"/>
+        <source>%1 cannot be started: %2</source>
+        <translation>%1 kan inte startas: %2</translation>
     </message>
 </context>
 <context>
