@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -125,6 +127,23 @@ struct TrainArgs {
     LaunchOptions launch;
     int rendezvousTimeout = 300; // seconds
 };
+
+// A TCP port on the loopback interface that nothing listens on now (the kernel's choice).
+int freeLoopbackPort()
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    int port = 29500;
+    if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0)
+        port = ntohs(address.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
 
 // The command line each worker runs: this one without the launcher's options.
 std::vector<std::string> workerArgs(const TrainArgs& args)
@@ -280,13 +299,20 @@ Runner defineTrain(CLI::App& command)
     addValue(command, "--node-rank", args->launch.nodeRank, "R", "this machine's place in the run, 0 to M-1 (0 runs rank 0)")
         ->check(wholeNumber(0, 65535));
     addValue(command, "--master-addr", args->launch.masterAddr, "HOST", "the address of the machine with --node-rank 0");
-    addValue(command, "--master-port", args->launch.masterPort, "PORT", "a free TCP port there for the rendezvous")
-        ->check(wholeNumber(1, 65535));
+    CLI::Option* port = addValue(command, "--master-port", args->launch.masterPort, "PORT",
+                                 "a free TCP port there for the rendezvous (on one machine: any free port)")
+                            ->check(wholeNumber(1, 65535));
     addValue(command, "--rendezvous-timeout", args->rendezvousTimeout, "SECONDS", "how long to wait for every worker to arrive")
         ->check(wholeNumber(1, 86400));
     command.footer("Workers started by torchrun, Slurm's srun or another launcher read RANK, WORLD_SIZE, LOCAL_RANK,\n"
                    "LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT (or SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID).");
-    return [args] { return runTrain(*args); };
+    return [args, port] {
+        // On one machine nothing else needs to know the port: take a free one, as torchrun's standalone mode does,
+        // rather than meet another run's workers on the default port.
+        if (args->launch.launches() && args->launch.nodes == 1 && port->count() == 0)
+            args->launch.masterPort = freeLoopbackPort();
+        return runTrain(*args);
+    };
 }
 
 Runner defineEvaluate(CLI::App& command)
