@@ -90,6 +90,14 @@ void answerNextMessageBox(const QString& prefix)
     poll->start(25);
 }
 
+// Saves a picture of `widget` into $FIKA_PARALLEL_SHOTS when set (run under xvfb to look at them).
+void shoot(QWidget* widget, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("FIKA_PARALLEL_SHOTS");
+    if (!dir.isEmpty() && QDir().mkpath(dir))
+        widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
+}
+
 QString logText(ModelingView* view)
 {
     auto* log = view->findChild<QPlainTextEdit*>();
@@ -138,18 +146,22 @@ private Q_SLOTS:
         QCOMPARE(view->follower(m_runDir)->skippedLines(), 2);
         QVERIFY2(view->follower(m_runDir)->firstSkipped().contains(QStringLiteral("line 4")),
                  qPrintable(view->follower(m_runDir)->firstSkipped()));
+        QTRY_VERIFY2(view->infoText().contains(QStringLiteral("left out, as they cannot be read: 2.")),
+                     qPrintable(view->infoText()));
 
         // An epoch: the epoch charts and the run's numbers.
         QVERIFY(append(file, epochLine(1, 0.8125)));
         QTRY_COMPARE(charts->graphPoints(1, 0), 1);
         QCOMPARE(charts->graphPoints(2, 0), 1);
         QTRY_VERIFY2(view->infoText().contains(QStringLiteral("81.25")), qPrintable(view->infoText()));
+        shoot(m_window.get(), QStringLiteral("0-evaluation-following"));
 
         // Truncated to less than was read: the new run's one step, no epoch.
         QVERIFY(rewrite(file, stepLine(10, 0.9)));
         QTRY_COMPARE(charts->graphPoints(0, 0), 1);
         QCOMPARE(charts->graphPoints(1, 0), 0);
         QTRY_VERIFY2(view->infoText().contains(QStringLiteral("no epoch")), qPrintable(view->infoText()));
+        QVERIFY(!view->infoText().contains(QStringLiteral("cannot be read"))); // the new run has no bad line
 
         // Truncated and rewritten past where the view had read before it looked: its first line differs.
         QByteArray longer;
@@ -208,6 +220,7 @@ private Q_SLOTS:
                 shown = label;
         QVERIFY(shown && shown->isVisible());
         QVERIFY(!modeling->runButton()->isEnabled());
+        shoot(m_window.get(), QStringLiteral("1-processes-refused"));
         modeling->processesBox()->setValue(2);
         QVERIFY(modeling->processesProblem().isEmpty());
         QVERIFY(!shown->isVisible());
@@ -233,6 +246,7 @@ private Q_SLOTS:
                             .arg(config)
                             .arg(rank);
         QCOMPARE(dialog->commandsText(), expected.join(QLatin1Char('\n')));
+        shoot(dialog, QStringLiteral("2-several-machines"));
         dialog->copyButton()->click();
         QCOMPARE(QApplication::clipboard()->text(), dialog->commandsText());
         // A path a shell would split is quoted.
@@ -262,9 +276,12 @@ private Q_SLOTS:
         QVERIFY(training->isRunning());
         QVERIFY(training->processArguments().contains(QStringLiteral("--nproc-per-node")));
         QVERIFY(!modeling->runButton()->isEnabled() && modeling->stopButton()->isEnabled());
+        if (steps.wait(60000))
+            shoot(m_window.get(), QStringLiteral("3-two-processes-running"));
         QVERIFY(finished.wait(300000));
         QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
         QCOMPARE(finished.first().at(1).toBool(), false);
+        shoot(m_window.get(), QStringLiteral("4-two-processes-finished"));
         QCOMPARE(epochs.size(), 2);
         QVERIFY(steps.size() >= 2);
         const auto last = steps.last().at(0).value<fika::core::StepEvent>();
@@ -276,6 +293,8 @@ private Q_SLOTS:
         auto* charts = m_window->evaluationView()->charts();
         QTRY_COMPARE(charts->graphPoints(0, 0), static_cast<int>(last.step));
         QCOMPARE(charts->graphPoints(1, 0), 2);
+        m_window->showSection(MainWindow::ModelingSection);
+        shoot(m_window.get(), QStringLiteral("5-two-processes-modeling"));
         QVERIFY(QFile::exists(QDir(m_runDir).filePath(QStringLiteral("checkpoints/last/model.safetensors"))));
     }
 
@@ -296,6 +315,7 @@ private Q_SLOTS:
         QVERIFY(finished.wait(120000));
         QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
         QCOMPARE(finished.first().at(1).toBool(), true);
+        shoot(m_window.get(), QStringLiteral("6-stopped"));
         QVERIFY2(modeling->progressText().startsWith(QStringLiteral("Stopped: Resume")), qPrintable(modeling->progressText()));
         QVERIFY(modeling->resumeButton()->isEnabled());
         QVERIFY(QFile::exists(QDir(m_runDir).filePath(QStringLiteral("checkpoints/last/trainer_state.json"))));
@@ -320,6 +340,28 @@ private Q_SLOTS:
         QVERIFY2(modeling->progressText().contains(QStringLiteral("no-such-fika-cli")), qPrintable(modeling->progressText()));
         qunsetenv("FIKA_CLI");
         modeling->processesBox()->setValue(1);
+    }
+
+    // Item 2: a launcher that fails gives the failed state with its last lines as the error.
+    void failedRunShowsItsLastLines()
+    {
+        const QString script = QDir(m_dir.path()).filePath(QStringLiteral("failing-cli"));
+        QVERIFY(rewrite(script, "#!/bin/sh\necho \"rank 1 (pid 42) exited with status 1\" >&2\nprintf \"no newline\" >&2\nexit 3\n"));
+        QVERIFY(QFile::setPermissions(script, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        auto* training = m_window->studio()->training();
+        QSignalSpy finished(training, &TrainingController::finished);
+        ProcessLaunch launch;
+        launch.cliPath = script;
+        answerNextMessageBox(QStringLiteral("OK")); // the Modeling view's "Training failed"
+        QVERIFY(training->startProcesses(*m_window->studio()->currentExperiment(), true, false, launch));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().at(0).toBool(), false);
+        const QString error = finished.first().at(2).toString();
+        QVERIFY2(error.contains(QStringLiteral("exit status 3")) && error.contains(QStringLiteral("rank 1 (pid 42) exited")) &&
+                     error.contains(QStringLiteral("no newline")),
+                 qPrintable(error));
+        QVERIFY(!training->isRunning());
+        QTRY_VERIFY(QApplication::activeModalWidget() == nullptr);
     }
 
 private:

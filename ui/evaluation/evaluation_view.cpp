@@ -237,6 +237,20 @@ void EvaluationView::followShownRuns()
     }
 }
 
+// Lines of the current run's metrics.jsonl that are no metrics record: its curves may lack points.
+QString EvaluationView::skippedNote() const
+{
+    const auto* follower = m_followers.value(currentRunDir());
+    m_infoSkipped = follower ? follower->skippedLines() : 0;
+    if (m_infoSkipped == 0)
+        return {};
+    return QStringLiteral("<br><span style='color:#c0392b'>⚠ %1</span>")
+        .arg(tr("Lines of metrics.jsonl left out, as they cannot be read: %1. The first: %2")
+                 .arg(m_infoSkipped)
+                 .arg(follower->firstSkipped())
+                 .toHtmlEscaped());
+}
+
 void EvaluationView::onRunChanged(const QString& dir)
 {
     const int index = static_cast<int>(m_runDirs.indexOf(dir));
@@ -248,7 +262,7 @@ void EvaluationView::onRunChanged(const QString& dir)
                                history.steps.size() > follower->history().steps.size(); // started over
     history = follower->history();
     drawCharts();
-    if (index == m_experiments->currentRow() && epochsChanged)
+    if (index == m_experiments->currentRow() && (epochsChanged || follower->skippedLines() != m_infoSkipped))
         updateInfo();
 }
 
@@ -302,7 +316,7 @@ void EvaluationView::updateInfo()
     }
     const auto& history = m_runs[row].history;
     if (history.epochs.empty()) {
-        m_info->setText(tr("<b>%1</b>: no epoch has ended yet.").arg(m_runs[row].name.toHtmlEscaped()));
+        m_info->setText(tr("<b>%1</b>: no epoch has ended yet.").arg(m_runs[row].name.toHtmlEscaped()) + skippedNote());
         m_matrix->clear();
         return;
     }
@@ -327,7 +341,8 @@ void EvaluationView::updateInfo()
                         .arg(shown.epoch)
                         .arg(last.epochs > 0 ? last.epochs : static_cast<int64_t>(history.epochs.size()))
                         .arg(formatDuration(elapsed))
-                        .arg(QLocale().toString(samples, 'f', 1)));
+                        .arg(QLocale().toString(samples, 'f', 1)) +
+                    skippedNote());
     if (!m_evaluation) {
         QStringList labels;
         for (const auto& name : history.labels)

@@ -74,6 +74,7 @@ private:
     void pollRuns();
     void onRunChanged(const QString& runDir);
     void drawCharts();
+    QString skippedNote() const;
     QString currentRunDir() const;
     void exportChartDialog();
     void exportPredictionsDialog();
@@ -97,6 +98,7 @@ private:
     QStringList m_runDirs;          // every experiment of the project, in list order
     QList<RunSeries> m_runs;        // same order
     QHash<QString, MetricsFollower*> m_followers; // the shown runs' metrics.jsonl, by run folder
+    mutable int m_infoSkipped = 0; // the bad lines the info counts
     std::shared_ptr<const core::TextEvaluation> m_evaluation;
     QFutureWatcher<std::shared_ptr<core::Result<core::TextEvaluation>>> m_watcher;
     // Set to stop the running evaluation (the view closes, or its result would be thrown away).

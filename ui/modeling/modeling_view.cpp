@@ -159,7 +159,9 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     processesColumn->setContentsMargins(0, 0, 0, 0);
     processesColumn->addLayout(processesRow);
     processesColumn->addWidget(m_processesError);
-    left->addRow(tr("Processes on this &computer:"), processesColumn);
+    auto* processesLabel = new QLabel(tr("Processes on this &computer:"), settings);
+    processesLabel->setBuddy(m_processes); // the form gives a layout's label none: "&c" showed as typed
+    left->addRow(processesLabel, processesColumn);
     layout->addWidget(settings);
     connect(m_processes, &QSpinBox::valueChanged, this, &ModelingView::updateProcessesCheck);
     connect(m_batchSize, &QSpinBox::valueChanged, this, &ModelingView::updateProcessesCheck);
@@ -317,7 +319,9 @@ core::TrainingEstimate ModelingView::rawEstimate() const
 void ModelingView::calibrateEstimate()
 {
     const double measured = m_eta.secondsPerStep() * static_cast<double>(m_eta.stepsPerEpoch());
-    if (!m_studio->currentExperiment() || measured <= 0 || m_studio->datasetInfo().trainingCount <= 0)
+    // The factor is one process's: several share the cores and the all-reduce, a pace of its own.
+    if (!m_studio->currentExperiment() || measured <= 0 || m_studio->datasetInfo().trainingCount <= 0 ||
+        m_processes->value() > 1)
         return;
     const double formula = rawEstimate().epochSeconds;
     if (formula > 0)
@@ -530,7 +534,7 @@ QString ModelingView::processesProblem() const
     const int processes = m_processes->value(), batch = m_batchSize->value();
     if (batch % processes == 0)
         return {};
-    return tr("%1 processes cannot share the batch size %2 equally: choose a divisor of %2, or another batch size.")
+    return tr("%1 processes cannot share a batch of %2 equally: choose a divisor of %2, or another batch size.")
         .arg(processes)
         .arg(batch);
 }

@@ -11,9 +11,12 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScreen>
 #include <QSpinBox>
 #include <QSysInfo>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace fika::ui {
 namespace {
@@ -36,22 +39,24 @@ SeveralMachinesDialog::SeveralMachinesDialog(const QString& configFile, int proc
 {
     setWindowTitle(tr("Commands for several machines"));
     auto* layout = new QVBoxLayout(this);
-    auto* intro = new QLabel(tr("Run one command on each machine, the first one on the machine named as the address, "
-                                "which the others must reach on TCP port %1. Every machine needs Fika, the same data "
-                                "at the same path and this config file; the run folder (output.dir) belongs on a disk "
-                                "they share, so that --resume, added to every command, continues a stopped run. This "
-                                "computer shows the curves in the Evaluation view as they are written.")
+    auto* intro = new QLabel(tr("Run one command on each machine, the first on the machine named below: the others "
+                                "connect to it on TCP port %1. Every machine needs Fika, the same data at the same path "
+                                "and this config file. With the run folder (output.dir) on a disk they all share, "
+                                "--resume added to every command continues a stopped run, and this computer shows "
+                                "the curves in the Evaluation view as they are written.")
                                  .arg(kMasterPort),
                               this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
     auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint); // spin boxes as wide as the screen read badly
     m_machines = new QSpinBox(this);
     m_machines->setRange(2, 1024);
     m_processes = new QSpinBox(this);
     m_processes->setRange(1, 1024);
     m_processes->setValue(processesPerMachine);
     m_address = new QLineEdit(QSysInfo::machineHostName(), this);
+    m_address->setMinimumWidth(m_address->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 36);
     m_address->setToolTip(tr("The name or IP address of the first machine (node rank 0) as the others reach it"));
     form->addRow(tr("&Machines:"), m_machines);
     form->addRow(tr("&Processes on each machine:"), m_processes);
@@ -71,8 +76,14 @@ SeveralMachinesDialog::SeveralMachinesDialog(const QString& configFile, int proc
     connect(m_machines, &QSpinBox::valueChanged, this, &SeveralMachinesDialog::update);
     connect(m_processes, &QSpinBox::valueChanged, this, &SeveralMachinesDialog::update);
     connect(m_address, &QLineEdit::textChanged, this, &SeveralMachinesDialog::update);
-    resize(760, 420);
     update();
+    // Wide enough for a whole command where the screen allows: a cut-off line hides its options.
+    int longest = 0;
+    for (const QString& line : commandsText().split(QLatin1Char('\n')))
+        longest = std::max(longest, m_commands->fontMetrics().horizontalAdvance(line));
+    const QScreen* screen = parent ? parent->screen() : QGuiApplication::primaryScreen();
+    const int available = screen ? screen->availableGeometry().width() * 9 / 10 : 1200;
+    resize(std::clamp(longest + 60, 640, std::max(640, available)), 360);
 }
 
 QString SeveralMachinesDialog::commands(const QString& configFile, int machines, int processesPerMachine,

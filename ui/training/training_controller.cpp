@@ -12,6 +12,7 @@
 #include "common/atomic_file.h"
 
 #include <QPointer>
+#include <QRegularExpression>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -229,7 +230,10 @@ void TrainingController::onProcessOutput()
         m_lastLines << line;
         if (m_lastLines.size() > kLastLines)
             m_lastLines.removeFirst();
-        Q_EMIT message(line);
+        // Rank 0's progress and epoch lines: the view shows both from metrics.jsonl already.
+        static const QRegularExpression progress(QStringLiteral("^epoch \\d+ step \\d+/\\d+ |^epoch \\d+/\\d+: training loss "));
+        if (!progress.match(line).hasMatch())
+            Q_EMIT message(line);
     }
 }
 
