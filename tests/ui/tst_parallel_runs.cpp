@@ -323,9 +323,16 @@ private Q_SLOTS:
         // Resumed on 1 process, inside the app, to its end.
         modeling->processesBox()->setValue(1);
         finished.clear();
+        steps.clear();
         modeling->resumeButton()->click();
         QVERIFY(finished.wait(300000));
         QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(2).toString()));
+        // Each step drawn once: the in-process run's events add no points beside metrics.jsonl's,
+        // and the steps repeated after the checkpoint replace the stopped run's.
+        QVERIFY(!steps.isEmpty());
+        const auto last = steps.last().at(0).value<fika::core::StepEvent>();
+        QCOMPARE(last.step, last.totalSteps);
+        QTRY_COMPARE(m_window->evaluationView()->charts()->graphPoints(0, 0), static_cast<int>(last.totalSteps));
     }
 
     // Item 2: without fika-cli the run says where it was looked for and starts nothing.
