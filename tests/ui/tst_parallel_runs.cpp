@@ -16,12 +16,14 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -203,6 +205,30 @@ private Q_SLOTS:
         QVERIFY(!follower.poll()); // nothing new
     }
 
+    // Item 1: fika-cli started outside the app into the experiment's folder: the Evaluation view
+    // draws its curves as they are written and lists its checkpoints once its last epoch is in.
+    void commandLineRunIsFollowed()
+    {
+        m_window->showSection(MainWindow::EvaluationSection);
+        auto* view = m_window->evaluationView();
+        QTRY_VERIFY(view->follower(m_runDir) != nullptr);
+        QCOMPARE(view->checkpointSelector()->count(), 0);
+        QProcess cli;
+        cli.setProcessChannelMode(QProcess::ForwardedChannels);
+        cli.start(QStringLiteral(FIKA_CLI_PATH),
+                  {QStringLiteral("train"), QStringLiteral("--config"), QDir(m_runDir).filePath(QStringLiteral("config.yaml")),
+                   QStringLiteral("--set"), QStringLiteral("training.log_every_steps=1"), QStringLiteral("--overwrite"),
+                   QStringLiteral("--nproc-per-node"), QStringLiteral("2")});
+        QVERIFY(cli.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(view->charts()->graphPoints(0, 0) > 0 || cli.state() == QProcess::NotRunning, 120000);
+        QVERIFY(cli.waitForFinished(300000));
+        QCOMPARE(cli.exitCode(), 0);
+        QTRY_COMPARE(view->charts()->graphPoints(0, 0), 8); // 51 examples in batches of 16, 2 epochs
+        QCOMPARE(view->charts()->graphPoints(1, 0), 2);
+        QTRY_VERIFY(view->checkpointSelector()->count() >= 2); // best, last and the epochs
+        QVERIFY2(view->infoText().contains(QStringLiteral("(2 of 2)")), qPrintable(view->infoText()));
+    }
+
     // Item 2: a number of processes that does not divide the batch is refused beside the field,
     // before anything starts.
     void processesMustDivideTheBatch()
@@ -272,6 +298,7 @@ private Q_SLOTS:
         QSignalSpy finished(training, &TrainingController::finished);
         QSignalSpy steps(training, &TrainingController::stepped);
         QSignalSpy epochs(training, &TrainingController::epochEnded);
+        answerNextMessageBox(QStringLiteral("Yes")); // "Run again?": replace the command line's run
         modeling->runButton()->click();
         QVERIFY(training->isRunning());
         QVERIFY(training->processArguments().contains(QStringLiteral("--nproc-per-node")));
@@ -296,6 +323,12 @@ private Q_SLOTS:
         m_window->showSection(MainWindow::ModelingSection);
         shoot(m_window.get(), QStringLiteral("5-two-processes-modeling"));
         QVERIFY(QFile::exists(QDir(m_runDir).filePath(QStringLiteral("checkpoints/last/model.safetensors"))));
+
+        // Over: what is appended to the file later (the next run) is no step of this one.
+        steps.clear();
+        QVERIFY(append(QDir(m_runDir).filePath(QStringLiteral("metrics.jsonl")), stepLine(99, 0.1)));
+        QTest::qWait(1500); // past the follower's poll interval
+        QCOMPARE(steps.size(), 0);
     }
 
     // Item 2: Stop sends the launcher SIGINT; every worker stops and `last` resumes the run.

@@ -264,6 +264,11 @@ void EvaluationView::onRunChanged(const QString& dir)
     drawCharts();
     if (index == m_experiments->currentRow() && (epochsChanged || follower->skippedLines() != m_infoSkipped))
         updateInfo();
+    // A run outside this app (fika-cli, a cluster) wrote its last epoch: its checkpoints are complete.
+    const auto& epochs = history.epochs;
+    if (index == m_experiments->currentRow() && epochsChanged && !m_studio->training()->isRunning() && !epochs.empty() &&
+        epochs.back().epoch == epochs.back().epochs)
+        loadCheckpoints();
 }
 
 void EvaluationView::reloadExperiments()

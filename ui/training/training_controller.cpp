@@ -191,7 +191,6 @@ bool TrainingController::startProcesses(const core::ExperimentConfig& config, bo
 
     // What is in metrics.jsonl already (the run being resumed) has been shown; a fresh run
     // truncates the file, which the follower reads from its start again.
-    delete m_follower;
     m_follower = new MetricsFollower(m_runDir, this);
     m_follower->poll();
     connect(m_follower, &MetricsFollower::stepRead, this, [this](core::StepEvent event) {
@@ -267,6 +266,12 @@ void TrainingController::onProcessError(QProcess::ProcessError error)
 
 void TrainingController::finishProcessRun(bool ok, bool stopped, const QString& error)
 {
+    // The next run (in-process or resumed elsewhere) appends to the same file: not this run's steps.
+    if (m_follower) {
+        disconnect(m_follower, nullptr, this, nullptr);
+        m_follower->deleteLater();
+        m_follower = nullptr;
+    }
     m_running = false;
     m_stoppedBeforeTraining = stopped && !m_processTrained;
     Q_EMIT finished(ok, stopped, error);
