@@ -93,7 +93,9 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
 
     auto* settings = new QGroupBox(tr("Training settings"), this);
     m_settings = settings;
-    auto* columns = new QHBoxLayout(settings);
+    auto* settingsLayout = new QVBoxLayout(settings);
+    auto* columns = new QHBoxLayout;
+    settingsLayout->addLayout(columns);
     auto* left = new QFormLayout;
     auto* right = new QFormLayout;
     columns->addLayout(left);
@@ -151,17 +153,16 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     auto* processesRow = new QHBoxLayout;
     processesRow->addWidget(m_processes);
     processesRow->addWidget(m_severalMachines);
+    auto* processesLabel = new QLabel(tr("Processes on this &computer:"), settings);
+    processesLabel->setBuddy(m_processes); // the form gives a layout's label none: "&c" showed as typed
+    left->addRow(processesLabel, processesRow);
+    // Under the field, the group's whole width: wrapped in the form's field column, its lines were
+    // squeezed into the height of two (a nested layout does not ask a label its height for a width).
     m_processesError = new QLabel(settings);
     m_processesError->setWordWrap(true);
     m_processesError->setStyleSheet(QStringLiteral("color:#c0392b"));
     m_processesError->setVisible(false);
-    auto* processesColumn = new QVBoxLayout;
-    processesColumn->setContentsMargins(0, 0, 0, 0);
-    processesColumn->addLayout(processesRow);
-    processesColumn->addWidget(m_processesError);
-    auto* processesLabel = new QLabel(tr("Processes on this &computer:"), settings);
-    processesLabel->setBuddy(m_processes); // the form gives a layout's label none: "&c" showed as typed
-    left->addRow(processesLabel, processesColumn);
+    settingsLayout->addWidget(m_processesError);
     layout->addWidget(settings);
     connect(m_processes, &QSpinBox::valueChanged, this, &ModelingView::updateProcessesCheck);
     connect(m_batchSize, &QSpinBox::valueChanged, this, &ModelingView::updateProcessesCheck);
