@@ -9,14 +9,11 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::tensor_list;
 
-// Attention probabilities in float32, and the same after dropout. The scale goes on q (T x D values,
-// not T x T; exact for a power-of-two head size), and adding the float32 mask to bf16 scores makes
-// the float32 scores in the same pass: the T x T tensor is read and written twice fewer.
+// Attention probabilities in float32, and the same after dropout.
 torch::Tensor probabilities(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& mask)
 {
     const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-    torch::Tensor scores = torch::matmul(q * scale, k.transpose(-1, -2));
-    scores = scores.scalar_type() == torch::kFloat ? scores.add_(mask) : torch::add(scores, mask);
+    const torch::Tensor scores = torch::matmul(q, k.transpose(-1, -2)).to(torch::kFloat).mul_(scale).add_(mask);
     return torch::softmax(scores, -1);
 }
 
