@@ -328,10 +328,13 @@ private:
             m_group->broadcastFromRankZero(m_run.model->parameters());
         if (m_bf16)
             m_bf16Weights.emplace(m_run.model); // after resume(): the copy starts from the loaded weights
+        // FIKA_BENCH_REDUCE_AFTER_BACKWARD=1 turns the overlap off, so that fika-cli bench distributed
+        // can measure how much of the all-reduce backward hides.
         if (m_group)
-            m_gradientSync = std::make_unique<GradientSync>(*m_group, trainableParameters(),
-                                                            m_bf16 ? GradientSync::Mode::AfterBackward
-                                                                   : GradientSync::Mode::OverlapWithBackward);
+            m_gradientSync = std::make_unique<GradientSync>(
+                *m_group, trainableParameters(),
+                m_bf16 || std::getenv("FIKA_BENCH_REDUCE_AFTER_BACKWARD") ? GradientSync::Mode::AfterBackward
+                                                                          : GradientSync::Mode::OverlapWithBackward);
         if (m_t.classWeights)
             m_classWeights = inverseClassFrequencies().to(m_device);
         if (m_writer)
