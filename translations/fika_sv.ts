@@ -852,7 +852,7 @@ Klicka för att lista dem.</translation>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="522"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="527"/>
         <source>Click a cell of the confusion matrix to list its validation examples.</source>
         <translation>Klicka på en cell i förväxlingsmatrisen för att lista dess valideringsexempel.</translation>
     </message>
@@ -893,135 +893,135 @@ Klicka för att lista dem.</translation>
         <translation>Rader i metrics.jsonl utelämnade eftersom de inte går att läsa: %1. Den första: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="313"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="318"/>
         <source>&lt;h2&gt;Evaluation&lt;/h2&gt;No experiment yet. Train one in the Modeling view.</source>
         <translation>&lt;h2&gt;Utvärdering&lt;/h2&gt;Inga experiment än. Träna ett i vyn Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="319"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="324"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: no epoch has ended yet.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: ingen epok har avslutats än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="336"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="341"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: accuracy &lt;b&gt;%2&lt;/b&gt;, macro-F1 %3%4 at the best epoch (%5 of %6); %7 elapsed, %8 examples/s</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: träffsäkerhet &lt;b&gt;%2&lt;/b&gt;, makro-F1 %3%4 vid bästa epoken (%5 av %6); %7 förfluten tid, %8 exempel/s</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="340"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="345"/>
         <source>, ROC AUC %1</source>
         <translation>, ROC AUC %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="377"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="382"/>
         <source>best</source>
         <translation>bästa</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="377"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="382"/>
         <source>last</source>
         <translation>senaste</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="383"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="388"/>
         <source>epoch %1</source>
         <translation>epok %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="405"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="410"/>
         <source>Loading the checkpoint…</source>
         <translation>Läser in kontrollpunkten…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="407"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="412"/>
         <source>Predicting the validation subset with %1</source>
         <translation>Förutsäger valideringsdelmängden med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="452"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="457"/>
         <source>%p % · about %1 left</source>
         <translation>%p % · cirka %1 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="455"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="460"/>
         <source>%p %</source>
         <translation>%p %</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="476"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="481"/>
         <source>Evaluation failed: %1</source>
         <translation>Utvärderingen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="486"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="491"/>
         <source>%1: accuracy %2 on %3 validation examples</source>
         <translation>%1: träffsäkerhet %2 på %3 valideringsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="530"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="535"/>
         <source>The examples labelled %1, predicted %2 cannot be listed: the checkpoint&apos;s predictions failed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 kan inte listas: kontrollpunktens förutsägelser misslyckades.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="532"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="537"/>
         <source>The examples labelled %1, predicted %2 are listed once the checkpoint&apos;s predictions are computed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 listas när kontrollpunktens förutsägelser är beräknade.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="552"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="557"/>
         <source>%1 examples labelled %2, predicted %3:</source>
         <translation>%1 exempel märkta %2, förutsagda %3:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="559"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="564"/>
         <source>No predictions yet: choose a checkpoint and wait for its evaluation.</source>
         <translation>Inga förutsägelser än: välj en kontrollpunkt och vänta på dess utvärdering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="577"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="627"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="582"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="632"/>
         <source>%1 cannot be written.</source>
         <translation>%1 kan inte skrivas.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="588"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="593"/>
         <source>This experiment has no checkpoint yet.</source>
         <translation>Experimentet har ingen kontrollpunkt än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="606"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="611"/>
         <source>%1 cannot be written: %2</source>
         <translation>%1 kan inte skrivas: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="615"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="620"/>
         <source>Export chart</source>
         <translation>Exportera diagram</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="616"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="621"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)</source>
         <translation>PNG-bild (*.png);;SVG-teckning (*.svg);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="627"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="636"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="644"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="632"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="641"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="649"/>
         <source>Export failed</source>
         <translation>Exporten misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="632"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="637"/>
         <source>Export predictions</source>
         <translation>Exportera förutsägelser</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="633"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="638"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="641"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="646"/>
         <source>Export checkpoint to a folder</source>
         <translation>Exportera kontrollpunkt till en mapp</translation>
     </message>
@@ -1682,273 +1682,273 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>Träningsinställningar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="114"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="116"/>
         <source>Constant</source>
         <translation>Konstant</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="115"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="117"/>
         <source>Linear warm-up, then linear decay</source>
         <translation>Linjär uppvärmning, sedan linjär avklingning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="127"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
         <source>All cores</source>
         <translation>Alla kärnor</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="131"/>
         <source>fp32</source>
         <translation>fp32</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="130"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="132"/>
         <source>bf16 (mixed)</source>
         <translation>bf16 (blandad)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="132"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="134"/>
         <source>bf16 trains about 2.4× faster on CPUs with bf16 units, keeping float32 master weights; the epoch estimate below counts it. fp32 is the exact choice.</source>
         <translation>bf16 tränar cirka 2,4× snabbare på processorer med bf16-enheter och behåller huvudvikterna i float32; epoktiden som uppskattas nedan räknar med det. fp32 är det exakta valet.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="134"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="136"/>
         <source>&amp;Batch size:</source>
         <translation>&amp;Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="135"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="137"/>
         <source>&amp;Epochs:</source>
         <translation>&amp;Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="136"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="138"/>
         <source>&amp;Learning rate:</source>
         <translation>&amp;Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="137"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="139"/>
         <source>S&amp;chedule:</source>
         <translation>S&amp;chema:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="138"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="140"/>
         <source>&amp;Warm-up:</source>
         <translation>&amp;Uppvärmning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="139"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="141"/>
         <source>Weight &amp;decay:</source>
         <translation>Vikt&amp;avklingning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="140"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="142"/>
         <source>&amp;Seed:</source>
         <translation>&amp;Frö:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="141"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="143"/>
         <source>&amp;Threads:</source>
         <translation>&amp;Trådar:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="142"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="144"/>
         <source>&amp;Precision:</source>
         <translation>&amp;Precision:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="147"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="149"/>
         <source>1 trains inside Fika. More start fika-cli train with that many processes, which share this computer&apos;s cores and each take an equal share of every batch.</source>
         <translation>1 tränar inne i Fika. Fler startar fika-cli train med så många processer, som delar datorns kärnor och tar var sin lika stor del av varje batch.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="149"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="151"/>
         <source>Commands for several machines…</source>
         <translation>Kommandon för flera datorer…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="150"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="152"/>
         <source>The fika-cli commands that run this experiment on several machines</source>
         <translation>fika-cli-kommandona som kör experimentet på flera datorer</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="162"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="156"/>
         <source>Processes on this &amp;computer:</source>
         <translation>Processer på den här &amp;datorn:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="182"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="183"/>
         <source>&amp;Run</source>
         <translation>&amp;Kör</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="185"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="186"/>
         <source>F5</source>
         <translation>F5</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="348"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="349"/>
         <source>Estimated peak memory %1 of %2; an epoch takes about %3%4 (%5).</source>
         <translation>Uppskattat högsta minne %1 av %2; en epok tar cirka %3%4 (%5).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="383"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="384"/>
         <source>fika-cli, which trains on several processes, is not at %1. Reinstall Fika, or train on 1 process.</source>
         <translation>fika-cli, som tränar på flera processer, finns inte i %1. Installera om Fika, eller träna på 1 process.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="387"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="388"/>
         <source>fika-cli is missing</source>
         <translation>fika-cli saknas</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="414"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="415"/>
         <source>Starting %1 processes…</source>
         <translation>Startar %1 processer…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="435"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="436"/>
         <source>Epoch %1, step %2 of %3, loss %4, %5 examples/s, about %6 left</source>
         <translation>Epok %1, steg %2 av %3, förlust %4, %5 exempel/s, cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="453"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="454"/>
         <source>Validating… %p%</source>
         <translation>Validerar… %p%</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="455"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="456"/>
         <source>Validating… %1 (epoch %2 of %3, %4 of %5 examples), about %6 left</source>
         <translation>Validerar… %1 (epok %2 av %3, %4 av %5 exempel), cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="515"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="516"/>
         <source>Stopped before the first batch: nothing was trained</source>
         <translation>Stoppad före första batchen: inget tränades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="537"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="538"/>
         <source>%1 processes cannot share a batch of %2 equally: choose a divisor of %2, or another batch size.</source>
         <translation>%1 processer kan inte dela en batch på %2 lika: välj en delare till %2, eller en annan batchstorlek.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="183"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="184"/>
         <source>Train from the initial weights (Alt+R or F5)</source>
         <translation>Träna från startvikterna (Alt+K eller F5)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="187"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="188"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="188"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="189"/>
         <source>Stop after the current batch; the run can be resumed</source>
         <translation>Stoppa efter aktuell batch; körningen kan återupptas</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="189"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="190"/>
         <source>Res&amp;ume</source>
         <translation>Åter&amp;uppta</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="190"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="191"/>
         <source>Continue the stopped run from its last checkpoint</source>
         <translation>Fortsätt den stoppade körningen från dess senaste kontrollpunkt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="204"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="205"/>
         <source>Training messages appear here.</source>
         <translation>Träningsmeddelanden visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="237"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="238"/>
         <source>&lt;h2&gt;Modeling&lt;/h2&gt;No experiment yet: import a dataset, save a version, then click &lt;b&gt;New experiment…&lt;/b&gt;</source>
         <translation>&lt;h2&gt;Modellering&lt;/h2&gt;Inga experiment än: importera en datamängd, spara en version och klicka sedan på &lt;b&gt;Nytt experiment…&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="241"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="242"/>
         <source>&lt;h2&gt;%1&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;%1&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="351"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="352"/>
         <source> for %1 training examples</source>
         <translation> för %1 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="352"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="353"/>
         <source> per 1,000 training examples</source>
         <translation> per 1 000 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="353"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="354"/>
         <source>timed on this machine</source>
         <translation>uppmätt på den här datorn</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="353"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="354"/>
         <source>a first guess until training has run here</source>
         <translation>en första gissning tills träning har körts här</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="393"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="394"/>
         <source>Run again?</source>
         <translation>Kör igen?</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="394"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="395"/>
         <source>This experiment has results. Running again replaces its checkpoints and curves.</source>
         <translation>Experimentet har resultat. En ny körning ersätter dess kontrollpunkter och kurvor.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="401"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="402"/>
         <source>Preparing data and model…</source>
         <translation>Förbereder data och modell…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="481"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="482"/>
         <source>Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what guessing scores, and it predicts “%5” for %6 of the validation texts. %7</source>
         <translation>Epok %1: modellen lär sig ingenting. Dess träningsförlust %2 är fortfarande ln(%3) = %4, vad gissning ger, och den förutsäger ”%5” för %6 av valideringstexterna. %7</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="488"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="489"/>
         <source>From random weights a model needs many steps before it learns: let it train on (the from-scratch preset runs 4 epochs), or give it more data.</source>
         <translation>Från slumpmässiga vikter behöver en modell många steg innan den lär sig: låt den träna vidare (förinställningen från grunden kör 4 epoker), eller ge den mer data.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="490"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="491"/>
         <source>Random weights need a higher learning rate: stop, choose Settings: from scratch and run again.</source>
         <translation>Slumpvikter behöver en högre inlärningstakt: stoppa, välj Inställningar: från grunden och kör igen.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="492"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="493"/>
         <source>Check the learning rate (2e-5 suits pretrained BERT) and the labels.</source>
         <translation>Kontrollera inlärningstakten (2e-5 passar förtränad BERT) och etiketterna.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="497"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="498"/>
         <source>Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6</source>
         <translation>Epok %1 av %2: träningsförlust %3, valideringsförlust %4, träffsäkerhet %5%6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="503"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="504"/>
         <source> (best so far)</source>
         <translation> (bästa hittills)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="509"/>
-        <location filename="../ui/modeling/modeling_view.cpp" line="511"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="510"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="512"/>
         <source>Training failed</source>
         <translation>Träningen misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="516"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="517"/>
         <source>Stopped: Resume continues from the last checkpoint</source>
         <translation>Stoppad: Återuppta fortsätter från den senaste kontrollpunkten</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="513"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="514"/>
         <source>Finished: see the Evaluation view</source>
         <translation>Klar: se vyn Utvärdering</translation>
     </message>
@@ -2510,17 +2510,17 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::TrainingController</name>
     <message>
-        <location filename="../ui/training/training_controller.cpp" line="256"/>
+        <location filename="../ui/training/training_controller.cpp" line="255"/>
         <source>fika-cli train ended abruptly (killed by a signal).</source>
         <translation>fika-cli train avslutades abrupt (dödades av en signal).</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_controller.cpp" line="257"/>
+        <location filename="../ui/training/training_controller.cpp" line="256"/>
         <source>fika-cli train failed (exit status %1).</source>
         <translation>fika-cli train misslyckades (slutstatus %1).</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_controller.cpp" line="265"/>
+        <location filename="../ui/training/training_controller.cpp" line="264"/>
         <source>%1 cannot be started: %2</source>
         <translation>%1 kan inte startas: %2</translation>
     </message>
