@@ -5,6 +5,8 @@
 #include "model/bert_config.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -22,6 +24,22 @@ struct Field {
     std::function<YAML::Node(const ExperimentConfig& config)> write;
 };
 
+// A value as YAML writes it, except a double: the shortest text that reads back as the same number
+// (0.1, 2e-05), where YAML writes 17 digits (0.10000000000000001).
+template <typename T>
+YAML::Node scalarNode(const T& value)
+{
+    if constexpr (std::is_same_v<T, double>) {
+        for (int digits = 15; digits <= 17; ++digits) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%.*g", digits, value);
+            if (std::strtod(text, nullptr) == value || digits == 17)
+                return YAML::Node(std::string(text));
+        }
+    }
+    return YAML::Node(value);
+}
+
 // A key whose value YAML converts itself (numbers, booleans, text). member returns the config's
 // member: [](auto& c) -> auto& { return c.training.epochs; }.
 template <typename Member>
@@ -36,7 +54,7 @@ Field field(const char* path, Member member)
                     throw YamlFieldError{path, "has the wrong type"};
                 }
             },
-            [member](const ExperimentConfig& config) { return YAML::Node(member(config)); }};
+            [member](const ExperimentConfig& config) { return scalarNode(member(config)); }};
 }
 
 // A key written as a name and held as an enum: name() writes it, parse() reads it.

@@ -155,7 +155,7 @@ private Q_SLOTS:
             "--seed: expected a whole number");
         row("unknown command", "frobnicate", "unknown command 'frobnicate'");
         row("unknown dataset command", "dataset frobnicate", "unknown command 'dataset frobnicate'");
-        row("bench without its command", "bench", "bench needs a command: model, load, serve, tokenizer");
+        row("bench without its command", "bench", "bench needs a command: model, distributed, load, serve, tokenizer");
         row("train without --config", "train --resume", "train needs --config FILE");
         row("train --resume --overwrite", "train --config DIR/x.yaml --resume --overwrite",
             "train takes --resume or --overwrite, not both");
