@@ -66,8 +66,8 @@ Result<Explanation> explain(const LoadedCheckpoint& checkpoint, std::string_view
                         .contiguous();
     }
     if (!torch::isfinite(endLogits).all().item<bool>())
-        return Error{ErrorCode::CheckpointInvalid,
-                     "the model's output is not a number (its logits overflow): the checkpoint's weights are damaged"};
+        return makeError(ErrorCode::CheckpointInvalid,
+                         "the model's output is not a number (its logits overflow): the checkpoint's weights are damaged");
     const auto& labels = checkpoint.config.labels;
     const int64_t classId = options.classId >= 0 ? options.classId : endLogits[0].argmax().item<int64_t>();
 
@@ -101,8 +101,7 @@ Result<Explanation> explain(const LoadedCheckpoint& checkpoint, std::string_view
     }
     const torch::Tensor attributions = (delta.to(torch::kDouble) * weightedGradient).sum(1).contiguous();
     if (!torch::isfinite(attributions).all().item<bool>())
-        return Error{ErrorCode::CheckpointInvalid,
-                     "the model's gradient is not a number: the checkpoint's weights are damaged"};
+        return makeError(ErrorCode::CheckpointInvalid, "the model's gradient is not a number: the checkpoint's weights are damaged");
 
     Explanation out;
     out.classId = static_cast<int32_t>(classId);
@@ -207,8 +206,8 @@ Result<Explanation> explainPrediction(const LoadedCheckpoint& checkpoint, std::s
         return explain(checkpoint, text, sequenceLength, truncation, options);
     } catch (const std::exception& e) { // LibTorch's failures stay inside core
         const std::string what = e.what();
-        return Error{errorCodeForException(e, ErrorCode::CheckpointInvalid),
-                     "explaining the prediction failed: " + what.substr(0, what.find('\n'))};
+        return makeError(errorCodeForException(e, ErrorCode::CheckpointInvalid),
+                         "explaining the prediction failed: " + what.substr(0, what.find('\n')));
     }
 }
 
