@@ -111,7 +111,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const std::string path = dir.filePath(QStringLiteral("plain.bin")).toStdString();
-        check(path, [&](int version) { writeFileAtomically(path, std::string(8u << 20, version ? 'b' : 'a')); });
+        check(path, [&](int version) { (void)writeFileAtomically(path, std::string(8u << 20, version ? 'b' : 'a')); });
     }
 
     void datasetVersionSurvivesKill()
@@ -127,7 +127,7 @@ private Q_SLOTS:
         check(path, [&](int which) {
             DatasetVersion v = version;
             v.name = which ? "imdb-256" : "imdb-128";
-            saveDatasetVersion(v, path);
+            (void)saveDatasetVersion(v, path);
         });
     }
 
@@ -145,7 +145,7 @@ private Q_SLOTS:
         check(path, [&](int which) {
             CachedEncoding c = cache;
             c.tokenizerDigest = which ? "other" : "digest";
-            saveEncodedCache(path, c);
+            (void)saveEncodedCache(path, c);
         });
     }
 
@@ -156,7 +156,7 @@ private Q_SLOTS:
         const std::vector<float> zeros(2u << 20, 0.0f), ones(2u << 20, 1.0f);
         check(path, [&](int which) {
             const auto& data = which ? ones : zeros;
-            writeSafetensors(path, {{"weight", TensorDtype::F32, {static_cast<int64_t>(data.size())}, data.data(), data.size() * sizeof(float)}});
+            (void)writeSafetensors(path, {{"weight", TensorDtype::F32, {static_cast<int64_t>(data.size())}, data.data(), data.size() * sizeof(float)}});
         });
     }
 };

@@ -172,7 +172,7 @@ void MisclassifiedBrowser::startWork()
     m_explainer.setFuture(QtConcurrent::run([predictor = m_predictor, evaluation = m_evaluation, example] {
         QElapsedTimer timer;
         timer.start();
-        Work work{evaluation, example};
+        Work work{evaluation, example, 0, nullptr};
         core::ExplainOptions options;
         options.classId = evaluation->predictions[example].labelId; // why it said what it said
         work.explanation = resultOrError<core::Explanation>(
