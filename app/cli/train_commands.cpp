@@ -169,7 +169,8 @@ int runTrain(const TrainArgs& args)
     if (args.launch.launches()) {
         if (args.launch.nodeRank >= args.launch.nodes)
             return usageError("--node-rank " + std::to_string(args.launch.nodeRank) + " is not below --nnodes " +
-                              std::to_string(args.launch.nodes));
+                              std::to_string(args.launch.nodes),
+                              "train");
         return launchWorkers(args.launch, workerArgs(args));
     }
     auto world = core::worldFromEnvironment([](const char* name) { return std::getenv(name); });
