@@ -6,12 +6,14 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/train_launcher.h"
 
 #include "distributed/gradient_sync.h"
 #include "distributed/process_group.h"
 #include "model/bert_classifier.h"
 #include "runtime/runtime.h"
 #include "train/experiment_config.h"
+#include "train/run_history.h"
 
 #include <nlohmann/json.hpp>
 
@@ -43,24 +45,6 @@ struct BenchDistributedArgs {
     bool allreduceWorker = false; // internal: one rank of the all-reduce measurement
 };
 
-// Starts `fika-cli args...` with extra environment variables; output to `log`.
-pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& environment, const std::string& log)
-{
-    const pid_t pid = fork();
-    if (pid != 0)
-        return pid;
-    for (const auto& assignment : environment)
-        putenv(const_cast<char*>(assignment.c_str()));
-    if (!std::freopen(log.c_str(), "w", stdout) || !std::freopen(log.c_str(), "a", stderr))
-        _exit(126);
-    std::vector<char*> argv{const_cast<char*>("fika-cli")};
-    for (const auto& a : args)
-        argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv("/proc/self/exe", argv.data());
-    _exit(127);
-}
-
 bool waitAll(const std::vector<pid_t>& pids)
 {
     bool ok = true;
@@ -91,13 +75,12 @@ void writeReviews(const std::string& path, int rows, int words)
 // The median samples/s of a run's steps, leaving out the first two (warm-up).
 double medianSamplesPerSecond(const std::string& runDir)
 {
+    const auto history = core::readRunHistory(runDir);
     std::vector<double> rates;
-    std::ifstream in(runDir + "/metrics.jsonl");
-    for (std::string line; std::getline(in, line);) {
-        const auto entry = nlohmann::json::parse(line, nullptr, false);
-        if (!entry.is_discarded() && entry.value("type", "") == "step" && entry.value("step", 0) > 2)
-            rates.push_back(entry.value("samples_per_s", 0.0));
-    }
+    if (history)
+        for (const auto& step : history->steps)
+            if (step.step > 2)
+                rates.push_back(step.samplesPerSecond);
     if (rates.empty())
         return 0;
     std::nth_element(rates.begin(), rates.begin() + static_cast<long>(rates.size() / 2), rates.end());
@@ -168,7 +151,7 @@ int runBenchDistributed(const BenchDistributedArgs& args)
             a.insert(a.end(), extra.begin(), extra.end());
             if (launches > 1)
                 a.insert(a.end(), {"--nnodes", std::to_string(launches), "--node-rank", std::to_string(node)});
-            pids.push_back(spawn(a, environment, out + "-" + std::to_string(node) + ".log"));
+            pids.push_back(startFikaCli(a, environment, out + "-" + std::to_string(node) + ".log"));
         }
         if (!waitAll(pids))
             std::cerr << "warning: the run " << name << " failed; see " << out << "-0.log\n";
@@ -192,7 +175,7 @@ int runBenchDistributed(const BenchDistributedArgs& args)
 
     std::vector<pid_t> ranks;
     for (int r = 0; r < n; ++r)
-        ranks.push_back(spawn({"bench", "distributed", "--allreduce-worker"},
+        ranks.push_back(startFikaCli({"bench", "distributed", "--allreduce-worker"},
                               {"RANK=" + std::to_string(r), "WORLD_SIZE=" + std::to_string(n), "LOCAL_WORLD_SIZE=" + std::to_string(n),
                                "MASTER_ADDR=127.0.0.1", "MASTER_PORT=" + std::to_string(args.port + 2)},
                               (dir / ("allreduce-" + std::to_string(r) + ".log")).string()));

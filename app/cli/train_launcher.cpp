@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <thread>
@@ -30,31 +31,11 @@ struct Worker {
 
 pid_t startWorker(const LaunchOptions& options, int localRank, const std::vector<std::string>& workerArgs)
 {
-    const pid_t launcher = getpid();
-    const pid_t pid = fork();
-    if (pid != 0)
-        return pid;
-    // A launcher that dies (kill -9) takes its workers along, stopping them as Ctrl-C would.
-    prctl(PR_SET_PDEATHSIG, SIGINT);
-    if (getppid() != launcher)
-        _exit(130);
-    const int worldSize = options.nodes * options.processesPerNode;
-    setenv("RANK", std::to_string(options.nodeRank * options.processesPerNode + localRank).c_str(), 1);
-    setenv("WORLD_SIZE", std::to_string(worldSize).c_str(), 1);
-    setenv("LOCAL_RANK", std::to_string(localRank).c_str(), 1);
-    setenv("LOCAL_WORLD_SIZE", std::to_string(options.processesPerNode).c_str(), 1);
-    setenv("MASTER_ADDR", options.masterAddr.c_str(), 1);
-    setenv("MASTER_PORT", std::to_string(options.masterPort).c_str(), 1);
-    std::vector<char*> argv;
-    std::string self = "fika-cli";
-    argv.push_back(self.data());
-    std::vector<std::string> args = workerArgs;
-    for (auto& arg : args)
-        argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    execv("/proc/self/exe", argv.data());
-    std::cerr << "fika-cli: cannot start a worker: " << std::strerror(errno) << "\n";
-    _exit(127);
+    return startFikaCli(workerArgs, {"RANK=" + std::to_string(options.nodeRank * options.processesPerNode + localRank),
+                                     "WORLD_SIZE=" + std::to_string(options.nodes * options.processesPerNode),
+                                     "LOCAL_RANK=" + std::to_string(localRank),
+                                     "LOCAL_WORLD_SIZE=" + std::to_string(options.processesPerNode),
+                                     "MASTER_ADDR=" + options.masterAddr, "MASTER_PORT=" + std::to_string(options.masterPort)});
 }
 
 std::string describeExit(int status)
@@ -65,6 +46,31 @@ std::string describeExit(int status)
 }
 
 } // namespace
+
+pid_t startFikaCli(const std::vector<std::string>& args, const std::vector<std::string>& environment, const std::string& logFile)
+{
+    const pid_t parent = getpid();
+    const pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    // A parent that dies (kill -9) takes its children along, stopping them as Ctrl-C would.
+    prctl(PR_SET_PDEATHSIG, SIGINT);
+    if (getppid() != parent)
+        _exit(130);
+    for (const auto& assignment : environment) {
+        const size_t equals = assignment.find('=');
+        setenv(assignment.substr(0, equals).c_str(), assignment.substr(equals + 1).c_str(), 1);
+    }
+    if (!logFile.empty() && (!std::freopen(logFile.c_str(), "w", stdout) || !std::freopen(logFile.c_str(), "a", stderr)))
+        _exit(126);
+    std::vector<char*> argv{const_cast<char*>("fika-cli")};
+    for (const auto& arg : args)
+        argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    execv("/proc/self/exe", argv.data());
+    std::cerr << "fika-cli: cannot start fika-cli again: " << std::strerror(errno) << "\n";
+    _exit(127);
+}
 
 int launchWorkers(const LaunchOptions& options, const std::vector<std::string>& workerArgs)
 {

@@ -4,6 +4,8 @@
 // LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT set for each.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -23,5 +25,11 @@ struct LaunchOptions {
 // `last`. A worker that dies is named; the others, which notice it themselves, get 60 s to stop
 // before they are killed. Returns 0 when every worker finished, 130 when stopped, 1 otherwise.
 int launchWorkers(const LaunchOptions& options, const std::vector<std::string>& workerArgs);
+
+// Starts this fika-cli again as `fika-cli args...` with `environment` (NAME=value) added; its output
+// goes to `logFile` when given. The child stops (SIGINT, as Ctrl-C) when this process dies.
+// Returns its pid, or -1.
+pid_t startFikaCli(const std::vector<std::string>& args, const std::vector<std::string>& environment,
+                   const std::string& logFile = {});
 
 } // namespace fika::cli

@@ -335,8 +335,11 @@ private:
                 *m_group, trainableParameters(),
                 m_bf16 || std::getenv("FIKA_BENCH_REDUCE_AFTER_BACKWARD") ? GradientSync::Mode::AfterBackward
                                                                           : GradientSync::Mode::OverlapWithBackward);
-        if (m_t.classWeights)
-            m_classWeights = inverseClassFrequencies().to(m_device);
+        if (m_t.classWeights) {
+            const torch::Tensor weights = inverseClassFrequencies();
+            m_classWeightValues.assign(weights.data_ptr<float>(), weights.data_ptr<float>() + weights.numel());
+            m_classWeights = weights.to(m_device);
+        }
         if (m_writer)
             m_metrics.open((m_runDir / "metrics.jsonl").string(), /*truncate=*/!m_options.resume, m_observer);
         m_runStart = Clock::now();
@@ -517,9 +520,7 @@ private:
         }
         double denominator = 0;
         for (int64_t e : examples)
-            denominator += m_classWeights.defined()
-                               ? m_classWeights[m_run.encoded.labels[static_cast<size_t>(e)]].item<double>()
-                               : 1.0;
+            denominator += m_classWeightValues.empty() ? 1.0 : m_classWeightValues[static_cast<size_t>(m_run.encoded.labels[static_cast<size_t>(e)])];
         const Batch batch = collate(m_run.encoded, shard, m_padId, m_padTo).to(m_device);
         m_gradientSync->beforeForward();
         const torch::Tensor logits = computeModel()->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
@@ -729,7 +730,8 @@ private:
     PreparedRun m_run;
     torch::Device m_device{torch::kCPU};
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
-    torch::Tensor m_classWeights; // undefined: unweighted loss
+    torch::Tensor m_classWeights;           // undefined: unweighted loss
+    std::vector<double> m_classWeightValues; // the same on the CPU, for the global batch's weight sum
     int32_t m_padId = 0;
     size_t m_padTo = 0;
     bool m_bf16 = false;
