@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace fika::core {
 
@@ -38,6 +40,21 @@ std::string torchVersion();
 // What the exception being handled says (LibTorch's without its backtrace); call it only inside a
 // catch block. Here so that callers need no LibTorch header to read LibTorch's errors.
 std::string currentExceptionMessage();
+
+// Where a model can run: the CPU, or a CUDA GPU when this Fika's LibTorch was built with CUDA.
+struct ComputeDevice {
+    std::string id;          // "cpu", "cuda:0", … (what training.device and --device take)
+    std::string name;        // "CPU", "NVIDIA H200"
+    int64_t memoryBytes = 0; // a GPU's own memory; 0 for the CPU (it uses the machine's RAM)
+};
+// The CPU first, then every GPU LibTorch sees (none without a CUDA LibTorch).
+std::vector<ComputeDevice> computeDevices();
+// Whether this LibTorch was built with CUDA (whether or not a GPU is present now).
+bool torchHasCuda();
+// The most memory LibTorch's CUDA allocator has held for tensors on GPU `index` since the last
+// reset; 0 without CUDA.
+int64_t gpuPeakMemoryBytes(int index);
+void resetGpuPeakMemory(int index);
 
 // Whether the CPU has bf16 matrix units (AVX512-BF16), which make bf16 about twice fp32's speed;
 // without them bf16 is slower than fp32.
