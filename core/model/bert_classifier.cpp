@@ -3,6 +3,7 @@
 
 #include "model/attention.h"
 #include "model/dropout.h"
+#include "model/torch_compat.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -81,13 +82,22 @@ torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden, const torch::T
     const torch::Tensor q = heads(m_query(hidden));
     const torch::Tensor k = heads(m_key(hidden));
     const torch::Tensor v = heads(m_value(hidden));
-    torch::Tensor keep;
-    double keepProbability = 1.0;
-    if (is_training() && m_attentionDropout > 0.0)
-        keep = dropoutKeepMask({batch, m_heads, length, length}, m_attentionDropout, keepProbability).to(hidden.device());
-    const torch::Tensor context = attention(q, k, v, additiveMask, keep, keepProbability)
-                                      .transpose(1, 2)
-                                      .reshape({batch, length, m_heads * m_headSize});
+    const double attentionDropout = is_training() ? m_attentionDropout : 0.0;
+    torch::Tensor perHead;
+    if (compat::kHasFusedAttention && !hidden.is_cpu()) {
+        // A GPU with LibTorch 2.x: its fused kernels, dropout drawn inside them. An undefined mask (no
+        // padding in the batch) lets LibTorch pick FlashAttention.
+        if (attentionDropout > 0.0)
+            reseedDeviceGenerator(hidden.device());
+        perHead = compat::fusedAttention(q, k, v, additiveMask.defined() ? additiveMask.eq(0) : torch::Tensor(), attentionDropout);
+    } else {
+        torch::Tensor keep;
+        double keepProbability = 1.0;
+        if (attentionDropout > 0.0)
+            keep = dropoutKeepMask({batch, m_heads, length, length}, attentionDropout, keepProbability).to(hidden.device());
+        perHead = attention(q, k, v, additiveMask, keep, keepProbability);
+    }
+    const torch::Tensor context = perHead.transpose(1, 2).reshape({batch, length, m_heads * m_headSize});
     const torch::Tensor attended = normalize(m_attentionNorm, dropout(m_attentionOutput(context), m_hiddenDropout) + hidden);
     const torch::Tensor intermediate = activate(m_intermediate(attended), m_activation);
     return normalize(m_outputNorm, dropout(m_output(intermediate), m_hiddenDropout) + attended);
@@ -134,8 +144,12 @@ BertOutput BertClassifierImpl::forwardEmbeds(const torch::Tensor& wordEmbeddings
     out.embeddingOutput = fika::core::dropout(m_embeddingNorm(embeddings).to(m_pooler->weight.scalar_type()),
                                               m_config.hiddenDropout, is_training());
     // 0 where attended, the most negative float where padded: [B, 1, 1, T].
-    const torch::Tensor additiveMask =
+    torch::Tensor additiveMask =
         (1.0 - attentionMask.to(torch::kFloat).unsqueeze(1).unsqueeze(2)) * std::numeric_limits<float>::lowest();
+    // The fused GPU attention takes no mask for a batch without padding, and can then use
+    // FlashAttention (the one read of the mask back to the CPU is what Hugging Face pays too).
+    if (compat::kHasFusedAttention && !wordEmbeddings.is_cpu() && attentionMask.min().item<int64_t>() == 1)
+        additiveMask = torch::Tensor();
     torch::Tensor hidden = out.embeddingOutput;
     for (const auto& layer : *m_layers)
         hidden = layer->as<BertLayer>()->forward(hidden, additiveMask);

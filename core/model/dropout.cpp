@@ -69,10 +69,21 @@ torch::Tensor dropoutKeepMask(c10::IntArrayRef shape, double p, double& keepProb
     return keep;
 }
 
+void reseedDeviceGenerator(const torch::Device& device)
+{
+    at::Generator generator = at::globalContext().defaultGenerator(device);
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_current_seed(nextMaskSeed());
+}
+
 torch::Tensor dropout(const torch::Tensor& x, double p, bool training)
 {
     if (!training || p <= 0.0)
         return x;
+    if (!x.is_cpu()) { // drawn on the GPU, in LibTorch's fused kernel, from this stream's next seed
+        reseedDeviceGenerator(x.device());
+        return torch::dropout(x, p, /*train=*/true);
+    }
     double keepProbability = 1.0;
     const torch::Tensor keep = dropoutKeepMask(x.sizes(), p, keepProbability).to(x.device());
     return x * keep * (1.0 / keepProbability);

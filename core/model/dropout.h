@@ -29,7 +29,12 @@ private:
 // training step here.
 torch::Tensor dropoutKeepMask(c10::IntArrayRef shape, double p, double& keepProbability);
 
-// Inverted dropout with the mask above; the identity when not training or p = 0.
+// Inverted dropout with the mask above; the identity when not training or p = 0. On a GPU the mask is
+// drawn there (LibTorch's dropout kernel), from the device generator reseeded as below.
 torch::Tensor dropout(const torch::Tensor& x, double p, bool training);
+
+// Seeds `device`'s default generator (a GPU's) with the next number of the stream above, so that
+// what a GPU kernel draws next (its dropout) depends on the same seeds as the CPU's masks.
+void reseedDeviceGenerator(const torch::Device& device);
 
 } // namespace fika::core

@@ -26,9 +26,13 @@ EncodedDataset encodeDataset(const Dataset& dataset, const Tokenizer& tokenizer,
 struct Batch {
     torch::Tensor ids, attentionMask, typeIds, labels; // [B, T], [B, T], [B, T], [B]
     std::vector<int64_t> examples;                      // dataset indices, in batch order
+    // On a GPU the copies go through page-locked memory, so they run asynchronously beside its work.
     Batch to(const torch::Device& device) const
     {
-        return {ids.to(device), attentionMask.to(device), typeIds.to(device), labels.to(device), examples};
+        if (device.is_cpu())
+            return *this;
+        auto move = [&](const torch::Tensor& t) { return t.pin_memory().to(device, /*non_blocking=*/true); };
+        return {move(ids), move(attentionMask), move(typeIds), move(labels), examples};
     }
 };
 

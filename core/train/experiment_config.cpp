@@ -408,7 +408,6 @@ Status validateExperimentConfig(const ExperimentConfig& c)
         check(t.threads >= 0 && t.threads <= kMaxConfigThreads, "training.threads",
               "must be from 0 (all cores) to " + std::to_string(kMaxConfigThreads) + "; this machine has " +
                   std::to_string(maxTrainingThreads()) + " cores"),
-        check(t.device == TrainingDevice::Cpu || t.precision == Precision::Fp32, "training.precision", "bf16 runs on the CPU only; use fp32 with cuda"),
         check(t.earlyStoppingPatience >= 0, "training.early_stopping_patience", "cannot be negative"),
         check(t.logEverySteps >= 1, "training.log_every_steps", "must be at least 1"),
         check(t.keepEpochCheckpoints >= 0, "training.keep_epoch_checkpoints", "cannot be negative"),

@@ -11,6 +11,7 @@
 #include "model/torch_errors.h"
 #include "train/batching.h"
 #include "train/evaluation.h"
+#include "train/optimizer_step.h"
 #include "train/resume_check.h"
 #include "train/run_folder.h"
 #include "train/run_preparation.h"
@@ -541,13 +542,13 @@ private:
     Status optimizerStep(StepWindow& window, int64_t batch)
     {
         // Clipping at infinity only measures the norm.
-        const double gradNorm = torch::nn::utils::clip_grad_norm_(
+        const double gradNorm = clipGradientNorm(
             m_run.model->parameters(), m_t.maxGradNorm > 0 ? m_t.maxGradNorm : std::numeric_limits<double>::infinity());
         if (!std::isfinite(gradNorm))
             return diverged("the gradient norm is " + std::to_string(gradNorm), batch);
         const double lr = scheduledLearningRate(m_t, m_state.step, m_state.totalSteps);
         setLearningRate(*m_optimizer, lr);
-        m_optimizer->step();
+        adamWStep(*m_optimizer);
         if (m_bf16Weights)
             m_bf16Weights->refresh();
         m_optimizer->zero_grad();

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// What differs between the LibTorch versions Fika builds against: Debian 12's 1.13 (CPU) and the
+// 2.x of a CUDA build (README: Building against another LibTorch). Every version test lives here;
+// the rest of the code asks these functions. tests/gpu/torch2-syntax.sh compiles against 2.x.
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <vector>
+
+namespace fika::core::compat {
+
+#if TORCH_VERSION_MAJOR >= 2
+inline constexpr bool kHasFusedAttention = true;
+inline constexpr bool kHasFusedAdamW = true;
+#else
+inline constexpr bool kHasFusedAttention = false;
+inline constexpr bool kHasFusedAdamW = false;
+#endif
+
+// softmax(q·kᵀ/√d) · v with dropout, for q, k, v of [B, H, T, D] and `attend` a bool mask
+// broadcastable to [B, H, T, T] (true = attend) or undefined (attend everywhere), through LibTorch
+// 2.x's fused kernels (FlashAttention without a mask, memory-efficient attention with one, on a GPU):
+// the T × T scores never reach memory. Dropout draws from the device's default generator. Only when
+// kHasFusedAttention.
+inline torch::Tensor fusedAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                    const torch::Tensor& attend, double dropout)
+{
+#if TORCH_VERSION_MAJOR >= 2
+    if (!attend.defined())
+        return at::scaled_dot_product_attention(q, k, v, std::nullopt, dropout);
+    return at::scaled_dot_product_attention(q, k, v, attend, dropout);
+#else
+    (void)k, (void)v, (void)attend, (void)dropout;
+    TORCH_CHECK(false, "LibTorch ", TORCH_VERSION, " has no fused attention");
+    return q;
+#endif
+}
+
+// One AdamW step (decoupled weight decay) over many tensors in a few fused GPU kernels instead of
+// ~10 launches per parameter. `steps` holds the step number after this step (1 on the first), as a
+// float32 scalar on the parameters' device; every list is in the same order. Only when
+// kHasFusedAdamW and the tensors are on a GPU.
+inline void fusedAdamWStep(const std::vector<torch::Tensor>& parameters, const std::vector<torch::Tensor>& gradients,
+                           const std::vector<torch::Tensor>& expAvg, const std::vector<torch::Tensor>& expAvgSq,
+                           const torch::Tensor& steps, double lr, double beta1, double beta2, double weightDecay,
+                           double eps)
+{
+#if TORCH_VERSION_MAJOR >= 2
+    // The kernel reads one step tensor per parameter; they all share one here.
+    const std::vector<torch::Tensor> stepList(parameters.size(), steps);
+    at::_fused_adamw_(parameters, gradients, expAvg, expAvgSq, {}, stepList, lr, beta1, beta2, weightDecay, eps,
+                      /*amsgrad=*/false, /*maximize=*/false);
+#else
+    (void)parameters, (void)gradients, (void)expAvg, (void)expAvgSq, (void)steps, (void)lr, (void)beta1, (void)beta2,
+        (void)weightDecay, (void)eps;
+    TORCH_CHECK(false, "LibTorch ", TORCH_VERSION, " has no fused AdamW");
+#endif
+}
+
+// The key of a parameter's entry in a LibTorch optimizer's state(): a string in 1.13, the
+// TensorImpl pointer in 2.x.
+inline auto optimizerStateKey(const torch::Tensor& parameter)
+{
+#if TORCH_VERSION_MAJOR >= 2
+    return static_cast<void*>(parameter.unsafeGetTensorImpl());
+#else
+    return c10::guts::to_string(parameter.unsafeGetTensorImpl());
+#endif
+}
+
+} // namespace fika::core::compat
