@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -19,6 +21,50 @@ constexpr double kSecondsPerTokenLayerHidden = 5e-7;
 // measured with fika-cli bench model on idle cores: BERT-mini 32x256 1.6x, BERT-base 6x512 1.9x
 // (2.3-2.7x on cores busy with other work, where fp32 loses more).
 constexpr double kBf16TrainingSpeedup = 1.8;
+
+// A GPU's effective rates, as Hugging Face transformers trains and runs BERT-base on an H100 (the
+// samples/s below, sequence length 512); the formula's FLOPs per token at those rates give FLOP/s.
+// H100 figures, to be replaced by the H200 measurements of tests/gpu/run.sh.
+constexpr double kGpuTrainingSamplesPerSecondBf16 = 722; // batch 32, bf16
+constexpr double kGpuTrainingSamplesPerSecondFp32 = 103; // batch 6, fp32
+constexpr double kGpuInferenceSamplesPerSecondBf16 = 3136; // batch 64, bf16 (forward only)
+constexpr double kGpuMeasuredSequenceLength = 512;
+// A GPU runs a small model no faster than it launches kernels: about 60 launches of ~8 µs per layer
+// for forward, backward and AdamW (an assumption for eager mode, not yet measured here).
+constexpr double kGpuSecondsPerLayerStep = 0.5e-3;
+constexpr double kGpuBaselineBytes = 500e6; // the CUDA context and cuBLAS workspaces on the GPU
+
+// FLOPs per token for forward and backward (6 per parameter), or forward only (2), of the encoder
+// layers, pooler and classifier: embeddings are look-ups.
+double flopsPerToken(const BertConfig& shape, bool backward)
+{
+    const auto sizes = shape.blockParameterCounts();
+    return (backward ? 6.0 : 2.0) * static_cast<double>(sizes.encoderLayers + sizes.pooler + sizes.classifier);
+}
+
+// FLOP/s that BERT-base reached at `samplesPerSecond` on the GPU.
+double gpuRate(double samplesPerSecond, bool backward)
+{
+    return samplesPerSecond * kGpuMeasuredSequenceLength * flopsPerToken(BertConfig::base(), backward);
+}
+
+double gpuEpochSeconds(const BertConfig& shape, const ExperimentConfig& config, double epochTokens, int64_t examples)
+{
+    const bool bf16 = config.training.precision == Precision::Bf16;
+    const double fp32Share = kGpuTrainingSamplesPerSecondFp32 / kGpuTrainingSamplesPerSecondBf16;
+    double seconds = 0;
+    if (config.model.trainable) {
+        seconds = epochTokens * flopsPerToken(shape, true) /
+                  gpuRate(bf16 ? kGpuTrainingSamplesPerSecondBf16 : kGpuTrainingSamplesPerSecondFp32, true);
+    } else { // a frozen encoder runs forward only, at the inference rate (fp32 at training's fp32 share)
+        const double rate = gpuRate(kGpuInferenceSamplesPerSecondBf16, false) * (bf16 ? 1.0 : fp32Share);
+        seconds = epochTokens * flopsPerToken(shape, false) / rate;
+    }
+    const double steps = std::ceil(static_cast<double>(examples) / static_cast<double>(std::max<int64_t>(1, config.training.batchSize)));
+    const double launchBound = steps * static_cast<double>(shape.numLayers) * kGpuSecondsPerLayerStep /
+                               (config.model.trainable ? 1.0 : 3.0);
+    return std::max(seconds, launchBound);
+}
 
 std::string gigabytes(double bytes)
 {
@@ -56,19 +102,26 @@ TrainingEstimate estimateTraining(const BertConfig& shape, const ExperimentConfi
     const double tokens = static_cast<double>(config.training.batchSize * config.encoding.sequenceLength);
     const double activations =
         tokens * static_cast<double>(shape.numLayers * shape.hiddenSize) * kBytesPerTokenLayerPerHidden;
+    const bool gpu = config.training.device == TrainingDevice::Cuda;
+    // On a GPU the same tensors live in its own memory: weights, gradients, AdamW's two moments and
+    // the activations, beside the CUDA context instead of the process's libraries and dataset.
+    const double baseline = gpu ? kGpuBaselineBytes : kBaselineBytes;
     TrainingEstimate e;
     if (config.training.precision == Precision::Bf16)
         // The bf16 working copy and its gradients (2 + 2 bytes) beside the float32 master weights and
         // AdamW, and activations kept in bf16: BERT-base 6x512 peaked at 4.07 GB against 4.82 GB in
         // fp32 (fika-cli bench model --modes train, peak RSS).
-        e.peakBytes = static_cast<int64_t>(all * 6 + trainable * 14 + activations * 0.5 + kBaselineBytes);
+        e.peakBytes = static_cast<int64_t>(all * 6 + trainable * 14 + activations * 0.5 + baseline);
     else
-        e.peakBytes = static_cast<int64_t>(all * 4 + trainable * 12 + activations + kBaselineBytes);
-    // 6 FLOPs per parameter and token for forward and backward (2 without gradients to the encoder).
-    const double computeParameters = static_cast<double>(sizes.encoderLayers + sizes.pooler + sizes.classifier);
-    const double flopsPerToken = (config.model.trainable ? 6.0 : 2.0) * computeParameters;
+        e.peakBytes = static_cast<int64_t>(all * 4 + trainable * 12 + activations + baseline);
     const double epochTokens = static_cast<double>(trainingExamples * config.encoding.sequenceLength);
-    const double computeBound = flopsPerToken * epochTokens / (kFlopsPerSecondPerThread * std::max(1, threads));
+    if (gpu) {
+        e.epochSeconds = gpuEpochSeconds(shape, config, epochTokens, trainingExamples);
+        return e;
+    }
+    // 6 FLOPs per parameter and token for forward and backward (2 without gradients to the encoder).
+    const double computeBound = flopsPerToken(shape, config.model.trainable) * epochTokens /
+                                (kFlopsPerSecondPerThread * std::max(1, threads));
     const double memoryBound = epochTokens * static_cast<double>(shape.numLayers * shape.hiddenSize) *
                                kSecondsPerTokenLayerHidden / std::max(1, threads) / (config.model.trainable ? 1.0 : 3.0);
     e.epochSeconds = std::max(computeBound, memoryBound);
@@ -93,8 +146,8 @@ std::vector<std::string> trainingWarnings(const ExperimentConfig& config, const 
                            "Choose the From scratch settings.");
     if (memoryBytes > 0 && estimate.peakBytes > memoryBytes * 8 / 10)
         warnings.push_back("Training needs about " + gigabytes(static_cast<double>(estimate.peakBytes)) + " of memory, " +
-                           "this machine has " + gigabytes(static_cast<double>(memoryBytes)) +
-                           ": lower the batch size or the sequence length.");
+                           (config.training.device == TrainingDevice::Cuda ? "the GPU has " : "this machine has ") +
+                           gigabytes(static_cast<double>(memoryBytes)) + ": lower the batch size or the sequence length.");
     return warnings;
 }
 

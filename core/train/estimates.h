@@ -10,10 +10,11 @@
 
 namespace fika::core {
 
-// Rough figures the Modeling view shows before a run, calibrated on this project's own
-// measurements (BERT-base, batch 6 × 512: 4.25 GB peak, ~120 GFLOP/s effective on 2 cores).
+// Rough figures the Modeling view shows before a run, for the device training.device names. On the
+// CPU calibrated on this project's own measurements (BERT-base, batch 6 × 512: 4.25 GB peak,
+// ~120 GFLOP/s effective on 2 cores); on a GPU from its FLOPs at a measured effective GPU rate.
 struct TrainingEstimate {
-    int64_t peakBytes = 0;
+    int64_t peakBytes = 0;   // RAM on the CPU; the GPU's own memory with training.device cuda
     double epochSeconds = 0; // at full sequence length: an upper bound with dynamic padding
 };
 
@@ -21,13 +22,15 @@ struct TrainingEstimate {
 // (when readable), else the config's shape.
 BertConfig experimentModelShape(const ExperimentConfig& config, size_t classes);
 
+// `threads` counts only on the CPU (training.device cpu).
 TrainingEstimate estimateTraining(const BertConfig& shape, const ExperimentConfig& config, int64_t trainingExamples,
                                   int threads);
 
 // Advice shown beside the settings: learning rate outside 1e-5 … 5e-5 for pretrained BERT or
-// 1e-4 … 2e-3 for random weights, memory against the machine's RAM.
+// 1e-4 … 2e-3 for random weights, peak memory against `memoryBytes`: the machine's RAM for
+// training.device cpu, the GPU's memory (ComputeDevice::memoryBytes) for cuda.
 std::vector<std::string> trainingWarnings(const ExperimentConfig& config, const TrainingEstimate& estimate,
-                                          int64_t physicalMemoryBytes);
+                                          int64_t memoryBytes);
 
 int64_t physicalMemoryBytes();
 

@@ -35,6 +35,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <utility>
 
 namespace fika::ui {
 namespace {
@@ -45,6 +46,12 @@ constexpr int kCustomPreset = 3; // index of "Settings: custom" in the combo box
 // Measured epoch time over the formula's on this machine: the formula knows the model and the data,
 // not how fast (or how loaded) this machine is.
 const auto kEpochTimeFactorKey = QStringLiteral("estimates/epoch_time_factor");
+
+// A GPU's pace says nothing about the CPU's formula, nor the CPU's about a GPU's: one factor each.
+QString epochTimeFactorKey(core::TrainingDevice device)
+{
+    return device == core::TrainingDevice::Cuda ? kEpochTimeFactorKey + QStringLiteral("_cuda") : kEpochTimeFactorKey;
+}
 
 // The preset whose training settings these are, or kCustomPreset once any was edited.
 int presetIndex(const core::ExperimentConfig::Training& t)
@@ -142,6 +149,20 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     right->addRow(tr("&Seed:"), m_seed);
     right->addRow(tr("&Threads:"), m_threads);
     right->addRow(tr("&Precision:"), m_precision);
+    // Where training runs: training.device cpu, or cuda (the GPU of the process's local rank).
+    m_devices = core::computeDevices();
+    m_device = new QComboBox(settings);
+    m_device->setObjectName(QStringLiteral("trainingDevice"));
+    m_device->setSizeAdjustPolicy(QComboBox::AdjustToContents); // GPUs come later than the first show (tests)
+    m_deviceNote = new QLabel(settings); // beside the box: why it is disabled, or which process takes which GPU
+    m_deviceNote->setObjectName(QStringLiteral("deviceNote"));
+    m_deviceNote->setEnabled(false);     // the palette's dimmed text: a remark, not a setting
+    auto* deviceRow = new QHBoxLayout;
+    deviceRow->addWidget(m_device);
+    deviceRow->addWidget(m_deviceNote);
+    auto* deviceLabel = new QLabel(tr("Dev&ice:"), settings);
+    deviceLabel->setBuddy(m_device); // a layout's row gets no buddy by itself
+    right->addRow(deviceLabel, deviceRow);
     // Data-parallel training: not a config key but how this computer runs the experiment.
     m_processes = new QSpinBox(settings);
     m_processes->setRange(1, 64);
@@ -163,16 +184,24 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_processesError->setStyleSheet(QStringLiteral("color:#c0392b"));
     m_processesError->setVisible(false);
     settingsLayout->addWidget(m_processesError);
+    m_deviceProblem = new QLabel(settings); // the whole width, as the processes' refusal
+    m_deviceProblem->setObjectName(QStringLiteral("deviceProblem"));
+    m_deviceProblem->setWordWrap(true);
+    m_deviceProblem->setStyleSheet(QStringLiteral("color:#c0392b"));
+    m_deviceProblem->setVisible(false);
+    settingsLayout->addWidget(m_deviceProblem);
     layout->addWidget(settings);
     connect(m_processes, &QSpinBox::valueChanged, this, &ModelingView::updateProcessesCheck);
+    connect(m_processes, &QSpinBox::valueChanged, this, &ModelingView::updateAdvice); // GPUs: per-process figures
     connect(m_batchSize, &QSpinBox::valueChanged, this, &ModelingView::updateProcessesCheck);
     connect(m_severalMachines, &QPushButton::clicked, this, &ModelingView::showSeveralMachines);
     for (auto* spin : {m_batchSize, m_epochs, m_seed, m_threads})
         connect(spin, &QSpinBox::valueChanged, this, &ModelingView::settingsEdited);
     for (auto* spin : {m_learningRate, m_warmup, m_weightDecay})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &ModelingView::settingsEdited);
-    for (auto* combo : {m_schedule, m_precision})
+    for (auto* combo : {m_schedule, m_precision, m_device})
         connect(combo, &QComboBox::currentIndexChanged, this, &ModelingView::settingsEdited);
+    connect(m_device, &QComboBox::currentIndexChanged, this, &ModelingView::updateProcessesCheck);
 
     m_advice = new QLabel(this);
     m_advice->setWordWrap(true);
@@ -252,7 +281,9 @@ void ModelingView::showExperiment()
         m_precision->setCurrentIndex(std::max(0, m_precision->findData(QString::fromUtf8(core::configName(c.training.precision)))));
         m_preset->setCurrentIndex(presetIndex(c.training));
     }
+    fillDevices();
     m_loading = false;
+    updateProcessesCheck();
     m_stallWarning.clear();
     updateAdvice();
     updateButtons();
@@ -299,6 +330,7 @@ void ModelingView::settingsEdited()
     t.seed = static_cast<uint64_t>(m_seed->value());
     t.threads = m_threads->value();
     t.precision = core::parseConfigName<core::Precision>(toStdString(m_precision->currentData().toString())).value();
+    t.device = deviceIsCuda() ? core::TrainingDevice::Cuda : core::TrainingDevice::Cpu;
     QString error;
     if (!m_studio->saveExperimentConfig(config, &error))
         Q_EMIT m_studio->statusMessage(error);
@@ -313,6 +345,14 @@ core::TrainingEstimate ModelingView::rawEstimate() const
     const auto shape = core::experimentModelShape(*config, static_cast<size_t>(std::max<qsizetype>(2, info.classes.size())));
     const int threads = config->training.threads > 0 ? static_cast<int>(config->training.threads) : core::computeThreads();
     const int64_t examples = info.trainingCount > 0 ? info.trainingCount : 1000;
+    // On GPUs each process holds its share of the batch on its own GPU and trains its share of the
+    // examples (the all-reduce aside): the figures are one GPU's.
+    const int processes = m_processes->value();
+    if (config->training.device == core::TrainingDevice::Cuda && processes > 1) {
+        auto perGpu = *config;
+        perGpu.training.batchSize = std::max<int64_t>(1, config->training.batchSize / processes);
+        return core::estimateTraining(shape, perGpu, (examples + processes - 1) / processes, threads);
+    }
     return core::estimateTraining(shape, *config, examples, threads);
 }
 
@@ -326,7 +366,8 @@ void ModelingView::calibrateEstimate()
         return;
     const double formula = rawEstimate().epochSeconds;
     if (formula > 0)
-        QSettings().setValue(kEpochTimeFactorKey, std::clamp(measured / formula, 0.01, 100.0));
+        QSettings().setValue(epochTimeFactorKey(m_studio->currentExperiment()->training.device),
+                             std::clamp(measured / formula, 0.01, 100.0));
     updateAdvice();
 }
 
@@ -343,16 +384,27 @@ void ModelingView::updateAdvice()
                        toQString(config->data.labelColumn), config->encoding.sequenceLength);
     const auto estimate = rawEstimate();
     bool calibrated = false;
-    const double factor = QSettings().value(kEpochTimeFactorKey).toDouble(&calibrated);
+    const double factor = QSettings().value(epochTimeFactorKey(config->training.device)).toDouble(&calibrated);
     calibrated = calibrated && factor > 0;
+    // The memory that holds the run: the RAM, or the GPU's own (process 0's, local rank 0). None to
+    // compare with when the experiment's GPU is not on this computer.
+    const bool cuda = config->training.device == core::TrainingDevice::Cuda;
+    const core::ComputeDevice* device = cuda ? gpu(0) : nullptr;
+    const int64_t memory = !cuda ? core::physicalMemoryBytes() : device ? device->memoryBytes : 0;
+    const int processes = m_processes->value();
+    const QString where = !cuda           ? tr("the CPU")
+                          : !device        ? tr("a GPU (none here)")
+                          : processes > 1 ? tr("each of %1 GPUs (%2)").arg(processes).arg(toQString(device->name))
+                                           : tr("GPU 0 (%1)").arg(toQString(device->name));
     QStringList lines;
-    lines << tr("Estimated peak memory %1 of %2; an epoch takes about %3%4 (%5).")
-                 .arg(formatBytes(estimate.peakBytes), formatBytes(core::physicalMemoryBytes()),
-                      formatDuration(estimate.epochSeconds * (calibrated ? factor : 1.0)),
+    lines << tr("Estimated peak memory %1 on %2; an epoch takes about %3%4 (%5).")
+                 .arg(memory > 0 ? tr("%1 of %2").arg(formatBytes(estimate.peakBytes), formatBytes(memory))
+                                 : formatBytes(estimate.peakBytes),
+                      where.toHtmlEscaped(), formatDuration(estimate.epochSeconds * (calibrated ? factor : 1.0)),
                       info.trainingCount > 0 ? tr(" for %1 training examples").arg(info.trainingCount)
                                              : tr(" per 1,000 training examples"),
                       calibrated ? tr("timed on this machine") : tr("a first guess until training has run here"));
-    for (const auto& warning : core::trainingWarnings(*config, estimate, core::physicalMemoryBytes()))
+    for (const auto& warning : core::trainingWarnings(*config, estimate, memory))
         lines << QStringLiteral("<span style='color:#c0392b'>⚠ %1</span>").arg(toQString(warning).toHtmlEscaped());
     if (!m_stallWarning.isEmpty())
         lines << QStringLiteral("<span style='color:#c0392b'><b>⚠ %1</b></span>").arg(m_stallWarning.toHtmlEscaped());
@@ -533,11 +585,17 @@ QString ModelingView::fikaCliPath()
 QString ModelingView::processesProblem() const
 {
     const int processes = m_processes->value(), batch = m_batchSize->value();
-    if (batch % processes == 0)
-        return {};
-    return tr("%1 processes cannot share a batch of %2 equally: choose a divisor of %2, or another batch size.")
-        .arg(processes)
-        .arg(batch);
+    if (batch % processes != 0)
+        return tr("%1 processes cannot share a batch of %2 equally: choose a divisor of %2, or another batch size.")
+            .arg(processes)
+            .arg(batch);
+    // Each process trains on the GPU of its local rank: no two share one.
+    if (processes > 1 && deviceIsCuda() && processes > gpuCount())
+        return tr("%1 processes on GPUs need %1 GPUs, one each (process i trains on GPU i); this computer has %2. "
+                  "Choose at most %2 processes, or the CPU.")
+            .arg(processes)
+            .arg(gpuCount());
+    return {};
 }
 
 void ModelingView::updateProcessesCheck()
@@ -545,7 +603,105 @@ void ModelingView::updateProcessesCheck()
     const QString problem = processesProblem();
     m_processesError->setText(problem);
     m_processesError->setVisible(!problem.isEmpty());
+    updateDeviceNote();
     updateButtons();
+}
+
+void ModelingView::setComputeDevices(std::vector<core::ComputeDevice> devices)
+{
+    m_devices = std::move(devices);
+    showExperiment();
+}
+
+const core::ComputeDevice* ModelingView::gpu(int index) const
+{
+    for (const auto& device : m_devices)
+        if (device.id != "cpu" && index-- == 0)
+            return &device;
+    return nullptr;
+}
+
+int ModelingView::gpuCount() const
+{
+    return static_cast<int>(std::count_if(m_devices.begin(), m_devices.end(), [](const auto& d) { return d.id != "cpu"; }));
+}
+
+bool ModelingView::deviceIsCuda() const
+{
+    return m_device->currentData().toString() == QStringLiteral("cuda");
+}
+
+// CPU, then one entry per GPU: the first is the one training.device cuda means for one process; the
+// others are shown (a process of local rank i takes GPU i) but not chosen, as the config names no
+// index. An experiment set to cuda on a computer without GPU keeps its choice, shown as unavailable,
+// so that the file changes only when the user picks the CPU.
+void ModelingView::fillDevices()
+{
+    const bool wasLoading = std::exchange(m_loading, true);
+    const auto& config = m_studio->currentExperiment();
+    const bool configCuda = config && config->training.device == core::TrainingDevice::Cuda;
+    m_device->clear();
+    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    auto* items = qobject_cast<QStandardItemModel*>(m_device->model());
+    for (int i = 0; const core::ComputeDevice* g = gpu(i); ++i) {
+        m_device->addItem(tr("GPU %1 — %2, %3 GB")
+                              .arg(i)
+                              .arg(toQString(g->name))
+                              .arg(QLocale().toString(static_cast<double>(g->memoryBytes) / 1e9, 'f', 0)),
+                          QStringLiteral("cuda"));
+        if (i > 0) {
+            items->item(i + 1)->setEnabled(false);
+            items->item(i + 1)->setToolTip(tr("With %1 or more processes on this computer, process %2 trains on this GPU")
+                                               .arg(i + 1)
+                                               .arg(i));
+        }
+    }
+    if (configCuda && gpuCount() == 0) {
+        m_device->addItem(tr("GPU — not available here"), QStringLiteral("cuda"));
+        items->item(1)->setEnabled(false); // kept while the file says cuda; not a choice to come back to
+    }
+    m_device->setCurrentIndex(configCuda ? 1 : 0);
+    // Nothing to choose without a GPU, unless the experiment's own GPU is missing: then CPU is the way out.
+    m_device->setEnabled(gpuCount() > 0 || configCuda);
+    if (gpuCount() > 0)
+        m_device->setToolTip(tr("Where training runs. With several processes on this computer, process i trains on GPU i."));
+    else
+        m_device->setToolTip(core::torchHasCuda()
+                                 ? tr("No GPU found: this Fika's LibTorch has CUDA but sees no GPU (check the driver and "
+                                      "CUDA_VISIBLE_DEVICES). Training runs on the CPU.")
+                                 : tr("No GPU: this Fika's LibTorch was built without CUDA, so training runs on the CPU. "
+                                      "A CUDA build of Fika lists the GPUs here."));
+    m_loading = wasLoading;
+    updateDeviceNote();
+}
+
+void ModelingView::updateDeviceNote()
+{
+    QString note;
+    if (gpuCount() == 0)
+        note = core::torchHasCuda() ? tr("No GPU found") : tr("No GPU: this Fika's LibTorch was built without CUDA");
+    else if (deviceIsCuda() && m_processes->value() > 1 && m_processes->value() <= gpuCount())
+        note = tr("Each process trains on its own GPU: GPUs 0–%1").arg(m_processes->value() - 1);
+    m_deviceNote->setText(note);
+    m_deviceNote->setVisible(!note.isEmpty());
+    QString problem;
+    if (deviceIsCuda() && gpuCount() == 0)
+        problem = tr("This experiment trains on a GPU (training.device: cuda), but %1. Its config.yaml keeps cuda until "
+                     "you choose CPU here: Run as it is stops at once with an error.")
+                      .arg(core::torchHasCuda() ? tr("no GPU is found on this computer")
+                                                : tr("this Fika's LibTorch was built without CUDA"));
+    m_deviceProblem->setText(problem);
+    m_deviceProblem->setVisible(!problem.isEmpty());
+}
+
+QString ModelingView::deviceNote() const
+{
+    return m_deviceNote->text();
+}
+
+QString ModelingView::deviceProblem() const
+{
+    return m_deviceProblem->text();
 }
 
 void ModelingView::showSeveralMachines()

@@ -3,6 +3,7 @@
 
 #include "training/run_progress.h"
 
+#include "runtime/runtime.h"
 #include "train/estimates.h"
 #include "train/trainer.h"
 
@@ -37,6 +38,12 @@ public:
     QSpinBox* processesBox() const { return m_processes; }
     QString processesProblem() const; // why the number of processes cannot run; empty when it can
     QPushButton* severalMachinesButton() const { return m_severalMachines; }
+    // Where training runs (training.device): CPU, then one entry per GPU.
+    QComboBox* deviceBox() const { return m_device; }
+    QString deviceNote() const;    // why the choice is limited (no GPU) or how processes map to GPUs
+    QString deviceProblem() const; // the experiment's device is not on this computer; empty when it is
+    // The devices offered: core::computeDevices() unless given here (tests offer a fake GPU).
+    void setComputeDevices(std::vector<core::ComputeDevice> devices);
     // fika-cli beside the running executable, or $FIKA_CLI when set.
     static QString fikaCliPath();
     QString warningsText() const;
@@ -61,6 +68,11 @@ private:
     void onFinished(bool ok, bool stopped, const QString& error);
     void updateButtons();
     void updateProcessesCheck();
+    void fillDevices();
+    void updateDeviceNote();
+    const core::ComputeDevice* gpu(int index) const; // the index-th GPU, or null
+    int gpuCount() const;
+    bool deviceIsCuda() const;
     void showSeveralMachines();
 
     Studio* m_studio;
@@ -81,6 +93,10 @@ private:
     QComboBox* m_precision = nullptr;
     QSpinBox* m_processes = nullptr;
     QLabel* m_processesError = nullptr;
+    std::vector<core::ComputeDevice> m_devices;
+    QComboBox* m_device = nullptr;
+    QLabel* m_deviceNote = nullptr;
+    QLabel* m_deviceProblem = nullptr;
     QPushButton* m_severalMachines = nullptr;
     QLabel* m_advice = nullptr;
     QPushButton* m_run = nullptr;
