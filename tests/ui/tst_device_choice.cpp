@@ -15,6 +15,8 @@
 #include <QFile>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QStackedWidget>
 #include <QSpinBox>
 #include <QStandardItemModel>
 #include <QTest>
@@ -101,6 +103,7 @@ private Q_SLOTS:
         QVERIFY2(m_modeling->deviceProblem().contains(fika::core::torchHasCuda() ? QStringLiteral("no GPU is found")
                                                                                  : QStringLiteral("built without CUDA")),
                  qPrintable(m_modeling->deviceProblem()));
+        QVERIFY(m_modeling->deviceNote().isEmpty()); // said once, in the problem
         shot(QStringLiteral("device-cuda-unavailable"));
 
         m_modeling->setSetting(QStringLiteral("training.epochs"), 3);
@@ -111,6 +114,7 @@ private Q_SLOTS:
         QVERIFY(readFile(file).contains("device: cpu"));
         QVERIFY(m_modeling->deviceProblem().isEmpty());
         QVERIFY(!problem->isVisible());
+        QVERIFY(!m_modeling->deviceNote().isEmpty()); // back to why the box offers only the CPU
         m_modeling->setSetting(QStringLiteral("training.epochs"), 1);
     }
 
@@ -181,6 +185,22 @@ private Q_SLOTS:
         QVERIFY(!m_modeling->runButton()->isEnabled());
         QVERIFY(m_modeling->deviceNote().isEmpty()); // the refusal says it all
         shot(QStringLiteral("device-too-many-processes"));
+        m_modeling->processesBox()->setValue(1);
+
+        // A long GPU name and the processes' note keep the view within a 1024-pixel-wide window.
+        m_modeling->setComputeDevices({{"cpu", "CPU", 0},
+                                       {"cuda:0", "NVIDIA H100 80GB HBM3", int64_t(85'000'000'000)},
+                                       {"cuda:1", "NVIDIA H100 80GB HBM3", int64_t(85'000'000'000)}});
+        m_modeling->processesBox()->setValue(2);
+        QVERIFY(!m_modeling->deviceNote().isEmpty());
+        m_window->resize(1024, 640);
+        QCoreApplication::processEvents();
+        auto* area = qobject_cast<QScrollArea*>(m_window->findChild<QStackedWidget*>()->currentWidget());
+        QVERIFY(area);
+        QVERIFY2(area->widget()->minimumSizeHint().width() <= area->viewport()->width(),
+                 qPrintable(QStringLiteral("%1 of %2").arg(area->widget()->minimumSizeHint().width()).arg(area->viewport()->width())));
+        shot(QStringLiteral("device-long-gpu-name-1024"));
+        m_window->resize(1366, 768);
         m_modeling->processesBox()->setValue(1);
 
         box->setCurrentIndex(0);

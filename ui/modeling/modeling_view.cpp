@@ -153,16 +153,9 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_devices = core::computeDevices();
     m_device = new QComboBox(settings);
     m_device->setObjectName(QStringLiteral("trainingDevice"));
-    m_device->setSizeAdjustPolicy(QComboBox::AdjustToContents); // GPUs come later than the first show (tests)
-    m_deviceNote = new QLabel(settings); // beside the box: why it is disabled, or which process takes which GPU
-    m_deviceNote->setObjectName(QStringLiteral("deviceNote"));
-    m_deviceNote->setEnabled(false);     // the palette's dimmed text: a remark, not a setting
-    auto* deviceRow = new QHBoxLayout;
-    deviceRow->addWidget(m_device);
-    deviceRow->addWidget(m_deviceNote);
-    auto* deviceLabel = new QLabel(tr("Dev&ice:"), settings);
-    deviceLabel->setBuddy(m_device); // a layout's row gets no buddy by itself
-    right->addRow(deviceLabel, deviceRow);
+    // Wide enough for "GPU 0 — NVIDIA H200, 141 GB"; a longer name is elided in the box, whole in its list.
+    m_device->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_device->setMinimumContentsLength(22);
     // Data-parallel training: not a config key but how this computer runs the experiment.
     m_processes = new QSpinBox(settings);
     m_processes->setRange(1, 64);
@@ -176,6 +169,8 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     processesRow->addWidget(m_severalMachines);
     auto* processesLabel = new QLabel(tr("Processes on this &computer:"), settings);
     processesLabel->setBuddy(m_processes); // the form gives a layout's label none: "&c" showed as typed
+    // Beside the processes (each takes a GPU): the left column's fields are the wider ones already.
+    left->addRow(tr("Dev&ice:"), m_device);
     left->addRow(processesLabel, processesRow);
     // Under the field, the group's whole width: wrapped in the form's field column, its lines were
     // squeezed into the height of two (a nested layout does not ask a label its height for a width).
@@ -184,7 +179,13 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_processesError->setStyleSheet(QStringLiteral("color:#c0392b"));
     m_processesError->setVisible(false);
     settingsLayout->addWidget(m_processesError);
-    m_deviceProblem = new QLabel(settings); // the whole width, as the processes' refusal
+    // Under the columns, the whole width: beside the box it widened the view past a 1024-pixel screen.
+    m_deviceNote = new QLabel(settings); // why the box is disabled, or which process takes which GPU
+    m_deviceNote->setObjectName(QStringLiteral("deviceNote"));
+    m_deviceNote->setWordWrap(true);
+    m_deviceNote->setEnabled(false); // the palette's dimmed text: a remark, not a setting
+    settingsLayout->addWidget(m_deviceNote);
+    m_deviceProblem = new QLabel(settings); // as the processes' refusal
     m_deviceProblem->setObjectName(QStringLiteral("deviceProblem"));
     m_deviceProblem->setWordWrap(true);
     m_deviceProblem->setStyleSheet(QStringLiteral("color:#c0392b"));
@@ -678,10 +679,11 @@ void ModelingView::fillDevices()
 void ModelingView::updateDeviceNote()
 {
     QString note;
-    if (gpuCount() == 0)
-        note = core::torchHasCuda() ? tr("No GPU found") : tr("No GPU: this Fika's LibTorch was built without CUDA");
+    if (gpuCount() == 0 && !deviceIsCuda()) // with cuda chosen, the problem below says why
+        note = core::torchHasCuda() ? tr("No GPU found: training runs on the CPU.")
+                                    : tr("No GPU: this Fika's LibTorch was built without CUDA, so training runs on the CPU.");
     else if (deviceIsCuda() && m_processes->value() > 1 && m_processes->value() <= gpuCount())
-        note = tr("Each process trains on its own GPU: GPUs 0–%1").arg(m_processes->value() - 1);
+        note = tr("Each process trains on its own GPU: GPUs 0–%1.").arg(m_processes->value() - 1);
     m_deviceNote->setText(note);
     m_deviceNote->setVisible(!note.isEmpty());
     QString problem;
