@@ -102,6 +102,18 @@ CLI::Option* addChoice(CLI::App& command, const std::string& name, std::string& 
     return addValue(command, name, value, join(choices, "|"), help)->check(oneOf(choices));
 }
 
+CLI::Option* addDevice(CLI::App& command, std::string& value)
+{
+    return addValue(command, "--device", value, "DEVICE", "where the model runs: cpu, or a GPU: cuda (GPU 0) or cuda:N (needs a CUDA build of LibTorch)")
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                const bool gpuIndex = text.rfind("cuda:", 0) == 0 && text.size() > 5 &&
+                                      text.find_first_not_of("0123456789", 5) == std::string::npos && text.size() <= 8;
+                return text == "cpu" || text == "cuda" || gpuIndex ? std::string() : "expected cpu, cuda or cuda:N, not '" + text + "'";
+            },
+            ""));
+}
+
 CLI::Option* addFlag(CLI::App& command, const std::string& name, bool& value, const std::string& help)
 {
     return command.add_flag(name, value, help)->disable_flag_override();

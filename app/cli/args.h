@@ -49,6 +49,10 @@ CLI::Option* addValue(CLI::App& command, const std::string& name, T& value, cons
 CLI::Option* addChoice(CLI::App& command, const std::string& name, std::string& value,
                        const std::vector<std::string>& choices, const std::string& help);
 
+// Adds "--device DEVICE" (cpu, cuda or cuda:N): where the model runs (a GPU needs a CUDA build of LibTorch, which
+// loading the model checks).
+CLI::Option* addDevice(CLI::App& command, std::string& value);
+
 // Adds "--name", which takes no value ("--json=yes" is an error).
 CLI::Option* addFlag(CLI::App& command, const std::string& name, bool& value, const std::string& help);
 

@@ -8,7 +8,9 @@
 
 #include "model/bert_classifier.h"
 #include "model/bf16_weights.h"
+#include "model/predictor.h"
 #include "runtime/runtime.h"
+#include "train/optimizer_step.h"
 
 #include <nlohmann/json.hpp>
 
@@ -42,17 +44,28 @@ double seconds(Clock::time_point start)
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// GFLOP/s of a [4096 × 768] · [768 × 3072] product (BERT-base's feed-forward shape).
-double matmulGflops(torch::ScalarType dtype)
+// Waits for the device's queued work (a GPU runs asynchronously), so that a clock read after it counts it.
+void finish(const torch::Device& device)
 {
-    const torch::Tensor a = torch::randn({4096, 768}).to(dtype);
-    const torch::Tensor b = torch::randn({768, 3072}).to(dtype);
+    if (device.is_cuda())
+        torch::cuda::synchronize(device.index());
+}
+
+// GFLOP/s of a [4096 × 768] · [768 × 3072] product (BERT-base's feed-forward shape); on a GPU, whose
+// rate that shape is far too small to show, of 8192 × 8192 × 8192.
+double matmulGflops(torch::ScalarType dtype, const torch::Device& device)
+{
+    const int64_t m = device.is_cpu() ? 4096 : 8192, k = device.is_cpu() ? 768 : 8192, n = device.is_cpu() ? 3072 : 8192;
+    const torch::Tensor a = torch::randn({m, k}, torch::TensorOptions(device)).to(dtype);
+    const torch::Tensor b = torch::randn({k, n}, torch::TensorOptions(device)).to(dtype);
     torch::matmul(a, b);
+    finish(device);
     const int reps = 10;
     const auto start = Clock::now();
     for (int i = 0; i < reps; ++i)
         torch::matmul(a, b);
-    return 2.0 * 4096 * 768 * 3072 * reps / seconds(start) / 1e9;
+    finish(device);
+    return 2.0 * static_cast<double>(m * k * n) * reps / seconds(start) / 1e9;
 }
 
 // Forward FLOPs for one sequence of `length` tokens (matrix products only).
@@ -101,6 +114,7 @@ struct BenchModelArgs {
     std::string modes = "inference,train";
     int steps = 3;
     int threads = 0; // 0: all cores
+    std::string device = "cpu";
     bool json = false;
 };
 
@@ -112,13 +126,20 @@ int runBenchModel(const BenchModelArgs& args)
                                                 : core::BertConfig::base();
     const int steps = args.steps;
     core::initRuntime(args.threads);
+    if (auto valid = core::checkComputeDevice(args.device); !valid)
+        return fail(valid.error());
+    const torch::Device device(args.device == "cuda" ? "cuda:0" : args.device);
+    const std::string deviceName = core::computeDevices()[device.is_cpu() ? 0 : static_cast<size_t>(device.index()) + 1].name;
 
-    const double fp32Rate = matmulGflops(torch::kFloat);
-    const double bf16Rate = matmulGflops(torch::kBFloat16);
+    const double fp32Rate = matmulGflops(torch::kFloat, device);
+    const double bf16Rate = matmulGflops(torch::kBFloat16, device);
     nlohmann::json results = nlohmann::json::array();
     if (const auto warning = core::blasPerformanceWarning(); !warning.empty())
         std::cerr << "warning: " << warning << "\n";
-    if (!args.json)
+    if (!args.json && !device.is_cpu())
+        std::cout << "device: " << args.device << " (" << deviceName << ")\n"
+                  << "matrix product 8192³: fp32 " << fp32Rate << " GFLOP/s, bf16 " << bf16Rate << " GFLOP/s\n";
+    else if (!args.json)
         std::cout << "BLAS kernels: " << core::blasCoreName() << ", OpenMP wait policy: "
                   << (std::getenv("OMP_WAIT_POLICY") ? std::getenv("OMP_WAIT_POLICY") : "libgomp's default") << "\n"
                   << "matrix product [4096x768]·[768x3072]: fp32 " << fp32Rate << " GFLOP/s, bf16 " << bf16Rate
@@ -127,12 +148,15 @@ int runBenchModel(const BenchModelArgs& args)
     // Each precision as fika runs it: fp32 the model itself; bf16 a working copy made once
     // (model/bf16_weights.h), with float32 master weights and AdamW when training. Both start from
     // the same weights (the constructor initialises from seed 0), and their steps alternate, so
-    // that a busy machine slows both alike.
+    // that a busy machine slows both alike. A training step is the trainer's: forward, loss read
+    // back, backward, gradient norm (clipped at 1), AdamW (fused on a GPU with LibTorch 2.x).
     const auto precisions = splitList(args.precisions);
     for (const auto& mode : splitList(args.modes)) {
         const bool train = mode == "train";
         core::BertClassifier fp32Model(config);
         core::BertClassifier bf16Master(config);
+        fp32Model->to(device);
+        bf16Master->to(device);
         std::optional<core::Bf16Weights> bf16Weights;
         if (train)
             bf16Weights.emplace(bf16Master);
@@ -148,10 +172,11 @@ int runBenchModel(const BenchModelArgs& args)
             for (const auto& lengthText : splitList(args.lengths)) {
                 const int64_t batch = std::stoll(batchText);
                 const int64_t length = std::stoll(lengthText);
-                const torch::Tensor ids = torch::randint(1000, 20000, {batch, length}, torch::kLong);
+                const auto on = torch::TensorOptions(torch::kLong).device(device);
+                const torch::Tensor ids = torch::randint(1000, 20000, {batch, length}, on);
                 const torch::Tensor mask = torch::ones_like(ids);
                 const torch::Tensor types = torch::zeros_like(ids);
-                const torch::Tensor labels = torch::randint(0, 2, {batch}, torch::kLong);
+                const torch::Tensor labels = torch::randint(0, 2, {batch}, on);
                 auto step = [&](bool bf16) {
                     core::BertClassifier& model = bf16 ? bf16Model : fp32Model;
                     if (!train) {
@@ -161,21 +186,31 @@ int runBenchModel(const BenchModelArgs& args)
                     }
                     auto& optimizer = bf16 ? bf16Optimizer : fp32Optimizer;
                     optimizer.zero_grad();
-                    torch::cross_entropy_loss(model->forward(ids, mask, types).logits.to(torch::kFloat), labels).backward();
+                    const torch::Tensor loss = torch::cross_entropy_loss(model->forward(ids, mask, types).logits.to(torch::kFloat), labels);
+                    loss.item<double>();
+                    loss.backward();
                     if (bf16)
                         bf16Weights->accumulateGradients();
-                    optimizer.step();
+                    core::clipGradientNorm(bf16 ? bf16Master->parameters() : fp32Model->parameters(), 1.0);
+                    core::adamWStep(optimizer);
                     if (bf16)
                         bf16Weights->refresh();
                 };
                 std::map<std::string, double> elapsed;
+                std::map<std::string, int64_t> peakBytes;
                 for (const auto& precision : precisions)
                     step(precision == "bf16"); // warm-up
+                finish(device);
                 for (int i = 0; i < steps; ++i)
                     for (const auto& precision : precisions) {
+                        if (device.is_cuda())
+                            core::resetGpuPeakMemory(device.index());
                         const auto start = Clock::now();
                         step(precision == "bf16");
+                        finish(device);
                         elapsed[precision] += seconds(start);
+                        if (device.is_cuda())
+                            peakBytes[precision] = std::max(peakBytes[precision], core::gpuPeakMemoryBytes(device.index()));
                     }
                 if (!args.json)
                     std::cout << mode << " batch " << batch << " × " << length << ":";
@@ -188,10 +223,12 @@ int runBenchModel(const BenchModelArgs& args)
                     results.push_back({{"precision", precision}, {"mode", mode}, {"batch", batch}, {"length", length},
                                        {"samples_per_s", samplesPerSecond}, {"gflops", gflops},
                                        {"share_of_fp32_matmul", gflops / fp32Rate},
-                                       {"share_of_own_matmul", gflops / ceiling}, {"peak_rss_mb", peakRssMb()}});
+                                       {"share_of_own_matmul", gflops / ceiling}, {"peak_rss_mb", peakRssMb()},
+                                       {"peak_gpu_memory_mb", static_cast<double>(peakBytes[precision]) / 1e6}});
                     if (!args.json)
                         std::cout << "  " << precision << " " << samplesPerSecond << " samples/s, " << gflops << " GFLOP/s = "
-                                  << 100.0 * gflops / ceiling << " % of its matmul;";
+                                  << 100.0 * gflops / ceiling << " % of its matmul"
+                                  << (device.is_cuda() ? ", GPU peak " + std::to_string(peakBytes[precision] / 1000000) + " MB" : "") << ";";
                 }
                 if (!args.json) {
                     if (rates.count("fp32") && rates.count("bf16"))
@@ -202,7 +239,7 @@ int runBenchModel(const BenchModelArgs& args)
         }
     }
     if (args.json)
-        std::cout << nlohmann::json{{"shape", shape}, {"threads", core::computeThreads()}, {"blas_core", core::blasCoreName()}, {"matmul_fp32_gflops", fp32Rate},
+        std::cout << nlohmann::json{{"shape", shape}, {"device", args.device}, {"device_name", deviceName}, {"threads", core::computeThreads()}, {"blas_core", core::blasCoreName()}, {"matmul_fp32_gflops", fp32Rate},
                                     {"matmul_bf16_gflops", bf16Rate}, {"results", results}}
                          .dump()
                   << '\n';
@@ -226,6 +263,7 @@ Runner defineBenchModel(CLI::App& command)
         ->check(listOf([](const std::string& m) { return m == "inference" || m == "train"; }, "inference or train"));
     addValue(command, "--steps", args->steps, "N", "timed steps per measurement")->check(wholeNumber(1, 1000000));
     addValue(command, "--threads", args->threads, "N", "threads, 0: all cores")->check(wholeNumber(0, maxThreads(), "cores"));
+    addDevice(command, args->device);
     addFlag(command, "--json", args->json, "print one JSON object");
     return [args] { return runBenchModel(*args); };
 }

@@ -294,6 +294,8 @@ struct BenchServeArgs {
     int loadSeconds = 20;
     int largeRows = 2000; // 0: no large-request run
     bool attacks = false;
+    std::string precision = "fp32";
+    std::string device = "cpu";
     bool json = false;
 };
 
@@ -323,6 +325,8 @@ int runBenchServe(const BenchServeArgs& args)
     core::PredictorOptions predictorOptions;
     predictorOptions.sequenceLength = sequenceLength;
     predictorOptions.batchSize = maxBatch;
+    predictorOptions.bf16 = args.precision == "bf16";
+    predictorOptions.device = args.device;
     auto predictor = core::Predictor::fromCheckpoint(dir.string(), predictorOptions);
     std::filesystem::remove_all(dir);
     if (!predictor) {
@@ -418,6 +422,8 @@ int runBenchServe(const BenchServeArgs& args)
     const auto batchedTexts = stats.texts - warmStats.texts;
     const double modelSeconds = stats.modelSeconds - warmStats.modelSeconds;
     nlohmann::json out = {{"shape", shapeName},
+                                {"device", args.device},
+                                {"precision", args.precision},
                                 {"clients", clients},
                                 {"requests", perRound * rounds},
                                 {"errors", errors.load()},
@@ -494,6 +500,8 @@ Runner defineBenchServe(CLI::App& command)
     addValue(command, "--load-seconds", args->loadSeconds, "N", "length of the load run")->check(wholeNumber(1, 3600));
     addValue(command, "--large-rows", args->largeRows, "N", "rows of the large request, 0: none")->check(wholeNumber(0, 1000000));
     addFlag(command, "--attacks", args->attacks, "also idle, slow and oversized connections");
+    addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "the model's precision");
+    addDevice(command, args->device);
     addFlag(command, "--json", args->json, "print one JSON object");
     return [args] { return runBenchServe(*args); };
 }

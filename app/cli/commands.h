@@ -34,6 +34,7 @@ Runner defineInitConfig(CLI::App& command);
 Runner defineTrain(CLI::App& command);
 Runner defineEvaluate(CLI::App& command);
 Runner defineBenchModel(CLI::App& command);
+Runner defineBenchParity(CLI::App& command);
 Runner defineBenchDistributed(CLI::App& command);
 Runner defineBenchLoad(CLI::App& command);
 Runner defineServe(CLI::App& command);

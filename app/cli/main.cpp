@@ -36,6 +36,7 @@ std::map<const CLI::App*, Runner> defineCommands(CLI::App& app)
     CLI::App* bench = app.add_subcommand("bench", "Measures throughput, loading and the prediction API.");
     bench->require_subcommand(1);
     add(*bench, "model", defineBenchModel);
+    add(*bench, "parity", defineBenchParity);
     add(*bench, "distributed", defineBenchDistributed);
     add(*bench, "load", defineBenchLoad);
     add(*bench, "serve", defineBenchServe);

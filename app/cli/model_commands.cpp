@@ -27,6 +27,7 @@ struct PredictArgs {
     std::string truncation; // empty: the checkpoint's
     int batchSize = 16;
     std::string precision = "fp32";
+    std::string device = "cpu";
     std::string csv;
     std::string textColumn = "review";
     std::vector<std::string> texts;
@@ -45,6 +46,7 @@ int runPredict(const PredictArgs& args)
     options.sequenceLength = args.sequenceLength;
     options.batchSize = args.batchSize;
     options.bf16 = args.precision == "bf16";
+    options.device = args.device;
     if (!args.truncation.empty()) { // otherwise the checkpoint's
         auto truncation = core::parseTruncation(args.truncation);
         if (!truncation)
@@ -172,6 +174,7 @@ Runner definePredict(CLI::App& command)
     addChoice(command, "--truncation", args->truncation, {"head", "tail", "head_tail"}, "which end of a long text is kept");
     addValue(command, "--batch-size", args->batchSize, "N", "texts per forward pass")->check(wholeNumber(1, 4096));
     addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: about 2x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
+    addDevice(command, args->device);
     addValue(command, "--csv", args->csv, "FILE", "classify this CSV's texts");
     addValue(command, "--text-column", args->textColumn, "NAME", "the CSV's text column");
     addFlag(command, "--explain", args->explain,

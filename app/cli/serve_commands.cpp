@@ -30,6 +30,7 @@ struct ServeArgs {
     int workers = 1;
     int sequenceLength = 0; // 0: the checkpoint's
     std::string precision = "fp32";
+    std::string device = "cpu";
 };
 
 int runServe(const ServeArgs& args)
@@ -68,6 +69,7 @@ int runServe(const ServeArgs& args)
     core::PredictorOptions predictorOptions;
     predictorOptions.sequenceLength = args.sequenceLength;
     predictorOptions.bf16 = args.precision == "bf16";
+    predictorOptions.device = args.device;
     auto predictor = core::Predictor::fromCheckpoint(args.checkpoint, predictorOptions);
     if (!predictor) {
         return fail(predictor.error());
@@ -117,6 +119,7 @@ Runner defineServe(CLI::App& command)
     addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
         ->check(wholeNumber(0, core::kMaxSequenceLength));
     addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: about 2x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
+    addDevice(command, args->device);
     return [args] { return runServe(*args); };
 }
 

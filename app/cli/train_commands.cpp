@@ -215,6 +215,8 @@ struct EvaluateArgs {
     std::string labelColumn = "sentiment";
     int sequenceLength = 0; // 0: the checkpoint's
     std::string precision = "fp32";
+    std::string device = "cpu";
+    int batchSize = 16;
     bool json = false;
 };
 
@@ -230,6 +232,8 @@ int runEvaluate(const EvaluateArgs& args)
     core::PredictorOptions predictorOptions;
     predictorOptions.sequenceLength = args.sequenceLength;
     predictorOptions.bf16 = args.precision == "bf16";
+    predictorOptions.device = args.device;
+    predictorOptions.batchSize = args.batchSize;
     auto predictor = core::Predictor::fromCheckpoint(args.checkpoint, predictorOptions);
     if (!predictor) {
         return fail(predictor.error());
@@ -327,6 +331,8 @@ Runner defineEvaluate(CLI::App& command)
     addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
         ->check(wholeNumber(0, core::kMaxSequenceLength));
     addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: about 2x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
+    addDevice(command, args->device);
+    addValue(command, "--batch-size", args->batchSize, "N", "texts per forward pass")->check(wholeNumber(1, 4096));
     addFlag(command, "--json", args->json, "print one JSON object");
     return [args] { return runEvaluate(*args); };
 }

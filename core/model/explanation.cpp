@@ -52,17 +52,23 @@ Result<Explanation> explain(const LoadedCheckpoint& checkpoint, std::string_view
     const std::vector<int32_t>& idList = spanned.encoding.ids;
     const auto length = static_cast<int64_t>(idList.size());
 
-    torch::Tensor ids = torch::tensor(std::vector<int64_t>(idList.begin(), idList.end()), torch::kLong).unsqueeze(0);
+    torch::Tensor table;
+    for (const auto& parameter : model->named_parameters())
+        if (parameter.key() == "bert.embeddings.word_embeddings.weight")
+            table = parameter.value().detach();
+    const torch::Device device = table.device(); // the model's: the CPU's or a GPU's
+
+    torch::Tensor ids = torch::tensor(std::vector<int64_t>(idList.begin(), idList.end()), torch::kLong).unsqueeze(0).to(device);
     torch::Tensor baselineIds = ids.clone();
     baselineIds.index_put_({0, torch::indexing::Slice(1, length - 1)}, tokenizer.vocab().padId());
-    const torch::Tensor mask = torch::ones({1, length}, torch::kLong);
-    const torch::Tensor types = torch::zeros({1, length}, torch::kLong);
+    const torch::Tensor mask = torch::ones({1, length}, torch::TensorOptions(torch::kLong).device(device));
+    const torch::Tensor types = torch::zeros({1, length}, torch::TensorOptions(torch::kLong).device(device));
 
     torch::Tensor endLogits; // [2, labels]: the text, the baseline
     {
         torch::NoGradGuard noGrad;
         endLogits = model->forward(torch::cat({ids, baselineIds}), mask.expand({2, length}), types.expand({2, length}))
-                        .logits.to(torch::kFloat)
+                        .logits.to(torch::kCPU, torch::kFloat)
                         .contiguous();
     }
     if (!torch::isfinite(endLogits).all().item<bool>())
@@ -71,10 +77,6 @@ Result<Explanation> explain(const LoadedCheckpoint& checkpoint, std::string_view
     const auto& labels = checkpoint.config.labels;
     const int64_t classId = options.classId >= 0 ? options.classId : endLogits[0].argmax().item<int64_t>();
 
-    torch::Tensor table;
-    for (const auto& parameter : model->named_parameters())
-        if (parameter.key() == "bert.embeddings.word_embeddings.weight")
-            table = parameter.value().detach();
     const torch::Tensor textEmbeds = table.index_select(0, ids[0]).to(torch::kFloat);
     const torch::Tensor baselineEmbeds = table.index_select(0, baselineIds[0]).to(torch::kFloat);
     const torch::Tensor delta = textEmbeds - baselineEmbeds;
@@ -87,10 +89,11 @@ Result<Explanation> explain(const LoadedCheckpoint& checkpoint, std::string_view
         const int count = std::min(batch, options.steps - first);
         const torch::Tensor alphas =
             torch::tensor(std::vector<double>(nodes.begin() + first, nodes.begin() + first + count), torch::kDouble)
-                .to(torch::kFloat)
+                .to(device, torch::kFloat)
                 .view({count, 1, 1});
         const torch::Tensor pathWeights =
             torch::tensor(std::vector<double>(weights.begin() + first, weights.begin() + first + count), torch::kDouble)
+                .to(device)
                 .view({count, 1, 1});
         torch::Tensor points = (baselineEmbeds.unsqueeze(0) + alphas * delta.unsqueeze(0)).set_requires_grad(true);
         const torch::Tensor logits =
@@ -99,7 +102,7 @@ Result<Explanation> explain(const LoadedCheckpoint& checkpoint, std::string_view
         const torch::Tensor gradient = torch::autograd::grad({explained}, {points})[0];
         weightedGradient += (gradient.to(torch::kDouble) * pathWeights).sum(0);
     }
-    const torch::Tensor attributions = (delta.to(torch::kDouble) * weightedGradient).sum(1).contiguous();
+    const torch::Tensor attributions = (delta.to(torch::kDouble) * weightedGradient).sum(1).to(torch::kCPU).contiguous();
     if (!torch::isfinite(attributions).all().item<bool>())
         return makeError(ErrorCode::CheckpointInvalid, "the model's gradient is not a number: the checkpoint's weights are damaged");
 

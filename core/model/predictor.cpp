@@ -10,8 +10,31 @@
 
 namespace fika::core {
 
+Status checkComputeDevice(const std::string& device)
+{
+    if (device == "cpu")
+        return Ok{};
+    if (device != "cuda" && device.rfind("cuda:", 0) != 0)
+        return makeError(ErrorCode::InvalidArgument, "the device must be cpu or cuda (cuda:N for GPU N), not '" + device + "'");
+    if (!torch::cuda::is_available())
+        return makeError(ErrorCode::InvalidArgument,
+                         "the device " + device + " needs a CUDA build of LibTorch and a GPU; this Fika's LibTorch has none "
+                         "(README: Building against another LibTorch), so use cpu");
+    try {
+        const torch::Device parsed(device);
+        if (parsed.has_index() && parsed.index() >= static_cast<int64_t>(torch::cuda::device_count()))
+            return makeError(ErrorCode::InvalidArgument, "there is no GPU " + std::to_string(parsed.index()) + ": this machine has " +
+                                                             std::to_string(torch::cuda::device_count()) + " (cuda:0 …)");
+    } catch (const c10::Error&) {
+        return makeError(ErrorCode::InvalidArgument, "the device must be cpu or cuda (cuda:N for GPU N), not '" + device + "'");
+    }
+    return Ok{};
+}
+
 Result<std::shared_ptr<Predictor>> Predictor::fromCheckpoint(const std::string& dir, const PredictorOptions& options)
 {
+    if (auto valid = checkComputeDevice(options.device); !valid)
+        return valid.error();
     if (options.sequenceLength != 0)
         if (auto valid = validateSequenceLength(options.sequenceLength); !valid)
             return valid.error();
@@ -27,6 +50,8 @@ std::shared_ptr<Predictor> Predictor::fromLoaded(LoadedCheckpoint checkpoint, co
     predictor->m_checkpoint = std::make_shared<LoadedCheckpoint>(std::move(checkpoint));
     LoadedCheckpoint& loaded = *predictor->m_checkpoint;
     loaded.model->eval();
+    predictor->m_device = options.device;
+    loaded.model->to(torch::Device(options.device));
     if (options.bf16)
         convertToBf16(loaded.model);
     const int limit = static_cast<int>(std::min<int64_t>(kMaxSequenceLength, loaded.config.maxPositions));
@@ -56,6 +81,7 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
 {
     c10::InferenceMode inference;
     BertClassifier model = m_checkpoint->model; // a handle: forward() is not const in LibTorch
+    const torch::Device device(m_device);
     const Tokenizer& tokenizer = *m_checkpoint->tokenizer;
     std::vector<Encoding> encodings;
     encodings.reserve(texts.size());
@@ -94,7 +120,9 @@ std::vector<Prediction> Predictor::predict(const std::vector<std::string>& texts
                 maskAccess[row][static_cast<int64_t>(t)] = 1;
             }
         }
-        const torch::Tensor logits = model->forward(ids, mask, torch::zeros_like(ids)).logits.to(torch::kFloat);
+        const torch::Tensor types = torch::zeros_like(ids);
+        const torch::Tensor logits =
+            model->forward(ids.to(device), mask.to(device), types.to(device)).logits.to(torch::kCPU, torch::kFloat);
         const torch::Tensor probabilities = torch::softmax(logits, -1).contiguous();
         const torch::Tensor logitsCpu = logits.contiguous();
         // Finite weights can still overflow (a damaged checkpoint): NaN probabilities must not pass

@@ -30,7 +30,12 @@ struct PredictorOptions {
     // bf16 weights made once (model/bf16_weights.h): 2-3x faster on a CPU with bf16 units; labels
     // agree with float32's on all but a few in a thousand texts near the decision boundary.
     bool bf16 = false;
+    // "cpu", or "cuda" / "cuda:N" with a CUDA LibTorch: the model and every batch on that GPU.
+    std::string device = "cpu";
 };
+
+// Whether `device` names a place this Fika can run a model: an error saying why not, else Ok.
+Status checkComputeDevice(const std::string& device);
 
 // Inference from a checkpoint folder under torch::InferenceMode. Texts are batched by length with
 // dynamic padding. Immutable after loading, so the tester and the HTTP API can share one. The model
@@ -64,6 +69,7 @@ private:
     int m_sequenceLength = 512;
     Truncation m_truncation = Truncation::Head;
     int m_batchSize = 16;
+    std::string m_device = "cpu";
 };
 
 } // namespace fika::core

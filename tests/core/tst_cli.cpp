@@ -2,6 +2,8 @@
 // fika-cli as a user runs it: real process, real files, stdout/stderr and exit codes.
 #include "test_support.h"
 
+#include "runtime/runtime.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -74,12 +76,40 @@ private Q_SLOTS:
                                      "--truncation head|tail|head_tail (default head)", "--threads N (0 to cores, default 0)"})
             QVERIFY2(version.out.contains(expected), (version.out + "\nexpected: " + expected).constData());
         for (const char* command : {"tokenize", "dataset inspect", "predict", "init-config", "evaluate", "export", "serve",
-                                    "download", "bench model", "bench load", "bench serve", "bench tokenizer"}) {
+                                    "download", "bench model", "bench parity", "bench load", "bench serve", "bench tokenizer"}) {
             QStringList args = QString::fromUtf8(command).split(QLatin1Char(' '));
             args << QStringLiteral("--help");
             const Run help = runCli(args);
             QVERIFY2(help.exitCode == 0 && help.out.contains("Usage: fika-cli " + QByteArray(command)), command);
         }
+    }
+
+    // The device check on the CPU: the golden model's logits, gradients, bf16, AdamW and dropout checks
+    // all run and pass; a GPU on a LibTorch without CUDA, or a device that does not exist, is refused.
+    void benchParityOnTheCpu()
+    {
+        FIKA_REQUIRE_SHARED("golden/tiny-bert/golden.json");
+        const Run run = runCli({QStringLiteral("bench"), QStringLiteral("parity"), QStringLiteral("--golden"),
+                                QString::fromStdString(fika::test::sharedPath("golden/tiny-bert")), QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const auto out = nlohmann::json::parse(run.out.toStdString());
+        QVERIFY(out["failed"].empty());
+        QVERIFY(out["max_abs_logit_diff_fp32_vs_golden"].get<double>() < 1e-5);
+        QVERIFY(out["max_abs_adamw_loss_diff_vs_golden"].get<double>() < 1e-5);
+        QVERIFY(out["max_abs_logit_diff_bf16_vs_cpu_fp32"].get<double>() > 0); // bf16 really ran
+        QCOMPARE(out["dropout_same_seed_max_abs_diff"].get<double>(), 0.0);
+        QVERIFY(out["dropout_other_seed_max_abs_diff"].get<double>() > 0);
+
+        const Run gpu = runCli({QStringLiteral("bench"), QStringLiteral("parity"), QStringLiteral("--golden"), QStringLiteral("x"),
+                                QStringLiteral("--device"), QStringLiteral("cuda")});
+        if (fika::core::computeDevices().size() == 1) { // no GPU here
+            QCOMPARE(gpu.exitCode, 1);
+            QVERIFY2(gpu.err.contains("needs a CUDA build of LibTorch"), gpu.err.constData());
+        }
+        const Run bad = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), QStringLiteral("x"),
+                                QStringLiteral("--device"), QStringLiteral("gpu")});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("--device: expected cpu, cuda or cuda:N, not 'gpu'"), bad.err.constData());
     }
 
     // README's fika-cli block is `fika-cli --help` as it prints, so that the two cannot drift apart.
@@ -155,7 +185,7 @@ private Q_SLOTS:
             "--seed: expected a whole number");
         row("unknown command", "frobnicate", "unknown command 'frobnicate'");
         row("unknown dataset command", "dataset frobnicate", "unknown command 'dataset frobnicate'");
-        row("bench without its command", "bench", "bench needs a command: model, distributed, load, serve, tokenizer");
+        row("bench without its command", "bench", "bench needs a command: model, parity, distributed, load, serve, tokenizer");
         row("train without --config", "train --resume", "train needs --config FILE");
         row("train --resume --overwrite", "train --config DIR/x.yaml --resume --overwrite",
             "train takes --resume or --overwrite, not both");
