@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "distributed/process_group.h"
 
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
+#ifdef USE_C10D_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #ifdef USE_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
@@ -36,6 +39,9 @@ c10::intrusive_ptr<c10d::Store> connectStore(const WorldInfo& world, bool server
     return c10::make_intrusive<c10d::TCPStore>(world.masterAddr, options);
 }
 
+#ifdef USE_C10D_GLOO
+constexpr bool kHasGloo = true;
+
 // The network device Gloo listens on: loopback for a run on this machine, else GLOO_SOCKET_IFNAME's
 // interface or the address this machine's name resolves to (what PyTorch does).
 std::shared_ptr<::gloo::transport::Device> glooDevice(const WorldInfo& world)
@@ -46,6 +52,23 @@ std::shared_ptr<::gloo::transport::Device> glooDevice(const WorldInfo& world)
         return c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1");
     return c10d::ProcessGroupGloo::createDefaultDevice();
 }
+
+c10::intrusive_ptr<c10d::ProcessGroup> makeGlooGroup(const c10::intrusive_ptr<c10d::Store>& store, const WorldInfo& world)
+{
+    auto options = c10d::ProcessGroupGloo::Options::create(kCollectiveTimeout);
+    options->devices.push_back(glooDevice(world));
+    return c10::make_intrusive<c10d::ProcessGroupGloo>(store, world.rank, world.worldSize, options);
+}
+#else
+// A LibTorch without gloo's headers and library (a PyTorch wheel's; core/CMakeLists.txt): join()
+// refuses the Gloo backend before any rendezvous.
+constexpr bool kHasGloo = false;
+
+c10::intrusive_ptr<c10d::ProcessGroup> makeGlooGroup(const c10::intrusive_ptr<c10d::Store>&, const WorldInfo&)
+{
+    return {};
+}
+#endif
 
 c10::intrusive_ptr<c10d::ProcessGroup> makeProcessGroup(const c10::intrusive_ptr<c10d::Store>& store, const WorldInfo& world,
                                                         DistributedGroup::Backend backend)
@@ -59,9 +82,7 @@ c10::intrusive_ptr<c10d::ProcessGroup> makeProcessGroup(const c10::intrusive_ptr
 #else
     (void)backend;
 #endif
-    auto options = c10d::ProcessGroupGloo::Options::create(kCollectiveTimeout);
-    options->devices.push_back(glooDevice(world));
-    return c10::make_intrusive<c10d::ProcessGroupGloo>(store, world.rank, world.worldSize, options);
+    return makeGlooGroup(store, world);
 }
 
 std::string firstLine(const std::string& text)
@@ -79,6 +100,11 @@ Result<std::unique_ptr<DistributedGroup>> DistributedGroup::join(const WorldInfo
                          "training on several GPUs needs a LibTorch built with NCCL; this Fika's LibTorch has none", "", 0, -1,
                          "training.device");
 #endif
+    if (backend == Backend::Gloo && !kHasGloo)
+        return makeError(ErrorCode::ConfigInvalid,
+                         "this Fika's LibTorch has no Gloo: multi-process training on the CPU is not available in this build; "
+                         "use training.device: cuda (NCCL)",
+                         "", 0, -1, "training.device");
     const std::string where = world.masterAddr + ":" + std::to_string(world.masterPort);
     c10::intrusive_ptr<c10d::Store> store;
     try {

@@ -25,8 +25,10 @@ namespace fika::core {
 // that stopped, from the heartbeats every rank keeps in the store.
 class DistributedGroup {
 public:
-    // Gloo between CPUs; NCCL between GPUs (each local rank on GPU LOCAL_RANK), where LibTorch was
-    // built with it (USE_C10D_NCCL: a CUDA LibTorch, README: Building against another LibTorch).
+    // Gloo between CPUs, where this build has gloo (USE_C10D_GLOO: not with a PyTorch wheel's LibTorch);
+    // NCCL between GPUs (each local rank on GPU LOCAL_RANK), where LibTorch was built with it
+    // (USE_C10D_NCCL: a CUDA LibTorch, README: Building against another LibTorch). join() refuses a
+    // backend this build lacks.
     enum class Backend { Gloo, Nccl };
 
     // Waits up to `timeout` for every rank to arrive; the error says how many did.
