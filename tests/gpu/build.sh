@@ -7,6 +7,7 @@
 # Environment:
 #   FIKA_TORCH_DIR    the torch package folder (default: python3's torch)
 #   FIKA_DEPS_PREFIX  where the packages are unpacked (default BUILD_DIR/deps, beside fika-cli)
+#   FIKA_CMAKE_ARGS   more configure options, say -DFIKA_WITH_NCCL=OFF should NCCL's headers not compile
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 die() { echo "build.sh: $*" >&2; exit 1; }
@@ -90,7 +91,7 @@ cmake --preset headless -B "$build" \
     -Dyaml-cpp_DIR="$prefix/usr/lib/$arch/cmake/yaml-cpp" -Dnlohmann_json_DIR="$prefix/usr/share/cmake/nlohmann_json" \
     -DCLI11_DIR="$prefix/usr/share/cmake/CLI11" -DPKG_CONFIG_EXECUTABLE="$prefix/bin/pkg-config" \
     -DCMAKE_CXX_FLAGS="-isystem $prefix/usr/include/$arch" \
-    -DCMAKE_BUILD_RPATH="${libdirs//:/;};${linkdirs//:/;}" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" ||
+    -DCMAKE_BUILD_RPATH="${libdirs//:/;};${linkdirs//:/;}" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" ${FIKA_CMAKE_ARGS:-} ||
     die "configuring $build failed (see above)"
 cmake --build "$build" --target fika-cli -j "$(nproc)" || die "building fika-cli failed (see above)"
 
