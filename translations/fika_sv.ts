@@ -1633,42 +1633,42 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::ModelingView</name>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="70"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="77"/>
         <source>New experiment…</source>
         <translation>Nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="71"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="78"/>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="72"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="79"/>
         <source>Choose a dataset version, the BERT snippet and its initial weights (Ctrl+E)</source>
         <translation>Välj en datamängdsversion, BERT-snutten och dess startvikter (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="75"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="82"/>
         <source>Settings: tutorial</source>
         <translation>Inställningar: handledning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="76"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="83"/>
         <source>Settings: recommended</source>
         <translation>Inställningar: rekommenderade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="77"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="84"/>
         <source>Settings: from scratch</source>
         <translation>Inställningar: från grunden</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="78"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="85"/>
         <source>Settings: custom</source>
         <translation>Inställningar: egna</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="81"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="88"/>
         <source>Tutorial: batch 6, 2 epochs, learning rate 0.000001, constant.
 Recommended: learning rate 2e-5, 10 % warm-up then linear decay, weight decay 0.01.
 From scratch (random weights): batch 32, 4 epochs, learning rate 5e-4, 10 % warm-up.</source>
@@ -1677,278 +1677,378 @@ Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avtagni
 Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppvärmning.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="94"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="101"/>
         <source>Training settings</source>
         <translation>Träningsinställningar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="116"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="123"/>
         <source>Constant</source>
         <translation>Konstant</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="117"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="124"/>
         <source>Linear warm-up, then linear decay</source>
         <translation>Linjär uppvärmning, sedan linjär avklingning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="129"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="136"/>
         <source>All cores</source>
         <translation>Alla kärnor</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="131"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="138"/>
         <source>fp32</source>
         <translation>fp32</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="132"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="139"/>
         <source>bf16 (mixed)</source>
         <translation>bf16 (blandad)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="134"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="141"/>
         <source>bf16 trains about 2.4× faster on CPUs with bf16 units, keeping float32 master weights; the epoch estimate below counts it. fp32 is the exact choice.</source>
         <translation>bf16 tränar cirka 2,4× snabbare på processorer med bf16-enheter och behåller huvudvikterna i float32; epoktiden som uppskattas nedan räknar med det. fp32 är det exakta valet.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="136"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="143"/>
         <source>&amp;Batch size:</source>
         <translation>&amp;Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="137"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="144"/>
         <source>&amp;Epochs:</source>
         <translation>&amp;Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="138"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="145"/>
         <source>&amp;Learning rate:</source>
         <translation>&amp;Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="139"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="146"/>
         <source>S&amp;chedule:</source>
         <translation>S&amp;chema:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="140"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="147"/>
         <source>&amp;Warm-up:</source>
         <translation>&amp;Uppvärmning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="141"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="148"/>
         <source>Weight &amp;decay:</source>
         <translation>Vikt&amp;avklingning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="142"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="149"/>
         <source>&amp;Seed:</source>
         <translation>&amp;Frö:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="143"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="150"/>
         <source>&amp;Threads:</source>
         <translation>&amp;Trådar:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="144"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="151"/>
         <source>&amp;Precision:</source>
         <translation>&amp;Precision:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="149"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="163"/>
         <source>1 trains inside Fika. More start fika-cli train with that many processes, which share this computer&apos;s cores and each take an equal share of every batch.</source>
         <translation>1 tränar inne i Fika. Fler startar fika-cli train med så många processer, som delar datorns kärnor och tar var sin lika stor del av varje batch.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="151"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="165"/>
         <source>Commands for several machines…</source>
         <translation>Kommandon för flera datorer…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="152"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="166"/>
         <source>The fika-cli commands that run this experiment on several machines</source>
         <translation>fika-cli-kommandona som kör experimentet på flera datorer</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="156"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="170"/>
         <source>Processes on this &amp;computer:</source>
         <translation>Processer på den här &amp;datorn:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="183"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="173"/>
+        <source>Dev&amp;ice:</source>
+        <translation>E&amp;nhet:</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="213"/>
         <source>&amp;Run</source>
         <translation>&amp;Kör</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="186"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="216"/>
         <source>F5</source>
         <translation>F5</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="349"/>
-        <source>Estimated peak memory %1 of %2; an epoch takes about %3%4 (%5).</source>
-        <translation>Uppskattat högsta minne %1 av %2; en epok tar cirka %3%4 (%5).</translation>
+        <location filename="../ui/modeling/modeling_view.cpp" line="595"/>
+        <source>%1 processes on GPUs need %1 GPUs, one each (process i trains on GPU i); this computer has %2. Choose at most %2 processes, or the CPU.</source>
+        <translation>%1 processer på GPU:er behöver %1 GPU:er, en var (process i tränar på GPU i); den här datorn har %2. Välj högst %2 processer, eller processorn.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="384"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="645"/>
+        <source>CPU</source>
+        <translation>Processor (CPU)</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="648"/>
+        <source>GPU %1 — %2, %3 GB</source>
+        <translation>GPU %1 — %2, %3 GB</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="655"/>
+        <source>With %1 or more processes on this computer, process %2 trains on this GPU</source>
+        <translation>Med %1 eller fler processer på den här datorn tränar process %2 på den här GPU:n</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="661"/>
+        <source>GPU — not available here</source>
+        <translation>GPU — finns inte här</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="668"/>
+        <source>Where training runs. With several processes on this computer, process i trains on GPU i.</source>
+        <translation>Var träningen körs. Med flera processer på den här datorn tränar process i på GPU i.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="671"/>
+        <source>No GPU found: this Fika&apos;s LibTorch has CUDA but sees no GPU (check the driver and CUDA_VISIBLE_DEVICES). Training runs on the CPU.</source>
+        <translation>Ingen GPU hittades: den här Fikas LibTorch har CUDA men ser ingen GPU (kontrollera drivrutinen och CUDA_VISIBLE_DEVICES). Träningen körs på processorn.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="673"/>
+        <source>No GPU: this Fika&apos;s LibTorch was built without CUDA, so training runs on the CPU. A CUDA build of Fika lists the GPUs here.</source>
+        <translation>Ingen GPU: den här Fikas LibTorch byggdes utan CUDA, så träningen körs på processorn. En CUDA-version av Fika listar GPU:erna här.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="683"/>
+        <source>No GPU found: training runs on the CPU.</source>
+        <translation>Ingen GPU hittades: träningen körs på processorn.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="684"/>
+        <source>No GPU: this Fika&apos;s LibTorch was built without CUDA, so training runs on the CPU.</source>
+        <translation>Ingen GPU: den här Fikas LibTorch byggdes utan CUDA, så träningen körs på processorn.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="686"/>
+        <source>Each process trains on its own GPU: GPUs 0–%1.</source>
+        <translation>Varje process tränar på sin egen GPU: GPU:erna 0–%1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="691"/>
+        <source>This experiment trains on a GPU (training.device: cuda), but %1. Its config.yaml keeps cuda until you choose CPU here: Run as it is stops at once with an error.</source>
+        <translation>Det här experimentet tränar på en GPU (training.device: cuda), men %1. Dess config.yaml behåller cuda tills du väljer processorn här: Kör som det är stoppar direkt med ett fel.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="693"/>
+        <source>no GPU is found on this computer</source>
+        <translation>ingen GPU hittas på den här datorn</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="694"/>
+        <source>this Fika&apos;s LibTorch was built without CUDA</source>
+        <translation>den här Fikas LibTorch byggdes utan CUDA</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="437"/>
         <source>fika-cli, which trains on several processes, is not at %1. Reinstall Fika, or train on 1 process.</source>
         <translation>fika-cli, som tränar på flera processer, finns inte i %1. Installera om Fika, eller träna på 1 process.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="388"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="441"/>
         <source>fika-cli is missing</source>
         <translation>fika-cli saknas</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="415"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="468"/>
         <source>Starting %1 processes…</source>
         <translation>Startar %1 processer…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="436"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="489"/>
         <source>Epoch %1, step %2 of %3, loss %4, %5 examples/s, about %6 left</source>
         <translation>Epok %1, steg %2 av %3, förlust %4, %5 exempel/s, cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="454"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="507"/>
         <source>Validating… %p%</source>
         <translation>Validerar… %p%</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="456"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="509"/>
         <source>Validating… %1 (epoch %2 of %3, %4 of %5 examples), about %6 left</source>
         <translation>Validerar… %1 (epok %2 av %3, %4 av %5 exempel), cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="516"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="569"/>
         <source>Stopped before the first batch: nothing was trained</source>
         <translation>Stoppad före första batchen: inget tränades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="538"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="590"/>
         <source>%1 processes cannot share a batch of %2 equally: choose a divisor of %2, or another batch size.</source>
         <translation>%1 processer kan inte dela en batch på %2 lika: välj en delare till %2, eller en annan batchstorlek.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="184"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="214"/>
         <source>Train from the initial weights (Alt+R or F5)</source>
         <translation>Träna från startvikterna (Alt+K eller F5)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="188"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="218"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="189"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="219"/>
         <source>Stop after the current batch; the run can be resumed</source>
         <translation>Stoppa efter aktuell batch; körningen kan återupptas</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="190"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="220"/>
         <source>Res&amp;ume</source>
         <translation>Åter&amp;uppta</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="191"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="221"/>
         <source>Continue the stopped run from its last checkpoint</source>
         <translation>Fortsätt den stoppade körningen från dess senaste kontrollpunkt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="205"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="235"/>
         <source>Training messages appear here.</source>
         <translation>Träningsmeddelanden visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="238"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="268"/>
         <source>&lt;h2&gt;Modeling&lt;/h2&gt;No experiment yet: import a dataset, save a version, then click &lt;b&gt;New experiment…&lt;/b&gt;</source>
         <translation>&lt;h2&gt;Modellering&lt;/h2&gt;Inga experiment än: importera en datamängd, spara en version och klicka sedan på &lt;b&gt;Nytt experiment…&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="242"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="272"/>
         <source>&lt;h2&gt;%1&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;%1&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="352"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="396"/>
+        <source>the CPU</source>
+        <translation>processorn</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="397"/>
+        <source>a GPU (none here)</source>
+        <translation>en GPU (ingen här)</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="398"/>
+        <source>each of %1 GPUs (%2)</source>
+        <translation>var och en av %1 GPU:er (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="399"/>
+        <source>GPU 0 (%1)</source>
+        <translation>GPU 0 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="401"/>
+        <source>Estimated peak memory %1 on %2; an epoch takes about %3%4 (%5).</source>
+        <translation>Uppskattat största minnesbehov %1 på %2; en epok tar ungefär %3%4 (%5).</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="402"/>
+        <source>%1 of %2</source>
+        <translation>%1 av %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="405"/>
         <source> for %1 training examples</source>
         <translation> för %1 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="353"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="406"/>
         <source> per 1,000 training examples</source>
         <translation> per 1 000 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="354"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="407"/>
         <source>timed on this machine</source>
         <translation>uppmätt på den här datorn</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="354"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="407"/>
         <source>a first guess until training has run here</source>
         <translation>en första gissning tills träning har körts här</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="394"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="447"/>
         <source>Run again?</source>
         <translation>Kör igen?</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="395"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="448"/>
         <source>This experiment has results. Running again replaces its checkpoints and curves.</source>
         <translation>Experimentet har resultat. En ny körning ersätter dess kontrollpunkter och kurvor.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="402"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="455"/>
         <source>Preparing data and model…</source>
         <translation>Förbereder data och modell…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="482"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="535"/>
         <source>Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what guessing scores, and it predicts “%5” for %6 of the validation texts. %7</source>
         <translation>Epok %1: modellen lär sig ingenting. Dess träningsförlust %2 är fortfarande ln(%3) = %4, vad gissning ger, och den förutsäger ”%5” för %6 av valideringstexterna. %7</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="489"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="542"/>
         <source>From random weights a model needs many steps before it learns: let it train on (the from-scratch preset runs 4 epochs), or give it more data.</source>
         <translation>Från slumpmässiga vikter behöver en modell många steg innan den lär sig: låt den träna vidare (förinställningen från grunden kör 4 epoker), eller ge den mer data.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="491"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="544"/>
         <source>Random weights need a higher learning rate: stop, choose Settings: from scratch and run again.</source>
         <translation>Slumpvikter behöver en högre inlärningstakt: stoppa, välj Inställningar: från grunden och kör igen.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="493"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="546"/>
         <source>Check the learning rate (2e-5 suits pretrained BERT) and the labels.</source>
         <translation>Kontrollera inlärningstakten (2e-5 passar förtränad BERT) och etiketterna.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="498"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="551"/>
         <source>Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6</source>
         <translation>Epok %1 av %2: träningsförlust %3, valideringsförlust %4, träffsäkerhet %5%6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="504"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="557"/>
         <source> (best so far)</source>
         <translation> (bästa hittills)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="510"/>
-        <location filename="../ui/modeling/modeling_view.cpp" line="512"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="563"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="565"/>
         <source>Training failed</source>
         <translation>Träningen misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="517"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="570"/>
         <source>Stopped: Resume continues from the last checkpoint</source>
         <translation>Stoppad: Återuppta fortsätter från den senaste kontrollpunkten</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="514"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="567"/>
         <source>Finished: see the Evaluation view</source>
         <translation>Klar: se vyn Utvärdering</translation>
     </message>
