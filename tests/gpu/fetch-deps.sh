@@ -5,12 +5,15 @@
 #   .gpu/*.deb          Debian 12's -dev packages of Fika's dependencies, their runtime libraries
 #                       with everything those need, and pkgconf (tests/gpu/build.sh unpacks them)
 #   .gpu/train.csv.xz   the IMDB training set (the shared data folder does not travel)
+#   .gpu/tiny-bert/     the tiny BERT and Hugging Face's outputs for it (bench parity's goldens)
 #
-#   tests/gpu/fetch-deps.sh [TRAIN_CSV]    default ../shared/data/imdb/train.csv
+#   tests/gpu/fetch-deps.sh [TRAIN_CSV]    default $FIKA_SHARED_DIR/data/imdb/train.csv,
+#                                          FIKA_SHARED_DIR default ../shared
 # Idempotent: files already in .gpu/ are kept.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-csv=${1:-../shared/data/imdb/train.csv}
+shared=${FIKA_SHARED_DIR:-../shared}
+csv=${1:-$shared/data/imdb/train.csv}
 out=.gpu
 mkdir -p "$out"
 
@@ -51,6 +54,11 @@ if [ ! -s "$out/train.csv.xz" ]; then
     [ -f "$csv" ] || { echo "fetch-deps: no training set at $csv (give its path as the argument)" >&2; exit 1; }
     echo "fetch-deps: compressing $csv"
     xz -T0 -6 -c "$csv" >"$out/train.csv.xz.part" && mv "$out/train.csv.xz.part" "$out/train.csv.xz"
+fi
+
+if [ ! -d "$out/tiny-bert" ]; then
+    [ -d "$shared/golden/tiny-bert" ] || { echo "fetch-deps: no goldens at $shared/golden/tiny-bert" >&2; exit 1; }
+    cp -r "$shared/golden/tiny-bert" "$out/tiny-bert"
 fi
 
 echo "fetch-deps: $(ls "$out"/*.deb | wc -l) packages ($(du -cm "$out"/*.deb | tail -1 | cut -f1) MB)," \
