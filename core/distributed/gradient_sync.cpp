@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "distributed/gradient_sync.h"
 
+#include "distributed/c10d_compat.h"
+
 #include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/csrc/distributed/c10d/reducer.hpp>
 
@@ -28,10 +30,8 @@ GradientSync::GradientSync(DistributedGroup& group, std::vector<torch::Tensor> p
     // Backward produces the last layers' gradients first: their buckets go first, as DDP orders them.
     std::reverse(buckets.begin(), buckets.end());
     std::reverse(limits.begin(), limits.end());
-    m_reducer = std::make_shared<c10d::Reducer>(m_parameters, buckets, limits, group.processGroup(), sparse,
-                                                static_cast<int64_t>(kBucketBytes), /*find_unused_parameters=*/false,
-                                                /*gradient_as_bucket_view=*/false, std::unordered_map<size_t, std::string>{},
-                                                static_cast<int64_t>(kFirstBucketBytes));
+    m_reducer = compat::makeReducer<c10d::Reducer>(m_parameters, buckets, limits, group.processGroup(),
+                                                   static_cast<int64_t>(kBucketBytes), static_cast<int64_t>(kFirstBucketBytes));
 }
 
 GradientSync::~GradientSync() = default;

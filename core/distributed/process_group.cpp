@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "distributed/process_group.h"
 
+#include "distributed/c10d_compat.h"
+
 #include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #ifdef USE_C10D_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -57,7 +59,8 @@ c10::intrusive_ptr<c10d::ProcessGroup> makeGlooGroup(const c10::intrusive_ptr<c1
 {
     auto options = c10d::ProcessGroupGloo::Options::create(kCollectiveTimeout);
     options->devices.push_back(glooDevice(world));
-    return c10::make_intrusive<c10d::ProcessGroupGloo>(store, world.rank, world.worldSize, options);
+    return compat::processGroupOf(c10::make_intrusive<c10d::ProcessGroupGloo>(store, world.rank, world.worldSize, options), store,
+                                  world.rank, world.worldSize, /*nccl=*/false);
 }
 #else
 // A LibTorch without gloo's headers and library (a PyTorch wheel's; core/CMakeLists.txt): join()
@@ -77,7 +80,8 @@ c10::intrusive_ptr<c10d::ProcessGroup> makeProcessGroup(const c10::intrusive_ptr
     if (backend == DistributedGroup::Backend::Nccl) {
         auto options = c10d::ProcessGroupNCCL::Options::create();
         options->timeout = kCollectiveTimeout;
-        return c10::make_intrusive<c10d::ProcessGroupNCCL>(store, world.rank, world.worldSize, options);
+        return compat::processGroupOf(c10::make_intrusive<c10d::ProcessGroupNCCL>(store, world.rank, world.worldSize, options),
+                                      store, world.rank, world.worldSize, /*nccl=*/true);
     }
 #else
     (void)backend;

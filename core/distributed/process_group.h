@@ -27,7 +27,7 @@ class DistributedGroup {
 public:
     // Gloo between CPUs, where this build has gloo (USE_C10D_GLOO: not with a PyTorch wheel's LibTorch);
     // NCCL between GPUs (each local rank on GPU LOCAL_RANK), where LibTorch was built with it
-    // (USE_C10D_NCCL: a CUDA LibTorch, README: Building against another LibTorch). join() refuses a
+    // (USE_C10D_NCCL: a CUDA LibTorch, README: Fika on a GPU). join() refuses a
     // backend this build lacks.
     enum class Backend { Gloo, Nccl };
 

@@ -19,7 +19,7 @@ Status checkComputeDevice(const std::string& device)
     if (!torch::cuda::is_available())
         return makeError(ErrorCode::InvalidArgument,
                          "the device " + device + " needs a CUDA build of LibTorch and a GPU; this Fika's LibTorch has none "
-                         "(README: Building against another LibTorch), so use cpu");
+                         "(README: Fika on a GPU), so use cpu");
     try {
         const torch::Device parsed(device);
         if (parsed.has_index() && parsed.index() >= static_cast<int64_t>(torch::cuda::device_count()))

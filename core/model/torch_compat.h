@@ -2,7 +2,7 @@
 #pragma once
 
 // What differs between the LibTorch versions Fika builds against: Debian 12's 1.13 (CPU) and the
-// 2.x of a CUDA build (README: Building against another LibTorch). Every version test lives here;
+// 2.x of a CUDA build (README: Fika on a GPU). Every version test lives here;
 // the rest of the code asks these functions. tests/gpu/torch2-syntax.sh compiles against 2.x.
 
 #include <torch/torch.h>

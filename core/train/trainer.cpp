@@ -9,6 +9,7 @@
 #include "model/checkpoint.h"
 #include "model/dropout.h"
 #include "model/torch_errors.h"
+#include "runtime/runtime.h"
 #include "train/batching.h"
 #include "train/evaluation.h"
 #include "train/optimizer_step.h"
@@ -242,12 +243,13 @@ public:
             auto trained = trainEpoch(batches);
             if (!trained)
                 return trained.error();
+            const double trainingSeconds = secondsSince(epochStart);
             if (!trained.value())
                 return stopRun("stopped; resuming continues from checkpoints/last");
             auto validation = validate();
             if (!validation) // the epoch's training is kept, its validation runs on resume
                 return stopRun("stopped while validating; resuming continues from checkpoints/last with this epoch's validation");
-            auto finished = finishEpoch(std::move(*validation), secondsSince(epochStart));
+            auto finished = finishEpoch(std::move(*validation), secondsSince(epochStart), trainingSeconds);
             if (!finished)
                 return finished.error();
             if (m_t.earlyStoppingPatience > 0 && m_state.epochsWithoutImprovement >= m_t.earlyStoppingPatience) {
@@ -287,7 +289,7 @@ private:
         if (m_t.device == TrainingDevice::Cuda && !torch::cuda::is_available())
             return makeError(ErrorCode::ConfigInvalid,
                              "training.device: cuda needs a CUDA build of LibTorch and a GPU; this Fika's LibTorch has none "
-                             "(README: Building against another LibTorch), or set training.device to cpu",
+                             "(README: Fika on a GPU), or set training.device to cpu",
                              "", 0, -1, "training.device");
         m_device = m_t.device == TrainingDevice::Cuda
                        ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(m_group ? m_group->world().localRank : 0))
@@ -604,7 +606,7 @@ private:
     }
 
     // Records the validated epoch (best, history, metrics.jsonl) and saves its checkpoints.
-    Status finishEpoch(EvaluationMetrics validation, double elapsedSeconds)
+    Status finishEpoch(EvaluationMetrics validation, double elapsedSeconds, double trainingSeconds)
     {
         const int64_t epoch = m_state.epoch + 1;
         EpochEvent event;
@@ -626,6 +628,9 @@ private:
         metrics["epoch"] = epoch;
         metrics["training_loss"] = event.trainingLoss;
         metrics["elapsed_seconds"] = event.elapsedSeconds;
+        metrics["training_seconds"] = trainingSeconds; // without validation: what throughput comparisons take
+        if (m_device.is_cuda())
+            metrics["gpu_peak_memory_bytes"] = gpuPeakMemoryBytes(m_device.index());
         metrics["epochs"] = m_t.epochs;
         metrics["best"] = event.best;
         // The confusion matrix is kept once per checkpoint (metrics.json) and in metrics.jsonl, not in

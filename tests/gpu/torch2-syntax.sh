@@ -6,6 +6,9 @@
 #
 #   tests/gpu/torch2-syntax.sh [BUILD_DIR]   BUILD_DIR: a configured build (compile_commands.json),
 #                                            default build/headless
+# FIKA_SYNTAX_FILES=REGEX checks only the matching files. Where CUDA's toolkit is installed
+# (/usr/local/cuda, or CUDA_HOME), the GPU build's own files are checked too: runtime/cuda_devices.cpp
+# and the distributed files with NCCL (USE_C10D_NCCL).
 # A header that 2.x lacks but 1.13 has in /usr/include would silently be taken from 1.13: each
 # compile lists its headers (-H) and any taken from /usr/include/{ATen,c10,torch,caffe2} fails it.
 set -euo pipefail
@@ -25,9 +28,12 @@ fetch torch-2.6 pool/main/p/pytorch/libtorch-dev_2.6.0+dfsg-7_amd64.deb
 fetch torch-2.6-cuda pool/contrib/p/pytorch-cuda/libtorch-cuda-dev_2.6.0+dfsg-7+b1_amd64.deb
 fetch torch-2.14 pool/main/p/pytorch/libtorch-dev_2.14.1+dfsg-1_amd64.deb
 
+cuda_home=${CUDA_HOME:-/usr/local/cuda}
+[ -f "$cuda_home/include/cuda_runtime_api.h" ] && export FIKA_CUDA_INCLUDE=$cuda_home/include
+
 # One line per translation unit of core/ and app/: "directory<TAB>command".
 units=$(python3 - "$build/compile_commands.json" <<'EOF'
-import json, shlex, sys
+import json, os, shlex, sys
 for c in json.load(open(sys.argv[1])):
     if "/core/" not in c["file"] and "/app/" not in c["file"] or "/build/" in c["file"]:
         continue
@@ -40,8 +46,16 @@ for c in json.load(open(sys.argv[1])):
         if a == "/usr/include/torch/csrc/api/include": a = "@TORCH_API@"
         out.append(a)
     print(c["directory"] + "\t" + shlex.join(out))
+    # The GPU build's files, compiled like their neighbours with CUDA's headers and NCCL.
+    cuda = os.environ.get("FIKA_CUDA_INCLUDE")
+    if cuda and c["file"].endswith("core/distributed/process_group.cpp"):
+        extra = ["-DUSE_C10D_NCCL", "-isystem", cuda]
+        for name in ("core/distributed/process_group.cpp", "core/distributed/gradient_sync.cpp", "core/runtime/cuda_devices.cpp"):
+            f = c["file"].replace("core/distributed/process_group.cpp", name)
+            print(c["directory"] + "\t" + shlex.join(out[:-1] + extra + [f]))
 EOF
 )
+units=$(echo "$units" | grep -E "${FIKA_SYNTAX_FILES:-.}")
 
 status=0
 for version in 2.6 2.14; do
@@ -49,9 +63,12 @@ for version in 2.6 2.14; do
     # The CUDA package's headers (c10/cuda, ATen/cuda) sit beside the CPU ones.
     extra=""
     [ "$version" = 2.6 ] && extra="-isystem $cache/torch-2.6-cuda/usr/include"
+    # Only 2.6 has a CUDA package in Debian: 2.14's CPU headers lack CUDA's generated ones.
+    vunits=$units
+    [ "$version" = 2.14 ] && vunits=$(echo "$units" | grep -v -- '-DUSE_C10D_NCCL')
     log=$(mktemp)
-    echo "== LibTorch $version headers: $(echo "$units" | wc -l) files"
-    echo "$units" | while IFS=$'\t' read -r dir cmd; do
+    echo "== LibTorch $version headers: $(echo "$vunits" | wc -l) files"
+    echo "$vunits" | while IFS=$'\t' read -r dir cmd; do
         cmd=${cmd//@TORCH_API@/$inc/torch/csrc/api/include}
         printf '%s\t%s\n' "$dir" "${cmd/ -isystem / -isystem $inc $extra -isystem }"
     done | xargs -d '\n' -P "$(nproc)" -I{} bash -c '
