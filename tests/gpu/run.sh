@@ -9,6 +9,8 @@
 # Then one device call:  run(command="bash tests/gpu/run.sh", carry=[".gpu"], timeout_s=540)
 # Every step has a time limit inside an overall budget (FIKA_GPU_BUDGET_S, default 470 s); a step
 # that fails or runs out of time is recorded and the others still run.
+# FIKA_GPU_DRY_RUN=1 rehearses the whole script on a machine without a GPU: the CPU, a tiny model,
+# and FIKA_CLI (an existing fika-cli) instead of the build.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 start=$(date +%s)
@@ -17,8 +19,16 @@ out=${OUT:-/tmp/fika-gpu-out}
 parts=/tmp/fika-gpu-parts
 rm -rf "$parts" && mkdir -p "$parts" "$out"
 exec > >(tee "$out/run.log") 2>&1
-fika=build/gpu/app/fika-cli
+fika=${FIKA_CLI:-build/gpu/app/fika-cli}
 csv=/tmp/fika-train.csv
+device=cuda shape=base steps=10
+base=(--set model.layers=12 --set model.hidden_size=768 --set model.heads=12 --set model.intermediate_size=3072)
+mini=()
+if [ -n "${FIKA_GPU_DRY_RUN:-}" ]; then
+    device=cpu shape=tiny steps=2
+    base=(--set model.layers=2 --set model.hidden_size=32 --set model.heads=4 --set model.intermediate_size=64)
+    mini=("${base[@]}")
+fi
 
 left() { echo $((budget - ($(date +%s) - start))); }
 # step NAME LIMIT_S COMMAND...: runs it with its output in parts/NAME.log, its time in parts/NAME.status.
@@ -60,41 +70,44 @@ echo "peer pinned: ${pin_peer[*]:-no}" >"$parts/peer-pinning.txt"
 (step hf_peer 300 "${pin_peer[@]}" env PYTHONUNBUFFERED=1 python3 tests/gpu/hf_peer.py --out "$parts/hf_peer.json" \
      --imdb "$csv" --imdb-max-seconds 120) &
 peer=$!
-step build 330 "${pin_build[@]}" bash tests/gpu/build.sh build/gpu
-built=$?
+if [ -n "${FIKA_CLI:-}" ]; then
+    built=0
+else
+    step build 330 "${pin_build[@]}" bash tests/gpu/build.sh build/gpu
+    built=$?
+fi
 wait $peer
 
 if ((built == 0)); then
-    step parity 90 "$fika" bench parity --golden .gpu/tiny-bert --device cuda --json
-    step bench_train_bf16_32x512 90 "$fika" bench model --shape base --device cuda --modes train --precisions bf16 \
-        --batches 32 --lengths 512 --steps 10 --json
-    step bench_train_fp32_6x512 90 "$fika" bench model --shape base --device cuda --modes train --precisions fp32 \
-        --batches 6 --lengths 512 --steps 10 --json
-    step bench_infer_bf16_64x512 90 "$fika" bench model --shape base --device cuda --modes inference --precisions bf16 \
-        --batches 64 --lengths 512 --steps 10 --json
+    step parity 90 "$fika" bench parity --golden .gpu/tiny-bert --device "$device" --json
+    step bench_train_bf16_32x512 90 "$fika" bench model --shape "$shape" --device "$device" --modes train --precisions bf16 \
+        --batches 32 --lengths 512 --steps "$steps" --json
+    step bench_train_fp32_6x512 90 "$fika" bench model --shape "$shape" --device "$device" --modes train --precisions fp32 \
+        --batches 6 --lengths 512 --steps "$steps" --json
+    step bench_infer_bf16_64x512 90 "$fika" bench model --shape "$shape" --device "$device" --modes inference --precisions bf16 \
+        --batches 64 --lengths 512 --steps "$steps" --json
 
     # BERT-base shape from random weights, one IMDB epoch at 512 tokens in bf16 with length buckets:
     # the same 20,000 reviews and batch size as the peer's padded epoch.
     "$fika" init-config --preset from_scratch --csv "$csv" --out "$parts/imdb-base.yaml" >/dev/null
     step imdb_base 150 "$fika" train --config "$parts/imdb-base.yaml" --overwrite \
-        --set model.layers=12 --set model.hidden_size=768 --set model.heads=12 --set model.intermediate_size=3072 \
-        --set encoding.sequence_length=512 --set training.batch_size=32 --set training.epochs=1 \
-        --set training.learning_rate=1e-4 --set training.precision=bf16 --set training.device=cuda \
+        "${base[@]}" --set encoding.sequence_length=512 --set training.batch_size=32 --set training.epochs=1 \
+        --set training.learning_rate=1e-4 --set training.precision=bf16 --set training.device="$device" \
         --set training.length_buckets=true --set output.dir=/tmp/fika-runs/imdb-base
     cp /tmp/fika-runs/imdb-base/metrics.jsonl "$parts/imdb_base.metrics.jsonl" 2>/dev/null
 
     # The BERT-mini reference run (README: 256 tokens, batch 32, lr 1e-4, 10 % warm-up and linear decay,
     # weight decay 0.01 on all weights, plain shuffled batches, 3 epochs), on the GPU in bf16.
     "$fika" init-config --preset from_scratch --csv "$csv" --out "$parts/imdb-mini.yaml" >/dev/null
-    step imdb_mini 120 "$fika" train --config "$parts/imdb-mini.yaml" --overwrite \
+    step imdb_mini 120 "$fika" train --config "$parts/imdb-mini.yaml" --overwrite "${mini[@]}" \
         --set encoding.sequence_length=256 --set training.batch_size=32 --set training.epochs=3 \
         --set training.learning_rate=1e-4 --set training.warmup_ratio=0.1 --set training.weight_decay=0.01 \
         --set training.decay_bias_and_norm=true --set training.length_buckets=false \
-        --set training.precision=bf16 --set training.device=cuda --set output.dir=/tmp/fika-runs/imdb-mini
+        --set training.precision=bf16 --set training.device="$device" --set output.dir=/tmp/fika-runs/imdb-mini
     cp /tmp/fika-runs/imdb-mini/metrics.jsonl "$parts/imdb_mini.metrics.jsonl" 2>/dev/null
 
     # The prediction API on the GPU against the predictor alone: 16 clients, BERT-base shape.
-    step serve 100 "$fika" bench serve --shape base --device cuda --precision bf16 --clients 16 --requests 2000 \
+    step serve 100 "$fika" bench serve --shape "$shape" --device "$device" --precision bf16 --clients 16 --requests 2000 \
         --rounds 3 --max-batch 32 --sequence-length 512 --csv "$csv" --load-clients 0 --large-rows 0 --json
 fi
 
