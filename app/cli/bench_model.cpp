@@ -9,6 +9,7 @@
 #include "model/bert_classifier.h"
 #include "model/bf16_weights.h"
 #include "model/predictor.h"
+#include "model/torch_compat.h"
 #include "runtime/runtime.h"
 #include "train/optimizer_step.h"
 
@@ -16,6 +17,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -197,9 +199,13 @@ int runBenchModel(const BenchModelArgs& args)
                         bf16Weights->refresh();
                 };
                 std::map<std::string, double> elapsed;
+                std::map<std::string, std::vector<double>> stepSeconds;
                 std::map<std::string, int64_t> peakBytes;
-                for (const auto& precision : precisions)
-                    step(precision == "bf16"); // warm-up
+                // Warm-up: one step on a CPU (slow enough to need no more), three on a GPU (its kernels'
+                // first runs pick algorithms and fill the caching allocator), as the transformers peer does.
+                for (int i = 0; i < (device.is_cpu() ? 1 : 3); ++i)
+                    for (const auto& precision : precisions)
+                        step(precision == "bf16");
                 finish(device);
                 for (int i = 0; i < steps; ++i)
                     for (const auto& precision : precisions) {
@@ -209,6 +215,7 @@ int runBenchModel(const BenchModelArgs& args)
                         step(precision == "bf16");
                         finish(device);
                         elapsed[precision] += seconds(start);
+                        stepSeconds[precision].push_back(seconds(start));
                         if (device.is_cuda())
                             peakBytes[precision] = std::max(peakBytes[precision], core::gpuPeakMemoryBytes(device.index()));
                     }
@@ -220,11 +227,28 @@ int runBenchModel(const BenchModelArgs& args)
                     const double gflops = forwardFlops(config, length) * (train ? 3.0 : 1.0) * samplesPerSecond / 1e9;
                     const double ceiling = precision == "bf16" ? bf16Rate : fp32Rate;
                     rates[precision] = samplesPerSecond;
+                    auto sorted = stepSeconds[precision];
+                    std::sort(sorted.begin(), sorted.end());
+                    const double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
+                                                            : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+                    // The kernel the fused attention takes at this shape, with and without a padding mask.
+                    std::string kernel = "fika", paddedKernel = "fika";
+                    if (!device.is_cpu()) {
+                        const auto type = precision == "bf16" ? torch::kBFloat16 : torch::kFloat;
+                        const torch::Tensor q = torch::randn({batch, config.numHeads, length, config.hiddenSize / config.numHeads},
+                                                             torch::TensorOptions(device).dtype(type));
+                        const torch::Tensor attend = torch::ones({batch, 1, 1, length}, torch::TensorOptions(device).dtype(torch::kBool));
+                        const double dropout = train ? config.attentionDropout : 0.0;
+                        kernel = core::compat::fusedAttentionBackend(q, q, q, torch::Tensor(), dropout);
+                        paddedKernel = core::compat::fusedAttentionBackend(q, q, q, attend, dropout);
+                    }
                     results.push_back({{"precision", precision}, {"mode", mode}, {"batch", batch}, {"length", length},
                                        {"samples_per_s", samplesPerSecond}, {"gflops", gflops},
                                        {"share_of_fp32_matmul", gflops / fp32Rate},
                                        {"share_of_own_matmul", gflops / ceiling}, {"peak_rss_mb", peakRssMb()},
-                                       {"peak_gpu_memory_mb", static_cast<double>(peakBytes[precision]) / 1e6}});
+                                       {"peak_gpu_memory_mb", static_cast<double>(peakBytes[precision]) / 1e6},
+                                       {"samples_per_s_median", static_cast<double>(batch) / median},
+                                       {"attention_kernel", kernel}, {"attention_kernel_padded", paddedKernel}});
                     if (!args.json)
                         std::cout << "  " << precision << " " << samplesPerSecond << " samples/s, " << gflops << " GFLOP/s = "
                                   << 100.0 * gflops / ceiling << " % of its matmul"

@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <string>
 #include <vector>
 
 namespace fika::core::compat {
@@ -36,6 +37,27 @@ inline torch::Tensor fusedAttention(const torch::Tensor& q, const torch::Tensor&
     (void)k, (void)v, (void)attend, (void)dropout;
     TORCH_CHECK(false, "LibTorch ", TORCH_VERSION, " has no fused attention");
     return q;
+#endif
+}
+
+// Which kernel fusedAttention takes for these inputs ("flash", "efficient", "cudnn", "math"; "none"
+// without fused attention): the benchmarks record it.
+inline std::string fusedAttentionBackend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                         const torch::Tensor& attend, double dropout)
+{
+#if TORCH_VERSION_MAJOR >= 2
+    const int64_t choice = attend.defined() ? at::_fused_sdp_choice(q, k, v, attend, dropout)
+                                            : at::_fused_sdp_choice(q, k, v, std::nullopt, dropout);
+    switch (choice) { // at::SDPBackend
+    case 0: return "math";
+    case 1: return "flash";
+    case 2: return "efficient";
+    case 3: return "cudnn";
+    default: return "other (" + std::to_string(choice) + ")";
+    }
+#else
+    (void)q, (void)k, (void)v, (void)attend, (void)dropout;
+    return "none";
 #endif
 }
 

@@ -407,7 +407,7 @@ private:
         // epoch-N keeps optimizer.pt only until `last` holds it: resuming from an older epoch-N (its
         // `last` deleted) starts AdamW's moments anew, which changes the run a little.
         if (fs::exists(folder / "optimizer.pt", ec))
-            torch::load(*m_optimizer, (folder / "optimizer.pt").string());
+            torch::load(*m_optimizer, (folder / "optimizer.pt").string(), m_device); // saved on another device too
         else
             m_observer.onWarning({WarningCode::OptimizerStateMissing,
                                   folder.filename().string() +
@@ -499,12 +499,14 @@ private:
         const Batch batch = collate(m_run.encoded, examples, m_padId, m_padTo).to(m_device);
         const torch::Tensor logits = computeModel()->forward(batch.ids, batch.attentionMask, batch.typeIds).logits.to(torch::kFloat);
         const torch::Tensor loss = torch::cross_entropy_loss(logits, batch.labels, m_classWeights);
-        const double lossValue = loss.item<double>();
-        if (!std::isfinite(lossValue))
-            return makeError(ErrorCode::Diverged, "the loss is " + std::to_string(lossValue));
+        // Read after backward is queued, so that a GPU goes on from forward to backward without waiting
+        // for the CPU; a non-finite loss stops the run before the optimizer uses its gradients.
         (loss / static_cast<double>(groupSize)).backward();
         if (m_bf16Weights)
             m_bf16Weights->accumulateGradients();
+        const double lossValue = loss.item<double>();
+        if (!std::isfinite(lossValue))
+            return makeError(ErrorCode::Diverged, "the loss is " + std::to_string(lossValue));
         return std::pair{lossValue, stopAsked()};
     }
 

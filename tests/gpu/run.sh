@@ -19,6 +19,7 @@ out=${OUT:-/tmp/fika-gpu-out}
 parts=/tmp/fika-gpu-parts
 rm -rf "$parts" && mkdir -p "$parts" "$out"
 exec > >(tee "$out/run.log") 2>&1
+tee_pid=$!
 fika=${FIKA_CLI:-build/gpu/app/fika-cli}
 csv=/tmp/fika-train.csv
 device=cuda shape=base steps=10
@@ -114,3 +115,5 @@ fi
 python3 tests/gpu/summarize.py "$parts" "$out/gpu-h200.json" "bash tests/gpu/run.sh" "$(($(date +%s) - start))"
 tar -czf "$out/parts.tar.gz" -C "$parts" .
 echo "run.sh: $(($(date +%s) - start)) s in all"
+exec >&- 2>&-
+wait "$tee_pid" # so that run.log ends with these lines
