@@ -37,6 +37,8 @@ int main() {
     double g = std::max({(qg.grad() - qr.grad()).abs().max().item<double>(), (kg.grad() - kr.grad()).abs().max().item<double>(),
                          (vg.grad() - vr.grad()).abs().max().item<double>()});
     expect(g < 1e-4, "fused attention gradients, max |diff|", g);
+    const std::string kernel = compat::fusedAttentionBackend(q, k, v, additive.eq(0), 0.0);
+    expect(kernel == "flash" || kernel == "efficient" || kernel == "math" || kernel == "cudnn", "the kernel is named: " + kernel, 1);
     // Dropout inside the fused kernel: about p of the weights dropped (output differs from no dropout).
     const auto dropped = compat::fusedAttention(q, k, v, additive.eq(0), 0.5);
     expect((dropped - fused).abs().max().item<double>() > 0, "fused attention dropout changes the output", (dropped - fused).abs().max().item<double>());
