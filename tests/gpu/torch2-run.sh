@@ -3,7 +3,10 @@
 # Debian trixie's LibTorch 2.6 (CPU) and every library it needs, C library included, are unpacked
 # into a cache and tests/gpu/torch2_compat_test.cpp runs under trixie's own loader. What the GPU build
 # computes with fused kernels is thereby checked against Fika's code before GPU time is spent.
-#   tests/gpu/torch2-run.sh         (downloads ~150 MB once, into ~/.cache/fika-torch2)
+#   tests/gpu/torch2-run.sh             (downloads ~150 MB once, into ~/.cache/fika-torch2)
+#   tests/gpu/torch2-run.sh --fika-cli  also builds all of fika-cli against it (build/torch2.6, ~3 min
+#                                       with ccache), the way tests/gpu/build.sh builds against a wheel,
+#                                       and runs bench parity and tests/gpu/run.sh's rehearsal with it
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cache=${FIKA_TORCH2_CACHE:-$HOME/.cache/fika-torch2}
@@ -44,3 +47,27 @@ g++ -std=c++20 -O1 -D_GLIBCXX_USE_CXX11_ABI=1 -Icore -isystem "$headers" -isyste
     tests/gpu/torch2_compat_test.cpp core/train/optimizer_step.cpp core/model/attention.cpp -o "$out/torch2_compat_test" \
     -L"$lib" -l:libtorch.so.2.6 -l:libtorch_cpu.so.2.6 -l:libc10.so.2.6 -Wl,--allow-shlib-undefined -Wl,-rpath-link,"$lib"
 "$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$lib:$root/lib/x86_64-linux-gnu" "$out/torch2_compat_test"
+
+[ "${1:-}" = --fika-cli ] || exit 0
+# A wheel-like folder (include/, lib/libtorch*.so) for cmake/FikaTorchFromWheel.cmake, Fika's other
+# libraries from this machine, Gloo left out as a wheel has none.
+wheel=$cache/wheel-2.6/torch
+mkdir -p "$wheel/lib"
+ln -sfn "$headers" "$wheel/include"
+for name in torch torch_cpu c10; do ln -sfn "$lib/lib$name.so.2.6" "$wheel/lib/lib$name.so"; done
+cmake --preset headless -B build/torch2.6 -DFIKA_TORCH_DIR="$wheel" -DFIKA_WITH_GLOO=OFF \
+    "-DCMAKE_EXE_LINKER_FLAGS=-Wl,--allow-shlib-undefined -Wl,-rpath-link,$lib" >/dev/null
+cmake --build build/torch2.6 --target fika-cli
+# fika-cli restarts itself through /proc/self/exe to set OpenMP's and OpenBLAS's variables, which under
+# an explicit loader would be the loader: set them first.
+cli=$out/fika-cli-2.6
+cat >"$cli" <<WRAPPER
+#!/bin/sh
+export OMP_WAIT_POLICY=\${OMP_WAIT_POLICY:-passive} OPENBLAS_CORETYPE=\${OPENBLAS_CORETYPE:-Haswell}
+exec "$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$lib:$root/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu" \
+    "$PWD/build/torch2.6/app/fika-cli" "\$@"
+WRAPPER
+chmod +x "$cli"
+"$cli" --version
+"$cli" bench parity --golden ../shared/golden/tiny-bert
+FIKA_GPU_DRY_RUN=1 FIKA_CLI=$cli FIKA_GPU_BUDGET_S=900 OUT=$out/dry-run bash tests/gpu/run.sh
