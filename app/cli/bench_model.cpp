@@ -21,6 +21,7 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <sstream>
 
@@ -130,8 +131,9 @@ int runBenchModel(const BenchModelArgs& args)
     core::initRuntime(args.threads);
     if (auto valid = core::checkComputeDevice(args.device); !valid)
         return fail(valid.error());
-    const torch::Device device(args.device == "cuda" ? "cuda:0" : args.device);
-    const std::string deviceName = core::computeDevices()[device.is_cpu() ? 0 : static_cast<size_t>(device.index()) + 1].name;
+    const core::ComputeDevice found = core::findComputeDevice(args.device);
+    const torch::Device device(found.id);
+    const std::string& deviceName = found.name;
 
     const double fp32Rate = matmulGflops(torch::kFloat, device);
     const double bf16Rate = matmulGflops(torch::kBFloat16, device);
@@ -198,7 +200,6 @@ int runBenchModel(const BenchModelArgs& args)
                     if (bf16)
                         bf16Weights->refresh();
                 };
-                std::map<std::string, double> elapsed;
                 std::map<std::string, std::vector<double>> stepSeconds;
                 std::map<std::string, int64_t> peakBytes;
                 // Warm-up: one step on a CPU (slow enough to need no more), three on a GPU (its kernels'
@@ -214,7 +215,6 @@ int runBenchModel(const BenchModelArgs& args)
                         const auto start = Clock::now();
                         step(precision == "bf16");
                         finish(device);
-                        elapsed[precision] += seconds(start);
                         stepSeconds[precision].push_back(seconds(start));
                         if (device.is_cuda())
                             peakBytes[precision] = std::max(peakBytes[precision], core::gpuPeakMemoryBytes(device.index()));
@@ -223,12 +223,13 @@ int runBenchModel(const BenchModelArgs& args)
                     std::cout << mode << " batch " << batch << " × " << length << ":";
                 std::map<std::string, double> rates;
                 for (const auto& precision : precisions) {
-                    const double samplesPerSecond = static_cast<double>(batch * steps) / elapsed[precision];
+                    auto sorted = stepSeconds[precision];
+                    std::sort(sorted.begin(), sorted.end());
+                    const double total = std::accumulate(sorted.begin(), sorted.end(), 0.0);
+                    const double samplesPerSecond = static_cast<double>(batch * steps) / total;
                     const double gflops = forwardFlops(config, length) * (train ? 3.0 : 1.0) * samplesPerSecond / 1e9;
                     const double ceiling = precision == "bf16" ? bf16Rate : fp32Rate;
                     rates[precision] = samplesPerSecond;
-                    auto sorted = stepSeconds[precision];
-                    std::sort(sorted.begin(), sorted.end());
                     const double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
                                                             : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
                     // The kernel the fused attention takes at this shape, with and without a padding mask.

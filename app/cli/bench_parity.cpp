@@ -77,7 +77,8 @@ int runBenchParity(const BenchParityArgs& args)
     core::initRuntime(0);
     if (auto valid = core::checkComputeDevice(args.device); !valid)
         return fail(valid.error());
-    const torch::Device device(args.device == "cuda" ? "cuda:0" : args.device);
+    const core::ComputeDevice found = core::findComputeDevice(args.device);
+    const torch::Device device(found.id);
     std::ifstream goldenFile(fs::path(args.golden) / "golden.json");
     if (!goldenFile)
         return fail(core::makeError(core::ErrorCode::FileNotFound, (fs::path(args.golden) / "golden.json").string() + ": cannot be read"));
@@ -89,8 +90,7 @@ int runBenchParity(const BenchParityArgs& args)
     }
     core::LoadOptions loadOptions;
     loadOptions.fallbackVocab = core::bundledVocabPath();
-    auto load = [&]() { return core::loadCheckpoint(args.golden, loadOptions); };
-    auto cpu = load();
+    auto cpu = core::loadCheckpoint(args.golden, loadOptions);
     if (!cpu)
         return fail(cpu.error());
     const Inputs onCpu{tensorOf(golden["input_ids"]).to(torch::kLong), tensorOf(golden["attention_mask"]).to(torch::kLong),
@@ -105,15 +105,21 @@ int runBenchParity(const BenchParityArgs& args)
     }
     const auto cpuGradients = gradients(cpuModel, onCpu);
 
+    // A fresh copy of the golden weights on the device, for each check.
     auto deviceCopy = [&]() {
-        auto loaded = load();
-        core::BertClassifier model = loaded->model;
+        core::BertClassifier model(cpu->config, /*initialize=*/false);
+        {
+            torch::NoGradGuard noGrad;
+            auto source = cpuModel->named_parameters();
+            for (auto& item : model->named_parameters())
+                item.value().copy_(source[item.key()]);
+        }
         model->to(device);
         model->eval();
         return model;
     };
     nlohmann::json out = {{"device", args.device},
-                          {"device_name", core::computeDevices()[device.is_cpu() ? 0 : static_cast<size_t>(device.index()) + 1].name},
+                          {"device_name", found.name},
                           {"torch", core::torchVersion()},
                           {"fused_attention", core::compat::kHasFusedAttention && !device.is_cpu()},
                           {"fused_adamw", core::compat::kHasFusedAdamW && !device.is_cpu()}};

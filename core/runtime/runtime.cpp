@@ -46,6 +46,16 @@ void setThreadComputeThreads(int threads)
         set(std::max(1, threads));
 }
 
+ComputeDevice findComputeDevice(const std::string& id)
+{
+    const auto devices = computeDevices();
+    const std::string wanted = id == "cuda" ? "cuda:0" : id;
+    for (const auto& device : devices)
+        if (device.id == wanted)
+            return device;
+    return devices.front();
+}
+
 std::string blasCoreName()
 {
     using CoreNameFn = char* (*)();

@@ -49,6 +49,9 @@ struct ComputeDevice {
 };
 // The CPU first, then every GPU LibTorch sees (none without a CUDA LibTorch).
 std::vector<ComputeDevice> computeDevices();
+// The entry of computeDevices() that `id` names ("cuda" is GPU 0), or the CPU's for an id it lacks
+// (checkComputeDevice in model/predictor.h refuses those first).
+ComputeDevice findComputeDevice(const std::string& id);
 // Whether this LibTorch was built with CUDA (whether or not a GPU is present now).
 bool torchHasCuda();
 // The most memory LibTorch's CUDA allocator has held for tensors on GPU `index` since the last

@@ -92,6 +92,8 @@ private Q_SLOTS:
             QCOMPARE(devices[i].id, "cuda:" + std::to_string(i - 1));
             QVERIFY(devices[i].memoryBytes > 0);
         }
+        QCOMPARE(findComputeDevice("cpu").id, std::string("cpu"));
+        QCOMPARE(findComputeDevice("cuda").id, devices.size() > 1 ? std::string("cuda:0") : std::string("cpu"));
         if (!torchHasCuda())
             QCOMPARE(gpuPeakMemoryBytes(0), int64_t{0});
         QCOMPARE(compat::kHasFusedAttention, TORCH_VERSION_MAJOR >= 2);

@@ -87,18 +87,17 @@ def main():
     except OSError:
         pass
 
-    def fika_rate(name):
-        # The median step, as the peer reports its own (its mean is kept under fika_mean_samples_per_s).
-        rows = (last_json(part(name + ".log")) or {}).get("results") or []
-        return rows[0].get("samples_per_s_median", rows[0].get("samples_per_s")) if rows else None
-
     def fika_field(name, key):
+        """A field of the one measurement a bench model step printed."""
         rows = (last_json(part(name + ".log")) or {}).get("results") or []
         return rows[0].get(key) if rows else None
 
+    def fika_rate(name):
+        # The median step, as the peer reports its own (its mean is kept under fika_mean_samples_per_s).
+        return fika_field(name, "samples_per_s_median")
+
     def fika_peak(name):
-        rows = (last_json(part(name + ".log")) or {}).get("results") or []
-        return rows[0].get("peak_gpu_memory_mb") if rows else None
+        return fika_field(name, "peak_gpu_memory_mb")
 
     hf = read_json(part("hf_peer.json")) or {}
     parity = last_json(part("parity.log")) or {}
