@@ -88,6 +88,10 @@ int runBenchParity(const BenchParityArgs& args)
     } catch (const nlohmann::json::exception& e) {
         return fail(core::makeError(core::ErrorCode::Json, (fs::path(args.golden) / "golden.json").string() + ": " + e.what()));
     }
+    for (const char* key : {"input_ids", "attention_mask", "token_type_ids", "labels", "logits", "adamw"})
+        if (!golden.contains(key))
+            return fail(core::makeError(core::ErrorCode::Json, (fs::path(args.golden) / "golden.json").string() + ": no \"" + key +
+                                                                   "\" (a golden file as ../shared/golden/README.md describes)"));
     core::LoadOptions loadOptions;
     loadOptions.fallbackVocab = core::bundledVocabPath();
     auto cpu = core::loadCheckpoint(args.golden, loadOptions);
@@ -240,7 +244,16 @@ Runner defineBenchParity(CLI::App& command)
     addValue(command, "--golden", args->golden, "DIR", "the tiny-bert folder (config.json, model.safetensors, golden.json)")->required();
     addDevice(command, args->device);
     addFlag(command, "--json", args->json, "print one JSON object");
-    return [args] { return runBenchParity(*args); };
+    return [args] {
+        // A golden file with the keys but other shapes or types, or inputs the model cannot take.
+        try {
+            return runBenchParity(*args);
+        } catch (const nlohmann::json::exception& e) {
+            return fail(core::makeError(core::ErrorCode::Json, args->golden + "/golden.json: " + e.what()));
+        } catch (const std::exception&) {
+            return fail(core::makeError(core::ErrorCode::InvalidArgument, args->golden + ": " + core::currentExceptionMessage()));
+        }
+    };
 }
 
 } // namespace fika::cli

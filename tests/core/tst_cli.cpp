@@ -106,6 +106,18 @@ private Q_SLOTS:
             QCOMPARE(gpu.exitCode, 1);
             QVERIFY2(gpu.err.contains("needs a CUDA build of LibTorch"), gpu.err.constData());
         }
+        // A golden file without the reference's keys: a message naming the key, not an abort.
+        QTemporaryDir dir;
+        for (const char* file : {"config.json", "model.safetensors"})
+            QVERIFY(QFile::copy(QString::fromStdString(fika::test::sharedPath(std::string("golden/tiny-bert/") + file)),
+                                dir.filePath(QString::fromUtf8(file))));
+        QFile golden(dir.filePath(QStringLiteral("golden.json")));
+        QVERIFY(golden.open(QIODevice::WriteOnly) && golden.write("{\"input_ids\": [[101, 102]]}") > 0);
+        golden.close();
+        const Run noKeys = runCli({QStringLiteral("bench"), QStringLiteral("parity"), QStringLiteral("--golden"), dir.path()});
+        QCOMPARE(noKeys.exitCode, 1);
+        QVERIFY2(noKeys.err.contains("golden.json: no \"attention_mask\""), noKeys.err.constData());
+
         const Run bad = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), QStringLiteral("x"),
                                 QStringLiteral("--device"), QStringLiteral("gpu")});
         QCOMPARE(bad.exitCode, 2);
