@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,21 @@ inline constexpr bool kHasFusedAttention = false;
 inline constexpr bool kHasFusedAdamW = false;
 #endif
 
+// cuDNN's attention builds an execution plan for each new shape: fine for fixed shapes, slow where
+// batches vary in length (dynamic padding, length buckets, serving). Fika leaves it to FlashAttention
+// and memory-efficient attention unless FIKA_CUDNN_ATTENTION=1. Once per process.
+inline void chooseAttentionKernels()
+{
+#if TORCH_VERSION_MAJOR >= 2
+    static const bool once = [] {
+        const char* wanted = std::getenv("FIKA_CUDNN_ATTENTION");
+        at::globalContext().setSDPUseCuDNN(wanted && std::string(wanted) == "1");
+        return true;
+    }();
+    (void)once;
+#endif
+}
+
 // softmax(q·kᵀ/√d) · v with dropout, for q, k, v of [B, H, T, D] and `attend` a bool mask
 // broadcastable to [B, H, T, T] (true = attend) or undefined (attend everywhere), through LibTorch
 // 2.x's fused kernels (FlashAttention without a mask, memory-efficient attention with one, on a GPU):
@@ -30,6 +46,7 @@ inline torch::Tensor fusedAttention(const torch::Tensor& q, const torch::Tensor&
                                     const torch::Tensor& attend, double dropout)
 {
 #if TORCH_VERSION_MAJOR >= 2
+    chooseAttentionKernels();
     if (!attend.defined())
         return at::scaled_dot_product_attention(q, k, v, std::nullopt, dropout);
     return at::scaled_dot_product_attention(q, k, v, attend, dropout);
@@ -46,6 +63,7 @@ inline std::string fusedAttentionBackend(const torch::Tensor& q, const torch::Te
                                          const torch::Tensor& attend, double dropout)
 {
 #if TORCH_VERSION_MAJOR >= 2
+    chooseAttentionKernels();
     const int64_t choice = attend.defined() ? at::_fused_sdp_choice(q, k, v, attend, dropout)
                                             : at::_fused_sdp_choice(q, k, v, std::nullopt, dropout);
     switch (choice) { // at::SDPBackend

@@ -82,7 +82,9 @@ linkdirs="$torch_dir/lib"
 for d in "$site"/nvidia/*/lib "$site"/nvidia/*/*/lib /usr/local/cuda/lib64 /usr/local/nvidia/lib64; do
     if [ -d "$d" ]; then linkdirs="$linkdirs:$d"; fi
 done
-ldflags="-Wl,--disable-new-dtags -Wl,-rpath-link,$libdirs:$linkdirs -Wl,--allow-shlib-undefined"
+# -rdynamic and -g1 (below): a crash on the GPU machine, which has no gdb, names functions and lines
+# (tests/gpu/crash_trace.c).
+ldflags="-rdynamic -Wl,--disable-new-dtags -Wl,-rpath-link,$libdirs:$linkdirs -Wl,--allow-shlib-undefined"
 
 cmake --preset headless -B "$build" \
     -DFIKA_TORCH_DIR="$torch_dir" "${abi[@]}" -DFIKA_WITH_GLOO=OFF \
@@ -90,7 +92,7 @@ cmake --preset headless -B "$build" \
     -DICU_ROOT="$prefix/usr" -DOPENSSL_ROOT_DIR="$prefix/usr" \
     -Dyaml-cpp_DIR="$prefix/usr/lib/$arch/cmake/yaml-cpp" -Dnlohmann_json_DIR="$prefix/usr/share/cmake/nlohmann_json" \
     -DCLI11_DIR="$prefix/usr/share/cmake/CLI11" -DPKG_CONFIG_EXECUTABLE="$prefix/bin/pkg-config" \
-    -DCMAKE_CXX_FLAGS="-isystem $prefix/usr/include/$arch" \
+    -DCMAKE_CXX_FLAGS="-g1 -isystem $prefix/usr/include/$arch" \
     -DCMAKE_BUILD_RPATH="${libdirs//:/;};${linkdirs//:/;}" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" ${FIKA_CMAKE_ARGS:-} ||
     die "configuring $build failed (see above)"
 # NCCL's code (multi-GPU training, unused on one GPU) is the part least checked against this LibTorch:
