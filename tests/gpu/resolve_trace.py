@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 
-FRAME = re.compile(r"crash_trace: #(\d+) (\S+) \+0x([0-9a-f]+) (\S+)")
+FRAME = re.compile(r"crash_trace: (#\d+|ip|stack\+\d+) (\S+) \+0x([0-9a-f]+) (\S+)")
 
 
 def run(command, text):
@@ -28,17 +28,30 @@ def resolve(path):
     if not frames:
         return
     print(f"== {path}: {header[0] if header else 'crash'}")
+    own = {}  # Fika's own modules: every offset through one addr2line each (the -g1 binary is large)
     for frame in frames:
-        index, module, offset, symbol = frame.groups()
+        module = frame.group(2)
         if module == "/proc/self/exe":  # fika-cli restarted itself (core/runtime/startup_environment.cpp)
             module = os.environ.get("FIKA_CLI", "build/gpu/app/fika-cli")
-        where = ""
         if not module.startswith(("/lib", "/usr", "/opt", "/tmp/site")) and "crash_trace" not in module:
-            where = run(["addr2line", "-C", "-f", "-i", "-p", "-e", module, "0x" + offset], "").strip().replace("\n", " | ")
-        if not where:
+            own.setdefault(module, set()).add("0x" + frame.group(3))
+    resolved = {}
+    for module, offsets in own.items():
+        offsets = sorted(offsets)
+        answer = run(["addr2line", "-C", "-f", "-p", "-e", module] + offsets, "").splitlines()
+        resolved.update({(module, o): a for o, a in zip(offsets, answer)})
+    for frame in frames:
+        label, module, offset, symbol = frame.groups()
+        if module == "/proc/self/exe":
+            module = os.environ.get("FIKA_CLI", "build/gpu/app/fika-cli")
+        where = resolved.get((module, "0x" + offset), "")
+        if not where or where.startswith("??"):
             name = run(["c++filt"], symbol).strip() if symbol != "?" else "?"
             where = f"{name} ({module.rsplit('/', 1)[-1]} +0x{offset})"
-        print(f"  #{index} {where[:400]}")
+        print(f"  {label} {where[:400]}")
+    for line in lines:  # the lines that say where the fault was
+        if line.startswith("crash_trace: ip") and "no loaded object" in line:
+            print("  " + line)
 
 
 for argument in sys.argv[1:]:
