@@ -22,12 +22,12 @@ constexpr double kSecondsPerTokenLayerHidden = 5e-7;
 // (2.3-2.7x on cores busy with other work, where fp32 loses more).
 constexpr double kBf16TrainingSpeedup = 1.8;
 
-// A GPU's effective rates, as Hugging Face transformers trains and runs BERT-base on an H100 (the
-// samples/s below, sequence length 512); the formula's FLOPs per token at those rates give FLOP/s.
-// H100 figures, to be replaced by the H200 measurements of tests/gpu/run.sh.
-constexpr double kGpuTrainingSamplesPerSecondBf16 = 722; // batch 32, bf16
-constexpr double kGpuTrainingSamplesPerSecondFp32 = 103; // batch 6, fp32
-constexpr double kGpuInferenceSamplesPerSecondBf16 = 3136; // batch 64, bf16 (forward only)
+// A GPU's effective rates, as Fika trains and runs BERT-base on an H200 (fika-cli bench model, the
+// samples/s below at sequence length 512; README: Measured on an H200); the formula's FLOPs per
+// token at those rates give FLOP/s.
+constexpr double kGpuTrainingSamplesPerSecondBf16 = 739; // batch 32, bf16
+constexpr double kGpuTrainingSamplesPerSecondFp32 = 107; // batch 6, fp32
+constexpr double kGpuInferenceSamplesPerSecondBf16 = 2462; // batch 64, bf16 (forward only)
 constexpr double kGpuMeasuredSequenceLength = 512;
 // A GPU runs a small model no faster than it launches kernels: about 60 launches of ~8 µs per layer
 // for forward, backward and AdamW (an assumption for eager mode, not yet measured here).

@@ -107,4 +107,10 @@ fi
 cli=$build/app/fika-cli
 "$cli" --version || die "$cli does not start (missing: $(ldd "$cli" | grep 'not found' | tr -s ' \t\n' ' ')); try LD_LIBRARY_PATH=$libdirs:$linkdirs"
 "$cli" --help >/dev/null || die "$cli --help failed"
+# libstdc++ first among fika-cli's libraries, so that no std:: symbol comes from the copies a wheel's
+# libtorch.so exports (CMakeLists.txt: PyTorch 2.11's std::filesystem::remove_all crashed).
+first=$(readelf -d "$cli" | awk '/NEEDED/ { gsub(/[][]/, "", $NF); print $NF; exit }')
+copies=$(nm -D --defined-only "$torch_dir/lib/libtorch.so" 2>/dev/null | grep -c ' _ZNSt10filesystem' || true)
+echo "build.sh: fika-cli's first library is $first; the wheel's libtorch.so exports ${copies:-?} std::filesystem symbols"
+case $first in libstdc++.so*) ;; *) die "fika-cli's first library is $first, not libstdc++: std:: symbols could come from libtorch.so" ;; esac
 echo "build.sh: $cli runs (libraries from $prefix and $torch_dir/lib through its RPATH; no LD_LIBRARY_PATH needed)"

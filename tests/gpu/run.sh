@@ -56,7 +56,7 @@ step() {
     local t0; t0=$(date +%s.%N)
     timeout --kill-after=10 "$limit" env ${tracer:+LD_PRELOAD=$tracer} "$@" >"$parts/$name.log" 2>&1
     local rc=$?
-    if grep -q '^crash_trace: #' "$parts/$name.log"; then
+    if grep -q '^crash_trace: signal' "$parts/$name.log"; then
         FIKA_CLI=$fika python3 tests/gpu/resolve_trace.py "$parts/$name.log" >"$parts/$name.trace" 2>&1
         cat "$parts/$name.trace"
     fi
