@@ -51,6 +51,15 @@ int runServe(const ServeArgs& args)
                   << " is a plain Hugging Face folder: give --input-name (e.g. review) and --target-name (e.g. sentiment)\n";
         return 2;
     }
+    core::PredictorOptions predictorOptions;
+    predictorOptions.sequenceLength = args.sequenceLength;
+    predictorOptions.bf16 = args.precision == "bf16";
+    predictorOptions.device = args.device;
+    auto predictor = core::Predictor::fromCheckpoint(args.checkpoint, predictorOptions);
+    if (!predictor) {
+        return fail(predictor.error());
+    }
+    // The token file only once the model is loaded: a wrong device or checkpoint leaves no file behind.
     bool created = false;
     std::string tokenWarning;
     auto token = core::readOrCreateTokenFile(args.tokenFile, &created, &tokenWarning);
@@ -66,14 +75,6 @@ int runServe(const ServeArgs& args)
         std::cerr << "warning: listening on " << options.host
                   << ": other machines can reach the API; anyone with the token can use it\n";
 
-    core::PredictorOptions predictorOptions;
-    predictorOptions.sequenceLength = args.sequenceLength;
-    predictorOptions.bf16 = args.precision == "bf16";
-    predictorOptions.device = args.device;
-    auto predictor = core::Predictor::fromCheckpoint(args.checkpoint, predictorOptions);
-    if (!predictor) {
-        return fail(predictor.error());
-    }
     core::releaseComputeThreads(); // only the server's worker computes from now on
     std::mutex logMutex;
     options.log = [&logMutex](const std::string& line) {

@@ -124,6 +124,19 @@ private Q_SLOTS:
         QVERIFY2(bad.err.contains("--device: expected cpu, cuda or cuda:N, not 'gpu'"), bad.err.constData());
     }
 
+    // serve writes a new token file only once its model is loaded: a failed start leaves none behind.
+    void serveLeavesNoTokenFileWhenTheModelFails()
+    {
+        QTemporaryDir empty;
+        const QString tokenFile = empty.filePath(QStringLiteral("api-token"));
+        const Run noModel = runCli({QStringLiteral("serve"), QStringLiteral("--checkpoint"), empty.path(),
+                                    QStringLiteral("--token-file"), tokenFile, QStringLiteral("--input-name"), QStringLiteral("review"),
+                                    QStringLiteral("--target-name"), QStringLiteral("sentiment"), QStringLiteral("--port"),
+                                    QStringLiteral("0")});
+        QCOMPARE(noModel.exitCode, 1);
+        QVERIFY2(!QFile::exists(tokenFile), noModel.err.constData());
+    }
+
     // README's fika-cli block is `fika-cli --help` as it prints, so that the two cannot drift apart.
     void readmeShowsTheGeneratedHelp()
     {
