@@ -14,7 +14,10 @@ constexpr size_t kSampleBytes = 64 * 1024;
 Result<std::unique_ptr<CsvReader>> CsvReader::openFile(const std::string& path)
 {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
+    const auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::is_directory(status))
+        return makeError(ErrorCode::NotAFile, path + ": is a folder, not a CSV file", path);
+    if (!std::filesystem::is_regular_file(status))
         return makeError(ErrorCode::FileNotFound, path + ": no such file", path);
     const auto size = static_cast<int64_t>(std::filesystem::file_size(path, ec));
     auto stream = std::make_unique<std::ifstream>(path, std::ios::binary);

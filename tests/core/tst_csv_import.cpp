@@ -152,6 +152,11 @@ private Q_SLOTS:
     {
         auto result = importCsv("/nonexistent/reviews.csv");
         QCOMPARE(result.error().code, ErrorCode::FileNotFound);
+        // A folder given where a CSV belongs is named as such, not as missing.
+        QTemporaryDir folder;
+        auto fromFolder = importCsv(folder.path().toStdString());
+        QCOMPARE(fromFolder.error().code, ErrorCode::NotAFile);
+        QVERIFY2(fromFolder.error().message.find("is a folder, not a CSV file") != std::string::npos, fromFolder.error().message.c_str());
     }
 
     void cancelStopsTheImport()
