@@ -4,6 +4,7 @@
 #include "qcustomplot_wrapper.h"
 #include "ui_format.h"
 
+#include <QLocale>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -192,7 +193,7 @@ QString ConfusionMatrixPlot::cellText(int truth, int predicted) const
     const double share = static_cast<double>(count) / static_cast<double>(std::max<int64_t>(1, m_matrix.support(t)));
     QString text = tr("True %1, predicted %2: %3 examples, %4 of the %1 examples")
                        .arg(m_labels[truth], m_labels[predicted])
-                       .arg(count)
+                       .arg(QLocale().toString(count))
                        .arg(formatPercent(share));
     if (t == p)
         text += tr("\nRecall of %1: %2, precision: %3")

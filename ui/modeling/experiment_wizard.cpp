@@ -11,6 +11,7 @@
 #include "project/project.h"
 #include "runtime/runtime.h"
 
+#include <QLocale>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -315,9 +316,9 @@ void ExperimentWizard::versionChosen()
         classes << toQString(name);
     m_versionSummary->setText(tr("%1\n%2 training, %3 validation, %4 test examples; classes: %5; sequence length %6")
                                   .arg(toQString(m_version->source.path))
-                                  .arg(m_version->trainingCount)
-                                  .arg(m_version->validationCount)
-                                  .arg(m_version->testCount)
+                                  .arg(QLocale().toString(m_version->trainingCount))
+                                  .arg(QLocale().toString(m_version->validationCount))
+                                  .arg(QLocale().toString(m_version->testCount))
                                   .arg(classes.join(QStringLiteral(", ")))
                                   .arg(m_version->encoding.sequenceLength));
     m_input->addItem(toQString(m_version->textColumn));

@@ -402,7 +402,7 @@ void ModelingView::updateAdvice()
                  .arg(memory > 0 ? tr("%1 of %2").arg(formatBytes(estimate.peakBytes), formatBytes(memory))
                                  : formatBytes(estimate.peakBytes),
                       where.toHtmlEscaped(), formatDuration(estimate.epochSeconds * (calibrated ? factor : 1.0)),
-                      info.trainingCount > 0 ? tr(" for %1 training examples").arg(info.trainingCount)
+                      info.trainingCount > 0 ? tr(" for %1 training examples").arg(QLocale().toString(info.trainingCount))
                                              : tr(" per 1,000 training examples"),
                       calibrated ? tr("timed on this machine") : tr("a first guess until training has run here"));
     for (const auto& warning : core::trainingWarnings(*config, estimate, memory))
