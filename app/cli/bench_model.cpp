@@ -5,6 +5,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/kernel_profile.h"
 
 #include "model/bert_classifier.h"
 #include "model/bf16_weights.h"
@@ -118,6 +119,7 @@ struct BenchModelArgs {
     int steps = 3;
     int threads = 0; // 0: all cores
     std::string device = "cpu";
+    int profileSteps = 0; // > 0: each measurement's GPU kernels profiled over this many more steps
     bool json = false;
 };
 
@@ -134,6 +136,8 @@ int runBenchModel(const BenchModelArgs& args)
     const core::ComputeDevice found = core::findComputeDevice(args.device);
     const torch::Device device(found.id);
     const std::string& deviceName = found.name;
+    if (args.profileSteps > 0 && !device.is_cuda())
+        return fail(core::makeError(core::ErrorCode::InvalidArgument, "--profile-steps profiles GPU kernels: give --device cuda"));
 
     const double fp32Rate = matmulGflops(torch::kFloat, device);
     const double bf16Rate = matmulGflops(torch::kBFloat16, device);
@@ -243,6 +247,12 @@ int runBenchModel(const BenchModelArgs& args)
                         kernel = core::compat::fusedAttentionBackend(q, q, q, torch::Tensor(), dropout);
                         paddedKernel = core::compat::fusedAttentionBackend(q, q, q, attend, dropout);
                     }
+                    nlohmann::json profile;
+                    if (args.profileSteps > 0) {
+                        // A diagnosis: its failure is recorded beside the measurement, which stands.
+                        auto profiled = profileKernels([&] { step(precision == "bf16"); }, args.profileSteps);
+                        profile = profiled ? profiled.value() : nlohmann::json{{"error", profiled.error().message}};
+                    }
                     results.push_back({{"precision", precision}, {"mode", mode}, {"batch", batch}, {"length", length},
                                        {"samples_per_s", samplesPerSecond}, {"gflops", gflops},
                                        {"share_of_fp32_matmul", gflops / fp32Rate},
@@ -250,6 +260,8 @@ int runBenchModel(const BenchModelArgs& args)
                                        {"peak_gpu_memory_mb", static_cast<double>(peakBytes[precision]) / 1e6},
                                        {"samples_per_s_median", static_cast<double>(batch) / median},
                                        {"attention_kernel", kernel}, {"attention_kernel_padded", paddedKernel}});
+                    if (!profile.is_null())
+                        results.back()["kernel_profile"] = profile;
                     if (!args.json)
                         std::cout << "  " << precision << " " << samplesPerSecond << " samples/s, " << gflops << " GFLOP/s = "
                                   << 100.0 * gflops / ceiling << " % of its matmul"
@@ -289,6 +301,8 @@ Runner defineBenchModel(CLI::App& command)
     addValue(command, "--steps", args->steps, "N", "timed steps per measurement")->check(wholeNumber(1, 1000000));
     addValue(command, "--threads", args->threads, "N", "threads, 0: all cores")->check(wholeNumber(0, maxThreads(), "cores"));
     addDevice(command, args->device);
+    addValue(command, "--profile-steps", args->profileSteps, "N", "GPU kernel times over N more steps (LibTorch 2.x)")
+        ->check(wholeNumber(0, 1000));
     addFlag(command, "--json", args->json, "print one JSON object");
     return [args] { return runBenchModel(*args); };
 }

@@ -71,6 +71,8 @@ def parseArgs(argv):
     p.add_argument("--imdb-batch", type=int, default=32)
     p.add_argument("--warmup", type=int, default=3, help="untimed steps before each fixed-shape measurement")
     p.add_argument("--steps", type=int, default=10, help="timed steps of each fixed-shape measurement")
+    p.add_argument("--profile-steps", type=int, default=0,
+                   help="GPU kernel times over N more steps of each fixed-shape measurement (0: none)")
     p.add_argument("--lr", type=float, default=2e-5)
     p.add_argument("--weight-decay", type=float, default=0.01)
     # Model shape: BERT-base by default; smaller values make a CPU smoke test possible.
@@ -236,6 +238,33 @@ def timeSteps(torch, device, args, step):
     return times
 
 
+def kernelProfile(torch, device, args, step, top=25):
+    """GPU kernel time per step by kernel name over --profile-steps calls of step(), in the shape of
+    fika-cli bench model's kernel_profile (Kineto's own events, as Fika reads them)."""
+    if args.profile_steps <= 0 or not str(device).startswith("cuda"):
+        return None
+    try:
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
+            for _ in range(args.profile_steps):
+                step()
+            synchronize(torch, device)
+        totals = {}
+        for event in prof.profiler.kineto_results.events():
+            if event.device_type() != torch.autograd.DeviceType.CUDA:
+                continue
+            entry = totals.setdefault(event.name(), [0.0, 0])
+            entry[0] += event.duration_ns()
+            entry[1] += 1
+        everything = sum(t for t, _ in totals.values())
+        ranked = sorted(totals.items(), key=lambda item: -item[1][0])[:top]
+        return {"kernel_ms_per_step": everything / 1e6 / args.profile_steps, "kernel_names": len(totals),
+                "kernels": [{"name": name[:160], "ms_per_step": t / 1e6 / args.profile_steps,
+                             "calls_per_step": n / args.profile_steps, "share": t / everything if everything else 0.0}
+                            for name, (t, n) in ranked]}
+    except Exception as error:  # a profile is a diagnosis: its failure must not lose the measurement
+        return {"error": f"{type(error).__name__}: {error}"}
+
+
 def summarise(times, batch):
     med = statistics.median(times)
     return {"batch": batch, "timed_steps": len(times), "median_step_s": med, "total_s": sum(times),
@@ -266,6 +295,9 @@ def measureTrain(args, device, run, key, batch, bf16):
         detail = summarise(times, batch)
         detail.update(seq_len=args.seq_len, autocast="bf16" if bf16 else None, weights="fp32",
                       last_loss=float(losses[-1].float().cpu()))
+        profile = kernelProfile(torch, device, args, step)
+        if profile:
+            detail["kernel_profile"] = profile
         run.result["train_samples_per_s"][key] = detail["samples_per_s_median"]
         run.result["peak_memory_bytes"]["train_" + key] = peak(torch, device)
         run.result["details"]["train_" + key] = detail
@@ -291,6 +323,9 @@ def measureInfer(args, device, run, key, batch):
         times = timeSteps(torch, device, args, step)
         detail = summarise(times, batch)
         detail.update(seq_len=args.seq_len, autocast="bf16", weights="fp32")
+        profile = kernelProfile(torch, device, args, step)
+        if profile:
+            detail["kernel_profile"] = profile
         run.result["infer_samples_per_s"][key] = detail["samples_per_s_median"]
         run.result["peak_memory_bytes"]["infer_" + key] = peak(torch, device)
         run.result["details"]["infer_" + key] = detail

@@ -34,6 +34,9 @@ if [ -n "${FIKA_GPU_DRY_RUN:-}" ]; then
     mini=("${base[@]}")
 fi
 
+# Kernel-by-kernel GPU time of each fixed-shape measurement, Fika's and the peer's (not on a CPU).
+profile="--profile-steps 3"
+[ -n "${FIKA_GPU_DRY_RUN:-}" ] && profile=
 steps_wanted=" ${FIKA_GPU_STEPS:-hf_peer parity bench imdb_base imdb_mini serve} "
 wanted() { [[ $steps_wanted == *" $1 "* ]]; }
 # The crash tracer (the GPU machine has no gdb); without a C compiler the steps run without it.
@@ -83,7 +86,7 @@ if command -v taskset >/dev/null && ((cores >= 8)); then
 fi
 echo "peer pinned: ${pin_peer[*]:-no}" >"$parts/peer-pinning.txt"
 wanted hf_peer && (step hf_peer 300 "${pin_peer[@]}" env PYTHONUNBUFFERED=1 python3 tests/gpu/hf_peer.py --out "$parts/hf_peer.json" \
-     --imdb "$csv" --imdb-max-seconds 120) &
+     --imdb "$csv" --imdb-max-seconds 120 $profile) &
 peer=$!; wanted hf_peer || peer=
 if [ -n "${FIKA_CLI:-}" ]; then
     built=0
@@ -97,11 +100,11 @@ if ((built == 0)); then
     wanted parity_cpu && step parity_cpu 60 "$fika" bench parity --golden .gpu/tiny-bert --device cpu --json
     wanted parity && step parity 90 "$fika" bench parity --golden .gpu/tiny-bert --device "$device" --json
     wanted bench && step bench_train_bf16_32x512 90 "$fika" bench model --shape "$shape" --device "$device" --modes train --precisions bf16 \
-        --batches 32 --lengths 512 --steps "$steps" --json
+        --batches 32 --lengths 512 --steps "$steps" $profile --json
     wanted bench && step bench_train_fp32_6x512 90 "$fika" bench model --shape "$shape" --device "$device" --modes train --precisions fp32 \
-        --batches 6 --lengths 512 --steps "$steps" --json
+        --batches 6 --lengths 512 --steps "$steps" $profile --json
     wanted bench && step bench_infer_bf16_64x512 90 "$fika" bench model --shape "$shape" --device "$device" --modes inference --precisions bf16 \
-        --batches 64 --lengths 512 --steps "$steps" --json
+        --batches 64 --lengths 512 --steps "$steps" $profile --json
 
     # BERT-base shape from random weights, one IMDB epoch at 512 tokens in bf16 with length buckets:
     # the same 20,000 reviews and batch size as the peer's padded epoch.

@@ -167,6 +167,12 @@ def main():
                                "hf": hf.get("peak_memory_bytes")},
         "serve": {key: serve.get(key) for key in ("requests_per_s", "p50_ms", "p99_ms", "predictor_texts_per_s", "overhead",
                                                   "mean_batch", "errors", "clients", "requests")} if serve else None,
+        # Where the time goes, kernel by kernel, in Fika and in the peer (bench model --profile-steps, hf_peer.py --profile-steps).
+        "kernel_profiles": {measure: {"fika": fika_field(name, "kernel_profile"),
+                                      "hf": dig(hf, "details", measure, "kernel_profile")}
+                            for measure, name in (("train_bf16_32x512", "bench_train_bf16_32x512"),
+                                                  ("train_fp32_6x512", "bench_train_fp32_6x512"),
+                                                  ("infer_bf16_64x512", "bench_infer_bf16_64x512"))},
         "hf_peer": {key: hf.get(key) for key in ("torch", "transformers", "attn_implementation", "errors", "warnings")},
         "steps": steps,
     }
