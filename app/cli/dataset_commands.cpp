@@ -2,6 +2,7 @@
 // fika-cli dataset inspect, fika-cli dataset version
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/output_file.h"
 
 #include "runtime/runtime.h"
 
@@ -155,12 +156,15 @@ struct VersionArgs : ImportArgs {
     bool noStratify = false;
     int sequenceLength = 512;
     std::string truncation = "head";
+    bool overwrite = false;
 };
 
 int runDatasetVersion(const VersionArgs& args)
 {
     if (args.source.empty())
         return usageError("dataset version needs one CSV file or folder", "dataset version");
+    if (auto writable = checkOutputFile(args.out, args.overwrite); !writable)
+        return fail(writable.error());
 
     core::SubsetSpec subsetSpec;
     subsetSpec.trainingPercent = args.training;
@@ -221,6 +225,7 @@ Runner defineDatasetVersion(CLI::App& command)
     command.description("Splits the dataset into subsets and saves a dataset version (source, checksum, encoding, subsets).");
     addImportOptions(command, *args);
     addValue(command, "--out", args->out, "FILE.yaml", "the dataset version to write")->required();
+    addFlag(command, "--overwrite", args->overwrite, "replace an existing --out file");
     addValue(command, "--name", args->name, "NAME", "the version's name (default: the source's name)");
     addValue(command, "--training", args->training, "PERCENT", "share of the training subset")->check(decimalNumber(0, 100));
     addValue(command, "--validation", args->validation, "PERCENT", "share of the validation subset")->check(decimalNumber(0, 100));

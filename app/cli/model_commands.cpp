@@ -4,6 +4,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/output_file.h"
 #include "cli/explain_output.h"
 
 #include "common/atomic_file.h"
@@ -35,6 +36,7 @@ struct PredictArgs {
     int steps = 0;            // 0: core's default
     std::string explainClass; // empty: each text's predicted class
     std::string explainHtml;
+    bool overwrite = false;
 };
 
 int runPredict(const PredictArgs& args)
@@ -42,6 +44,9 @@ int runPredict(const PredictArgs& args)
     const bool explain = args.explain || !args.explainHtml.empty();
     if (!explain && (args.steps != 0 || !args.explainClass.empty()))
         return usageError("--steps and --explain-class need --explain or --explain-html", "predict");
+    if (!args.explainHtml.empty())
+        if (auto writable = checkOutputFile(args.explainHtml, args.overwrite); !writable)
+            return fail(writable.error());
     core::PredictorOptions options;
     options.sequenceLength = args.sequenceLength;
     options.batchSize = args.batchSize;
@@ -184,6 +189,7 @@ Runner definePredict(CLI::App& command)
         ->check(wholeNumber(1, core::kMaxExplainSteps));
     addValue(command, "--explain-class", args->explainClass, "LABEL", "explain this class (default: the predicted one)");
     addValue(command, "--explain-html", args->explainHtml, "FILE", "write an HTML report with the words highlighted");
+    addFlag(command, "--overwrite", args->overwrite, "replace an existing --explain-html file");
     command.add_option("texts", args->texts, "texts to classify")->type_name("TEXT");
     return [args] { return runPredict(*args); };
 }

@@ -4,6 +4,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/output_file.h"
 #include "cli/train_launcher.h"
 
 #include "common/atomic_file.h"
@@ -98,10 +99,13 @@ struct InitConfigArgs {
     std::string out;
     std::string csv = "reviews.csv";
     std::string weights = "bert-base-uncased";
+    bool overwrite = false;
 };
 
 int runInitConfig(const InitConfigArgs& args)
 {
+    if (auto writable = checkOutputFile(args.out, args.overwrite); !writable)
+        return fail(writable.error());
     auto preset = core::parsePreset(args.preset);
     if (!preset)
         return usageError(preset.error().message);
@@ -283,6 +287,7 @@ Runner defineInitConfig(CLI::App& command)
     addValue(command, "--out", args->out, "FILE", "the config to write")->required();
     addValue(command, "--csv", args->csv, "FILE", "the dataset (data.csv)");
     addValue(command, "--weights", args->weights, "DIR", "pretrained weights (model.weights)");
+    addFlag(command, "--overwrite", args->overwrite, "replace an existing --out file");
     return [args] { return runInitConfig(*args); };
 }
 

@@ -124,6 +124,50 @@ private Q_SLOTS:
         QVERIFY2(bad.err.contains("--device: expected cpu, cuda or cuda:N, not 'gpu'"), bad.err.constData());
     }
 
+    // A file named by --out or --explain-html is never written over without --overwrite (a mistyped
+    // --out must not replace the dataset), never over a folder, and never into a folder that does not exist.
+    void outputFilesAreNotReplacedWithoutOverwrite()
+    {
+        QTemporaryDir dir;
+        const QString data = dir.filePath(QStringLiteral("reviews.csv"));
+        QFile csv(data);
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("review,sentiment\n\"a fine film\",positive\n\"a dull film\",negative\n");
+        csv.close();
+        const auto contents = [&] {
+            QFile f(data);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        const QByteArray before = contents();
+
+        const Run config = runCli({QStringLiteral("init-config"), QStringLiteral("--out"), data});
+        QCOMPARE(config.exitCode, 1);
+        QVERIFY2(config.err.contains("reviews.csv: exists: give --overwrite to replace it"), config.err.constData());
+        const Run version = runCli({QStringLiteral("dataset"), QStringLiteral("version"), data, QStringLiteral("--out"), data});
+        QCOMPARE(version.exitCode, 1);
+        QVERIFY2(version.err.contains("exists: give --overwrite"), version.err.constData());
+        const Run report = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), dir.path(), QStringLiteral("--explain-html"),
+                                   data, QStringLiteral("a text")});
+        QCOMPARE(report.exitCode, 1);
+        QVERIFY2(report.err.contains("exists: give --overwrite"), report.err.constData());
+        QCOMPARE(contents(), before);
+
+        const Run folder = runCli({QStringLiteral("init-config"), QStringLiteral("--out"), dir.path()});
+        QCOMPARE(folder.exitCode, 1);
+        QVERIFY2(folder.err.contains("is a folder: give a file name"), folder.err.constData());
+        const QString nowhere = dir.filePath(QStringLiteral("no/such/folder/x.yaml"));
+        const Run missing = runCli({QStringLiteral("init-config"), QStringLiteral("--out"), nowhere});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains("no such folder (create it first)"), missing.err.constData());
+        QVERIFY(!QDir(dir.filePath(QStringLiteral("no"))).exists());
+
+        const QString yaml = dir.filePath(QStringLiteral("experiment.yaml"));
+        QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--out"), yaml}).exitCode, 0);
+        QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--out"), yaml}).exitCode, 1);
+        const Run replaced = runCli({QStringLiteral("init-config"), QStringLiteral("--out"), yaml, QStringLiteral("--overwrite")});
+        QVERIFY2(replaced.exitCode == 0, replaced.err.constData());
+    }
+
     // serve writes a new token file only once its model is loaded: a failed start leaves none behind.
     void serveLeavesNoTokenFileWhenTheModelFails()
     {
