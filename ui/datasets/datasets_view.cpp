@@ -37,6 +37,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
@@ -270,14 +271,32 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     connect(m_importCsv, &QPushButton::clicked, this, &DatasetsView::chooseCsv);
     connect(m_importFolder, &QPushButton::clicked, this, &DatasetsView::chooseFolder);
     connect(m_saveVersion, &QPushButton::clicked, this, [this] {
+        // A saved version records what experiments were made from: suggest a free name, and
+        // replace one only when the user typed its name and says so.
         bool ok = false;
         const QString name = QInputDialog::getText(this, tr("Save dataset version"), tr("Version name:"), QLineEdit::Normal,
-                                                   defaultVersionName(), &ok);
-        if (ok && !name.trimmed().isEmpty())
-            saveVersion(versionFile(name.trimmed()));
+                                                   freeVersionName(defaultVersionName()), &ok).trimmed();
+        if (!ok || name.isEmpty())
+            return;
+        const QString file = versionFile(name);
+        if (QFileInfo::exists(file) &&
+            QMessageBox::question(this, tr("Replace dataset version?"),
+                                  tr("A dataset version named “%1” exists. Replace it?").arg(QFileInfo(file).completeBaseName()),
+                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
+            return;
+        saveVersion(file);
     });
     connect(m_useInExperiment, &QPushButton::clicked, this, [this] {
-        const QString file = versionFile(defaultVersionName());
+        // A saved version that holds these very settings as it is (the suggested name first), else
+        // a new one beside the others.
+        QStringList saved = savedVersions();
+        saved.prepend(QFileInfo(versionFile(defaultVersionName())).absoluteFilePath());
+        for (const QString& file : saved)
+            if (isSavedAs(file)) {
+                Q_EMIT useInNewExperiment(file);
+                return;
+            }
+        const QString file = versionFile(freeVersionName(defaultVersionName()));
         if (saveVersion(file))
             Q_EMIT useInNewExperiment(file);
     });
@@ -499,16 +518,7 @@ bool DatasetsView::saveVersion(const QString& path, QString* error)
     };
     if (!m_current.dataset)
         return fail(tr("nothing imported yet"));
-    core::EncodingSettings encoding;
-    encoding.sequenceLength = m_sequenceLength->value();
-    encoding.truncation = static_cast<core::Truncation>(m_truncation->currentData().toInt());
-    if (m_languageModel->currentIndex() > 0) {
-        encoding.vocab = toStdString(m_languageModel->currentData().toString());
-        encoding.lowercase = false;
-        encoding.languageModel = "bert-base-multilingual-cased";
-    }
-    auto version = core::makeDatasetVersion(*m_current.dataset, m_current.source, encoding, subsetSpec(),
-                                            toStdString(QFileInfo(path).completeBaseName()));
+    auto version = currentVersion(QFileInfo(path).completeBaseName());
     if (!version)
         return fail(ErrorText::text(version.error()));
     // Said here, in the view's words: training would refuse it later, naming config keys.
@@ -525,6 +535,40 @@ bool DatasetsView::saveVersion(const QString& path, QString* error)
     m_versions->setCurrentIndex(std::max(0, m_versions->findData(QFileInfo(path).absoluteFilePath())));
     Q_EMIT versionSaved(path);
     return true;
+}
+
+core::Result<core::DatasetVersion> DatasetsView::currentVersion(const QString& name) const
+{
+    core::EncodingSettings encoding;
+    encoding.sequenceLength = m_sequenceLength->value();
+    encoding.truncation = static_cast<core::Truncation>(m_truncation->currentData().toInt());
+    if (m_languageModel->currentIndex() > 0) {
+        encoding.vocab = toStdString(m_languageModel->currentData().toString());
+        encoding.lowercase = false;
+        encoding.languageModel = "bert-base-multilingual-cased";
+    }
+    return core::makeDatasetVersion(*m_current.dataset, m_current.source, encoding, subsetSpec(), toStdString(name));
+}
+
+bool DatasetsView::isSavedAs(const QString& file) const
+{
+    if (!m_current.dataset || !QFileInfo::exists(file))
+        return false;
+    auto saved = core::loadDatasetVersion(toStdString(file));
+    auto current = currentVersion(QFileInfo(file).completeBaseName());
+    if (!saved || !current)
+        return false;
+    current->createdUtc = saved->createdUtc; // when it was saved is no setting
+    current->name = saved->name;
+    return core::datasetVersionToYaml(current.value()) == core::datasetVersionToYaml(saved.value());
+}
+
+QString DatasetsView::freeVersionName(const QString& name) const
+{
+    QString free = name;
+    for (int n = 2; QFileInfo::exists(versionFile(free)); ++n)
+        free = QStringLiteral("%1-%2").arg(name).arg(n);
+    return free;
 }
 
 void DatasetsView::setVersionsFolder(const QString& folder)

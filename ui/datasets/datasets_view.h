@@ -92,6 +92,10 @@ private:
     void balanceSubsets(QDoubleSpinBox* edited);
     core::SubsetSpec subsetSpec() const;
     QString defaultVersionName() const;
+    QString freeVersionName(const QString& name) const; // name, else name-2, name-3 … not saved yet
+    // A version of the current import with the view's settings; isSavedAs: `file` holds just that.
+    core::Result<core::DatasetVersion> currentVersion(const QString& name) const;
+    bool isSavedAs(const QString& file) const;
     void recountTokens();
     void openEncodingDialog(bool textColumn);
     void refreshVersions();
