@@ -7,15 +7,19 @@ namespace fika::core {
 namespace {
 constexpr double kLossTolerance = 0.03;  // relative to ln(classes): 0.693 ± 0.021 for two classes
 constexpr double kCollapsedShare = 0.95; // one class for 95 % of the predictions or more
+constexpr double kLearningShare = 0.9;   // of ln(classes): 0.624 for two classes
 } // namespace
 
 StalledTraining checkStalledTraining(double trainingLoss, const ConfusionMatrix& validation)
 {
     StalledTraining result;
     const size_t classes = validation.classes();
-    if (classes < 2 || validation.total() == 0)
+    if (classes < 2)
         return result;
     result.chanceLoss = std::log(static_cast<double>(classes));
+    result.learning = trainingLoss < kLearningShare * result.chanceLoss;
+    if (validation.total() == 0)
+        return result;
     for (size_t c = 0; c < classes; ++c) {
         const double share = static_cast<double>(validation.predicted(c)) / static_cast<double>(validation.total());
         if (share > result.dominantShare) {

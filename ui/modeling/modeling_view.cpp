@@ -11,6 +11,7 @@
 #include "runtime/runtime.h"
 #include "train/estimates.h"
 #include "train/run_folder.h"
+#include "train/trainer_state.h"
 
 #include <QLocale>
 #include <QComboBox>
@@ -337,6 +338,7 @@ void ModelingView::settingsEdited()
         Q_EMIT m_studio->statusMessage(error);
     m_preset->setCurrentIndex(presetIndex(t));
     updateAdvice();
+    updateButtons(); // more epochs than the run has trained make it resumable
 }
 
 core::TrainingEstimate ModelingView::rawEstimate() const
@@ -448,9 +450,16 @@ void ModelingView::run(bool resume)
                               tr("This experiment has results. Running again replaces its checkpoints and curves.")) !=
             QMessageBox::Yes)
         return;
-    m_log->clear();
-    m_stallWarning.clear();
-    updateAdvice();
+    if (resume && finishedEpochs() >= config->training.epochs) {
+        m_progressText->setText(tr("The run finished all its epochs; raise Epochs to continue it"));
+        return;
+    }
+    // A resumed run continues the shown one: its log (and a warning about it) stays.
+    if (!resume) {
+        m_log->clear();
+        m_stallWarning.clear();
+        updateAdvice();
+    }
     m_progress->setValue(0);
     m_progressText->setText(tr("Preparing data and model…"));
     m_eta = EtaEstimator();
@@ -546,6 +555,15 @@ void ModelingView::onEpoch(const core::EpochEvent& event)
                                            : tr("Check the learning rate (2e-5 suits pretrained BERT) and the labels."));
         m_log->appendPlainText(m_stallWarning);
         Q_EMIT m_studio->statusMessage(m_stallWarning);
+        updateAdvice();
+    } else if (!m_stallWarning.isEmpty() && health.learning) {
+        // The warning was true of an earlier epoch: it must not outlive the stall.
+        m_stallWarning.clear();
+        m_log->appendPlainText(tr("Epoch %1: the model learns now: its training loss %2 is well below ln(%3) = %4.")
+                                   .arg(event.epoch)
+                                   .arg(QLocale().toString(event.trainingLoss, 'f', 3))
+                                   .arg(event.validation.confusion.classes())
+                                   .arg(QLocale().toString(health.chanceLoss, 'f', 3)));
         updateAdvice();
     }
     m_log->appendPlainText(tr("Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6")
@@ -717,6 +735,15 @@ void ModelingView::showSeveralMachines()
     dialog->open();
 }
 
+int64_t ModelingView::finishedEpochs() const
+{
+    const auto& config = m_studio->currentExperiment();
+    if (!config)
+        return 0;
+    auto state = core::readTrainerState(config->output.dir + "/checkpoints/last/trainer_state.json");
+    return state ? state->epoch : 0; // unreadable: let Resume try, and say why it cannot
+}
+
 void ModelingView::updateButtons()
 {
     const bool running = m_studio->training()->isRunning();
@@ -724,8 +751,12 @@ void ModelingView::updateButtons()
     const bool processesFit = processesProblem().isEmpty();
     m_run->setEnabled(config && !running && processesFit);
     m_stop->setEnabled(running);
-    m_resume->setEnabled(config && !running && processesFit &&
-                         std::filesystem::exists(config->output.dir + "/checkpoints/last"));
+    const bool hasLast = config && std::filesystem::exists(config->output.dir + "/checkpoints/last");
+    // A run that trained all its epochs has nothing left to resume until Epochs is raised.
+    const bool allEpochsDone = hasLast && finishedEpochs() >= config->training.epochs;
+    m_resume->setEnabled(config && !running && processesFit && hasLast && !allEpochsDone);
+    m_resume->setToolTip(allEpochsDone ? tr("The run finished all its epochs; raise Epochs to continue it")
+                                       : tr("Continue the stopped run from its last checkpoint"));
     m_newExperiment->setEnabled(!running);
     m_preset->setEnabled(config && !running);
     // A run keeps the settings it started with (its config.yaml); edit them between runs.

@@ -67,6 +67,7 @@ private:
     void onEpoch(const core::EpochEvent& event);
     void onFinished(bool ok, bool stopped, const QString& error);
     void updateButtons();
+    int64_t finishedEpochs() const; // of the experiment's checkpoints/last; 0 when there is none
     void updateProcessesCheck();
     void fillDevices();
     void updateDeviceNote();

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A newcomer's walk through Datasets and Modeling: Save version… never replaces a saved version
+// unasked, a "learning nothing" warning goes once the model learns, and Resume on a run that
+// finished all its epochs is off (and a resume keeps the log it continues).
+#include "ui_test_support.h"
+
+#include "datasets/datasets_view.h"
+#include "main_window.h"
+#include "modeling/experiment_wizard.h"
+#include "modeling/modeling_view.h"
+#include "studio.h"
+#include "training/training_controller.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+using namespace fika::ui;
+
+namespace {
+
+// Runs `answer` on the next modal dialog of type T once it is open (polled; the dialogs run exec()).
+template <typename T>
+void answerNext(std::function<void(T*)> answer)
+{
+    auto* poll = new QTimer;
+    auto tries = std::make_shared<int>(0);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, answer, tries] {
+        if (auto* dialog = qobject_cast<T*>(QApplication::activeModalWidget())) {
+            poll->deleteLater();
+            answer(dialog);
+            return;
+        }
+        if (++*tries > 400)
+            poll->deleteLater();
+    });
+    poll->start(25);
+}
+
+// Types `name` into Save version's name dialog, after noting what it suggested, and clicks OK.
+void answerVersionName(const QString& name, QString* suggested)
+{
+    answerNext<QInputDialog>([name, suggested](QInputDialog* dialog) {
+        *suggested = dialog->textValue();
+        if (!name.isEmpty())
+            dialog->setTextValue(name);
+        dialog->accept();
+    });
+}
+
+// Clicks `button` of the next message box, after noting its text and default button.
+void answerMessageBox(QMessageBox::StandardButton button, QString* text, QMessageBox::StandardButton* defaultButton)
+{
+    answerNext<QMessageBox>([button, text, defaultButton](QMessageBox* box) {
+        *text = box->text();
+        *defaultButton = box->standardButton(box->defaultButton());
+        box->button(button)->click();
+    });
+}
+
+QPushButton* buttonNamed(QWidget* parent, const QString& text)
+{
+    for (auto* button : parent->findChildren<QPushButton*>())
+        if (button->text().remove(QLatin1Char('&')) == text)
+            return button;
+    return nullptr;
+}
+
+// The field of the Datasets form's "Seed" row.
+QSpinBox* seedBox(DatasetsView* datasets)
+{
+    for (auto* label : datasets->findChildren<QLabel*>())
+        if (label->text() == QStringLiteral("Seed"))
+            return qobject_cast<QSpinBox*>(label->buddy());
+    return nullptr;
+}
+
+QByteArray readAll(const QString& file)
+{
+    QFile f(file);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// A stalled two-class epoch (loss at ln 2, "positive" for every validation text) or a learning one.
+fika::core::EpochEvent epochEvent(int64_t epoch, int64_t epochs, double trainingLoss, bool collapsed)
+{
+    fika::core::EpochEvent event;
+    event.epoch = epoch;
+    event.epochs = epochs;
+    event.trainingLoss = trainingLoss;
+    event.validation.confusion = fika::core::ConfusionMatrix(2);
+    for (int i = 0; i < 20; ++i) {
+        event.validation.confusion.add(0, collapsed || i >= 15 ? 1 : 0);
+        event.validation.confusion.add(1, 1);
+    }
+    event.validation.accuracy = collapsed ? 0.5 : 0.875;
+    return event;
+}
+
+} // namespace
+
+class TestWalkthroughModeling : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_window = fika::test::tinyExperimentWindow(m_dir, QStringLiteral("walk"), 120, 1);
+        QVERIFY(m_window);
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+
+    // Seed changed, Save version…, the suggested name kept: a new version beside the saved one. An
+    // existing name typed: asked first (No by default), replaced only on Yes.
+    void saveVersionNeverReplacesUnasked()
+    {
+        auto* datasets = m_window->datasetsView();
+        auto* save = buttonNamed(datasets, QStringLiteral("Save version…"));
+        QVERIFY(save && save->isEnabled());
+        // The view's own suggestion saved once, as a newcomer's first Save version does.
+        QString suggested;
+        answerVersionName(QString(), &suggested);
+        save->click();
+        QVERIFY(!suggested.isEmpty());
+        const QString existing = datasets->versionFile(suggested);
+        QVERIFY2(QFile::exists(existing), qPrintable(existing));
+        const QByteArray before = readAll(existing);
+
+        QSpinBox* seed = seedBox(datasets);
+        QVERIFY(seed);
+        seed->setValue(seed->value() == 7 ? 8 : 7);
+        QString suggestedNow;
+        answerVersionName(QString(), &suggestedNow);
+        save->click();
+        QCOMPARE(suggestedNow, suggested + QStringLiteral("-2"));
+        QCOMPARE(readAll(existing), before);
+        QVERIFY(QFile::exists(datasets->versionFile(suggestedNow)));
+
+        // The existing name typed: a question, No by default; No leaves the file as it was.
+        QString question;
+        QMessageBox::StandardButton defaultButton = QMessageBox::NoButton;
+        answerVersionName(suggested, &suggestedNow);
+        answerMessageBox(QMessageBox::No, &question, &defaultButton);
+        save->click();
+        QVERIFY2(question.contains(QStringLiteral("A dataset version named “%1” exists").arg(suggested)), qPrintable(question));
+        QCOMPARE(defaultButton, QMessageBox::No);
+        QCOMPARE(readAll(existing), before);
+        // Yes replaces it.
+        question.clear();
+        answerVersionName(suggested, &suggestedNow);
+        answerMessageBox(QMessageBox::Yes, &question, &defaultButton);
+        save->click();
+        QVERIFY(!question.isEmpty());
+        QVERIFY(readAll(existing) != before);
+        QVERIFY2(readAll(existing).contains("seed: " + QByteArray::number(seed->value())), readAll(existing).constData());
+    }
+
+    // Use in new experiment saves under the suggested name too: an unchanged version is used as it is
+    // (not rewritten), a changed one goes to a free name instead of replacing the saved one.
+    void useInNewExperimentKeepsSavedVersions()
+    {
+        auto* datasets = m_window->datasetsView();
+        auto* use = buttonNamed(datasets, QStringLiteral("Use in new experiment…"));
+        QVERIFY(use);
+        QSignalSpy used(datasets, &DatasetsView::useInNewExperiment);
+        QSpinBox* seed = seedBox(datasets);
+        QVERIFY(seed);
+        seed->setValue(seed->value() + 100); // unlike every saved version
+        auto closeWizard = [this] {
+            for (auto* wizard : m_window->findChildren<ExperimentWizard*>())
+                if (wizard->isVisible())
+                    wizard->reject();
+        };
+        const QStringList before = datasets->savedVersions();
+        QMap<QString, QByteArray> bytes;
+        for (const QString& file : before)
+            bytes[file] = readAll(file);
+        use->click();
+        closeWizard();
+        QCOMPARE(used.size(), 1);
+        const QString first = used.takeFirst().first().toString();
+        for (const QString& file : before)
+            QCOMPARE(readAll(file), bytes[file]); // none replaced
+        QVERIFY2(!before.contains(first), qPrintable(first));
+        // Unchanged settings: the same version again, not one more file.
+        const QStringList afterFirst = datasets->savedVersions();
+        use->click();
+        closeWizard();
+        QCOMPARE(used.takeFirst().first().toString(), first);
+        QCOMPARE(datasets->savedVersions(), afterFirst);
+    }
+
+    // A run that stalled at epoch 6 and then learned: the red warning goes, and the log says why.
+    void stallWarningGoesWhenTheModelLearns()
+    {
+        auto* modeling = m_window->modelingView();
+        auto* training = m_window->studio()->training();
+        auto* log = modeling->findChild<QPlainTextEdit*>();
+        QVERIFY(log);
+        Q_EMIT training->epochEnded(epochEvent(6, 30, 0.6725, true));
+        QVERIFY2(modeling->warningsText().contains(QStringLiteral("learning nothing")), qPrintable(modeling->warningsText()));
+        // Barely below chance: still the warning (no flicker on noise).
+        Q_EMIT training->epochEnded(epochEvent(7, 30, 0.66, false));
+        QVERIFY2(modeling->warningsText().contains(QStringLiteral("learning nothing")), qPrintable(modeling->warningsText()));
+        Q_EMIT training->epochEnded(epochEvent(8, 30, 0.41, false));
+        QVERIFY2(!modeling->warningsText().contains(QStringLiteral("learning nothing")), qPrintable(modeling->warningsText()));
+        QVERIFY2(log->toPlainText().contains(QStringLiteral("Epoch 8: the model learns now")), qPrintable(log->toPlainText()));
+        // And it stays gone at the run's end.
+        Q_EMIT training->epochEnded(epochEvent(30, 30, 0.0018, false));
+        Q_EMIT training->finished(true, false, QString());
+        QVERIFY2(!modeling->warningsText().contains(QStringLiteral("learning nothing")), qPrintable(modeling->warningsText()));
+    }
+
+    // A run that finished all its epochs: Resume is off and says why; raising Epochs turns it on, and
+    // the resumed run adds to the log instead of wiping it.
+    void resumeIsOffOnAFinishedRun()
+    {
+        auto* modeling = m_window->modelingView();
+        auto* training = m_window->studio()->training();
+        auto* log = modeling->findChild<QPlainTextEdit*>();
+        modeling->setSetting(QStringLiteral("training.epochs"), 1);
+        QSignalSpy finished(training, &TrainingController::finished);
+        answerNext<QMessageBox>([](QMessageBox* box) { box->button(QMessageBox::Yes)->click(); }); // if asked "Run again?"
+        modeling->runButton()->click();
+        QVERIFY(finished.wait(300000));
+        QVERIFY(finished.first().first().toBool());
+        QVERIFY2(!finished.first().at(1).toBool(), "the run should finish, not stop");
+        QVERIFY2(log->toPlainText().contains(QStringLiteral("Epoch 1 of 1")), qPrintable(log->toPlainText()));
+        QVERIFY(!modeling->resumeButton()->isEnabled());
+        QVERIFY2(modeling->resumeButton()->toolTip().contains(QStringLiteral("raise Epochs")),
+                 qPrintable(modeling->resumeButton()->toolTip()));
+
+        modeling->setSetting(QStringLiteral("training.epochs"), 2);
+        QVERIFY(modeling->resumeButton()->isEnabled());
+        QVERIFY2(!modeling->resumeButton()->toolTip().contains(QStringLiteral("raise Epochs")),
+                 qPrintable(modeling->resumeButton()->toolTip()));
+        finished.clear();
+        modeling->resumeButton()->click();
+        QVERIFY(finished.wait(300000));
+        QVERIFY(finished.first().first().toBool());
+        const QString text = log->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("Epoch 1 of 1")) && text.contains(QStringLiteral("resuming at epoch 2")) &&
+                     text.contains(QStringLiteral("Epoch 2 of 2")),
+                 qPrintable(text));
+        QVERIFY(!modeling->resumeButton()->isEnabled());
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+QTEST_MAIN(TestWalkthroughModeling)
+#include "tst_walkthrough_modeling.moc"
