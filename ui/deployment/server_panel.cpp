@@ -16,6 +16,7 @@
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -25,6 +26,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPointer>
+#include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -137,13 +139,7 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
                                      "new one.")) == QMessageBox::Yes)
             regenerateToken();
     });
-    connect(m_open, &QPushButton::clicked, this, [this] {
-        const QString page = url() + QStringLiteral("/");
-        if (!QDesktopServices::openUrl(QUrl(page)))
-            QMessageBox::information(this, tr("Test deployment"),
-                                     tr("No web browser could be opened. Open %1 in a browser yourself; the page asks "
-                                        "for the token shown here.").arg(page));
-    });
+    connect(m_open, &QPushButton::clicked, this, &ServerPanel::openTesterPage);
     // A refusal (say, the port in use) is about the settings it was given: editing them clears it.
     connect(m_port, &QSpinBox::valueChanged, this, [this] {
         if (!m_server)
@@ -173,6 +169,59 @@ ServerPanel::~ServerPanel()
 {
     m_watcher.waitForFinished();
     stopServer();
+}
+
+// On Linux, QDesktopServices::openUrl starts xdg-open and reports success whatever xdg-open finds
+// then: with no browser that opens (none installed, or one that exits at once, as Chromium run as
+// root) nothing appeared and nothing was said. So xdg-open runs here and its exit status is heard;
+// elsewhere openUrl itself reports a failure.
+void ServerPanel::openTesterPage()
+{
+    const QString page = url() + QStringLiteral("/");
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    if (const QString opener = QStandardPaths::findExecutable(QStringLiteral("xdg-open")); !opener.isEmpty()) {
+        // No parent: closing the panel must not kill the browser. xdg-open may wait for the browser
+        // it started, for hours: only a failure within the first seconds is a browser that did not open.
+        auto* process = new QProcess;
+        process->setStandardOutputFile(QProcess::nullDevice());
+        process->setStandardErrorFile(QProcess::nullDevice());
+        QElapsedTimer clock;
+        clock.start();
+        const QPointer<ServerPanel> self(this);
+        connect(process, &QProcess::finished, process, [process, self, page, clock](int code, QProcess::ExitStatus status) {
+            process->deleteLater();
+            if (self && (code != 0 || status != QProcess::NormalExit) && clock.elapsed() < 20000)
+                self->showBrowserFailure(page);
+        });
+        connect(process, &QProcess::errorOccurred, process, [process, self, page](QProcess::ProcessError error) {
+            if (error != QProcess::FailedToStart)
+                return; // a crash or an exit also reaches finished()
+            process->deleteLater();
+            if (self)
+                self->showBrowserFailure(page);
+        });
+        process->start(opener, {page});
+        return;
+    }
+#endif
+    if (!QDesktopServices::openUrl(QUrl(page)))
+        showBrowserFailure(page);
+}
+
+// The address to open by hand, selectable and one click from the clipboard.
+void ServerPanel::showBrowserFailure(const QString& page)
+{
+    auto* box = new QMessageBox(QMessageBox::Information, tr("Test deployment"),
+                                tr("Couldn't open a web browser. Open %1 in a browser yourself; the page asks for the "
+                                   "token shown here.")
+                                    .arg(page),
+                                QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("browserFailure"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    auto* copy = box->addButton(tr("Copy address"), QMessageBox::ActionRole);
+    connect(copy, &QPushButton::clicked, box, [page] { QApplication::clipboard()->setText(page); });
+    box->open();
 }
 
 QString ServerPanel::tokenFile() const

@@ -67,6 +67,8 @@ private:
     void onPredictorLoaded();
     void stopServer();
     void regenerateToken();
+    void openTesterPage(); // in a browser; where none opens, says so with the address to open
+    void showBrowserFailure(const QString& page);
     void updateTexts();
     QString tokenFile() const;
 

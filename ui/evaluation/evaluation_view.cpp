@@ -17,12 +17,15 @@
 
 #include <QLocale>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -325,26 +328,45 @@ void EvaluationView::updateInfo()
         m_matrix->clear();
         return;
     }
-    const auto best = history.bestEpoch();
+    // The numbers of the checkpoint whose matrix is shown: the best epoch's unless the selector
+    // names another one ("last", "epoch 5"), so that headline, matrix and status bar agree.
     const auto& last = history.epochs.back();
-    const core::EpochEvent* bestEvent = &last;
+    const int64_t epochs = last.epochs > 0 ? last.epochs : static_cast<int64_t>(history.epochs.size());
+    const QString checkpointDir = m_checkpoints->currentData().toString();
+    const QString checkpointsOfRun = currentRunDir() + QStringLiteral("/checkpoints/");
+    const QString checkpoint = checkpointDir.startsWith(checkpointsOfRun) ? checkpointDir.mid(checkpointsOfRun.size())
+                                                                           : QString(); // none, or another run's
+    int64_t epoch = history.bestEpoch();
+    if (checkpoint == QStringLiteral("last"))
+        epoch = last.epoch;
+    else if (checkpoint.startsWith(QStringLiteral("epoch-")))
+        epoch = checkpoint.mid(6).toLongLong();
+    const core::EpochEvent* event = &last;
     for (const auto& e : history.epochs)
-        if (e.epoch == best)
-            bestEvent = &e;
-    const auto& shown = *bestEvent;
+        if (e.epoch == epoch)
+            event = &e;
+    const auto& shown = *event;
+    // Once the checkpoint's own predictions are in, their metrics: those of the matrix below.
+    const bool evaluated = m_evaluation && !checkpoint.isEmpty() && m_evaluatedCheckpoint == checkpointDir;
+    const core::EvaluationMetrics& metrics = evaluated ? m_evaluation->metrics : shown.validation;
+    QString where;
+    if (checkpoint.isEmpty() || checkpoint == QStringLiteral("best"))
+        where = tr("at the best epoch (%1 of %2)").arg(shown.epoch).arg(epochs);
+    else if (checkpoint == QStringLiteral("last"))
+        where = tr("for <i>last</i> (epoch %1 of %2)").arg(shown.epoch).arg(epochs);
+    else
+        where = tr("at epoch %1 of %2").arg(shown.epoch).arg(epochs);
     double elapsed = 0, samples = 0;
     for (const auto& e : history.epochs)
         elapsed += e.elapsedSeconds;
     for (const auto& s : history.steps)
         samples += s.samplesPerSecond;
     samples /= std::max<size_t>(1, history.steps.size());
-    m_info->setText(tr("<b>%1</b>: accuracy <b>%2</b>, macro-F1 %3%4 at the best epoch (%5 of %6); "
-                       "%7 elapsed, %8 examples/s")
-                        .arg(m_runs[row].name.toHtmlEscaped(), formatPercent(shown.validation.accuracy, 2),
-                             formatPercent(shown.validation.macroF1, 2),
-                             shown.validation.rocAuc >= 0 ? tr(", ROC AUC %1").arg(QLocale().toString(shown.validation.rocAuc, 'f', 4)) : QString())
-                        .arg(shown.epoch)
-                        .arg(last.epochs > 0 ? last.epochs : static_cast<int64_t>(history.epochs.size()))
+    m_info->setText(tr("<b>%1</b>: accuracy <b>%2</b>, macro-F1 %3%4 %5; %6 elapsed, %7 examples/s")
+                        .arg(m_runs[row].name.toHtmlEscaped(), formatPercent(metrics.accuracy, 2),
+                             formatPercent(metrics.macroF1, 2),
+                             metrics.rocAuc >= 0 ? tr(", ROC AUC %1").arg(QLocale().toString(metrics.rocAuc, 'f', 4)) : QString(),
+                             where)
                         .arg(formatDuration(elapsed))
                         .arg(QLocale().toString(samples, 'f', 1)) +
                     skippedNote());
@@ -399,6 +421,7 @@ void EvaluationView::evaluateCheckpoint()
     // The examples listed must be this checkpoint's: until its predictions are in, none are.
     m_evaluation.reset();
     m_evaluationFailed = false;
+    updateInfo(); // the headline and matrix of this checkpoint's epoch meanwhile
     if (m_watcher.isRunning()) { // evaluated when the running one ends
         m_pendingCheckpoint = checkpoint;
         if (checkpoint != m_evaluatedCheckpoint)
@@ -487,6 +510,7 @@ void EvaluationView::onEvaluated()
     for (const auto& name : m_evaluation->labels)
         labels << toQString(name);
     m_matrix->setMatrix(m_evaluation->metrics.confusion, labels);
+    updateInfo(); // the headline gives the same checkpoint's numbers
     showExamples(); // a cell clicked meanwhile gets its examples now
     Q_EMIT m_studio->statusMessage(tr("%1: accuracy %2 on %3 validation examples")
                                        .arg(m_checkpoints->currentText(), formatPercent(m_evaluation->metrics.accuracy, 2))
@@ -594,13 +618,28 @@ bool EvaluationView::exportCheckpoint(const QString& dir, QString* error) const
         return false;
     }
     // Only into a new or empty folder or over an earlier export: never over the user's own files.
+    // Said in an export's words: core's refusal speaks of replacing a checkpoint.
     if (auto replaceable = core::checkCheckpointTarget(toStdString(dir)); !replaceable) {
-        if (error)
-            *error = ErrorText::text(replaceable.error());
+        if (error) {
+            const auto& refusal = replaceable.error();
+            if (refusal.code == core::ErrorCode::NotAFolder)
+                *error = tr("%1 is a file: Fika exports into a new or empty folder; choose another name.").arg(dir);
+            else if (refusal.code == core::ErrorCode::AlreadyExists && !refusal.field.empty())
+                *error = tr("%1 is not empty (it holds %2): Fika exports only into an empty or new folder; choose another.")
+                             .arg(dir, toQString(refusal.field));
+            else if (refusal.code == core::ErrorCode::AlreadyExists)
+                *error = tr("%1 is not empty: Fika exports only into an empty or new folder; choose another.").arg(dir);
+            else
+                *error = ErrorText::text(refusal);
+        }
         return false;
     }
     std::error_code ec;
-    fs::create_directories(toStdString(dir), ec);
+    if (fs::create_directories(toStdString(dir), ec); ec) {
+        if (error)
+            *error = tr("%1 cannot be created: %2").arg(dir, toQString(ec.message()));
+        return false;
+    }
     for (const char* name : kExportedFiles) {
         const fs::path from = fs::path(toStdString(checkpoint)) / name;
         if (!fs::exists(from))
@@ -641,12 +680,78 @@ void EvaluationView::exportPredictionsDialog()
         QMessageBox::warning(this, tr("Export failed"), error);
 }
 
+// A path and a Browse button for where it goes rather than a folder chooser: the export belongs in
+// a new folder, which a folder chooser cannot name ("Directory not found"). A refusal is shown in
+// the dialog, which stays open for another name; a success is said in the status bar.
 void EvaluationView::exportCheckpointDialog()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export checkpoint to a folder"));
-    QString error;
-    if (!dir.isEmpty() && !exportCheckpoint(dir, &error))
-        QMessageBox::warning(this, tr("Export failed"), error);
+    const QString checkpoint = m_checkpoints->currentData().toString();
+    if (checkpoint.isEmpty()) {
+        QMessageBox::warning(this, tr("Export failed"), tr("This experiment has no checkpoint yet."));
+        return;
+    }
+    if (m_exportParent.isEmpty())
+        m_exportParent = QDir::homePath();
+    const QString name = QFileInfo(currentRunDir()).fileName() + QLatin1Char('-') + QFileInfo(checkpoint).fileName();
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("exportCheckpointDialog"));
+    dialog.setWindowTitle(tr("Export checkpoint"));
+    auto* layout = new QVBoxLayout(&dialog);
+    auto* note = new QLabel(tr("Hugging Face transformers loads the folder as it is. A new folder is created; an "
+                               "existing one must be empty."),
+                            &dialog);
+    note->setWordWrap(true);
+    layout->addWidget(note);
+    auto* row = new QHBoxLayout;
+    auto* folder = new QLineEdit(QDir::toNativeSeparators(QDir(m_exportParent).filePath(name)), &dialog);
+    folder->setMinimumWidth(folder->fontMetrics().averageCharWidth() * 60);
+    auto* browse = new QPushButton(tr("Browse…"), &dialog);
+    browse->setToolTip(tr("Choose the folder to export into; the new folder's name stays as typed"));
+    row->addWidget(new QLabel(tr("Folder:"), &dialog));
+    row->addWidget(folder, 1);
+    row->addWidget(browse);
+    layout->addLayout(row);
+    auto* refusal = new QLabel(&dialog);
+    refusal->setObjectName(QStringLiteral("exportRefusal"));
+    refusal->setWordWrap(true);
+    refusal->setStyleSheet(QStringLiteral("color:#c0392b"));
+    refusal->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    refusal->setVisible(false);
+    layout->addWidget(refusal);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Export"));
+    layout->addWidget(buttons);
+    // "~/models/x" and a path relative to the home folder mean what they mean in a shell.
+    auto chosen = [folder] {
+        QString text = QDir::fromNativeSeparators(folder->text().trimmed());
+        if (text == QStringLiteral("~") || text.startsWith(QStringLiteral("~/")))
+            text = QDir::homePath() + text.mid(1);
+        return text.isEmpty() ? QString() : QDir::cleanPath(QDir::home().absoluteFilePath(text));
+    };
+    connect(browse, &QPushButton::clicked, &dialog, [&] {
+        const QString current = chosen();
+        const QString parent = QFileDialog::getExistingDirectory(&dialog, tr("Export into which folder?"),
+                                                                 current.isEmpty() ? m_exportParent : QFileInfo(current).path());
+        if (!parent.isEmpty())
+            folder->setText(QDir::toNativeSeparators(QDir(parent).filePath(current.isEmpty() ? name : QFileInfo(current).fileName())));
+    });
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    QString exported;
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
+        const QString dir = chosen();
+        QString error = tr("Give the folder a name.");
+        if (dir.isEmpty() || !exportCheckpoint(dir, &error)) {
+            refusal->setText(error);
+            refusal->setVisible(true);
+            return; // open for another name
+        }
+        exported = dir;
+        dialog.accept();
+    });
+    if (dialog.exec() != QDialog::Accepted || exported.isEmpty())
+        return;
+    m_exportParent = QFileInfo(exported).path();
+    Q_EMIT m_studio->statusMessage(tr("Exported to %1 (Hugging Face format)").arg(QDir::toNativeSeparators(exported)));
 }
 
 } // namespace fika::ui

@@ -111,6 +111,7 @@ private:
     QString m_cellRunDir;             // the experiment the cell belongs to
     bool m_discardRunningEvaluation = false; // its project was closed meanwhile
     bool m_evaluationFailed = false;
+    QString m_exportParent; // where the last checkpoint export went; the next is offered beside it
 };
 
 } // namespace fika::ui

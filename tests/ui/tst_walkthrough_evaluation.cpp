@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What a newcomer's walk through the Evaluation and Deployment views at 1366x768 found, after one
+// short training run: the headline describes the checkpoint chosen, a checkpoint export says where
+// it went, refuses a full folder in one clear sentence and can create a new folder, "Test
+// deployment" says when no browser opens and gives the address, and review texts use the width
+// there is.
+#include "ui_test_support.h"
+
+#include "deployment/deployment_view.h"
+#include "deployment/server_panel.h"
+#include "evaluation/evaluation_view.h"
+#include "evaluation/misclassified_browser.h"
+#include "main_window.h"
+#include "studio.h"
+#include "training/training_controller.h"
+#include "ui_format.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+using namespace fika::ui;
+
+namespace {
+
+QPushButton* buttonWithText(QWidget* parent, const QString& text)
+{
+    for (auto* button : parent->findChildren<QPushButton*>())
+        if (button->text() == text)
+            return button;
+    return nullptr;
+}
+
+// Runs `step` on the modal dialog that `open` opens, then closes whatever is still open, so that a
+// dialog other than the one expected fails the test instead of hanging it.
+void onModalDialog(const std::function<void()>& open, const std::function<void(QWidget*)>& step)
+{
+    QTimer::singleShot(200, [step] {
+        QWidget* dialog = QApplication::activeModalWidget();
+        if (dialog)
+            step(dialog);
+        while (auto* still = qobject_cast<QDialog*>(QApplication::activeModalWidget()))
+            still->reject();
+    });
+    open();
+}
+
+} // namespace
+
+class TestWalkthroughEvaluation : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    // One project, one short run of a tiny random model on 400 synthetic reviews (four epochs).
+    void initTestCase()
+    {
+        m_window = fika::test::tinyExperimentWindow(m_dir, QStringLiteral("walkthrough"), 400, 4);
+        QVERIFY(m_window);
+        QSignalSpy finished(m_window->studio()->training(), &TrainingController::finished);
+        QSignalSpy evaluated(m_window->evaluationView(), &EvaluationView::evaluationFinished);
+        m_window->modelingView()->runButton()->click();
+        QVERIFY(finished.wait(300000));
+        QVERIFY(finished.first().first().toBool());
+        QVERIFY(evaluated.size() > 0 || evaluated.wait(60000));
+        QVERIFY(m_window->evaluationView()->evaluationReady());
+        m_window->showSection(MainWindow::EvaluationSection);
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+
+    // Item 1: with `last` chosen, the headline gave the best epoch's accuracy beside the matrix and
+    // status bar of `last`: two accuracies on screen.
+    void headlineDescribesTheChosenCheckpoint()
+    {
+        auto* view = m_window->evaluationView();
+        auto* checkpoints = view->checkpointSelector();
+        const int last = checkpoints->findText(QStringLiteral("last"));
+        const int best = checkpoints->findText(QStringLiteral("best"));
+        QVERIFY(last >= 0 && best >= 0);
+        for (const int index : {last, best}) {
+            QSignalSpy evaluated(view, &EvaluationView::evaluationFinished);
+            checkpoints->setCurrentIndex(index);
+            QVERIFY(evaluated.wait(60000));
+            QVERIFY(evaluated.first().first().toBool());
+            const auto evaluation = view->misclassifiedBrowser()->evaluation();
+            QVERIFY(evaluation);
+            const QString accuracy = formatPercent(evaluation->metrics.accuracy, 2);
+            const QString headline = view->infoText();
+            qInfo("%s: %s | status: %s", qPrintable(checkpoints->currentText()), qPrintable(headline),
+                  qPrintable(m_window->statusBar()->currentMessage()));
+            QVERIFY2(m_window->statusBar()->currentMessage().contains(accuracy), qPrintable(m_window->statusBar()->currentMessage()));
+            QVERIFY2(headline.contains(QStringLiteral("accuracy <b>%1</b>").arg(accuracy)), qPrintable(headline));
+            QVERIFY2(headline.contains(QStringLiteral("macro-F1 %1").arg(formatPercent(evaluation->metrics.macroF1, 2))),
+                     qPrintable(headline));
+            if (index == last) {
+                QVERIFY2(headline.contains(QStringLiteral("<i>last</i> (epoch 4 of 4)")), qPrintable(headline));
+                QVERIFY2(!headline.contains(QStringLiteral("best epoch")), qPrintable(headline));
+            } else {
+                QVERIFY2(headline.contains(QStringLiteral("at the best epoch (")), qPrintable(headline));
+            }
+        }
+    }
+
+    // Item 2 (b): a folder holding other files is refused in one sentence that fits an export.
+    void exportRefusesAFullFolderClearly()
+    {
+        const QString precious = m_dir.filePath(QStringLiteral("precious"));
+        QVERIFY(QDir().mkpath(precious));
+        fika::test::writeBytes((precious + QStringLiteral("/notes.txt")).toStdString(), "mine");
+        QString error;
+        QVERIFY(!m_window->evaluationView()->exportCheckpoint(precious, &error));
+        qInfo("refusal: %s", qPrintable(error));
+        QVERIFY2(error.startsWith(precious + QStringLiteral(" is not empty")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("notes.txt")), qPrintable(error));
+        QVERIFY2(!error.contains(QStringLiteral("open it")) && !error.contains(QStringLiteral("Fika replaces")),
+                 qPrintable(error));
+        QVERIFY(QFile::exists(precious + QStringLiteral("/notes.txt")));
+    }
+
+    // Item 2 (a, c): the dialog takes a folder that does not exist yet (a folder chooser answered
+    // "Directory not found"), keeps itself open with the refusal for a full folder, and a success is
+    // said in the status bar.
+    void exportDialogCreatesANewFolderAndSaysWhere()
+    {
+        auto* view = m_window->evaluationView();
+        auto* exportButton = buttonWithText(view, QStringLiteral("Export checkpoint…"));
+        QVERIFY(exportButton);
+        const QString precious = m_dir.filePath(QStringLiteral("precious-dialog"));
+        QVERIFY(QDir().mkpath(precious));
+        fika::test::writeBytes((precious + QStringLiteral("/notes.txt")).toStdString(), "mine");
+        const QString target = m_dir.filePath(QStringLiteral("exports/walkthrough-best"));
+        QVERIFY(!QFileInfo::exists(QFileInfo(target).path()));
+        QString refusal, dialogName;
+        bool closedItself = false;
+        onModalDialog([&] { exportButton->click(); },
+                      [&](QWidget* dialog) {
+                          dialogName = dialog->objectName();
+                          auto* folder = dialog->findChild<QLineEdit*>();
+                          auto* buttons = dialog->findChild<QDialogButtonBox*>();
+                          if (!folder || !buttons || !buttons->button(QDialogButtonBox::Ok))
+                              return;
+                          qInfo("offered: %s", qPrintable(folder->text()));
+                          folder->setText(precious);
+                          buttons->button(QDialogButtonBox::Ok)->click();
+                          auto* label = dialog->findChild<QLabel*>(QStringLiteral("exportRefusal"));
+                          refusal = label && label->isVisibleTo(dialog) ? label->text() : QString();
+                          if (!dialog->isVisible())
+                              return; // closed on a refusal
+                          folder->setText(target);
+                          buttons->button(QDialogButtonBox::Ok)->click();
+                          closedItself = !dialog->isVisible();
+                      });
+        QCOMPARE(dialogName, QStringLiteral("exportCheckpointDialog"));
+        QVERIFY2(refusal.startsWith(precious + QStringLiteral(" is not empty")), qPrintable(refusal));
+        QVERIFY(closedItself);
+        for (const char* name : {"config.json", "model.safetensors", "vocab.txt"})
+            QVERIFY2(QFileInfo::exists(target + QLatin1Char('/') + QLatin1String(name)), name);
+        const QString status = m_window->statusBar()->currentMessage();
+        QCOMPARE(status, QStringLiteral("Exported to %1 (Hugging Face format)").arg(QDir::toNativeSeparators(target)));
+    }
+
+    // Item 3: xdg-open started but no browser opened (Chromium as root exits at once): nothing was
+    // said. Now a message gives the address, selectable and with a Copy button; a browser that
+    // opens gets no message.
+    void testDeploymentSaysWhenNoBrowserOpens()
+    {
+        QTemporaryDir bin;
+        QVERIFY(bin.isValid());
+        const QString opener = bin.filePath(QStringLiteral("xdg-open"));
+        auto fakeOpener = [&](int exitCode) {
+            fika::test::writeBytes(opener.toStdString(), "#!/bin/sh\nexit " + std::to_string(exitCode) + "\n");
+            QFile::setPermissions(opener, QFile::permissions(opener) | QFileDevice::ExeOwner);
+        };
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", bin.path().toUtf8() + ':' + path);
+        auto restorePath = qScopeGuard([&] { qputenv("PATH", path); });
+
+        m_window->showSection(MainWindow::DeploymentSection);
+        auto* server = m_window->deploymentView()->server();
+        server->setPort(0);
+        QSignalSpy serving(server, &ServerPanel::servingChanged);
+        server->enableSwitch()->click();
+        QVERIFY(serving.wait(30000));
+        QVERIFY(server->isServing());
+        auto stop = qScopeGuard([&] { server->stopServing(); });
+        auto* test = buttonWithText(server, QStringLiteral("Test deployment"));
+        QVERIFY(test && test->isEnabled());
+        const QString page = server->url() + QStringLiteral("/");
+
+        fakeOpener(4); // xdg-open's "the action failed"
+        // A blocking message box would stop the test here: close it after a while.
+        QTimer::singleShot(5000, [] {
+            if (auto* modal = qobject_cast<QDialog*>(QApplication::activeModalWidget()); modal && modal->objectName().isEmpty())
+                modal->reject();
+        });
+        test->click();
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = server->findChild<QMessageBox*>(QStringLiteral("browserFailure"))), 10000);
+        qInfo("message: %s", qPrintable(box->text()));
+        QVERIFY2(box->text().contains(page) && box->text().contains(QStringLiteral("Couldn't open a web browser")),
+                 qPrintable(box->text()));
+        QVERIFY(box->textInteractionFlags() & Qt::TextSelectableByMouse);
+        QAbstractButton* copy = nullptr;
+        for (auto* button : box->buttons())
+            if (button->text() == QStringLiteral("Copy address"))
+                copy = button;
+        QVERIFY(copy);
+        QApplication::clipboard()->clear();
+        copy->click();
+        QCOMPARE(QApplication::clipboard()->text(), page);
+        QTRY_VERIFY(!server->findChild<QMessageBox*>(QStringLiteral("browserFailure")));
+
+        fakeOpener(0); // a browser opened
+        test->click();
+        QTest::qWait(1500);
+        QVERIFY(!server->findChild<QMessageBox*>(QStringLiteral("browserFailure")));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+QTEST_MAIN(TestWalkthroughEvaluation)
+#include "tst_walkthrough_evaluation.moc"
