@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "text/encoding_settings.h"
 
 #include <csignal>
 
@@ -58,6 +59,21 @@ CLI::Validator wholeNumber(long long min, long long max, const std::string& maxN
             if (ec != std::errc() || end != text.data() + text.size() || number < min || number > max)
                 return "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ", not " +
                        inQuotes(text);
+            return std::string();
+        },
+        range);
+}
+
+CLI::Validator sequenceLengthOrCheckpoints()
+{
+    const std::string range = "0 or " + std::to_string(core::kMinSequenceLength) + " to " + std::to_string(core::kMaxSequenceLength);
+    return CLI::Validator(
+        [=](std::string& text) {
+            long long number = -1;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+            if (ec != std::errc() || end != text.data() + text.size() ||
+                (number != 0 && (number < core::kMinSequenceLength || number > core::kMaxSequenceLength)))
+                return "expected " + range + " (0: the checkpoint's), not " + inQuotes(text);
             return std::string();
         },
         range);

@@ -175,7 +175,7 @@ Runner definePredict(CLI::App& command)
     addValue(command, "--checkpoint", args->checkpoint, "DIR", "the checkpoint folder")->required();
     addFlag(command, "--json", args->json, "print a JSON array: label, probabilities and logits per text");
     addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
-        ->check(wholeNumber(0, core::kMaxSequenceLength));
+        ->check(sequenceLengthOrCheckpoints());
     addChoice(command, "--truncation", args->truncation, {"head", "tail", "head_tail"}, "which end of a long text is kept");
     addValue(command, "--batch-size", args->batchSize, "N", "texts per forward pass")->check(wholeNumber(1, 4096));
     addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: about 2x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
@@ -185,8 +185,9 @@ Runner definePredict(CLI::App& command)
     addFlag(command, "--explain", args->explain,
             "which words made each prediction (Integrated Gradients from a [PAD] baseline): the words with their\n"
             "attributions, or with --json an \"explanation\" per text");
-    addValue(command, "--steps", args->steps, "N", "path points for --explain (default 32)")
-        ->check(wholeNumber(1, core::kMaxExplainSteps));
+    addValue(command, "--steps", args->steps, "N", "path points for --explain")
+        ->check(wholeNumber(1, core::kMaxExplainSteps))
+        ->default_str(std::to_string(core::kDefaultExplainSteps)); // 0 in args: not given
     addValue(command, "--explain-class", args->explainClass, "LABEL", "explain this class (default: the predicted one)");
     addValue(command, "--explain-html", args->explainHtml, "FILE", "write an HTML report with the words highlighted");
     addFlag(command, "--overwrite", args->overwrite, "replace an existing --explain-html file");

@@ -118,7 +118,7 @@ Runner defineServe(CLI::App& command)
     addValue(command, "--workers", args->workers, "N", "batches computed at the same time") // more than the cores only contend
         ->check(wholeNumber(1, maxThreads(), "cores"));
     addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
-        ->check(wholeNumber(0, core::kMaxSequenceLength));
+        ->check(sequenceLengthOrCheckpoints());
     addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: about 2x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
     addDevice(command, args->device);
     return [args] { return runServe(*args); };

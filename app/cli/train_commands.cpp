@@ -334,7 +334,7 @@ Runner defineEvaluate(CLI::App& command)
     addValue(command, "--text-column", args->textColumn, "NAME", "the CSV's text column");
     addValue(command, "--label-column", args->labelColumn, "NAME", "the CSV's label column");
     addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text, 0: the checkpoint's")
-        ->check(wholeNumber(0, core::kMaxSequenceLength));
+        ->check(sequenceLengthOrCheckpoints());
     addChoice(command, "--precision", args->precision, {"fp32", "bf16"}, "bf16: about 2x faster on a CPU with bf16 units; a few labels in a thousand may differ from fp32's");
     addDevice(command, args->device);
     addValue(command, "--batch-size", args->batchSize, "N", "texts per forward pass")->check(wholeNumber(1, 4096));

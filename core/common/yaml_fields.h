@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <map>
 #include <string>
+#include <type_traits>
 
 namespace fika::core::yaml {
 
@@ -102,6 +103,32 @@ inline void rejectUnknownKeys(const YAML::Node& node, const std::string& path, s
     }
 }
 
+// What a value of type T is, for "'abc' is not a whole number".
+template <typename T>
+std::string describeType()
+{
+    if constexpr (std::is_same_v<T, bool>)
+        return "true or false";
+    else if constexpr (std::is_integral_v<T>)
+        return "a whole number";
+    else if constexpr (std::is_floating_point_v<T>)
+        return "a number";
+    else if constexpr (std::is_same_v<T, std::string>)
+        return "text";
+    else
+        return "of the expected kind";
+}
+
+// Why `value` is not a T: "'abc' is not a whole number", "is a list, expected a number".
+template <typename T>
+std::string wrongType(const YAML::Node& value)
+{
+    if (value.IsScalar())
+        return "'" + value.Scalar() + "' is not " + describeType<T>();
+    const std::string kind = value.IsSequence() ? "a list" : value.IsMap() ? "a mapping" : "empty";
+    return "is " + kind + ", expected " + describeType<T>();
+}
+
 // Reads node[key] into value when present; required keys throw when absent.
 template <typename T>
 void read(const YAML::Node& node, const std::string& path, const char* key, T& value, bool required = false)
@@ -115,7 +142,7 @@ void read(const YAML::Node& node, const std::string& path, const char* key, T& v
     try {
         value = child.as<T>();
     } catch (const YAML::Exception&) {
-        throw YamlFieldError{joinPath(path, key), "has the wrong type"};
+        throw YamlFieldError{joinPath(path, key), wrongType<T>(child)};
     }
 }
 

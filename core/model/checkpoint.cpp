@@ -391,6 +391,8 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
 {
     const fs::path dir(dirPath);
     std::error_code ec;
+    if (fs::is_regular_file(dir, ec))
+        return makeError(ErrorCode::NotAFolder, dirPath + ": is a file, not a checkpoint folder", dirPath);
     if (!fs::is_directory(dir, ec))
         return makeError(ErrorCode::FileNotFound,
                          dirPath + (ec && ec != std::errc::no_such_file_or_directory ? ": cannot be read (" + ec.message() + ")"

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -48,10 +49,11 @@ Field field(const char* path, Member member)
     return {path,
             [member](const YAML::Node& value, const std::string& path, ExperimentConfig& config) {
                 auto& target = member(config);
+                using T = std::remove_reference_t<decltype(target)>;
                 try {
-                    target = value.as<std::remove_reference_t<decltype(target)>>();
+                    target = value.as<T>();
                 } catch (const YAML::Exception&) {
-                    throw YamlFieldError{path, "has the wrong type"};
+                    throw YamlFieldError{path, yaml::wrongType<T>(value)};
                 }
             },
             [member](const ExperimentConfig& config) { return scalarNode(member(config)); }};
@@ -64,7 +66,7 @@ Field namedField(const char* path, Member member, const char* (*name)(T), Result
     return {path,
             [member, parse](const YAML::Node& value, const std::string& path, ExperimentConfig& config) {
                 if (!value.IsScalar())
-                    throw YamlFieldError{path, "has the wrong type"};
+                    throw YamlFieldError{path, yaml::wrongType<std::string>(value)};
                 auto parsed = parse(value.Scalar());
                 if (!parsed)
                     throw YamlFieldError{path, parsed.error().message};
@@ -426,6 +428,19 @@ std::string experimentConfigToYaml(const ExperimentConfig& config)
     return std::string(out.c_str()) + "\n";
 }
 
+namespace {
+// The last --set assignment of `path` ("training.epochs=abc"), or null: errors about it name it.
+const std::string* overrideOf(const std::vector<std::string>& overrides, const std::string& path)
+{
+    if (path.empty())
+        return nullptr;
+    for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
+        if (it->rfind(path + "=", 0) == 0)
+            return &*it;
+    return nullptr;
+}
+} // namespace
+
 Result<ExperimentConfig> experimentConfigFromYaml(const std::string& text, const std::string& fileName,
                                                   const std::vector<std::string>& overrides)
 {
@@ -438,6 +453,9 @@ Result<ExperimentConfig> experimentConfigFromYaml(const std::string& text, const
             applyOverride(root, assignment);
         config = fromNode(root);
     } catch (const YamlFieldError& e) {
+        // A value given with --set is the command line's, not the file's: say so.
+        if (const std::string* given = overrideOf(overrides, e.path))
+            return makeError(ErrorCode::Yaml, "--set " + *given + ": " + e.path + ": " + e.message, fileName, 0, -1, e.path);
         return yaml::toError(e, fileName);
     } catch (const YAML::Exception& e) {
         return makeError(ErrorCode::Yaml, fileName + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg, fileName,
@@ -446,8 +464,11 @@ Result<ExperimentConfig> experimentConfigFromYaml(const std::string& text, const
     if (auto valid = validateExperimentConfig(config); !valid) {
         Error error = valid.error();
         error.code = ErrorCode::Yaml;
-        error.message = fileName + ": " + error.message;
         error.file = fileName;
+        if (const std::string* given = overrideOf(overrides, error.field))
+            error.message = "--set " + *given + ": " + error.message;
+        else
+            error.message = fileName + ": " + error.message;
         return error;
     }
     return config;
@@ -455,6 +476,9 @@ Result<ExperimentConfig> experimentConfigFromYaml(const std::string& text, const
 
 Result<ExperimentConfig> loadExperimentConfig(const std::string& path, const std::vector<std::string>& overrides)
 {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        return makeError(ErrorCode::NotAFile, path + ": is a folder, not an experiment config (give its .yaml file)", path);
     std::ifstream in(path);
     if (!in)
         return makeError(ErrorCode::FileNotFound, path + ": no such file", path);

@@ -168,6 +168,27 @@ private Q_SLOTS:
         QVERIFY2(replaced.exitCode == 0, replaced.err.constData());
     }
 
+    // A folder where a file belongs, a file where a folder belongs, a length help did not offer: each
+    // named as what it is.
+    void wrongKindsOfPathsAreNamed()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("reviews.csv"));
+        QFile csv(file);
+        QVERIFY(csv.open(QIODevice::WriteOnly) && csv.write("review,sentiment\n") > 0);
+        csv.close();
+        const Run config = runCli({QStringLiteral("train"), QStringLiteral("--config"), dir.path()});
+        QCOMPARE(config.exitCode, 1);
+        QVERIFY2(config.err.contains("is a folder, not an experiment config"), config.err.constData());
+        const Run checkpoint = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), file, QStringLiteral("a text")});
+        QCOMPARE(checkpoint.exitCode, 1);
+        QVERIFY2(checkpoint.err.contains("reviews.csv: is a file, not a checkpoint folder"), checkpoint.err.constData());
+        const Run length = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), dir.path(), QStringLiteral("--sequence-length"),
+                                   QStringLiteral("2"), QStringLiteral("a text")});
+        QCOMPARE(length.exitCode, 2);
+        QVERIFY2(length.err.contains("expected 0 or 3 to 512 (0: the checkpoint's), not '2'"), length.err.constData());
+    }
+
     // serve writes a new token file only once its model is loaded: a failed start leaves none behind.
     void serveLeavesNoTokenFileWhenTheModelFails()
     {
@@ -230,10 +251,10 @@ private Q_SLOTS:
         row("init-config --out twice", "init-config --out DIR/x.yaml --out DIR/y.yaml", "option --out given twice");
         row("evaluate stray word", "evaluate --checkpoint DIR/c --csv DIR/r.csv extra", "unexpected argument 'extra'");
         row("evaluate --sequence-length abc", "evaluate --checkpoint DIR/c --csv DIR/r.csv --sequence-length abc",
-            "--sequence-length: expected a whole number from 0 to 512, not 'abc'");
+            "--sequence-length: expected 0 or 3 to 512 (0: the checkpoint's), not 'abc'");
         row("serve stray word", "serve --checkpoint DIR/c --port 0 --token-file DIR/t extra", "unexpected argument 'extra'");
         row("serve --sequence-length abc", "serve --checkpoint DIR/c --port 0 --token-file DIR/t --sequence-length abc",
-            "--sequence-length: expected a whole number from 0 to 512, not 'abc'");
+            "--sequence-length: expected 0 or 3 to 512 (0: the checkpoint's), not 'abc'");
         row("serve --port 70000", "serve --checkpoint DIR/c --port 70000 --token-file DIR/t",
             "--port: expected a whole number from 0 to 65535, not '70000'");
         row("export stray word", "export --checkpoint DIR/c --out DIR/o extra", "unexpected argument 'extra'");
@@ -244,7 +265,7 @@ private Q_SLOTS:
         row("predict --batch-size 0", "predict --checkpoint DIR/c --batch-size 0 text",
             "--batch-size: expected a whole number from 1 to");
         row("predict --sequence-length 600", "predict --checkpoint DIR/c --sequence-length 600 text",
-            "--sequence-length: expected a whole number from 0 to 512, not '600'");
+            "--sequence-length: expected 0 or 3 to 512 (0: the checkpoint's), not '600'");
         row("predict flag with a value", "predict --checkpoint DIR/c --json=yes text", "option --json takes no value");
         row("tokenize stray word", "tokenize --jsonl extra", "unexpected argument 'extra'");
         row("dataset inspect two files", "dataset inspect DIR/a.csv DIR/b.csv", "unexpected argument 'DIR/b.csv'");

@@ -56,7 +56,7 @@ private Q_SLOTS:
         QTest::newRow("unknown key") << QStringLiteral("  seed: 7") << QStringLiteral("  seed: 7\n  sede: 8")
                                      << QStringLiteral("subsets.sede: unknown key");
         QTest::newRow("wrong type") << QStringLiteral("sequence_length: 256") << QStringLiteral("sequence_length: long")
-                                    << QStringLiteral("encoding.sequence_length: has the wrong type");
+                                    << QStringLiteral("encoding.sequence_length: 'long' is not a whole number");
         QTest::newRow("length out of range") << QStringLiteral("sequence_length: 256")
                                              << QStringLiteral("sequence_length: 600")
                                              << QStringLiteral("encoding.sequence_length: sequence length 600");

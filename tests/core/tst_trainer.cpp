@@ -679,7 +679,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("message");
         QTest::newRow("unknown key") << QStringLiteral("training.learnin_rate=0.1") << QStringLiteral("training.learnin_rate: unknown key");
         QTest::newRow("unknown section") << QStringLiteral("trainer.epochs=3") << QStringLiteral("trainer.epochs: unknown key");
-        QTest::newRow("wrong type") << QStringLiteral("training.epochs=many") << QStringLiteral("training.epochs: has the wrong type");
+        QTest::newRow("wrong type") << QStringLiteral("training.epochs=many") << QStringLiteral("--set training.epochs=many: training.epochs: 'many' is not a whole number");
         QTest::newRow("sequence length 600") << QStringLiteral("encoding.sequence_length=600")
                                              << QStringLiteral("encoding.sequence_length: sequence length 600 is outside");
         QTest::newRow("learning rate 0") << QStringLiteral("training.learning_rate=0") << QStringLiteral("training.learning_rate: must lie in (0, 1)");

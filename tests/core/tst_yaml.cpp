@@ -181,25 +181,25 @@ private Q_SLOTS:
         QCOMPARE(added->output.dir, std::string("x"));
         auto unknown = experimentConfigFromYaml(kExperiment, "c.yaml", {"encoding.length=128"});
         QVERIFY(!unknown.ok());
-        QCOMPARE(unknown.error().message, std::string("c.yaml: encoding.length: unknown key"));
+        QCOMPARE(unknown.error().message, std::string("--set encoding.length=128: encoding.length: unknown key"));
         auto unknownInFile = experimentConfigFromYaml(kExperiment + "  batch: 3\n", "c.yaml");
         QVERIFY(!unknownInFile.ok());
         QCOMPARE(unknownInFile.error().message, std::string("c.yaml: training.batch: unknown key"));
     }
 
     // The settings with a few names are enums in the config; the file keeps the names, and an unknown
-    // one is refused naming the key, the value and the names it may have.
+    // one is refused naming the key, the value and the names it may have (and the --set that gave it).
     void namedSettingsAreEnums_data()
     {
         QTest::addColumn<QString>("assignment");
         QTest::addColumn<QString>("message");
         auto row = [](const char* assignment, const char* message) { QTest::newRow(assignment) << assignment << message; };
-        row("model.init=copied", "c.yaml: model.init: must be pretrained or random, not 'copied'");
-        row("training.schedule=cosine", "c.yaml: training.schedule: must be constant or linear, not 'cosine'");
-        row("training.precision=fp8", "c.yaml: training.precision: must be fp32 or bf16, not 'fp8'");
-        row("training.device=tpu", "c.yaml: training.device: must be cpu or cuda, not 'tpu'");
-        row("training.best_metric=f1", "c.yaml: training.best_metric: must be validation_loss, accuracy or macro_f1, not 'f1'");
-        row("training.precision=[fp32]", "c.yaml: training.precision: has the wrong type");
+        row("model.init=copied", "--set model.init=copied: model.init: must be pretrained or random, not 'copied'");
+        row("training.schedule=cosine", "--set training.schedule=cosine: training.schedule: must be constant or linear, not 'cosine'");
+        row("training.precision=fp8", "--set training.precision=fp8: training.precision: must be fp32 or bf16, not 'fp8'");
+        row("training.device=tpu", "--set training.device=tpu: training.device: must be cpu or cuda, not 'tpu'");
+        row("training.best_metric=f1", "--set training.best_metric=f1: training.best_metric: must be validation_loss, accuracy or macro_f1, not 'f1'");
+        row("training.precision=[fp32]", "--set training.precision=[fp32]: training.precision: is a list, expected text");
     }
 
     void namedSettingsAreEnums()
@@ -267,7 +267,8 @@ private Q_SLOTS:
         for (const int threads : {1025, 100000, -1}) {
             auto config = experimentConfigFromYaml(kExperiment, "c.yaml", {"training.threads=" + std::to_string(threads)});
             QVERIFY(!config.ok());
-            QCOMPARE(config.error().message, "c.yaml: training.threads: must be from 0 (all cores) to 1024; this machine has " +
+            QCOMPARE(config.error().message, "--set training.threads=" + std::to_string(threads) +
+                                                 ": training.threads: must be from 0 (all cores) to 1024; this machine has " +
                                                  std::to_string(cores) + " cores");
         }
     }
