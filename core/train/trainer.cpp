@@ -22,6 +22,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -557,7 +558,10 @@ private:
             m_bf16Weights->refresh();
         m_optimizer->zero_grad();
         ++m_state.step;
-        if (m_state.step % m_t.logEverySteps == 0 || m_state.step == m_state.totalSteps) {
+        // A short run logs more often than log_every_steps, so that its loss chart has points: about
+        // a hundred records per run at most as far apart as the setting says.
+        const int64_t logEvery = std::clamp<int64_t>(m_state.totalSteps / 100, 1, m_t.logEverySteps);
+        if (m_state.step % logEvery == 0 || m_state.step == m_state.totalSteps) {
             if (m_writer)
                 reportStep(window, lr, gradNorm);
             window = StepWindow{};

@@ -122,6 +122,23 @@ private Q_SLOTS:
         QVERIFY(recorder.steps.back().learningRate < recorder.steps[5].learningRate);
     }
 
+    // A run of fewer than a hundred steps records each one (its loss chart needs points), whatever
+    // log_every_steps says; a long run keeps the setting's spacing.
+    void shortRunsRecordEveryStep()
+    {
+        QTemporaryDir dir;
+        Recorder recorder;
+        ExperimentConfig config = tinyConfig(dir);
+        config.training.epochs = 1;
+        config.training.logEverySteps = 10;
+        auto summary = train(config, recorder);
+        QVERIFY2(summary.ok(), summary.error().message.c_str());
+        QVERIFY(recorder.steps.size() > 2);
+        for (size_t i = 0; i < recorder.steps.size(); ++i)
+            QCOMPARE(recorder.steps[i].step, int64_t(i + 1));
+        QCOMPARE(recorder.steps.back().step, recorder.steps.back().totalSteps);
+    }
+
     // A config written on a bigger machine trains here on this machine's cores, and says so.
     void threadsAboveTheCoresUseTheCores()
     {
