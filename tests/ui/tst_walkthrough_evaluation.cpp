@@ -30,15 +30,19 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextDocument>
 #include <QTimer>
 
 #include <functional>
 #include <memory>
+#include <random>
 
 using namespace fika::ui;
 
@@ -66,6 +70,32 @@ void onModalDialog(const std::function<void()>& open, const std::function<void(Q
     open();
 }
 
+// Reviews of 40 to 80 words, as long as real ones begin.
+std::string longReviewsCsv(int rows)
+{
+    const char* filler[] = {"the", "movie", "plot", "actor", "scene", "was", "and", "a", "film", "story", "music", "end"};
+    std::mt19937 rng(11);
+    std::string csv = "review,sentiment\n";
+    for (int i = 0; i < rows; ++i) {
+        const bool positive = i % 2 == 0;
+        std::string text = "Review " + std::to_string(i) + ":";
+        const int words = 40 + static_cast<int>(rng() % 40);
+        const int where = static_cast<int>(rng() % 8);
+        for (int w = 0; w < words; ++w)
+            text += std::string(" ") + (w == where ? (positive ? "great" : "awful") : filler[rng() % 12]);
+        csv += "\"" + text + "\"," + (positive ? "positive" : "negative") + "\n";
+    }
+    return csv;
+}
+
+// Saves a picture of `widget` under $FIKA_WALKTHROUGH_SHOTS, where set (to look at, under xvfb).
+void shoot(QWidget* widget, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("FIKA_WALKTHROUGH_SHOTS");
+    if (!dir.isEmpty() && QDir().mkpath(dir))
+        widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
+}
+
 } // namespace
 
 class TestWalkthroughEvaluation : public QObject {
@@ -74,8 +104,30 @@ private Q_SLOTS:
     // One project, one short run of a tiny random model on 400 synthetic reviews (four epochs).
     void initTestCase()
     {
-        m_window = fika::test::tinyExperimentWindow(m_dir, QStringLiteral("walkthrough"), 400, 4);
-        QVERIFY(m_window);
+        // tinyExperimentWindow's steps, on long reviews: a list that cuts them short shows.
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("FIKA_CACHE_DIR", m_dir.filePath(QStringLiteral("cache")).toUtf8());
+        m_window = std::make_unique<MainWindow>();
+        m_window->resize(1366, 768);
+        m_window->show();
+        QString error;
+        QVERIFY2(m_window->studio()->newProject(m_dir.filePath(QStringLiteral("project")), QStringLiteral("walkthrough"), &error),
+                 qPrintable(error));
+        const QString csv = m_dir.filePath(QStringLiteral("reviews.csv"));
+        fika::test::writeBytes(csv.toStdString(), longReviewsCsv(400));
+        auto* datasets = m_window->datasetsView();
+        QSignalSpy imported(datasets, &DatasetsView::importFinished);
+        datasets->importPath(csv);
+        QVERIFY(imported.wait(30000));
+        datasets->setSequenceLength(24);
+        QVERIFY2(datasets->saveVersion(datasets->versionFile(QStringLiteral("reviews")), &error), qPrintable(error));
+        auto* wizard = m_window->openExperimentWizard();
+        wizard->setRandomShape(2, 32, 4, 64);
+        wizard->accept();
+        auto* modeling = m_window->modelingView();
+        modeling->setSetting(QStringLiteral("training.epochs"), 4);
+        modeling->setSetting(QStringLiteral("training.batch_size"), 16);
+        modeling->setSetting(QStringLiteral("training.threads"), 1);
         QSignalSpy finished(m_window->studio()->training(), &TrainingController::finished);
         QSignalSpy evaluated(m_window->evaluationView(), &EvaluationView::evaluationFinished);
         m_window->modelingView()->runButton()->click();
@@ -234,6 +286,72 @@ private Q_SLOTS:
         test->click();
         QTest::qWait(1500);
         QVERIFY(!server->findChild<QMessageBox*>(QStringLiteral("browserFailure")));
+    }
+
+    // Item 4: at 1366x768 the Misclassified reviews table left its Review column about 110 px and
+    // the list under a clicked matrix cell cut reviews at about 25 characters. Now each shows as
+    // much as its column holds, and the whole review wrapped in its tooltip.
+    void reviewTextsUseTheWidth()
+    {
+        m_window->showSection(MainWindow::EvaluationSection);
+        auto* view = m_window->evaluationView();
+        view->detailTabs()->setCurrentIndex(0);
+        for (int t = 0; t < 2 && view->examplesTable()->rowCount() == 0; ++t)
+            for (int p = 0; p < 2 && view->examplesTable()->rowCount() == 0; ++p)
+                view->showCell(t, p);
+        QVERIFY(view->examplesTable()->rowCount() > 0);
+        QApplication::processEvents();
+        shoot(m_window.get(), QStringLiteral("evaluation-matrix"));
+        const auto evaluation = view->misclassifiedBrowser()->evaluation();
+        QVERIFY(evaluation);
+        const int cellShows = shownCharacters(view->examplesTable(), 0);
+        qInfo("a clicked cell's list shows %d characters of a review", cellShows);
+        const QTableWidgetItem* cellItem = view->examplesTable()->item(0, 0);
+
+        view->detailTabs()->setCurrentIndex(1);
+        QApplication::processEvents();
+        auto* browser = view->misclassifiedBrowser();
+        QVERIFY(browser->count() > 0);
+        auto* list = browser->list();
+        const int reviewColumn = list->columnCount() - 1;
+        const int listShows = shownCharacters(list, reviewColumn);
+        qInfo("the Review column is %d of %d px and shows %d characters", list->columnWidth(reviewColumn),
+              list->viewport()->width(), listShows);
+        QVERIFY2(cellShows >= 40 && listShows >= 80,
+                 qPrintable(QStringLiteral("cell list %1, Review column %2 characters").arg(cellShows).arg(listShows)));
+        checkTooltip(cellItem, *evaluation);
+        checkTooltip(list->item(0, reviewColumn), *evaluation);
+        if (QTest::currentTestFailed())
+            return;
+        shoot(m_window.get(), QStringLiteral("evaluation-misclassified"));
+        QSignalSpy explained(browser, &MisclassifiedBrowser::explained);
+        list->selectRow(0);
+        QVERIFY(explained.wait(30000));
+        QVERIFY(explained.first().first().toBool());
+        QApplication::processEvents();
+        shoot(m_window.get(), QStringLiteral("evaluation-misclassified-explained"));
+    }
+
+private:
+    // How many characters of the top row's text `column` shows, as the table elides it.
+    static int shownCharacters(QTableWidget* table, int column)
+    {
+        const QString text = table->item(0, column)->text();
+        const int margin = 2 * (table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, table) + 1);
+        const QString shown = table->fontMetrics().elidedText(text, Qt::ElideRight, table->columnWidth(column) - margin);
+        return static_cast<int>(shown.size() - (shown.endsWith(QChar(0x2026)) ? 1 : 0));
+    }
+
+    // The whole review, in rich text that the tooltip wraps.
+    static void checkTooltip(const QTableWidgetItem* item, const fika::core::TextEvaluation& evaluation)
+    {
+        QString review;
+        for (const auto& text : evaluation.texts)
+            if (QString::fromStdString(text).simplified().startsWith(item->text()))
+                review = QString::fromStdString(text);
+        QVERIFY(!review.isEmpty());
+        QVERIFY2(Qt::mightBeRichText(item->toolTip()) && item->toolTip().contains(review.toHtmlEscaped()),
+                 qPrintable(item->toolTip()));
     }
 
 private:

@@ -48,6 +48,8 @@ namespace {
 // The files of a checkpoint that Hugging Face reads; optimizer and trainer state stay behind.
 const char* const kExportedFiles[] = {"config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json",
                                       "special_tokens_map.json"};
+// Of a review in a list: more than any screen shows on one line.
+constexpr int kShownCharacters = 600;
 
 // Sorts by the number behind the text: "9.5 %" before "10.0 %".
 class NumberItem : public QTableWidgetItem {
@@ -129,6 +131,9 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     m_examplesTitle->setWordWrap(true);
     m_examples = new QTableWidget(0, 3, examplesBox);
     m_examples->setHorizontalHeaderLabels({tr("Text"), tr("Predicted"), tr("Probability")});
+    // The label and probability as wide as they are, the text all the rest: at 1366x768 two
+    // columns of 100 px left the text about 25 characters.
+    m_examples->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_examples->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_examples->verticalHeader()->setVisible(false);
     m_examples->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -140,8 +145,10 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     bottom->addWidget(m_matrix);
     bottom->addWidget(examplesBox);
     // The matrix grows with the window too: at its minimum width "100.0 %" was cut off in its cells.
-    bottom->setStretchFactor(0, 1);
-    bottom->setStretchFactor(1, 1);
+    // The examples get the larger share: their text is what is read there.
+    bottom->setStretchFactor(0, 2);
+    bottom->setStretchFactor(1, 3);
+    bottom->setSizes({2000, 3000});
     m_misclassified = new MisclassifiedBrowser(m_detailTabs);
     m_detailTabs->addTab(bottom, tr("Confusion matrix"));
     m_detailTabs->addTab(m_misclassified, tr("Misclassified reviews"));
@@ -569,8 +576,9 @@ void EvaluationView::showExamples()
         if (e.truth[i] != m_cellTruth || e.predictions[i].labelId != m_cellPredicted)
             continue;
         m_examples->insertRow(rows);
-        auto* text = new QTableWidgetItem(toQString(e.texts[i]).left(400));
-        text->setToolTip(toQString(e.texts[i]).left(3000));
+        // On one line, elided by the table at the column's width; the tooltip has the whole review.
+        auto* text = new QTableWidgetItem(toQString(e.texts[i]).left(kShownCharacters).simplified());
+        text->setToolTip(reviewTooltip(toQString(e.texts[i])));
         m_examples->setItem(rows, 0, text);
         m_examples->setItem(rows, 1, new QTableWidgetItem(toQString(e.predictions[i].label)));
         const double probability = e.predictions[i].probabilities[static_cast<size_t>(m_cellPredicted)];

@@ -25,7 +25,9 @@ namespace fika::ui {
 namespace {
 
 enum Column { TruthColumn, PredictedColumn, ConfidenceColumn, TextColumn };
-constexpr int kFirstCharacters = 160; // of a review in the list; the tooltip has more
+// Of a review in the list: more than any screen shows on one line (the table elides it at the
+// column's width; 160 ended short of a wide column); the tooltip has the whole review.
+constexpr int kFirstCharacters = 600;
 
 double confidence(const core::Prediction& prediction)
 {
@@ -34,13 +36,21 @@ double confidence(const core::Prediction& prediction)
 
 } // namespace
 
+QString reviewTooltip(const QString& review)
+{
+    // Rich text, which a tooltip wraps: a plain one is a single line as wide as the review.
+    return QStringLiteral("<p>%1</p>").arg(review.left(3000).toHtmlEscaped());
+}
+
 MisclassifiedBrowser::MisclassifiedBrowser(QWidget* parent) : QWidget(parent)
 {
     auto* layout = new QVBoxLayout(this);
     m_caption = new QLabel(this);
     m_caption->setWordWrap(true);
     layout->addWidget(m_caption);
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    // The list above the explanation, each the tab's whole width: beside it, the list had 2/5 of
+    // the width at 1366x768, and after the label and confidence columns the reviews ~110 px.
+    auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->setChildrenCollapsible(false);
     m_list = new QTableWidget(0, 4, splitter);
     m_list->setObjectName(QStringLiteral("misclassifiedList"));
@@ -74,7 +84,7 @@ MisclassifiedBrowser::MisclassifiedBrowser(QWidget* parent) : QWidget(parent)
     splitter->addWidget(right);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
-    splitter->setSizes({2000, 3000}); // in that ratio: the table's wide review column would take the rest
+    splitter->setSizes({2000, 3000}); // in that ratio, as the stretch factors
     layout->addWidget(splitter, 1);
 
     connect(m_list, &QTableWidget::itemSelectionChanged, this, &MisclassifiedBrowser::onSelectionChanged);
@@ -123,7 +133,7 @@ void MisclassifiedBrowser::setEvaluation(std::shared_ptr<const core::TextEvaluat
         share->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         m_list->setItem(row, ConfidenceColumn, share);
         auto* first = new QTableWidgetItem(text.left(kFirstCharacters).simplified());
-        first->setToolTip(text.left(3000));
+        first->setToolTip(reviewTooltip(text));
         m_list->setItem(row, TextColumn, first);
     }
     if (!m_evaluation)

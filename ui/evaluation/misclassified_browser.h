@@ -19,6 +19,10 @@ namespace fika::ui {
 
 class ExplanationView;
 
+// A review's tooltip in a list that shows its beginning: the whole review (up to 3,000
+// characters), wrapped.
+QString reviewTooltip(const QString& review);
+
 // The validation reviews a checkpoint got wrong, the most confidently wrong first; selecting one
 // shows it shaded by which words made the (wrong) prediction. The explanation runs on a pool thread
 // with the checkpoint's own predictor, loaded on the first selection; a result for a selection
