@@ -258,6 +258,49 @@ private Q_SLOTS:
         QVERIFY(!modeling->resumeButton()->isEnabled());
     }
 
+    // For a look under xvfb: FIKA_WALKTHROUGH_CSV (reviews, say a few hundred of IMDB) trained on a
+    // 2-layer, hidden-32 BERT for 30 epochs, as the walk-through did (it stalls at first, then learns);
+    // the Modeling view afterwards saved in FIKA_WALKTHROUGH_SHOTS.
+    void screenshotAfterAFinishedRun()
+    {
+        const QString csv = qEnvironmentVariable("FIKA_WALKTHROUGH_CSV");
+        const QString shots = qEnvironmentVariable("FIKA_WALKTHROUGH_SHOTS");
+        if (csv.isEmpty() || shots.isEmpty())
+            QSKIP("set FIKA_WALKTHROUGH_CSV and FIKA_WALKTHROUGH_SHOTS to take the screenshot");
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        QString error;
+        QVERIFY2(window.studio()->newProject(m_dir.filePath(QStringLiteral("shot-project")), QStringLiteral("shot"), &error),
+                 qPrintable(error));
+        QSignalSpy imported(window.datasetsView(), &DatasetsView::importFinished);
+        window.datasetsView()->importPath(csv);
+        QVERIFY(imported.wait(60000));
+        QVERIFY(imported.first().first().toBool());
+        window.datasetsView()->setSequenceLength(128);
+        QVERIFY2(window.datasetsView()->saveVersion(window.datasetsView()->versionFile(QStringLiteral("small-128")), &error),
+                 qPrintable(error));
+        auto* wizard = window.openExperimentWizard();
+        wizard->setRandomShape(2, 32, 4, 64);
+        wizard->accept();
+        auto* modeling = window.modelingView();
+        modeling->setSetting(QStringLiteral("training.epochs"), 30);
+        modeling->setSetting(QStringLiteral("training.batch_size"), 16);
+        QSignalSpy finished(window.studio()->training(), &TrainingController::finished);
+        modeling->runButton()->click();
+        QVERIFY(finished.wait(300000));
+        QVERIFY2(finished.first().first().toBool(), qPrintable(finished.first().at(2).toString()));
+        window.showSection(MainWindow::ModelingSection);
+        QTest::qWait(200);
+        QVERIFY(QDir().mkpath(shots));
+        QVERIFY(window.grab().save(shots + QStringLiteral("/modeling-finished.png")));
+        qInfo("Resume: %s, tooltip: %s", modeling->resumeButton()->isEnabled() ? "on" : "off",
+              qPrintable(modeling->resumeButton()->toolTip()));
+        for (const QString& line : modeling->findChild<QPlainTextEdit*>()->toPlainText().split(QLatin1Char('\n')))
+            if (line.contains(QStringLiteral("learn")))
+                qInfo("log: %s", qPrintable(line));
+    }
+
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<MainWindow> m_window;
