@@ -101,7 +101,7 @@ void shoot(QWidget* widget, const QString& name)
 class TestWalkthroughEvaluation : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    // One project, one short run of a tiny random model on 400 synthetic reviews (four epochs).
+    // One project, one short run of a tiny random model on 400 long synthetic reviews (four epochs).
     void initTestCase()
     {
         // tinyExperimentWindow's steps, on long reviews: a list that cuts them short shows.
@@ -212,10 +212,15 @@ private Q_SLOTS:
                           if (!folder || !buttons || !buttons->button(QDialogButtonBox::Ok))
                               return;
                           qInfo("offered: %s", qPrintable(folder->text()));
+                          shoot(dialog, QStringLiteral("export-offered"));
                           folder->setText(precious);
                           buttons->button(QDialogButtonBox::Ok)->click();
                           auto* label = dialog->findChild<QLabel*>(QStringLiteral("exportRefusal"));
                           refusal = label && label->isVisibleTo(dialog) ? label->text() : QString();
+                          QApplication::processEvents();
+                          shoot(dialog, QStringLiteral("export-refused"));
+                          if (label && label->height() < label->heightForWidth(label->width()))
+                              refusal = QStringLiteral("cut off: ") + refusal; // the dialog did not grow for it
                           if (!dialog->isVisible())
                               return; // closed on a refusal
                           folder->setText(target);
@@ -269,6 +274,7 @@ private Q_SLOTS:
         QMessageBox* box = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((box = server->findChild<QMessageBox*>(QStringLiteral("browserFailure"))), 10000);
         qInfo("message: %s", qPrintable(box->text()));
+        shoot(box, QStringLiteral("browser-failure"));
         QVERIFY2(box->text().contains(page) && box->text().contains(QStringLiteral("Couldn't open a web browser")),
                  qPrintable(box->text()));
         QVERIFY(box->textInteractionFlags() & Qt::TextSelectableByMouse);

@@ -751,6 +751,7 @@ void EvaluationView::exportCheckpointDialog()
         if (dir.isEmpty() || !exportCheckpoint(dir, &error)) {
             refusal->setText(error);
             refusal->setVisible(true);
+            dialog.adjustSize(); // a shown window does not grow for a wrapped label by itself
             return; // open for another name
         }
         exported = dir;
