@@ -100,6 +100,23 @@ Result<FolderFiles> listFolderFiles(const std::string& rootPath, const FolderImp
     return listed;
 }
 
+std::vector<SplitFolder> listSplitFolders(const std::string& rootPath)
+{
+    std::error_code ec;
+    const fs::path root(rootPath);
+    std::vector<SplitFolder> splits;
+    if (!fs::is_directory(root, ec) || !classFolders(root).empty())
+        return splits;
+    for (const auto& dir : sortedEntries(root, true)) {
+        SplitFolder split{dir.filename().string(), 0};
+        for (const auto& classDir : classFolders(dir))
+            split.fileCount += static_cast<int64_t>(sortedEntries(classDir, false).size());
+        if (split.fileCount > 0)
+            splits.push_back(std::move(split));
+    }
+    return splits;
+}
+
 Result<ImportResult> importFolder(const std::string& rootPath, const FolderImportOptions& options,
                                   const JobContext& context)
 {

@@ -35,4 +35,14 @@ struct FolderFiles {
 };
 Result<FolderFiles> listFolderFiles(const std::string& root, const FolderImportOptions& options = {});
 
+// A split folder of the aclImdb layout (<root>/<split>/<class>/*.txt) and how many .txt files its
+// class folders hold.
+struct SplitFolder {
+    std::string name;
+    int64_t fileCount = 0;
+};
+// The split folders under root, by name (aclImdb: test, train); none when root holds class folders
+// itself, since importFolder then reads those whatever `split` says.
+std::vector<SplitFolder> listSplitFolders(const std::string& root);
+
 } // namespace fika::core

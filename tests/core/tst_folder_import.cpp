@@ -48,6 +48,29 @@ private Q_SLOTS:
         }
     }
 
+    // What the Datasets view offers under Split: aclImdb's train/ and test/ with their file counts,
+    // nothing for a folder that holds its class folders itself.
+    void listsTheSplitFolders()
+    {
+        QTemporaryDir dir;
+        const std::string root = dir.path().toStdString();
+        fika::test::writeBytes(root + "/train/pos/1.txt", "Fine.");
+        fika::test::writeBytes(root + "/train/neg/1.txt", "Dull.");
+        fika::test::writeBytes(root + "/train/neg/2.txt", "Duller.");
+        fika::test::writeBytes(root + "/train/unsup/1.txt", "Unlabelled.");
+        fika::test::writeBytes(root + "/test/pos/1.txt", "Good.");
+        fika::test::writeBytes(root + "/test/neg/1.txt", "Bad.");
+        std::filesystem::create_directories(root + "/empty/pos");
+        const auto splits = listSplitFolders(root);
+        QCOMPARE(splits.size(), size_t(2));
+        QCOMPARE(splits[0].name, std::string("test"));
+        QCOMPARE(splits[0].fileCount, int64_t(2));
+        QCOMPARE(splits[1].name, std::string("train"));
+        QCOMPARE(splits[1].fileCount, int64_t(3)); // unsup/ is not imported, so not counted
+        QVERIFY(listSplitFolders(root + "/train").empty());
+        QVERIFY(listSplitFolders(root + "/nonexistent").empty());
+    }
+
     void badFolders_data()
     {
         QTest::addColumn<QStringList>("files"); // relative path = content

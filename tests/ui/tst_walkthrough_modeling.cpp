@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A newcomer's walk through Datasets and Modeling: Save version… never replaces a saved version
 // unasked, a "learning nothing" warning goes once the model learns, and Resume on a run that
-// finished all its epochs is off (and a resume keeps the log it continues).
+// finished all its epochs is off (and a resume keeps the log it continues), and Import folder on
+// aclImdb says which split it read.
 #include "ui_test_support.h"
 
+#include "datasets/dataset_table_model.h"
 #include "datasets/datasets_view.h"
 #include "main_window.h"
 #include "modeling/experiment_wizard.h"
@@ -12,6 +14,7 @@
 #include "training/training_controller.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QInputDialog>
@@ -258,6 +261,61 @@ private Q_SLOTS:
         QVERIFY(!modeling->resumeButton()->isEnabled());
     }
 
+    // Import folder on the original aclImdb layout (train/ and test/): train/ is read, the summary
+    // says test/ was not and where to choose it, and Split imports test/ instead, as a folder that a
+    // saved version and a training run read alike.
+    void importFolderSaysWhichSplitItRead()
+    {
+        FIKA_REQUIRE_SHARED("data/imdb/aclImdb-sample/test/pos");
+        const QString root = QString::fromStdString(fika::test::sharedPath("data/imdb/aclImdb-sample"));
+        DatasetsView view;
+        view.setVersionsFolder(m_dir.filePath(QStringLiteral("split-versions")));
+        QSignalSpy finished(&view, &DatasetsView::importFinished);
+        view.importPath(root);
+        QVERIFY(finished.wait(30000));
+        QVERIFY(finished.takeFirst().first().toBool());
+        QString summary = view.importSummary();
+        QVERIFY2(summary.contains(QStringLiteral("200 rows imported")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("Imported train/ (200 files). Not imported: test/ (100 files); choose it "
+                                                 "under Split to import it instead.")),
+                 qPrintable(summary));
+        QComboBox* split = view.splitBox();
+        QVERIFY(split && split->isVisibleTo(&view));
+        QCOMPARE(split->count(), 2);
+        QCOMPARE(split->currentData().toString(), QStringLiteral("train"));
+
+        split->setCurrentIndex(split->findData(QStringLiteral("test")));
+        QVERIFY(finished.wait(30000));
+        QVERIFY(finished.takeFirst().first().toBool());
+        summary = view.importSummary();
+        QVERIFY2(summary.startsWith(QDir(root).filePath(QStringLiteral("test"))) &&
+                     summary.contains(QStringLiteral("100 rows imported")) &&
+                     summary.contains(QStringLiteral("Imported test/ (100 files). Not imported: train/ (200 files)")),
+                 qPrintable(summary));
+        QCOMPARE(view.tableModel()->rowCount(), 100);
+        QCOMPARE(split->currentData().toString(), QStringLiteral("test"));
+        // The saved version names test/'s folder, which training (data.folder) reads: the same 100 reviews.
+        QString error;
+        const QString file = view.versionFile(QStringLiteral("imdb-test"));
+        QVERIFY2(view.saveVersion(file, &error), qPrintable(error));
+        auto saved = fika::core::loadDatasetVersion(file.toStdString());
+        QVERIFY(saved.ok());
+        auto trained = fika::core::importFolder(saved->source.path);
+        QVERIFY(trained.ok());
+        QCOMPARE(trained->report.rowsImported, int64_t(100));
+        QCOMPARE(saved->trainingCount + saved->validationCount + saved->testCount, int64_t(100));
+
+        // A folder without splits: no Split choice.
+        QTemporaryDir plain;
+        fika::test::writeBytes(plain.filePath(QStringLiteral("pos/1.txt")).toStdString(), "Fine.");
+        fika::test::writeBytes(plain.filePath(QStringLiteral("neg/1.txt")).toStdString(), "Dull.");
+        view.importPath(plain.path());
+        QVERIFY(finished.wait(30000));
+        QVERIFY(finished.takeFirst().first().toBool());
+        QVERIFY(!split->isVisibleTo(&view));
+        QVERIFY2(!view.importSummary().contains(QStringLiteral("Split")), qPrintable(view.importSummary()));
+    }
+
     // For a look under xvfb: FIKA_WALKTHROUGH_CSV (reviews, say a few hundred of IMDB) trained on a
     // 2-layer, hidden-32 BERT for 30 epochs, as the walk-through did (it stalls at first, then learns);
     // the Modeling view afterwards saved in FIKA_WALKTHROUGH_SHOTS.
@@ -299,6 +357,15 @@ private Q_SLOTS:
         for (const QString& line : modeling->findChild<QPlainTextEdit*>()->toPlainText().split(QLatin1Char('\n')))
             if (line.contains(QStringLiteral("learn")))
                 qInfo("log: %s", qPrintable(line));
+        // And the Datasets view after Import folder on aclImdb's layout, with its Split choice.
+        if (fika::test::sharedExists("data/imdb/aclImdb-sample/test")) {
+            QSignalSpy folder(window.datasetsView(), &DatasetsView::importFinished);
+            window.datasetsView()->importPath(QString::fromStdString(fika::test::sharedPath("data/imdb/aclImdb-sample")));
+            QVERIFY(folder.wait(60000));
+            window.showSection(MainWindow::DatasetsSection);
+            QTest::qWait(200);
+            QVERIFY(window.grab().save(shots + QStringLiteral("/datasets-splits.png")));
+        }
     }
 
 private:

@@ -53,12 +53,37 @@
 namespace fika::ui {
 namespace {
 
+// The split a folder of splits is imported from: the one asked for, else train/ (as fika-cli's
+// --split), else the first.
+QString chosenSplit(const std::vector<core::SplitFolder>& splits, const QString& asked)
+{
+    for (const QString& name : {asked, QStringLiteral("train")})
+        for (const auto& split : splits)
+            if (toQString(split.name) == name)
+                return name;
+    return toQString(splits.front().name);
+}
+
 // Runs on a worker thread: import, token lengths with the bundled vocabulary, then the source's
-// hash (the files the import read) that a saved version records.
-ImportOutcome importOnWorker(const QString& path, const core::CsvImportOptions& csv,
+// hash (the files the import read) that a saved version records. A folder of splits (aclImdb's
+// train/ and test/) is read from the split asked for.
+ImportOutcome importOnWorker(const QString& chosenPath, const core::CsvImportOptions& csv, const QString& askedSplit,
                              const std::shared_ptr<std::atomic<bool>>& cancel, QObject* receiver, QProgressBar* progress)
 {
     ImportOutcome outcome;
+    QString path = chosenPath;
+    if (QFileInfo(path).isDir()) {
+        outcome.splits = core::listSplitFolders(toStdString(path));
+        if (!outcome.splits.empty()) {
+            outcome.splitRoot = path;
+            outcome.split = chosenSplit(outcome.splits, askedSplit);
+            // A dataset version records a folder, not a split, and training reads a folder's train/:
+            // another split is imported as a folder of its own, which a saved version and a run then
+            // read alike.
+            if (outcome.split != QStringLiteral("train"))
+                path = QDir(path).filePath(outcome.split);
+        }
+    }
     outcome.sourcePath = path;
     core::JobContext context;
     context.stopRequested = cancel.get();
@@ -98,11 +123,11 @@ ImportOutcome importOnWorker(const QString& path, const core::CsvImportOptions& 
 
 // What the pool runs: whatever the import throws becomes the outcome's error, never an exception
 // that QFutureWatcher::result() would rethrow into the event loop.
-ImportOutcome runImport(const QString& path, core::CsvImportOptions csv, std::shared_ptr<std::atomic<bool>> cancel,
-                        QObject* receiver, QProgressBar* progress)
+ImportOutcome runImport(const QString& path, core::CsvImportOptions csv, QString split,
+                        std::shared_ptr<std::atomic<bool>> cancel, QObject* receiver, QProgressBar* progress)
 {
     try {
-        return importOnWorker(path, csv, cancel, receiver, progress);
+        return importOnWorker(path, csv, split, cancel, receiver, progress);
     } catch (...) {
         ImportOutcome outcome;
         outcome.sourcePath = path;
@@ -148,6 +173,15 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
     m_progress->setVisible(false);
     buttons->addWidget(m_importCsv);
     buttons->addWidget(m_importFolder);
+    // Shown once a folder of splits (aclImdb's train/ and test/) is imported: another split imports that one.
+    m_splitLabel = new QLabel(tr("Split:"), this);
+    m_split = new QComboBox(this);
+    m_split->setToolTip(tr("The folder holds several splits (train/, test/): the one to import"));
+    m_splitLabel->setBuddy(m_split);
+    m_splitLabel->setVisible(false);
+    m_split->setVisible(false);
+    buttons->addWidget(m_splitLabel);
+    buttons->addWidget(m_split);
     buttons->addWidget(m_progress, 1);
     buttons->addStretch();
     buttons->addWidget(m_saveVersion);
@@ -270,6 +304,12 @@ DatasetsView::DatasetsView(QWidget* parent) : QWidget(parent)
 
     connect(m_importCsv, &QPushButton::clicked, this, &DatasetsView::chooseCsv);
     connect(m_importFolder, &QPushButton::clicked, this, &DatasetsView::chooseFolder);
+    connect(m_split, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_watcher.isRunning() || m_current.splitRoot.isEmpty())
+            return;
+        m_shownVersion.reset(); // a new import, not a saved version
+        importPath(m_current.splitRoot, QString(), QString(), m_split->currentData().toString());
+    });
     connect(m_saveVersion, &QPushButton::clicked, this, [this] {
         // A saved version records what experiments were made from: suggest a free name, and
         // replace one only when the user typed its name and says so.
@@ -367,7 +407,8 @@ void DatasetsView::importPath(const QString& path)
                columns ? toQString(columns->labelGuess) : QStringLiteral("sentiment"));
 }
 
-void DatasetsView::importPath(const QString& path, const QString& textColumn, const QString& labelColumn)
+void DatasetsView::importPath(const QString& path, const QString& textColumn, const QString& labelColumn,
+                              const QString& split)
 {
     if (m_watcher.isRunning())
         return;
@@ -381,8 +422,9 @@ void DatasetsView::importPath(const QString& path, const QString& textColumn, co
     m_progress->setVisible(true);
     m_importCsv->setEnabled(false);
     m_importFolder->setEnabled(false);
+    m_split->setEnabled(false);
     m_summary->setText(tr("Importing %1…").arg(path));
-    m_watcher.setFuture(QtConcurrent::run(runImport, path, csv, m_cancel, static_cast<QObject*>(this), m_progress));
+    m_watcher.setFuture(QtConcurrent::run(runImport, path, csv, split, m_cancel, static_cast<QObject*>(this), m_progress));
 }
 
 // The previous dataset stays (nothing is lost), and the text says which one Save and Use would take.
@@ -401,6 +443,7 @@ void DatasetsView::onImported()
     m_progress->setVisible(false);
     m_importCsv->setEnabled(true);
     m_importFolder->setEnabled(true);
+    m_split->setEnabled(true);
     const std::optional<core::DatasetVersion> version = std::exchange(m_shownVersion, std::nullopt);
     if (!outcome.ok) {
         showImportFailure(outcome.error);
@@ -425,6 +468,7 @@ void DatasetsView::onImported()
     if (!QFileInfo(m_current.sourcePath).isDir())
         m_summary->setText(m_summary->text() + QStringLiteral(". ") +
                            tr("Fields separated by a %1 (detected).").arg(delimiterText(m_current.report.delimiter)));
+    showSplits();
     m_problems->clear();
     for (const auto& warning : m_current.report.warnings)
         m_problems->addItem(ErrorText::warningText(warning));
@@ -642,7 +686,42 @@ void DatasetsView::showVersion(const QString& file)
 
 QString DatasetsView::defaultVersionName() const
 {
-    return QStringLiteral("%1-%2").arg(QFileInfo(m_current.sourcePath).completeBaseName()).arg(m_sequenceLength->value());
+    // aclImdb-test-128 rather than test-128 for a split's own folder
+    const QString source = m_current.splitRoot.isEmpty()
+                               ? QFileInfo(m_current.sourcePath).completeBaseName()
+                               : QStringLiteral("%1-%2").arg(QFileInfo(m_current.splitRoot).fileName(), m_current.split);
+    return QStringLiteral("%1-%2").arg(source).arg(m_sequenceLength->value());
+}
+
+// The Split choice and the summary's word on the splits left out: a folder of splits otherwise
+// looks like a whole dataset of which a part silently went missing.
+void DatasetsView::showSplits()
+{
+    const auto& splits = m_current.splits;
+    m_splitLabel->setVisible(!splits.empty());
+    m_split->setVisible(!splits.empty());
+    if (splits.empty())
+        return;
+    const QSignalBlocker blocker(m_split);
+    m_split->clear();
+    const QLocale locale;
+    QStringList leftOut;
+    int64_t readFiles = 0;
+    for (const auto& split : splits) {
+        const QString name = toQString(split.name);
+        const QString files = tr("%1/ (%2 files)").arg(name, locale.toString(static_cast<qlonglong>(split.fileCount)));
+        m_split->addItem(files, name);
+        if (name == m_current.split)
+            readFiles = split.fileCount;
+        else
+            leftOut << files;
+    }
+    m_split->setCurrentIndex(std::max(0, m_split->findData(m_current.split)));
+    QString text = tr("Imported %1/ (%2 files).").arg(m_current.split, locale.toString(static_cast<qlonglong>(readFiles)));
+    if (!leftOut.isEmpty())
+        text += QLatin1Char(' ') + tr("Not imported: %1; choose it under Split to import it instead.")
+                                       .arg(leftOut.join(QStringLiteral(", ")));
+    m_summary->setText(m_summary->text() + QStringLiteral(". ") + text);
 }
 
 QString DatasetsView::versionFile(const QString& name) const

@@ -40,6 +40,11 @@ struct ImportOutcome {
     core::LengthStats lengths;
     QString sourcePath;
     core::DatasetSource source;
+    // A folder of splits (aclImdb's train/ and test/): the folder chosen, the split read (sourcePath
+    // is the chosen folder for train/, the split's own folder for another) and every split there.
+    QString splitRoot;
+    QString split;
+    std::vector<core::SplitFolder> splits;
 };
 
 // Import a CSV or a class-per-folder tree (button or drag-and-drop) on a worker thread with a
@@ -52,7 +57,9 @@ public:
     ~DatasetsView() override;
 
     void importPath(const QString& path); // starts a background import (a CSV's guessed columns)
-    void importPath(const QString& path, const QString& textColumn, const QString& labelColumn);
+    // `split`: which split of a folder of splits to read (empty: train/, as fika-cli's --split).
+    void importPath(const QString& path, const QString& textColumn, const QString& labelColumn,
+                    const QString& split = QString());
     void chooseCsv();                     // file dialog, then the columns dialog, then import
     void askColumnsAndImport(const QString& path); // the columns dialog (guesses, delimiter), then import
     QDialog* columnsDialog() const { return m_columnsDialog; } // open while exec() runs, for tests
@@ -62,6 +69,7 @@ public:
     // its rows when its source is still there (imported again on a worker thread).
     QStringList savedVersions() const;
     QComboBox* versionsBox() const { return m_versions; }
+    QComboBox* splitBox() const { return m_split; } // shown for a folder of splits; choosing one imports it
     void showVersion(const QString& file);
     QString versionFile(const QString& name) const;
 
@@ -88,6 +96,7 @@ private:
     void chooseFolder();
     void onImported();
     void showImportFailure(const QString& why);
+    void showSplits();
     void updateSubsets();
     void balanceSubsets(QDoubleSpinBox* edited);
     core::SubsetSpec subsetSpec() const;
@@ -103,6 +112,8 @@ private:
 
     QPushButton* m_importCsv = nullptr;
     QPushButton* m_importFolder = nullptr;
+    QLabel* m_splitLabel = nullptr;
+    QComboBox* m_split = nullptr;
     QPushButton* m_saveVersion = nullptr;
     QPushButton* m_useInExperiment = nullptr;
     QString m_versionsFolder;
