@@ -151,6 +151,36 @@ std::vector<std::string> trainingWarnings(const ExperimentConfig& config, const 
     return warnings;
 }
 
+CheckpointDiskEstimate estimateCheckpointDisk(const BertConfig& shape, const ExperimentConfig& config)
+{
+    // Besides model.safetensors each checkpoint holds vocab.txt (232 kB for bert-base-uncased) and a
+    // few small JSON and YAML files.
+    constexpr int64_t kCheckpointExtrasBytes = 240'000;
+    const auto sizes = shape.blockParameterCounts();
+    const int64_t trainable = config.model.trainable ? shape.parameterCount() : sizes.pooler + sizes.classifier;
+    const int64_t weights = shape.parameterCount() * 4 + kCheckpointExtrasBytes;
+    const int64_t optimizer = trainable * 8;
+    const int64_t epochs = std::max<int64_t>(1, config.training.epochs);
+    const int64_t keep = config.training.keepEpochCheckpoints;
+    CheckpointDiskEstimate e;
+    e.epochsKept = keep > 0 ? std::min(keep, epochs) : epochs;
+    const int64_t last = weights + optimizer;
+    e.keptBytes = e.epochsKept * weights + weights /* best */ + last;
+    const int64_t epochsWhileWritten = keep > 0 && epochs > keep ? keep + 1 : e.epochsKept;
+    e.peakBytes = epochsWhileWritten * weights + optimizer + weights + 2 * last;
+    return e;
+}
+
+int64_t freeDiskBytes(const std::string& path)
+{
+    std::error_code ec;
+    std::filesystem::path existing = std::filesystem::absolute(path, ec);
+    while (!existing.empty() && !std::filesystem::exists(existing, ec) && existing.has_relative_path())
+        existing = existing.parent_path();
+    const auto space = std::filesystem::space(existing, ec);
+    return ec ? -1 : static_cast<int64_t>(space.available);
+}
+
 int64_t physicalMemoryBytes()
 {
     const long pages = sysconf(_SC_PHYS_PAGES);

@@ -32,6 +32,22 @@ TrainingEstimate estimateTraining(const BertConfig& shape, const ExperimentConfi
 std::vector<std::string> trainingWarnings(const ExperimentConfig& config, const TrainingEstimate& estimate,
                                           int64_t memoryBytes);
 
+// The disk a run's checkpoints take, for training.epochs and training.keep_epoch_checkpoints. Every
+// epoch-N, best and last hold the weights as float32; last also the optimizer state (AdamW's two
+// moments per trainable parameter). keptBytes stays once the run has finished; peakBytes is the most
+// while the last epoch is written (its epoch-N with the optimizer state until last holds it, the
+// oldest epoch-N not yet removed, last's new copy beside the old one).
+struct CheckpointDiskEstimate {
+    int64_t keptBytes = 0;
+    int64_t peakBytes = 0;
+    int64_t epochsKept = 0; // epoch-N folders left at the end
+};
+CheckpointDiskEstimate estimateCheckpointDisk(const BertConfig& shape, const ExperimentConfig& config);
+
+// Free bytes on the disk that holds `path` (or the nearest folder above it that exists yet); -1 when
+// unknown.
+int64_t freeDiskBytes(const std::string& path);
+
 int64_t physicalMemoryBytes();
 
 } // namespace fika::core

@@ -792,6 +792,43 @@ private Q_SLOTS:
         QVERIFY2(ratio > 0.75 && ratio < 0.95, std::to_string(ratio).c_str());
     }
 
+    // The checkpoints' disk estimate against what a run writes (epoch-N, best, last with the
+    // optimizer state), with and without keep_epoch_checkpoints; and BERT-base's figure.
+    void checkpointDiskEstimate()
+    {
+        for (const int keep : {0, 1}) {
+            QTemporaryDir dir;
+            Recorder recorder;
+            ExperimentConfig config = tinyConfig(dir);
+            config.training.keepEpochCheckpoints = keep;
+            auto summary = train(config, recorder);
+            QVERIFY2(summary.ok(), summary.error().message.c_str());
+            int64_t written = 0;
+            for (const auto& entry : std::filesystem::recursive_directory_iterator(config.output.dir + "/checkpoints"))
+                if (entry.is_regular_file())
+                    written += static_cast<int64_t>(entry.file_size());
+            const auto e = estimateCheckpointDisk(experimentModelShape(config, 2), config);
+            QCOMPARE(e.epochsKept, keep == 0 ? int64_t(3) : int64_t(1));
+            const double ratio = static_cast<double>(e.keptBytes) / static_cast<double>(written);
+            qInfo("keep_epoch_checkpoints %d: %lld bytes estimated, %lld written", keep, static_cast<long long>(e.keptBytes),
+                  static_cast<long long>(written));
+            QVERIFY2(ratio > 0.97 && ratio < 1.03,
+                     (std::to_string(e.keptBytes) + " estimated, " + std::to_string(written) + " written").c_str());
+            QVERIFY(e.peakBytes > e.keptBytes);
+        }
+        // BERT-base, 4 epochs: 110 M parameters, 438 MB of weights in 4 epoch-N, best and last, and
+        // 876 MB of AdamW state in last.
+        ExperimentConfig base = presetConfig(ConfigPreset::Recommended);
+        base.training.epochs = 4;
+        base.training.keepEpochCheckpoints = 0;
+        const auto shape = BertConfig::base();
+        const auto e = estimateCheckpointDisk(shape, base);
+        QVERIFY2(e.keptBytes > int64_t(3.4e9) && e.keptBytes < int64_t(3.6e9), std::to_string(e.keptBytes).c_str());
+        base.training.keepEpochCheckpoints = 1;
+        QVERIFY(estimateCheckpointDisk(shape, base).keptBytes < e.keptBytes - int64_t(1.2e9));
+        QVERIFY(freeDiskBytes(QDir::tempPath().toStdString() + "/no/such/folder/yet") > 0);
+    }
+
     void metrics()
     {
         // truth: 0 0 0 1 1; predicted: 0 0 1 1 0

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A newcomer's walk through Datasets and Modeling: Save version… never replaces a saved version
 // unasked, a "learning nothing" warning goes once the model learns, and Resume on a run that
-// finished all its epochs is off (and a resume keeps the log it continues), and Import folder on
-// aclImdb says which split it read.
+// finished all its epochs is off (and a resume keeps the log it continues), the estimate says what
+// the checkpoints take on disk, and Import folder on aclImdb says which split it read.
 #include "ui_test_support.h"
 
 #include "datasets/dataset_table_model.h"
@@ -13,12 +13,15 @@
 #include "studio.h"
 #include "training/training_controller.h"
 
+#include "train/estimates.h"
+
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -259,6 +262,58 @@ private Q_SLOTS:
                      text.contains(QStringLiteral("Epoch 2 of 2")),
                  qPrintable(text));
         QVERIFY(!modeling->resumeButton()->isEnabled());
+    }
+
+    // The estimate line says how much disk the checkpoints take for the epochs and retention set, and
+    // a red warning says when that outgrows the free space of the experiment folder's disk.
+    void estimateSaysTheCheckpointsDiskUse()
+    {
+        auto* modeling = m_window->modelingView();
+        auto* studio = m_window->studio();
+        const QLocale locale;
+        auto megabytes = [&] {
+            const auto& config = *studio->currentExperiment();
+            const auto disk = fika::core::estimateCheckpointDisk(fika::core::experimentModelShape(config, 2), config);
+            return QStringLiteral("%1 MB").arg(locale.toString(static_cast<double>(disk.keptBytes) / 1e6, 'f', 0));
+        };
+        auto estimateLine = [&] {
+            for (const QString& line : modeling->warningsText().split(QStringLiteral("<br>")))
+                if (line.startsWith(QStringLiteral("Estimated peak memory")))
+                    return line;
+            return QString();
+        };
+        modeling->setSetting(QStringLiteral("training.epochs"), 4);
+        QString line = estimateLine();
+        QVERIFY2(line.contains(QStringLiteral("Checkpoints take about %1 on disk (4 epoch(s); "
+                                              "training.keep_epoch_checkpoints limits it).").arg(megabytes())),
+                 qPrintable(line));
+        auto config = *studio->currentExperiment();
+        config.training.keepEpochCheckpoints = 1;
+        QString error;
+        QVERIFY2(studio->saveExperimentConfig(config, &error), qPrintable(error));
+        modeling->setSetting(QStringLiteral("training.epochs"), 5);
+        line = estimateLine();
+        QVERIFY2(line.contains(QStringLiteral("Checkpoints take about %1 on disk (the last 1 of 5 epoch(s) kept, "
+                                              "training.keep_epoch_checkpoints).").arg(megabytes())),
+                 qPrintable(line));
+        QVERIFY2(!modeling->warningsText().contains(QStringLiteral("The checkpoints need")), qPrintable(modeling->warningsText()));
+
+        // BERT-base's shape: 440 MB of weights an epoch, for more epochs than the disk holds.
+        auto* wizard = m_window->openExperimentWizard();
+        wizard->setRandomShape(12, 768, 12, 3072);
+        wizard->accept();
+        const std::string runFolder = studio->currentExperiment()->output.dir;
+        const int64_t free = fika::core::freeDiskBytes(runFolder);
+        const int64_t epochs = free / int64_t(440e6) + 10;
+        if (free < 0 || epochs > 1000)
+            QSKIP("the experiment folder's disk has more room than 1,000 epochs of BERT-base take");
+        QVERIFY2(!modeling->warningsText().contains(QStringLiteral("The checkpoints need")), qPrintable(modeling->warningsText()));
+        modeling->setSetting(QStringLiteral("training.epochs"), static_cast<double>(epochs));
+        const QString text = modeling->warningsText();
+        QVERIFY2(text.contains(QStringLiteral("<span style='color:#c0392b'>⚠ The checkpoints need up to ")) &&
+                     text.contains(QStringLiteral("on disk while the run writes them, and the disk of %1 has ")
+                                       .arg(QString::fromStdString(runFolder))),
+                 qPrintable(text));
     }
 
     // Import folder on the original aclImdb layout (train/ and test/): train/ is read, the summary

@@ -66,6 +66,14 @@ int presetIndex(const core::ExperimentConfig::Training& t)
     return kCustomPreset;
 }
 
+// Disk sizes: a tiny model's checkpoints are megabytes, which "0.0 GB" would hide.
+QString diskSize(int64_t bytes)
+{
+    return bytes >= 1'000'000'000
+               ? formatBytes(bytes)
+               : ModelingView::tr("%1 MB").arg(QLocale().toString(static_cast<double>(bytes) / 1e6, 'f', 0));
+}
+
 } // namespace
 
 ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m_studio(studio)
@@ -407,8 +415,29 @@ void ModelingView::updateAdvice()
                       info.trainingCount > 0 ? tr(" for %1 training examples").arg(QLocale().toString(info.trainingCount))
                                              : tr(" per 1,000 training examples"),
                       calibrated ? tr("timed on this machine") : tr("a first guess until training has run here"));
+    // Every epoch keeps a checkpoint: BERT-base for 4 epochs writes gigabytes, said before the run.
+    const auto disk = core::estimateCheckpointDisk(shape, *config);
+    const int64_t epochs = config->training.epochs;
+    lines.last() += QLatin1Char(' ') +
+                    (disk.epochsKept < epochs
+                         ? tr("Checkpoints take about %1 on disk (the last %2 of %n epoch(s) kept, "
+                              "training.keep_epoch_checkpoints).", nullptr, static_cast<int>(epochs))
+                               .arg(diskSize(disk.keptBytes))
+                               .arg(disk.epochsKept)
+                         : tr("Checkpoints take about %1 on disk (%n epoch(s); training.keep_epoch_checkpoints limits it).",
+                              nullptr, static_cast<int>(epochs))
+                               .arg(diskSize(disk.keptBytes)));
+    QStringList warnings;
     for (const auto& warning : core::trainingWarnings(*config, estimate, memory))
-        lines << QStringLiteral("<span style='color:#c0392b'>⚠ %1</span>").arg(toQString(warning).toHtmlEscaped());
+        warnings << toQString(warning);
+    const QString runFolder = toQString(config->output.dir);
+    if (const int64_t free = core::freeDiskBytes(config->output.dir); free >= 0 && disk.peakBytes > free)
+        warnings << tr("The checkpoints need up to %1 on disk while the run writes them, and the disk of %2 has %3 free: "
+                       "set training.keep_epoch_checkpoints (1 keeps only the newest epoch), fewer epochs, or free some "
+                       "space.")
+                        .arg(diskSize(disk.peakBytes), QDir::toNativeSeparators(runFolder), diskSize(free));
+    for (const QString& warning : warnings)
+        lines << QStringLiteral("<span style='color:#c0392b'>⚠ %1</span>").arg(warning.toHtmlEscaped());
     if (!m_stallWarning.isEmpty())
         lines << QStringLiteral("<span style='color:#c0392b'><b>⚠ %1</b></span>").arg(m_stallWarning.toHtmlEscaped());
     m_advice->setText(lines.join(QStringLiteral("<br>")));
