@@ -181,7 +181,12 @@ int runDatasetVersion(const VersionArgs& args)
     encoding.lowercase = !args.cased;
     encoding.vocab = args.vocab;
 
-    const std::string sourcePath = args.source;
+    // Training reads a version's folder as a folder import does by default (aclImdb: its train/):
+    // a version of another split records that split's own folder, so that training reads what was hashed.
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const bool otherSplit = args.split != "train" && fs::is_directory(fs::path(args.source) / args.split, ec);
+    const std::string sourcePath = otherSplit ? (fs::path(args.source) / args.split).string() : args.source;
     auto imported = importSource(sourcePath, args);
     if (!imported) {
         return fail(imported.error());
@@ -194,7 +199,9 @@ int runDatasetVersion(const VersionArgs& args)
         return fail(source.error());
     }
     auto made = core::makeDatasetVersion(imported->dataset, source.value(), encoding, subsetSpec,
-                                         args.name.empty() ? std::filesystem::path(sourcePath).stem().string() : args.name);
+                                         !args.name.empty() ? args.name
+                                         : otherSplit       ? fs::path(args.source).stem().string() + "-" + args.split
+                                                            : fs::path(sourcePath).stem().string());
     if (!made) {
         return fail(made.error());
     }

@@ -529,6 +529,20 @@ private Q_SLOTS:
         QVERIFY(json["classes"].contains("pos"));
         QVERIFY(json["classes"].contains("neg"));
         QVERIFY(json["rows"].get<int>() > 0);
+
+        // A version of the test split records the test/ folder itself: training, which reads a folder's
+        // train/ by default, then reads the reviews the version describes and hashed.
+        QTemporaryDir dir;
+        const QString version = dir.filePath(QStringLiteral("test.yaml"));
+        const Run test = runCli({QStringLiteral("dataset"), QStringLiteral("version"),
+                                 QString::fromStdString(fika::test::sharedPath("data/imdb/aclImdb-sample")), QStringLiteral("--split"),
+                                 QStringLiteral("test"), QStringLiteral("--sequence-length"), QStringLiteral("64"), QStringLiteral("--out"), version});
+        QVERIFY2(test.exitCode == 0, test.err.constData());
+        QFile saved(version);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        const QByteArray yaml = saved.readAll();
+        QVERIFY2(yaml.contains("aclImdb-sample/test\n"), yaml.constData());
+        QVERIFY2(yaml.contains("name: aclImdb-sample-test"), yaml.constData());
     }
 };
 
