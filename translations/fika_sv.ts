@@ -105,53 +105,53 @@
 <context>
     <name>fika::ui::ConfusionMatrixPlot</name>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="68"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="69"/>
         <source>predicted</source>
         <translation>förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="69"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="70"/>
         <source>true</source>
         <translation>sann</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="79"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="80"/>
         <source>precision</source>
         <translation>precision</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="87"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="88"/>
         <source>recall</source>
         <translation>täckning</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="193"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="194"/>
         <source>True %1, predicted %2: %3 examples, %4 of the %1 examples</source>
         <translation>Sann %1, förutsagd %2: %3 exempel, %4 av exemplen med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="198"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="199"/>
         <source>
 Recall of %1: %2, precision: %3</source>
         <translation>
 Täckning för %1: %2, precision: %3</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="200"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="201"/>
         <source>
 Click to list them.</source>
         <translation>
 Klicka för att lista dem.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="210"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="211"/>
         <source>Recall of %1: %2
 %3 of the %4 examples labelled %1 were predicted %1.</source>
         <translation>Täckning för %1: %2
 %3 av de %4 exempel som är märkta %1 förutsades som %1.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="217"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="218"/>
         <source>Precision of %1: %2
 %3 of the %4 examples predicted %1 are labelled %1.</source>
         <translation>Precision för %1: %2
@@ -257,348 +257,383 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DatasetsView</name>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="138"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="164"/>
         <source>Import CSV…</source>
         <translation>Importera CSV…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="139"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="165"/>
         <source>Import folder…</source>
         <translation>Importera mapp…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="140"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="166"/>
         <source>Save version…</source>
         <translation>Spara version…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="142"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="168"/>
         <source>Keep this dataset with its encoding and subsets, to train on it</source>
         <translation>Behåll datamängden med dess kodning och delmängder för att träna på den</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="143"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="169"/>
         <source>Use in new experiment…</source>
         <translation>Använd i nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="210"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="245"/>
         <source>Head (keep the start)</source>
         <translation>Huvud (behåll början)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="211"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="246"/>
         <source>Tail (keep the end)</source>
         <translation>Svans (behåll slutet)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="225"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="260"/>
         <source>Language model</source>
         <translation>Språkmodell</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="217"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="252"/>
         <source>English BERT uncased</source>
         <translation>Engelsk BERT uncased</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="219"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="254"/>
         <source>Multilingual BERT cased</source>
         <translation>Flerspråkig BERT cased</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="223"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="258"/>
         <source>Download bert-base-multilingual-cased in the data library first</source>
         <translation>Ladda först ner bert-base-multilingual-cased i databiblioteket</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="226"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="261"/>
         <source>Sequence length</source>
         <translation>Sekvenslängd</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="227"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="262"/>
         <source>Truncation</source>
         <translation>Avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="252"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="287"/>
         <source>Training</source>
         <translation>Träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="253"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="288"/>
         <source>Validation</source>
         <translation>Validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="254"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="289"/>
         <source>Test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="255"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="290"/>
         <source>Seed</source>
         <translation>Frö</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="274"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="317"/>
         <source>Save dataset version</source>
         <translation>Spara datamängdsversion</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="274"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="317"/>
         <source>Version name:</source>
         <translation>Versionens namn:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="306"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="365"/>
         <source>Import CSV</source>
         <translation>Importera CSV</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="334"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="393"/>
         <source>Import folder (one sub-folder per class)</source>
         <translation>Importera mapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="365"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="426"/>
         <source>Importing %1…</source>
         <translation>Importerar %1…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="372"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="433"/>
         <source>Import failed: %1</source>
         <translation>Importen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="374"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="435"/>
         <source>The table still shows the previous import, %1; Save version and Use in new experiment use that one.</source>
         <translation>Tabellen visar fortfarande den förra importen, %1; Spara version och Använd i nytt experiment använder den.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="156"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="191"/>
         <source>Drop a CSV file (a text column and a label column) or a folder with one sub-folder per class here.</source>
         <translation>Släpp en CSV-fil (en textkolumn och en etikettkolumn) eller en mapp med en undermapp per klass här.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="123"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="149"/>
         <source>%1 training, %2 validation, %3 test examples; sequence length %4, truncation %5; classes %6.</source>
         <translation>%1 tränings-, %2 validerings- och %3 testexempel; sekvenslängd %4, avkortning %5; klasser %6.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="172"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="177"/>
+        <source>Split:</source>
+        <translation>Delmängd:</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="179"/>
+        <source>The folder holds several splits (train/, test/): the one to import</source>
+        <translation>Mappen innehåller flera delar (train/, test/): den som ska importeras</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="207"/>
         <source>Saved versi&amp;ons:</source>
         <translation>Sparade versi&amp;oner:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="177"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="212"/>
         <source>The dataset versions saved in this project: choose one to see it</source>
         <translation>Datamängdsversionerna som sparats i projektet: välj en för att se den</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="212"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="247"/>
         <source>Head + tail</source>
         <translation>Början + slut</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="213"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="248"/>
         <source>Keep the first tokens</source>
         <translation>Behåll de första token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="214"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="249"/>
         <source>Keep the last tokens</source>
         <translation>Behåll de sista token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="215"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="250"/>
         <source>Keep the first 128 and the last tokens</source>
         <translation>Behåll de första 128 och de sista token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="244"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="279"/>
         <source>Stratified</source>
         <translation>Stratifierad</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="245"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="280"/>
         <source>Stratified: the same class shares in every subset</source>
         <translation>Stratifierad: samma klassandelar i varje delmängd</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="307"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="323"/>
+        <source>Replace dataset version?</source>
+        <translation>Ersätta datamängdsversionen?</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="324"/>
+        <source>A dataset version named “%1” exists. Replace it?</source>
+        <translation>Det finns redan en datamängdsversion som heter ”%1”. Ersätta den?</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="366"/>
         <source>CSV files (*.csv *.tsv *.txt);;All files (*)</source>
         <translation>CSV-filer (*.csv *.tsv *.txt);;Alla filer (*)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="401"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="463"/>
         <source>and %1 more</source>
         <translation>och %1 till</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="402"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="464"/>
         <source>%1 — %2 rows imported, %3 skipped. Classes (balance %4): %5</source>
         <translation>%1 — %2 rader importerade, %3 överhoppade. Klasser (balans %4): %5</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="408"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="470"/>
         <source>Fields separated by a %1 (detected).</source>
         <translation>Fälten avgränsas med %1 (upptäckt).</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="413"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="476"/>
         <source>Row skipped: %1</source>
         <translation>Rad utelämnad: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="417"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="480"/>
         <source>Warning: the label column %1 has %2 classes in %3 rows, %4 of them with a single example: a model cannot learn a class it sees once. Is %1 the column to predict?</source>
         <translation>Varning: etikettkolumnen %1 har %2 klasser på %3 rader, varav %4 med ett enda exempel: en modell kan inte lära sig en klass som den ser en gång. Är %1 kolumnen som ska förutsägas?</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="428"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="491"/>
         <source>%1: text</source>
         <translation>%1: text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="429"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="492"/>
         <source>%1: categorical, %2 classes</source>
         <translation>%1: kategorisk, %2 klasser</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="430"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="493"/>
         <source>Encoding of the input column: sequence length, language model, truncation</source>
         <translation>Indatakolumnens kodning: sekvenslängd, språkmodell, avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="431"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="494"/>
         <source>Encoding of the target column</source>
         <translation>Målkolumnens kodning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="438"/>
-        <location filename="../ui/datasets/datasets_view.cpp" line="588"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="501"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="676"/>
         <source>Saved version %1 of %2. %3</source>
         <translation>Sparad version %1 av %2. %3</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="441"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="504"/>
         <source>The source has changed since this version was saved: the table shows it as it is now.</source>
         <translation>Källan har ändrats sedan versionen sparades: tabellen visar den som den är nu.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="486"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="549"/>
         <source>%1 training, %2 validation, %3 test examples</source>
         <translation>%1 tränings-, %2 validerings-, %3 testexempel</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="497"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="560"/>
         <source>Saving failed: %1</source>
         <translation>Det gick inte att spara: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="501"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="564"/>
         <source>nothing imported yet</source>
         <translation>inget importerat än</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="517"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="571"/>
         <source>The %1 subset would be empty (%2 examples in all): raise its share under Training/Validation, or import more rows. Training needs examples to learn from and others to measure itself on.</source>
         <translation>Delmängden för %1 skulle bli tom (%2 exempel totalt): höj dess andel under Träning/Validering, eller importera fler rader. Träningen behöver exempel att lära sig av och andra att mäta sig mot.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="519"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="573"/>
         <source>training</source>
         <translation>träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="519"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="573"/>
         <source>validation</source>
         <translation>validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="523"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="577"/>
         <source>Saved dataset version %1</source>
         <translation>Sparade datamängdsversionen %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="550"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="638"/>
         <source>none saved yet</source>
         <translation>ingen sparad än</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="550"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="638"/>
         <source>%1 saved, choose one…</source>
         <translation>%1 sparade, välj en…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="556"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="644"/>
         <source>Saved dataset versions in this project: %1. Choose one under Saved versions to see it, or import a CSV file or a folder.</source>
         <translation>Sparade datamängdsversioner i projektet: %1. Välj en under Sparade versioner för att se den, eller importera en CSV-fil eller en mapp.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="582"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="670"/>
         <source>The saved version cannot be read: %1</source>
         <translation>Den sparade versionen kan inte läsas: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="590"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="678"/>
         <source>Its source is no longer there, so the table cannot show its rows.</source>
         <translation>Dess källa finns inte längre, så tabellen kan inte visa dess rader.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="675"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="712"/>
+        <source>%1/ (%2 files)</source>
+        <translation>%1/ (%2 filer)</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="720"/>
+        <source>Imported %1/ (%2 files).</source>
+        <translation>Importerade %1/ (%2 filer).</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="722"/>
+        <source>Not imported: %1; choose it under Split to import it instead.</source>
+        <translation>Inte importerad: %1; välj den under Delmängd för att importera den i stället.</translation>
+    </message>
+    <message>
+        <location filename="../ui/datasets/datasets_view.cpp" line="798"/>
         <source>Encoding of %1</source>
         <translation>Kodning av %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="679"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="802"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="680"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="803"/>
         <source>Categorical</source>
         <translation>Kategorisk</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="683"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="806"/>
         <source>The input of a text classifier is text</source>
         <translation>Indata till en textklassificerare är text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="683"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="806"/>
         <source>The target of a classifier is categorical</source>
         <translation>Målet för en klassificerare är kategoriskt</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="684"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="807"/>
         <source>Type:</source>
         <translation>Typ:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="704"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="827"/>
         <source>%1 cuts %2 of the texts</source>
         <translation>%1 kortar %2 av texterna</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="708"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="831"/>
         <source>&amp;Sequence length:</source>
         <translation>&amp;Sekvenslängd:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="710"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="833"/>
         <source>&amp;Language model:</source>
         <translation>&amp;Språkmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="711"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="834"/>
         <source>&amp;Truncation:</source>
         <translation>&amp;Avkortning:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="719"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="842"/>
         <source>Classes:</source>
         <translation>Klasser:</translation>
     </message>
@@ -817,461 +852,537 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::EvaluationView</name>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="79"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="84"/>
         <source>Tick experiments to compare their curves; select one for its details</source>
         <translation>Kryssa i experiment för att jämföra deras kurvor; välj ett för detaljer</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="97"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="102"/>
         <source>The checkpoint whose confusion matrix and predictions are shown</source>
         <translation>Kontrollpunkten vars förväxlingsmatris och förutsägelser visas</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="104"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="109"/>
         <source>Export chart…</source>
         <translation>Exportera diagram…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="105"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="110"/>
         <source>Export predictions…</source>
         <translation>Exportera förutsägelser…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="106"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="111"/>
         <source>Export checkpoint…</source>
         <translation>Exportera kontrollpunkt…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="107"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="112"/>
         <source>A folder that Hugging Face transformers loads as it is</source>
         <translation>En mapp som Hugging Face transformers läser in som den är</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="108"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="113"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="527"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="361"/>
+        <source>at the best epoch (%1 of %2)</source>
+        <translation>vid bästa epoken (%1 av %2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="363"/>
+        <source>for &lt;i&gt;last&lt;/i&gt; (epoch %1 of %2)</source>
+        <translation>för &lt;i&gt;last&lt;/i&gt; (epok %1 av %2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="365"/>
+        <source>at epoch %1 of %2</source>
+        <translation>vid epok %1 av %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="372"/>
+        <source>&lt;b&gt;%1&lt;/b&gt;: accuracy &lt;b&gt;%2&lt;/b&gt;, macro-F1 %3%4 %5; %6 elapsed, %7 examples/s</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;: träffsäkerhet &lt;b&gt;%2&lt;/b&gt;, makro-F1 %3%4 %5; %6 förflutet, %7 exempel/s</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="558"/>
         <source>Click a cell of the confusion matrix to list its validation examples.</source>
         <translation>Klicka på en cell i förväxlingsmatrisen för att lista dess valideringsexempel.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="128"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="133"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="128"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="133"/>
         <source>Predicted</source>
         <translation>Förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="128"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="133"/>
         <source>Probability</source>
         <translation>Sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="143"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="153"/>
         <source>Confusion matrix</source>
         <translation>Förväxlingsmatris</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="144"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="168"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="154"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="178"/>
         <source>Misclassified reviews</source>
         <translation>Felklassade recensioner</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="168"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="178"/>
         <source>Misclassified reviews (%1)</source>
         <translation>Felklassade recensioner (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="248"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="258"/>
         <source>Lines of metrics.jsonl left out, as they cannot be read: %1. The first: %2</source>
         <translation>Rader i metrics.jsonl utelämnade eftersom de inte går att läsa: %1. Den första: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="318"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="328"/>
         <source>&lt;h2&gt;Evaluation&lt;/h2&gt;No experiment yet. Train one in the Modeling view.</source>
         <translation>&lt;h2&gt;Utvärdering&lt;/h2&gt;Inga experiment än. Träna ett i vyn Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="324"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="334"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: no epoch has ended yet.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: ingen epok har avslutats än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="341"/>
-        <source>&lt;b&gt;%1&lt;/b&gt;: accuracy &lt;b&gt;%2&lt;/b&gt;, macro-F1 %3%4 at the best epoch (%5 of %6); %7 elapsed, %8 examples/s</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;: träffsäkerhet &lt;b&gt;%2&lt;/b&gt;, makro-F1 %3%4 vid bästa epoken (%5 av %6); %7 förfluten tid, %8 exempel/s</translation>
-    </message>
-    <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="345"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="375"/>
         <source>, ROC AUC %1</source>
         <translation>, ROC AUC %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="382"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="411"/>
         <source>best</source>
         <translation>bästa</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="382"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="411"/>
         <source>last</source>
         <translation>senaste</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="388"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="417"/>
         <source>epoch %1</source>
         <translation>epok %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="410"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="440"/>
         <source>Loading the checkpoint…</source>
         <translation>Läser in kontrollpunkten…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="412"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="442"/>
         <source>Predicting the validation subset with %1</source>
         <translation>Förutsäger valideringsdelmängden med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="457"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="487"/>
         <source>%p % · about %1 left</source>
         <translation>%p % · cirka %1 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="460"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="490"/>
         <source>%p %</source>
         <translation>%p %</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="481"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="511"/>
         <source>Evaluation failed: %1</source>
         <translation>Utvärderingen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="491"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="522"/>
         <source>%1: accuracy %2 on %3 validation examples</source>
         <translation>%1: träffsäkerhet %2 på %3 valideringsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="535"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="566"/>
         <source>The examples labelled %1, predicted %2 cannot be listed: the checkpoint&apos;s predictions failed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 kan inte listas: kontrollpunktens förutsägelser misslyckades.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="537"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="568"/>
         <source>The examples labelled %1, predicted %2 are listed once the checkpoint&apos;s predictions are computed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 listas när kontrollpunktens förutsägelser är beräknade.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="557"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="589"/>
         <source>%1 examples labelled %2, predicted %3:</source>
         <translation>%1 exempel märkta %2, förutsagda %3:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="564"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="596"/>
         <source>No predictions yet: choose a checkpoint and wait for its evaluation.</source>
         <translation>Inga förutsägelser än: välj en kontrollpunkt och vänta på dess utvärdering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="582"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="632"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="614"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="679"/>
         <source>%1 cannot be written.</source>
         <translation>%1 kan inte skrivas.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="593"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="625"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="698"/>
         <source>This experiment has no checkpoint yet.</source>
         <translation>Experimentet har ingen kontrollpunkt än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="611"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="634"/>
+        <source>%1 is a file: Fika exports into a new or empty folder; choose another name.</source>
+        <translation>%1 är en fil: Fika exporterar till en ny eller tom mapp; välj ett annat namn.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="636"/>
+        <source>%1 is not empty (it holds %2): Fika exports only into an empty or new folder; choose another.</source>
+        <translation>%1 är inte tom (den innehåller %2): Fika exporterar bara till en tom eller ny mapp; välj en annan.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="639"/>
+        <source>%1 is not empty: Fika exports only into an empty or new folder; choose another.</source>
+        <translation>%1 är inte tom: Fika exporterar bara till en tom eller ny mapp; välj en annan.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="648"/>
+        <source>%1 cannot be created: %2</source>
+        <translation>%1 kan inte skapas: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="658"/>
         <source>%1 cannot be written: %2</source>
         <translation>%1 kan inte skrivas: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="620"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="667"/>
         <source>Export chart</source>
         <translation>Exportera diagram</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="621"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="668"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)</source>
         <translation>PNG-bild (*.png);;SVG-teckning (*.svg);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="632"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="641"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="649"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="679"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="688"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="698"/>
         <source>Export failed</source>
         <translation>Exporten misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="637"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="684"/>
         <source>Export predictions</source>
         <translation>Exportera förutsägelser</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="638"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="685"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="646"/>
-        <source>Export checkpoint to a folder</source>
-        <translation>Exportera kontrollpunkt till en mapp</translation>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="706"/>
+        <source>Export checkpoint</source>
+        <translation>Exportera kontrollpunkt</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="708"/>
+        <source>Hugging Face transformers loads the folder as it is. A new folder is created; an existing one must be empty.</source>
+        <translation>Hugging Face transformers läser in mappen som den är. En ny mapp skapas; en befintlig måste vara tom.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="716"/>
+        <source>Browse…</source>
+        <translation>Bläddra…</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="717"/>
+        <source>Choose the folder to export into; the new folder&apos;s name stays as typed</source>
+        <translation>Välj mappen att exportera till; den nya mappens namn förblir som det skrevs</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="718"/>
+        <source>Folder:</source>
+        <translation>Mapp:</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="730"/>
+        <source>Export</source>
+        <translation>Exportera</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="741"/>
+        <source>Export into which folder?</source>
+        <translation>Exportera till vilken mapp?</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="750"/>
+        <source>Give the folder a name.</source>
+        <translation>Ge mappen ett namn.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="763"/>
+        <source>Exported to %1 (Hugging Face format)</source>
+        <translation>Exporterad till %1 (Hugging Face-format)</translation>
     </message>
 </context>
 <context>
     <name>fika::ui::ExperimentWizard</name>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="52"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="53"/>
         <source>New experiment</source>
         <translation>Nytt experiment</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="65"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="66"/>
         <source>Dataset &amp;version:</source>
         <translation>Datamängds&amp;version:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="67"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="68"/>
         <source>1. Dataset</source>
         <translation>1. Datamängd</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="73"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="74"/>
         <source>BERT English uncased</source>
         <translation>BERT engelska uncased</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="74"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="75"/>
         <source>Pretrained BERT encoder → pooler Dense (pretrained) → Dense (untrained) → target</source>
         <translation>Förtränad BERT-kodare → pooler-Dense (förtränad) → Dense (otränad) → mål</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="77"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="78"/>
         <source>The snippet reads the input feature&apos;s tokens, runs the BERT encoder, its pooler Dense block and a new Dense block with one output per class.</source>
         <translation>Snutten läser indataegenskapens token och kör BERT-kodaren, dess pooler-Dense-block och ett nytt Dense-block med en utgång per klass.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="81"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="82"/>
         <source>&amp;Snippet:</source>
         <translation>&amp;Snutt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="82"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="83"/>
         <source>&amp;Input feature:</source>
         <translation>&amp;Indataegenskap:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="83"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="84"/>
         <source>&amp;Target feature:</source>
         <translation>&amp;Målegenskap:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="85"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="86"/>
         <source>2. Snippet</source>
         <translation>2. Snutt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="90"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="91"/>
         <source>&amp;Pretrained: a Hugging Face folder (config.json, vocab.txt, model.safetensors)</source>
         <translation>&amp;Förtränad: en Hugging Face-mapp (config.json, vocab.txt, model.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="99"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="100"/>
         <source>e.g. ~/.cache/fika/models/bert-base-uncased</source>
         <translation>t.ex. ~/.cache/fika/models/bert-base-uncased</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="100"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="101"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Bläddra…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="102"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="103"/>
         <source>Data &amp;library…</source>
         <translation>Data&amp;bibliotek…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="103"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="104"/>
         <source>Download a pretrained BERT from the Hugging Face hub</source>
         <translation>Ladda ner en förtränad BERT från Hugging Face-hubben</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="111"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="112"/>
         <source>Models downloaded with the data library</source>
         <translation>Modeller nedladdade med databiblioteket</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="124"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="125"/>
         <source>&amp;Random: train a BERT of this shape from scratch</source>
         <translation>&amp;Slumpad: träna en BERT med denna form från början</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="141"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="142"/>
         <source>Layers:</source>
         <translation>Lager:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="142"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="143"/>
         <source>Hidden size:</source>
         <translation>Dold storlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="143"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="144"/>
         <source>Attention heads:</source>
         <translation>Uppmärksamhetshuvuden:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="144"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="145"/>
         <source>Intermediate size:</source>
         <translation>Mellanstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="145"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="146"/>
         <source>&amp;Weights trainable (all blocks)</source>
         <translation>&amp;Vikterna tränbara (alla block)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="154"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="155"/>
         <source>3. Initialize weights</source>
         <translation>3. Initiera vikter</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="159"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="160"/>
         <source>experiment</source>
         <translation>experiment</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="162"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="163"/>
         <source>Tutorial (batch 6, 2 epochs, learning rate 0.000001)</source>
         <translation>Handledning (batch 6, 2 epoker, inlärningstakt 0,000001)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="163"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="164"/>
         <source>Recommended (learning rate 2e-5, warm-up and linear decay)</source>
         <translation>Rekommenderad (inlärningstakt 2e-5, uppvärmning och linjär avklingning)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="164"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="165"/>
         <source>From scratch (random weights: batch 32, 4 epochs, learning rate 5e-4)</source>
         <translation>Från grunden (slumpvikter: batch 32, 4 epoker, inlärningstakt 5e-4)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="169"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="170"/>
         <source>&amp;Name:</source>
         <translation>&amp;Namn:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="170"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="171"/>
         <source>Settings p&amp;reset:</source>
         <translation>Inställnings&amp;mall:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="172"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="173"/>
         <source>4. Create</source>
         <translation>4. Skapa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="175"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="176"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; &amp;Tillbaka</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="176"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="177"/>
         <source>&amp;Next &gt;</source>
         <translation>&amp;Nästa &gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="177"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="178"/>
         <source>&amp;Create</source>
         <translation>&amp;Skapa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="179"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="180"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="261"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="262"/>
         <source>Downloaded models…</source>
         <translation>Nedladdade modeller…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="276"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="277"/>
         <source>No dataset version yet. In the Datasets view, import a CSV and click Save version.</source>
         <translation>Ingen datamängdsversion än. Importera en CSV i vyn Datamängder och klicka på Spara version.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="316"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="317"/>
         <source>%1
 %2 training, %3 validation, %4 test examples; classes: %5; sequence length %6</source>
         <translation>%1
 %2 tränings-, %3 validerings-, %4 testexempel; klasser: %5; sekvenslängd %6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="332"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="333"/>
         <source>Hugging Face model folder</source>
         <translation>Hugging Face-modellmapp</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="365"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="366"/>
         <source>Choose a dataset version (tab 1). Save one in the Datasets view first.</source>
         <translation>Välj en datamängdsversion (flik 1). Spara först en i vyn Datamängder.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="367"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="368"/>
         <source>Give the experiment a name (tab 4).</source>
         <translation>Ge experimentet ett namn (flik 4).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="376"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="377"/>
         <source>The weights folder must hold a Hugging Face config.json (tab 3), or choose Random.</source>
         <translation>Viktmappen måste innehålla en Hugging Face config.json (flik 3), eller välj Slumpad.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="381"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="382"/>
         <source>The hidden size must be a multiple of the number of attention heads (tab 3).</source>
         <translation>Den dolda storleken måste vara en multipel av antalet uppmärksamhetshuvuden (flik 3).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="399"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="400"/>
         <source>✓ BERT, %1 layers, hidden %2</source>
         <translation>✓ BERT, %1 lager, dold storlek %2</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="411"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="412"/>
         <source>random, %1 layers, hidden %2, %3 heads, intermediate %4</source>
         <translation>slumpmässig, %1 lager, dold storlek %2, %3 huvuden, mellanlager %4</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="416"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="417"/>
         <source>Creates &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3%5) → Dense → Dense → %4, batch %6, %7 epochs, learning rate %8.</source>
         <translation>Skapar &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3%5) → Dense → Dense → %4, batch %6, %7 epoker, inlärningstakt %8.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="419"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="420"/>
         <source>, frozen</source>
         <translation>, fryst</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="410"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="411"/>
         <source>pretrained</source>
         <translation>förtränade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="430"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="431"/>
         <source>Experiment incomplete</source>
         <translation>Experimentet är ofullständigt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="434"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="435"/>
         <source>Experiment not created</source>
         <translation>Experimentet skapades inte</translation>
     </message>
@@ -1584,48 +1695,48 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::MisclassifiedBrowser</name>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="47"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="57"/>
         <source>True</source>
         <translation>Sann</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="47"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="57"/>
         <source>Predicted</source>
         <translation>Förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="47"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="57"/>
         <source>Confidence</source>
         <translation>Säkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="47"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="57"/>
         <source>Review</source>
         <translation>Recension</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="62"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="72"/>
         <source>Explaining the review: Integrated Gradients, 32 passes through the model</source>
         <translation>Förklarar recensionen: Integrated Gradients, 32 pass genom modellen</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="130"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="140"/>
         <source>The misclassified validation reviews are listed once the checkpoint&apos;s predictions are computed.</source>
         <translation>De felklassade valideringsrecensionerna listas när kontrollpunktens förutsägelser är beräknade.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="132"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="142"/>
         <source>No validation review is misclassified.</source>
         <translation>Ingen valideringsrecension är felklassad.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="134"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="144"/>
         <source>%1 of %2 validation reviews misclassified, the most confidently wrong first. Select one to see which words made the prediction.</source>
         <translation>%1 av %2 valideringsrecensioner felklassade, de mest säkert felaktiga först. Välj en för att se vilka ord som gav förutsägelsen.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="193"/>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="211"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="203"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="221"/>
         <source>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</translation>
     </message>
@@ -1633,42 +1744,42 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::ModelingView</name>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="77"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="86"/>
         <source>New experiment…</source>
         <translation>Nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="78"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="87"/>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="79"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="88"/>
         <source>Choose a dataset version, the BERT snippet and its initial weights (Ctrl+E)</source>
         <translation>Välj en datamängdsversion, BERT-snutten och dess startvikter (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="82"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="91"/>
         <source>Settings: tutorial</source>
         <translation>Inställningar: handledning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="83"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="92"/>
         <source>Settings: recommended</source>
         <translation>Inställningar: rekommenderade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="84"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="93"/>
         <source>Settings: from scratch</source>
         <translation>Inställningar: från grunden</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="85"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="94"/>
         <source>Settings: custom</source>
         <translation>Inställningar: egna</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="88"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="97"/>
         <source>Tutorial: batch 6, 2 epochs, learning rate 0.000001, constant.
 Recommended: learning rate 2e-5, 10 % warm-up then linear decay, weight decay 0.01.
 From scratch (random weights): batch 32, 4 epochs, learning rate 5e-4, 10 % warm-up.</source>
@@ -1677,378 +1788,416 @@ Rekommenderad: inlärningstakt 2e-5, 10 % uppvärmning och sedan linjär avtagni
 Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppvärmning.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="101"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="110"/>
         <source>Training settings</source>
         <translation>Träningsinställningar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="123"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="132"/>
         <source>Constant</source>
         <translation>Konstant</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="124"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="133"/>
         <source>Linear warm-up, then linear decay</source>
         <translation>Linjär uppvärmning, sedan linjär avklingning</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="136"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="145"/>
         <source>All cores</source>
         <translation>Alla kärnor</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="138"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="147"/>
         <source>fp32</source>
         <translation>fp32</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="139"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="148"/>
         <source>bf16 (mixed)</source>
         <translation>bf16 (blandad)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="141"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="150"/>
         <source>bf16 trains about 2.4× faster on CPUs with bf16 units, keeping float32 master weights; the epoch estimate below counts it. fp32 is the exact choice.</source>
         <translation>bf16 tränar cirka 2,4× snabbare på processorer med bf16-enheter och behåller huvudvikterna i float32; epoktiden som uppskattas nedan räknar med det. fp32 är det exakta valet.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="143"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="152"/>
         <source>&amp;Batch size:</source>
         <translation>&amp;Batchstorlek:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="144"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="153"/>
         <source>&amp;Epochs:</source>
         <translation>&amp;Epoker:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="145"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="154"/>
         <source>&amp;Learning rate:</source>
         <translation>&amp;Inlärningstakt:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="146"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="155"/>
         <source>S&amp;chedule:</source>
         <translation>S&amp;chema:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="147"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="156"/>
         <source>&amp;Warm-up:</source>
         <translation>&amp;Uppvärmning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="148"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="157"/>
         <source>Weight &amp;decay:</source>
         <translation>Vikt&amp;avklingning:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="149"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="158"/>
         <source>&amp;Seed:</source>
         <translation>&amp;Frö:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="150"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="159"/>
         <source>&amp;Threads:</source>
         <translation>&amp;Trådar:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="151"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="160"/>
         <source>&amp;Precision:</source>
         <translation>&amp;Precision:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="163"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="172"/>
         <source>1 trains inside Fika. More start fika-cli train with that many processes, which share this computer&apos;s cores and each take an equal share of every batch.</source>
         <translation>1 tränar inne i Fika. Fler startar fika-cli train med så många processer, som delar datorns kärnor och tar var sin lika stor del av varje batch.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="165"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="174"/>
         <source>Commands for several machines…</source>
         <translation>Kommandon för flera datorer…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="166"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="175"/>
         <source>The fika-cli commands that run this experiment on several machines</source>
         <translation>fika-cli-kommandona som kör experimentet på flera datorer</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="170"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="179"/>
         <source>Processes on this &amp;computer:</source>
         <translation>Processer på den här &amp;datorn:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="173"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="182"/>
         <source>Dev&amp;ice:</source>
         <translation>E&amp;nhet:</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="213"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="222"/>
         <source>&amp;Run</source>
         <translation>&amp;Kör</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="216"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="225"/>
         <source>F5</source>
         <translation>F5</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../ui/modeling/modeling_view.cpp" line="423"/>
+        <source>Checkpoints take about %1 on disk (the last %2 of %n epoch(s) kept, training.keep_epoch_checkpoints).</source>
+        <translation>
+            <numerusform>Kontrollpunkterna tar ungefär %1 på disken (de senaste %2 av %n epok behålls, training.keep_epoch_checkpoints).</numerusform>
+            <numerusform>Kontrollpunkterna tar ungefär %1 på disken (de senaste %2 av %n epoker behålls, training.keep_epoch_checkpoints).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/modeling/modeling_view.cpp" line="427"/>
+        <source>Checkpoints take about %1 on disk (%n epoch(s); training.keep_epoch_checkpoints limits it).</source>
+        <translation>
+            <numerusform>Kontrollpunkterna tar ungefär %1 på disken (%n epok; training.keep_epoch_checkpoints begränsar det).</numerusform>
+            <numerusform>Kontrollpunkterna tar ungefär %1 på disken (%n epoker; training.keep_epoch_checkpoints begränsar det).</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="595"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="435"/>
+        <source>The checkpoints need up to %1 on disk while the run writes them, and the disk of %2 has %3 free: set training.keep_epoch_checkpoints (1 keeps only the newest epoch), fewer epochs, or free some space.</source>
+        <translation>Kontrollpunkterna behöver upp till %1 på disken medan körningen skriver dem, och disken för %2 har %3 ledigt: ange training.keep_epoch_checkpoints (1 behåller bara den senaste epoken), färre epoker, eller frigör utrymme.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="483"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="787"/>
+        <source>The run finished all its epochs; raise Epochs to continue it</source>
+        <translation>Körningen har gjort alla sina epoker; höj Epoker för att fortsätta den</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="591"/>
+        <source>Epoch %1: the model learns now: its training loss %2 is well below ln(%3) = %4.</source>
+        <translation>Epok %1: modellen lär sig nu: dess träningsförlust %2 ligger klart under ln(%3) = %4.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="642"/>
         <source>%1 processes on GPUs need %1 GPUs, one each (process i trains on GPU i); this computer has %2. Choose at most %2 processes, or the CPU.</source>
         <translation>%1 processer på GPU:er behöver %1 GPU:er, en var (process i tränar på GPU i); den här datorn har %2. Välj högst %2 processer, eller processorn.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="645"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="692"/>
         <source>CPU</source>
         <translation>Processor (CPU)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="648"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="695"/>
         <source>GPU %1 — %2, %3 GB</source>
         <translation>GPU %1 — %2, %3 GB</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="655"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="702"/>
         <source>With %1 or more processes on this computer, process %2 trains on this GPU</source>
         <translation>Med %1 eller fler processer på den här datorn tränar process %2 på den här GPU:n</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="661"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="708"/>
         <source>GPU — not available here</source>
         <translation>GPU — finns inte här</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="668"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="715"/>
         <source>Where training runs. With several processes on this computer, process i trains on GPU i.</source>
         <translation>Var träningen körs. Med flera processer på den här datorn tränar process i på GPU i.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="671"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="718"/>
         <source>No GPU found: this Fika&apos;s LibTorch has CUDA but sees no GPU (check the driver and CUDA_VISIBLE_DEVICES). Training runs on the CPU.</source>
         <translation>Ingen GPU hittades: den här Fikas LibTorch har CUDA men ser ingen GPU (kontrollera drivrutinen och CUDA_VISIBLE_DEVICES). Träningen körs på processorn.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="673"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="720"/>
         <source>No GPU: this Fika&apos;s LibTorch was built without CUDA, so training runs on the CPU. A CUDA build of Fika lists the GPUs here.</source>
         <translation>Ingen GPU: den här Fikas LibTorch byggdes utan CUDA, så träningen körs på processorn. En CUDA-version av Fika listar GPU:erna här.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="683"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="730"/>
         <source>No GPU found: training runs on the CPU.</source>
         <translation>Ingen GPU hittades: träningen körs på processorn.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="684"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="731"/>
         <source>No GPU: this Fika&apos;s LibTorch was built without CUDA, so training runs on the CPU.</source>
         <translation>Ingen GPU: den här Fikas LibTorch byggdes utan CUDA, så träningen körs på processorn.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="686"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="733"/>
         <source>Each process trains on its own GPU: GPUs 0–%1.</source>
         <translation>Varje process tränar på sin egen GPU: GPU:erna 0–%1.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="691"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="738"/>
         <source>This experiment trains on a GPU (training.device: cuda), but %1. Its config.yaml keeps cuda until you choose CPU here: Run as it is stops at once with an error.</source>
         <translation>Det här experimentet tränar på en GPU (training.device: cuda), men %1. Dess config.yaml behåller cuda tills du väljer processorn här: Kör som det är stoppar direkt med ett fel.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="693"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="740"/>
         <source>no GPU is found on this computer</source>
         <translation>ingen GPU hittas på den här datorn</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="694"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="741"/>
         <source>this Fika&apos;s LibTorch was built without CUDA</source>
         <translation>den här Fikas LibTorch byggdes utan CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="437"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="468"/>
         <source>fika-cli, which trains on several processes, is not at %1. Reinstall Fika, or train on 1 process.</source>
         <translation>fika-cli, som tränar på flera processer, finns inte i %1. Installera om Fika, eller träna på 1 process.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="441"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="472"/>
         <source>fika-cli is missing</source>
         <translation>fika-cli saknas</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="468"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="506"/>
         <source>Starting %1 processes…</source>
         <translation>Startar %1 processer…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="489"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="527"/>
         <source>Epoch %1, step %2 of %3, loss %4, %5 examples/s, about %6 left</source>
         <translation>Epok %1, steg %2 av %3, förlust %4, %5 exempel/s, cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="507"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="545"/>
         <source>Validating… %p%</source>
         <translation>Validerar… %p%</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="509"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="547"/>
         <source>Validating… %1 (epoch %2 of %3, %4 of %5 examples), about %6 left</source>
         <translation>Validerar… %1 (epok %2 av %3, %4 av %5 exempel), cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="569"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="616"/>
         <source>Stopped before the first batch: nothing was trained</source>
         <translation>Stoppad före första batchen: inget tränades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="590"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="637"/>
         <source>%1 processes cannot share a batch of %2 equally: choose a divisor of %2, or another batch size.</source>
         <translation>%1 processer kan inte dela en batch på %2 lika: välj en delare till %2, eller en annan batchstorlek.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="214"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="223"/>
         <source>Train from the initial weights (Alt+R or F5)</source>
         <translation>Träna från startvikterna (Alt+K eller F5)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="218"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="74"/>
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="227"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppa</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="219"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="228"/>
         <source>Stop after the current batch; the run can be resumed</source>
         <translation>Stoppa efter aktuell batch; körningen kan återupptas</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="220"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="229"/>
         <source>Res&amp;ume</source>
         <translation>Åter&amp;uppta</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="221"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="230"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="788"/>
         <source>Continue the stopped run from its last checkpoint</source>
         <translation>Fortsätt den stoppade körningen från dess senaste kontrollpunkt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="235"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="244"/>
         <source>Training messages appear here.</source>
         <translation>Träningsmeddelanden visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="268"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="277"/>
         <source>&lt;h2&gt;Modeling&lt;/h2&gt;No experiment yet: import a dataset, save a version, then click &lt;b&gt;New experiment…&lt;/b&gt;</source>
         <translation>&lt;h2&gt;Modellering&lt;/h2&gt;Inga experiment än: importera en datamängd, spara en version och klicka sedan på &lt;b&gt;Nytt experiment…&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="272"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="281"/>
         <source>&lt;h2&gt;%1&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;%1&lt;/h2&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="396"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="406"/>
         <source>the CPU</source>
         <translation>processorn</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="397"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="407"/>
         <source>a GPU (none here)</source>
         <translation>en GPU (ingen här)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="398"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="408"/>
         <source>each of %1 GPUs (%2)</source>
         <translation>var och en av %1 GPU:er (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="399"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="409"/>
         <source>GPU 0 (%1)</source>
         <translation>GPU 0 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="401"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="411"/>
         <source>Estimated peak memory %1 on %2; an epoch takes about %3%4 (%5).</source>
         <translation>Uppskattat största minnesbehov %1 på %2; en epok tar ungefär %3%4 (%5).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="402"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="412"/>
         <source>%1 of %2</source>
         <translation>%1 av %2</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="405"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="415"/>
         <source> for %1 training examples</source>
         <translation> för %1 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="406"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="416"/>
         <source> per 1,000 training examples</source>
         <translation> per 1 000 träningsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="407"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="417"/>
         <source>timed on this machine</source>
         <translation>uppmätt på den här datorn</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="407"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="417"/>
         <source>a first guess until training has run here</source>
         <translation>en första gissning tills träning har körts här</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="447"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="478"/>
         <source>Run again?</source>
         <translation>Kör igen?</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="448"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="479"/>
         <source>This experiment has results. Running again replaces its checkpoints and curves.</source>
         <translation>Experimentet har resultat. En ny körning ersätter dess kontrollpunkter och kurvor.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="455"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="493"/>
         <source>Preparing data and model…</source>
         <translation>Förbereder data och modell…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="535"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="573"/>
         <source>Epoch %1: the model is learning nothing. Its training loss %2 is still ln(%3) = %4, what guessing scores, and it predicts “%5” for %6 of the validation texts. %7</source>
         <translation>Epok %1: modellen lär sig ingenting. Dess träningsförlust %2 är fortfarande ln(%3) = %4, vad gissning ger, och den förutsäger ”%5” för %6 av valideringstexterna. %7</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="542"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="580"/>
         <source>From random weights a model needs many steps before it learns: let it train on (the from-scratch preset runs 4 epochs), or give it more data.</source>
         <translation>Från slumpmässiga vikter behöver en modell många steg innan den lär sig: låt den träna vidare (förinställningen från grunden kör 4 epoker), eller ge den mer data.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="544"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="582"/>
         <source>Random weights need a higher learning rate: stop, choose Settings: from scratch and run again.</source>
         <translation>Slumpvikter behöver en högre inlärningstakt: stoppa, välj Inställningar: från grunden och kör igen.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="546"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="584"/>
         <source>Check the learning rate (2e-5 suits pretrained BERT) and the labels.</source>
         <translation>Kontrollera inlärningstakten (2e-5 passar förtränad BERT) och etiketterna.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="551"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="598"/>
         <source>Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6</source>
         <translation>Epok %1 av %2: träningsförlust %3, valideringsförlust %4, träffsäkerhet %5%6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="557"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="604"/>
         <source> (best so far)</source>
         <translation> (bästa hittills)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="563"/>
-        <location filename="../ui/modeling/modeling_view.cpp" line="565"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="610"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="612"/>
         <source>Training failed</source>
         <translation>Träningen misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="570"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="617"/>
         <source>Stopped: Resume continues from the last checkpoint</source>
         <translation>Stoppad: Återuppta fortsätter från den senaste kontrollpunkten</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="567"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="614"/>
         <source>Finished: see the Evaluation view</source>
         <translation>Klar: se vyn Utvärdering</translation>
     </message>
@@ -2181,191 +2330,196 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::ServerPanel</name>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="44"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="46"/>
         <source>any free port</source>
         <translation>valfri ledig port</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="45"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="47"/>
         <source>&amp;Enabled: serve on 127.0.0.1</source>
         <translation>&amp;Aktiverad: servera på 127.0.0.1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="46"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="48"/>
         <source>Starts or stops the local HTTP API</source>
         <translation>Startar eller stoppar det lokala HTTP-API:et</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="47"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="150"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="344"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="49"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="146"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="393"/>
         <source>Stopped</source>
         <translation>Stoppad</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="48"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="50"/>
         <source>E&amp;xperiment:</source>
         <translation>E&amp;xperiment:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="49"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="51"/>
         <source>&amp;Checkpoint:</source>
         <translation>&amp;Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="50"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="52"/>
         <source>&amp;Port:</source>
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="55"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="57"/>
         <source>bf16 (about 2× faster)</source>
         <translation>bf16 (cirka 2× snabbare)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="56"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="58"/>
         <source>bf16 answers about twice as fast on CPUs with bf16 units; probabilities differ in the third decimal, so a text right at the decision boundary can rarely change class.</source>
         <translation>bf16 svarar ungefär dubbelt så snabbt på processorer med bf16-enheter; sannolikheterna skiljer sig i tredje decimalen, så en text precis vid beslutsgränsen kan i sällsynta fall byta klass.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="65"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="67"/>
         <source>bf16: about 2× faster here; probabilities differ in the third decimal.</source>
         <translation>bf16: cirka 2× snabbare här; sannolikheterna skiljer sig i tredje decimalen.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="83"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="129"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="85"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="131"/>
         <source>Show</source>
         <translation>Visa</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="129"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="131"/>
         <source>Hide</source>
         <translation>Dölj</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="144"/>
-        <source>No web browser could be opened. Open %1 in a browser yourself; the page asks for the token shown here.</source>
-        <translation>Ingen webbläsare kunde öppnas. Öppna %1 i en webbläsare själv; sidan frågar efter token som visas här.</translation>
-    </message>
-    <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="135"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="137"/>
         <source>Regenerate the token?</source>
         <translation>Skapa en ny token?</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="136"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="138"/>
         <source>Programs and pages that use the current token will be refused until they get the new one.</source>
         <translation>Program och sidor som använder den nuvarande token nekas tills de får den nya.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="85"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="87"/>
         <source>Copy</source>
         <translation>Kopiera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="54"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="56"/>
         <source>fp32 (exact)</source>
         <translation>fp32 (exakt)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="66"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="68"/>
         <source>bf16 needs a CPU with bf16 units (AVX512-BF16), which this one lacks: it would be slower than fp32 here.</source>
         <translation>bf16 kräver en processor med bf16-enheter (AVX512-BF16), och sådana saknar den här: bf16 skulle gå långsammare än fp32 här.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="71"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="73"/>
         <source>P&amp;recision:</source>
         <translation>P&amp;recision:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="86"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="88"/>
         <source>Regenerate</source>
         <translation>Skapa ny</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="87"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="89"/>
         <source>A new random token; the old one stops working</source>
         <translation>En ny slumpad token; den gamla slutar fungera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="99"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="101"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="100"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="102"/>
         <source>Token:</source>
         <translation>Token:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="101"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="103"/>
         <source>Input → output:</source>
         <translation>Indata → utdata:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="104"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="106"/>
         <source>&lt;b&gt;Code examples&lt;/b&gt;</source>
         <translation>&lt;b&gt;Kodexempel&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="113"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="115"/>
         <source>Copy command</source>
         <translation>Kopiera kommandot</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="114"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="143"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="116"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="214"/>
         <source>Test deployment</source>
         <translation>Testa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="115"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="117"/>
         <source>Opens the browser API tester page served by the deployment</source>
         <translation>Öppnar webbläsarsidan för API-test som driftsättningen serverar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="124"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="126"/>
         <source>Requests appear here: method, path, status, milliseconds.</source>
         <translation>Anrop visas här: metod, sökväg, status, millisekunder.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="229"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="215"/>
+        <source>Couldn&apos;t open a web browser. Open %1 in a browser yourself; the page asks for the token shown here.</source>
+        <translation>Kunde inte öppna en webbläsare. Öppna %1 i en webbläsare själv; sidan frågar efter nyckeln som visas här.</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="222"/>
+        <source>Copy address</source>
+        <translation>Kopiera adressen</translation>
+    </message>
+    <message>
+        <location filename="../ui/deployment/server_panel.cpp" line="278"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="231"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="280"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="250"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="299"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="273"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="322"/>
         <source>Choose an experiment with a checkpoint first.</source>
         <translation>Välj först ett experiment med en kontrollpunkt.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="282"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="331"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="328"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="377"/>
         <source>&lt;b&gt;Serving&lt;/b&gt; %1</source>
         <translation>&lt;b&gt;Serverar&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="384"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="433"/>
         <source>(created when the deployment is enabled)</source>
         <translation>(skapas när driftsättningen aktiveras)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="391"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="440"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>

@@ -16,6 +16,7 @@
 #include "train/trainer.h"
 
 #include <QProcess>
+#include <QDir>
 #include <QTemporaryDir>
 
 #include <nlohmann/json.hpp>
@@ -420,6 +421,7 @@ private Q_SLOTS:
         QCOMPARE(nlohmann::json::parse(other.out.toStdString())[0]["explanation"]["class"].get<std::string>(), std::string("negative"));
 
         const QString html = dir.filePath(QStringLiteral("report/explained.html"));
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("report"))); // --explain-html creates no folders
         const Run report = runCli(base + QStringList{QStringLiteral("--explain-html"), html, QStringLiteral("--sequence-length"),
                                                      QStringLiteral("6"), cafe, QStringLiteral("<b>bold</b> & co")});
         QVERIFY2(report.exitCode == 0, report.err.constData());
