@@ -339,7 +339,9 @@ private Q_SLOTS:
         QVERIFY2(evaluation->exportPredictions(predictions, &error), qPrintable(error));
         QFile csvFile(predictions);
         QVERIFY(csvFile.open(QIODevice::ReadOnly));
-        QCOMPARE(csvFile.readAll().count('\n'), 41); // header + 40 validation examples
+        const QByteArray predicted = csvFile.readAll();
+        QCOMPARE(predicted.count('\n'), 41); // header + 40 validation examples
+        QCOMPARE(predicted.left(predicted.indexOf('\n')), QByteArray("text,true_label,predicted_label,p_negative,p_positive"));
         const QString exported = m_dir.filePath(QStringLiteral("exported"));
         QVERIFY2(evaluation->exportCheckpoint(exported, &error), qPrintable(error));
         QVERIFY(QFile::exists(exported + QStringLiteral("/model.safetensors")));

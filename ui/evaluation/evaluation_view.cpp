@@ -65,8 +65,14 @@ public:
     }
 };
 
+// A CSV field, quoted only where it must be (a comma, quote or line break in it; a space at an end),
+// as spreadsheets and Python's csv module write: the header's names come out plain like the rest.
 std::string csvField(const std::string& text)
 {
+    const bool quoted = text.find_first_of(",\"\r\n") != std::string::npos ||
+                        (!text.empty() && (text.front() == ' ' || text.back() == ' '));
+    if (!quoted)
+        return text;
     std::string out = "\"";
     for (char c : text)
         out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -598,7 +604,7 @@ bool EvaluationView::exportPredictions(const QString& file, QString* error) cons
     }
     const auto& e = *m_evaluation;
     std::ofstream out(toStdString(file), std::ios::binary | std::ios::trunc);
-    out << "text,true_label,predicted_label";
+    out << csvField("text") << "," << csvField("true_label") << "," << csvField("predicted_label");
     for (const auto& label : e.labels)
         out << "," << csvField("p_" + label);
     out << "\n";
