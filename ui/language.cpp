@@ -63,6 +63,9 @@ QString applyLanguage(const QString& choice)
             QCoreApplication::installTranslator(buttons);
     } else {
         language = QStringLiteral("en");
+        // The sources are English; fika_en.qm holds only the plural forms ("%n epoch(s)": 1 epoch, 2 epochs).
+        if (own->load(QStringLiteral(":/i18n/fika_en.qm")))
+            QCoreApplication::installTranslator(own);
     }
     // Numbers as the language writes them ("12,9 %" in Swedish); the system's own locale when it
     // speaks the same language (its country's conventions), else the language's default country.

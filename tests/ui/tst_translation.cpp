@@ -63,6 +63,32 @@ private Q_SLOTS:
         QCOMPARE(fika::ui::applyLanguage(QStringLiteral("en")), QStringLiteral("en"));
         fika::ui::MainWindow english;
         QCOMPARE(english.sectionNames().first(), QStringLiteral("Project"));
+        // English plurals come from fika_en.qm: "1 epoch", "3 epochs", never "epoch(s)".
+        const char* source = "Checkpoints take about %1 on disk (%n epoch(s); training.keep_epoch_checkpoints limits it).";
+        QCOMPARE(QCoreApplication::translate("fika::ui::ModelingView", source, nullptr, 1).arg(QStringLiteral("1 MB")),
+                 QStringLiteral("Checkpoints take about 1 MB on disk (1 epoch; training.keep_epoch_checkpoints limits it)."));
+        QCOMPARE(QCoreApplication::translate("fika::ui::ModelingView", source, nullptr, 3).arg(QStringLiteral("1 MB")),
+                 QStringLiteral("Checkpoints take about 1 MB on disk (3 epochs; training.keep_epoch_checkpoints limits it)."));
+    }
+
+    // English's plural forms (fika_en.ts) cover every %n message of the sources.
+    void everyEnglishPluralIsFinished()
+    {
+        QTemporaryDir dir;
+        const QString ts = dir.filePath(QStringLiteral("fika_en.ts"));
+        QVERIFY(QFile::copy(QStringLiteral(FIKA_SOURCE_DIR "/translations/fika_en.ts"), ts));
+        QFile::setPermissions(ts, QFile::ReadOwner | QFile::WriteOwner);
+        QProcess lupdate;
+        lupdate.start(QStringLiteral(FIKA_LUPDATE),
+                      {QStringLiteral("-pluralonly"), QStringLiteral("-no-obsolete"), QStringLiteral(FIKA_SOURCE_DIR "/ui"),
+                       QStringLiteral(FIKA_SOURCE_DIR "/app/gui"), QStringLiteral("-ts"), ts});
+        QVERIFY(lupdate.waitForFinished(60000));
+        QCOMPARE(lupdate.exitCode(), 0);
+        QFile file(ts);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QVERIFY(text.contains("numerus=\"yes\""));
+        QVERIFY2(!text.contains("type=\"unfinished\""), text.constData());
     }
 };
 
