@@ -64,6 +64,11 @@ CLI::Validator wholeNumber(long long min, long long max, const std::string& maxN
         range);
 }
 
+CLI::Validator nonEmpty()
+{
+    return CLI::Validator([](std::string& text) { return text.empty() ? std::string("needs a file name, not ''") : std::string(); }, "");
+}
+
 CLI::Validator sequenceLengthOrCheckpoints()
 {
     const std::string range = "0 or " + std::to_string(core::kMinSequenceLength) + " to " + std::to_string(core::kMaxSequenceLength);

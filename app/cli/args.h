@@ -27,6 +27,9 @@ CLI::Validator wholeNumber(long long min, long long max = std::numeric_limits<in
 CLI::Validator decimalNumber(double min, double max);
 // One of the words; help shows them as the option's value ("head|tail|head_tail").
 CLI::Validator oneOf(const std::vector<std::string>& choices);
+// Refuses an empty value ("--out ''"): a file name is needed.
+CLI::Validator nonEmpty();
+
 // A sequence length, or 0 for the checkpoint's own: "0 or 3 to 512".
 CLI::Validator sequenceLengthOrCheckpoints();
 

@@ -159,11 +159,21 @@ struct VersionArgs : ImportArgs {
     bool overwrite = false;
 };
 
+// The name a path gives a dataset version: its last part without extension, also for "folder/" and ".".
+std::string baseName(const std::string& path)
+{
+    std::error_code ec;
+    std::filesystem::path p = std::filesystem::absolute(path, ec).lexically_normal();
+    if (p.filename().empty())
+        p = p.parent_path();
+    return p.stem().string();
+}
+
 int runDatasetVersion(const VersionArgs& args)
 {
     if (args.source.empty())
         return usageError("dataset version needs one CSV file or folder", "dataset version");
-    if (auto writable = checkOutputFile(args.out, args.overwrite); !writable)
+    if (auto writable = checkOutputFile(args.out, args.overwrite, {args.source}); !writable)
         return fail(writable.error());
 
     core::SubsetSpec subsetSpec;
@@ -186,6 +196,9 @@ int runDatasetVersion(const VersionArgs& args)
     namespace fs = std::filesystem;
     std::error_code ec;
     const bool otherSplit = args.split != "train" && fs::is_directory(fs::path(args.source) / args.split, ec);
+    if (args.split != "train" && !otherSplit)
+        return usageError(args.source + " has no " + args.split + "/ folder: --split names a split folder under it (aclImdb's test/)",
+                          "dataset version");
     const std::string sourcePath = otherSplit ? (fs::path(args.source) / args.split).string() : args.source;
     auto imported = importSource(sourcePath, args);
     if (!imported) {
@@ -200,13 +213,13 @@ int runDatasetVersion(const VersionArgs& args)
     }
     auto made = core::makeDatasetVersion(imported->dataset, source.value(), encoding, subsetSpec,
                                          !args.name.empty() ? args.name
-                                         : otherSplit       ? fs::path(args.source).stem().string() + "-" + args.split
-                                                            : fs::path(sourcePath).stem().string());
+                                         : otherSplit       ? baseName(args.source) + "-" + args.split
+                                                            : baseName(sourcePath));
     if (!made) {
         return fail(made.error());
     }
     const core::DatasetVersion& version = made.value();
-    if (auto saved = core::saveDatasetVersion(version, args.out); !saved) {
+    if (auto saved = core::writeFileAtomically(args.out, core::datasetVersionToYaml(version), outputReplace(args.overwrite)); !saved) {
         return fail(saved.error());
     }
     std::cout << "saved " << args.out << ": " << version.trainingCount << " training, "
@@ -231,7 +244,7 @@ Runner defineDatasetVersion(CLI::App& command)
     auto args = std::make_shared<VersionArgs>();
     command.description("Splits the dataset into subsets and saves a dataset version (source, checksum, encoding, subsets).");
     addImportOptions(command, *args);
-    addValue(command, "--out", args->out, "FILE.yaml", "the dataset version to write")->required();
+    addValue(command, "--out", args->out, "FILE.yaml", "the dataset version to write")->required()->check(nonEmpty());
     addFlag(command, "--overwrite", args->overwrite, "replace an existing --out file");
     addValue(command, "--name", args->name, "NAME", "the version's name (default: the source's name)");
     addValue(command, "--training", args->training, "PERCENT", "share of the training subset")->check(decimalNumber(0, 100));

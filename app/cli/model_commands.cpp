@@ -45,7 +45,7 @@ int runPredict(const PredictArgs& args)
     if (!explain && (args.steps != 0 || !args.explainClass.empty()))
         return usageError("--steps and --explain-class need --explain or --explain-html", "predict");
     if (!args.explainHtml.empty())
-        if (auto writable = checkOutputFile(args.explainHtml, args.overwrite); !writable)
+        if (auto writable = checkOutputFile(args.explainHtml, args.overwrite, {args.csv}); !writable)
             return fail(writable.error());
     core::PredictorOptions options;
     options.sequenceLength = args.sequenceLength;
@@ -92,7 +92,9 @@ int runPredict(const PredictArgs& args)
             return fail(explained.error());
         explanations = std::move(explained.value());
         if (!args.explainHtml.empty()) {
-            if (auto written = core::writeFileAtomically(args.explainHtml, explanationHtml(texts, predictions, explanations)); !written)
+            if (auto written = core::writeFileAtomically(args.explainHtml, explanationHtml(texts, predictions, explanations),
+                                                                 outputReplace(args.overwrite));
+                !written)
                 return fail(written.error());
             std::cerr << "fika-cli: wrote " << args.explainHtml << "\n";
         }
@@ -189,7 +191,7 @@ Runner definePredict(CLI::App& command)
         ->check(wholeNumber(1, core::kMaxExplainSteps))
         ->default_str(std::to_string(core::kDefaultExplainSteps)); // 0 in args: not given
     addValue(command, "--explain-class", args->explainClass, "LABEL", "explain this class (default: the predicted one)");
-    addValue(command, "--explain-html", args->explainHtml, "FILE", "write an HTML report with the words highlighted");
+    addValue(command, "--explain-html", args->explainHtml, "FILE", "write an HTML report with the words highlighted")->check(nonEmpty());
     addFlag(command, "--overwrite", args->overwrite, "replace an existing --explain-html file");
     command.add_option("texts", args->texts, "texts to classify")->type_name("TEXT");
     return [args] { return runPredict(*args); };
@@ -205,8 +207,9 @@ Runner defineExport(CLI::App& command)
     addValue(command, "--out", args->out, "DIR", "the folder to write")->required();
     addValue(command, "--vocab", args->vocab, "FILE", "vocabulary when the checkpoint has none");
     addValue(command, "--labels", args->labels, "a,b", "label names when the checkpoint has none");
-    addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text (default: the checkpoint's)")
-        ->check(wholeNumber(core::kMinSequenceLength, core::kMaxSequenceLength));
+    addValue(command, "--sequence-length", args->sequenceLength, "N", "tokens per text")
+        ->check(wholeNumber(core::kMinSequenceLength, core::kMaxSequenceLength))
+        ->default_str("the checkpoint's"); // 0 in args: not given
     addChoice(command, "--truncation", args->truncation, {"head", "tail", "head_tail"}, "which end of a long text is kept");
     return [args] { return runExport(*args); };
 }

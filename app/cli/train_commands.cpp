@@ -26,9 +26,11 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <set>
 
 namespace fika::cli {
 namespace {
@@ -104,19 +106,21 @@ struct InitConfigArgs {
 
 int runInitConfig(const InitConfigArgs& args)
 {
-    if (auto writable = checkOutputFile(args.out, args.overwrite); !writable)
+    if (auto writable = checkOutputFile(args.out, args.overwrite, {args.csv}); !writable)
         return fail(writable.error());
     auto preset = core::parsePreset(args.preset);
     if (!preset)
         return usageError(preset.error().message);
     core::ExperimentConfig config = core::presetConfig(preset.value());
-    config.data.csv = args.csv;
+    // A folder (a class-per-folder tree, aclImdb's layout) is data.folder; anything else data.csv.
+    std::error_code ec;
+    (std::filesystem::is_directory(args.csv, ec) ? config.data.folder : config.data.csv) = args.csv;
     config.model.weights = args.weights;
     config.output.dir = "runs/" + args.preset;
     const std::string text = "# Fika experiment (" + args.preset + " preset). Any key can be overridden with\n"
                              "# fika-cli train --config FILE --set key.path=value\n" +
                              core::experimentConfigToYaml(config);
-    if (auto written = core::writeFileAtomically(args.out, text); !written)
+    if (auto written = core::writeFileAtomically(args.out, text, outputReplace(args.overwrite)); !written)
         return fail(written.error());
     std::cout << "wrote " << args.out << "\n";
     return 0;
@@ -166,6 +170,15 @@ std::vector<std::string> workerArgs(const TrainArgs& args)
 
 int runTrain(const TrainArgs& args)
 {
+    // --set key.path=value, once per key: a second value for a key would silently win.
+    std::set<std::string> keys;
+    for (const auto& assignment : args.overrides) {
+        const auto eq = assignment.find('=');
+        if (eq == std::string::npos || eq == 0)
+            return usageError("--set " + assignment + ": an override looks like key.path=value", "train");
+        if (!keys.insert(assignment.substr(0, eq)).second)
+            return usageError("--set " + assignment.substr(0, eq) + " is given twice: give each key once", "train");
+    }
     auto config = core::loadExperimentConfig(args.config, args.overrides);
     if (!config) {
         return fail(config.error());
@@ -284,8 +297,8 @@ Runner defineInitConfig(CLI::App& command)
     auto args = std::make_shared<InitConfigArgs>();
     command.description("Writes a complete experiment config (YAML).");
     addChoice(command, "--preset", args->preset, {"tutorial", "recommended", "from_scratch"}, "the settings to start from");
-    addValue(command, "--out", args->out, "FILE", "the config to write")->required();
-    addValue(command, "--csv", args->csv, "FILE", "the dataset (data.csv)");
+    addValue(command, "--out", args->out, "FILE", "the config to write")->required()->check(nonEmpty());
+    addValue(command, "--csv", args->csv, "FILE", "the dataset: a CSV file (data.csv) or a class-per-folder tree (data.folder)");
     addValue(command, "--weights", args->weights, "DIR", "pretrained weights (model.weights)");
     addFlag(command, "--overwrite", args->overwrite, "replace an existing --out file");
     return [args] { return runInitConfig(*args); };

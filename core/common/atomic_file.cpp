@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -53,7 +54,23 @@ Status AtomicFile::write(const void* data, size_t size)
     return Ok{};
 }
 
-Status AtomicFile::commit()
+namespace {
+// rename() that fails with EEXIST where the target exists, atomically: renameat2's RENAME_NOREPLACE,
+// or on a file system without it a hard link (which fails on an existing name) and an unlink.
+int renameNoReplace(const char* from, const char* to)
+{
+    if (::renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return -1;
+    if (::link(from, to) != 0)
+        return -1;
+    ::unlink(from);
+    return 0;
+}
+} // namespace
+
+Status AtomicFile::commit(Replace replace)
 {
     if (m_fd < 0)
         return makeError(ErrorCode::IoError, m_path + ": not open for writing", m_path);
@@ -66,23 +83,28 @@ Status AtomicFile::commit()
         ::unlink(m_temporary.c_str());
         return fileError(m_path, "cannot be written", synced ? closeError : syncError);
     }
-    if (::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
+    const bool renamed = replace == Replace::Allowed ? ::rename(m_temporary.c_str(), m_path.c_str()) == 0
+                                                     : renameNoReplace(m_temporary.c_str(), m_path.c_str()) == 0;
+    if (!renamed) {
         const int error = errno;
         ::unlink(m_temporary.c_str());
+        if (replace == Replace::Never && error == EEXIST)
+            return makeError(ErrorCode::AlreadyExists, m_path + ": exists (it appeared while Fika was writing): nothing was replaced",
+                             m_path);
         return fileError(m_path, "cannot be replaced", error);
     }
     const fs::path folder = fs::path(m_path).parent_path();
     return fsyncPath(folder.empty() ? "." : folder.string());
 }
 
-Status writeFileAtomically(const std::string& path, const std::string& content)
+Status writeFileAtomically(const std::string& path, const std::string& content, AtomicFile::Replace replace)
 {
     AtomicFile file(path);
     if (auto opened = file.open(); !opened)
         return opened;
     if (auto written = file.write(content); !written)
         return written;
-    return file.commit();
+    return file.commit(replace);
 }
 
 } // namespace fika::core

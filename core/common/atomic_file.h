@@ -21,7 +21,10 @@ public:
     Status open(); // creates the temporary file (and missing parent folders)
     Status write(const void* data, size_t size);
     Status write(const std::string& text) { return write(text.data(), text.size()); }
-    Status commit(); // sync, rename over the target, sync the folder
+    // Whether commit() may replace a file already at the path. Never: the new file appears only where
+    // none is, checked at the rename itself, so that a file made meanwhile is never lost.
+    enum class Replace { Allowed, Never };
+    Status commit(Replace replace = Replace::Allowed); // sync, rename over (or beside) the target, sync the folder
 
 private:
     std::string m_path;
@@ -30,6 +33,7 @@ private:
 };
 
 // AtomicFile for content that is already in memory.
-Status writeFileAtomically(const std::string& path, const std::string& content);
+Status writeFileAtomically(const std::string& path, const std::string& content,
+                           AtomicFile::Replace replace = AtomicFile::Replace::Allowed);
 
 } // namespace fika::core

@@ -142,7 +142,7 @@ void read(const YAML::Node& node, const std::string& path, const char* key, T& v
     try {
         value = child.as<T>();
     } catch (const YAML::Exception&) {
-        throw YamlFieldError{joinPath(path, key), wrongType<T>(child)};
+        throw YamlFieldError{joinPath(path, key), wrongType<T>(child), lineOf(child)};
     }
 }
 

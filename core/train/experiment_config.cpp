@@ -53,7 +53,7 @@ Field field(const char* path, Member member)
                 try {
                     target = value.as<T>();
                 } catch (const YAML::Exception&) {
-                    throw YamlFieldError{path, yaml::wrongType<T>(value)};
+                    throw YamlFieldError{path, yaml::wrongType<T>(value), yaml::lineOf(value)};
                 }
             },
             [member](const ExperimentConfig& config) { return scalarNode(member(config)); }};
@@ -66,7 +66,7 @@ Field namedField(const char* path, Member member, const char* (*name)(T), Result
     return {path,
             [member, parse](const YAML::Node& value, const std::string& path, ExperimentConfig& config) {
                 if (!value.IsScalar())
-                    throw YamlFieldError{path, yaml::wrongType<std::string>(value)};
+                    throw YamlFieldError{path, yaml::wrongType<std::string>(value), yaml::lineOf(value)};
                 auto parsed = parse(value.Scalar());
                 if (!parsed)
                     throw YamlFieldError{path, parsed.error().message};
@@ -264,6 +264,8 @@ void applyOverride(YAML::Node& root, const std::string& assignment)
         e.path = e.path.empty() ? path : path + "." + e.path;
         e.line = 0;
         throw;
+    } catch (const YAML::Exception& e) { // a value that is not YAML ("*anchor"): the override's, too
+        throw YamlFieldError{path, e.msg};
     }
     if (!value.IsDefined() || value.IsNull())
         value = YAML::Node(std::string());
@@ -429,14 +431,18 @@ std::string experimentConfigToYaml(const ExperimentConfig& config)
 }
 
 namespace {
-// The last --set assignment of `path` ("training.epochs=abc"), or null: errors about it name it.
+// The --set assignment an error about `path` comes from, or null: one of that key
+// ("training.epochs=abc"), of a section holding it ("training={epochs: abc}"), or of a key inside it
+// (data.subsets.training=50 for "data.subsets: ... must add up to 100"). The last one given wins.
 const std::string* overrideOf(const std::vector<std::string>& overrides, const std::string& path)
 {
     if (path.empty())
         return nullptr;
-    for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
-        if (it->rfind(path + "=", 0) == 0)
+    for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
+        const std::string key = it->substr(0, it->find('='));
+        if (key == path || path.rfind(key + ".", 0) == 0 || key.rfind(path + ".", 0) == 0)
             return &*it;
+    }
     return nullptr;
 }
 } // namespace

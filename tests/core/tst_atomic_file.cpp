@@ -93,6 +93,32 @@ private Q_SLOTS:
                  1);
     }
 
+    // Replace::Never: a file that appears while the new one is being written is kept, not replaced
+    // (a command told not to overwrite checks before its work and again at the rename).
+    void neverReplaceKeepsAFileMadeMeanwhile()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("report.html")).toStdString();
+        AtomicFile file(path);
+        QVERIFY(file.open().ok());
+        QVERIFY(file.write(std::string("new")).ok());
+        fika::test::writeBytes(path, "made meanwhile");
+        const Status refused = file.commit(AtomicFile::Replace::Never);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, ErrorCode::AlreadyExists);
+        QVERIFY2(refused.error().message.find("nothing was replaced") != std::string::npos, refused.error().message.c_str());
+        QCOMPARE(fika::test::readBytes(path), std::string("made meanwhile"));
+        QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.path().toStdString()), std::filesystem::directory_iterator()), 1);
+        // Where nothing is, it writes as usual; a dangling symbolic link counts as something.
+        const std::string fresh = dir.filePath(QStringLiteral("fresh.html")).toStdString();
+        QVERIFY(writeFileAtomically(fresh, "first", AtomicFile::Replace::Never).ok());
+        QCOMPARE(fika::test::readBytes(fresh), std::string("first"));
+        const std::string link = dir.filePath(QStringLiteral("dangling.html")).toStdString();
+        std::filesystem::create_symlink(dir.filePath(QStringLiteral("nowhere")).toStdString(), link);
+        QVERIFY(!writeFileAtomically(link, "x", AtomicFile::Replace::Never).ok());
+        QVERIFY(std::filesystem::is_symlink(link));
+    }
+
     void errorsNameTheFileAndLeaveTheOldOne()
     {
         QTemporaryDir dir;

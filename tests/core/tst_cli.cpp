@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 namespace {
 
 struct Run {
@@ -145,7 +147,7 @@ private Q_SLOTS:
         QVERIFY2(config.err.contains("reviews.csv: exists: give --overwrite to replace it"), config.err.constData());
         const Run version = runCli({QStringLiteral("dataset"), QStringLiteral("version"), data, QStringLiteral("--out"), data});
         QCOMPARE(version.exitCode, 1);
-        QVERIFY2(version.err.contains("exists: give --overwrite"), version.err.constData());
+        QVERIFY2(version.err.contains("is this command's input"), version.err.constData());
         const Run report = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), dir.path(), QStringLiteral("--explain-html"),
                                    data, QStringLiteral("a text")});
         QCOMPARE(report.exitCode, 1);
@@ -160,6 +162,22 @@ private Q_SLOTS:
         QCOMPARE(missing.exitCode, 1);
         QVERIFY2(missing.err.contains("no such folder (create it first)"), missing.err.constData());
         QVERIFY(!QDir(dir.filePath(QStringLiteral("no"))).exists());
+
+        // Not even --overwrite writes over the command's own input, a pipe, or through an empty name.
+        const Run self = runCli({QStringLiteral("dataset"), QStringLiteral("version"), data, QStringLiteral("--out"), data,
+                                 QStringLiteral("--overwrite")});
+        QCOMPARE(self.exitCode, 1);
+        QVERIFY2(self.err.contains("is this command's input"), self.err.constData());
+        QCOMPARE(contents(), before);
+        const QString fifo = dir.filePath(QStringLiteral("pipe"));
+        QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        const Run pipe = runCli({QStringLiteral("init-config"), QStringLiteral("--out"), fifo, QStringLiteral("--overwrite")});
+        QCOMPARE(pipe.exitCode, 1);
+        QVERIFY2(pipe.err.contains("is not a regular file"), pipe.err.constData());
+        QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--out"), QString()}).exitCode, 2);
+        const QString dangling = dir.filePath(QStringLiteral("dangling.yaml"));
+        QVERIFY(QFile::link(dir.filePath(QStringLiteral("nowhere.yaml")), dangling));
+        QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--out"), dangling}).exitCode, 1);
 
         const QString yaml = dir.filePath(QStringLiteral("experiment.yaml"));
         QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--out"), yaml}).exitCode, 0);
@@ -516,6 +534,10 @@ private Q_SLOTS:
                                    QStringLiteral("training.batch=8")});
         QCOMPARE(badKey.exitCode, 1);
         QVERIFY(badKey.err.contains("training.batch: unknown key"));
+        const Run twice = runCli({QStringLiteral("train"), QStringLiteral("--config"), config, QStringLiteral("--set"),
+                                  QStringLiteral("training.epochs=1"), QStringLiteral("--set"), QStringLiteral("training.epochs=2")});
+        QCOMPARE(twice.exitCode, 2);
+        QVERIFY2(twice.err.contains("--set training.epochs is given twice"), twice.err.constData());
     }
 
     void inspectsTheImdbSample()
@@ -543,6 +565,28 @@ private Q_SLOTS:
         const QByteArray yaml = saved.readAll();
         QVERIFY2(yaml.contains("aclImdb-sample/test\n"), yaml.constData());
         QVERIFY2(yaml.contains("name: aclImdb-sample-test"), yaml.constData());
+        // A trailing slash names it the same; a split that is not there is a usage error.
+        const QString slashed = dir.filePath(QStringLiteral("slashed.yaml"));
+        const Run slash = runCli({QStringLiteral("dataset"), QStringLiteral("version"),
+                                  QString::fromStdString(fika::test::sharedPath("data/imdb/aclImdb-sample/")), QStringLiteral("--split"),
+                                  QStringLiteral("test"), QStringLiteral("--sequence-length"), QStringLiteral("64"), QStringLiteral("--out"), slashed});
+        QVERIFY2(slash.exitCode == 0, slash.err.constData());
+        QFile slashedFile(slashed);
+        QVERIFY(slashedFile.open(QIODevice::ReadOnly) && slashedFile.readAll().contains("name: aclImdb-sample-test"));
+        const Run bogus = runCli({QStringLiteral("dataset"), QStringLiteral("version"),
+                                  QString::fromStdString(fika::test::sharedPath("data/imdb/aclImdb-sample")), QStringLiteral("--split"),
+                                  QStringLiteral("bogus"), QStringLiteral("--out"), dir.filePath(QStringLiteral("b.yaml"))});
+        QCOMPARE(bogus.exitCode, 2);
+        QVERIFY2(bogus.err.contains("has no bogus/ folder"), bogus.err.constData());
+        // init-config takes the test/ folder as data.folder, which train reads.
+        const QString config = dir.filePath(QStringLiteral("t.yaml"));
+        QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--csv"),
+                         QString::fromStdString(fika::test::sharedPath("data/imdb/aclImdb-sample/test")), QStringLiteral("--out"), config})
+                     .exitCode,
+                 0);
+        QFile configFile(config);
+        QVERIFY(configFile.open(QIODevice::ReadOnly) && configFile.readAll().contains("folder: " +
+                                                                                       QByteArray::fromStdString(fika::test::sharedPath("data/imdb/aclImdb-sample/test"))));
     }
 };
 

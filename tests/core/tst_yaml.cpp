@@ -229,7 +229,7 @@ private Q_SLOTS:
     {
         auto config = experimentConfigFromYaml(kExperiment, "c.yaml", {"training={epochs: 2, epochs: 3}"});
         QVERIFY(!config.ok());
-        QCOMPARE(config.error().message, std::string("c.yaml: training.epochs: duplicate key (first on line 1)"));
+        QCOMPARE(config.error().message, std::string("--set training={epochs: 2, epochs: 3}: training.epochs: duplicate key (first on line 1)"));
     }
 
     void datasetVersionsAndProjectsAreChecked()
