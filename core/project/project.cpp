@@ -102,9 +102,11 @@ std::vector<std::string> listExperiments(const Project& project)
 
 std::string safeFileName(const std::string& name)
 {
+    // Bytes from 0x80 up are UTF-8's letters and signs ("Größe"): kept whole, never a file system's
+    // separator; of ASCII only letters, digits, '-' and '_' are kept.
     std::string out;
     for (unsigned char c : name)
-        out += (std::isalnum(c) || c == '-' || c == '_') ? static_cast<char>(c) : '-';
+        out += (std::isalnum(c) || c == '-' || c == '_' || c >= 0x80) ? static_cast<char>(c) : '-';
     return out.empty() ? std::string("unnamed") : out;
 }
 

@@ -30,7 +30,7 @@ Result<Project> openProject(const std::string& dir);
 std::vector<std::string> listDatasetVersions(const Project& project);
 std::vector<std::string> listExperiments(const Project& project);
 
-// A file or folder name from a display name: letters, digits, '-' and '_' kept, the rest '-'.
+// A file or folder name from a display name: letters (any script's), digits, '-' and '_' kept, the rest '-'.
 std::string safeFileName(const std::string& name);
 // experiments/<name>, or <name>-2, -3 … when taken.
 std::string newExperimentDir(const Project& project, const std::string& name);

@@ -621,6 +621,7 @@ private:
         event.trainingLoss = m_state.epochLossSum / static_cast<double>(std::max<int64_t>(1, m_state.epochBatches));
         event.validation = std::move(validation);
         event.elapsedSeconds = elapsedSeconds;
+        event.labels = m_run.dataset.labelMap.names;
         const double score = scoreOf(event.validation, m_t.bestMetric);
         event.best = score > m_state.bestScore + m_t.earlyStoppingMinDelta;
         if (event.best) {

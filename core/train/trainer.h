@@ -39,6 +39,7 @@ struct EpochEvent {
     EvaluationMetrics validation;
     double elapsedSeconds = 0;
     bool best = false;
+    std::vector<std::string> labels; // the classes, in the order of validation's confusion matrix
 };
 
 // Receives progress from the training thread. Implementations hop to their own thread if needed.

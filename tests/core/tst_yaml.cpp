@@ -258,6 +258,15 @@ private Q_SLOTS:
 
     // --set training.threads=100000 once started 15,695 threads. A config stays portable (a count above
     // this machine's cores loads; training then uses the cores, tst_trainer checks that), an absurd one is refused.
+    // A name typed in any script makes a file name that keeps it ("Größe.yaml", not "Gr----e.yaml").
+    void fileNamesKeepLettersOfAnyScript()
+    {
+        QCOMPARE(safeFileName("Größe"), std::string("Größe"));
+        QCOMPARE(safeFileName("рецензии 2024"), std::string("рецензии-2024"));
+        QCOMPARE(safeFileName("a/b\\c:d..e"), std::string("a-b-c-d--e"));
+        QCOMPARE(safeFileName(""), std::string("unnamed"));
+    }
+
     void threadsAreBounded()
     {
         const int cores = maxTrainingThreads();

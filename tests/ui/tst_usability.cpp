@@ -207,6 +207,7 @@ private Q_SLOTS:
         epoch.epoch = 1;
         epoch.epochs = 4;
         epoch.trainingLoss = 0.6951;
+        epoch.labels = {"negative", "positive"}; // the run's classes, as the trainer sends them
         epoch.validation.confusion = fika::core::ConfusionMatrix(2);
         for (int i = 0; i < 20; ++i) {
             epoch.validation.confusion.add(0, 1);

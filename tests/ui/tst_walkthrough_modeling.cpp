@@ -113,6 +113,7 @@ fika::core::EpochEvent epochEvent(int64_t epoch, int64_t epochs, double training
         event.validation.confusion.add(1, 1);
     }
     event.validation.accuracy = collapsed ? 0.5 : 0.875;
+    event.labels = {"neg", "pos"};
     return event;
 }
 
@@ -218,6 +219,8 @@ private Q_SLOTS:
         QVERIFY(log);
         Q_EMIT training->epochEnded(epochEvent(6, 30, 0.6725, true));
         QVERIFY2(modeling->warningsText().contains(QStringLiteral("learning nothing")), qPrintable(modeling->warningsText()));
+        // The class it predicts by the run's own names, whatever dataset the view shows.
+        QVERIFY2(modeling->warningsText().contains(QStringLiteral("predicts “pos”")), qPrintable(modeling->warningsText()));
         // Barely below chance: still the warning (no flicker on noise).
         Q_EMIT training->epochEnded(epochEvent(7, 30, 0.66, false));
         QVERIFY2(modeling->warningsText().contains(QStringLiteral("learning nothing")), qPrintable(modeling->warningsText()));

@@ -562,9 +562,9 @@ void ModelingView::onEpoch(const core::EpochEvent& event)
     // Loss at chance and one class for everything: say so now, not after hours of training.
     const auto health = core::checkStalledTraining(event.trainingLoss, event.validation.confusion);
     if (health.stalled) {
-        const QStringList classes = m_studio->datasetInfo().classes;
-        const auto dominant = static_cast<qsizetype>(health.dominantClass);
-        const QString name = dominant < classes.size() ? classes[dominant] : QString::number(health.dominantClass + 1);
+        // The run's own class names (the view's dataset may be another, or none yet).
+        const auto dominant = static_cast<size_t>(health.dominantClass);
+        const QString name = dominant < event.labels.size() ? toQString(event.labels[dominant]) : QString::number(health.dominantClass + 1);
         const auto& experiment = m_studio->currentExperiment();
         const bool random = experiment && experiment->model.init == core::ModelInit::Random;
         // From random weights at the from-scratch rate, what is missing is steps, not a higher rate.

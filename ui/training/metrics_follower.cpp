@@ -155,6 +155,7 @@ bool MetricsFollower::readLine(const QByteArray& line)
             e.best = m.value("best", false);
             e.validation = core::metricsFromJson(m);
             m_history.labels = m.at("labels").get<std::vector<std::string>>();
+            e.labels = m_history.labels;
             auto& epochs = m_history.epochs;
             epochs.erase(std::remove_if(epochs.begin(), epochs.end(), [&](const core::EpochEvent& x) { return x.epoch >= e.epoch; }),
                          epochs.end());
