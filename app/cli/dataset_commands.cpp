@@ -173,6 +173,9 @@ int runDatasetVersion(const VersionArgs& args)
 {
     if (args.source.empty())
         return usageError("dataset version needs one CSV file or folder", "dataset version");
+    std::error_code missing;
+    if (!std::filesystem::exists(args.source, missing)) // named before the output: the cause comes first
+        return fail(core::makeError(core::ErrorCode::FileNotFound, args.source + ": no such file or folder", args.source));
     if (auto writable = checkOutputFile(args.out, args.overwrite, {args.source}); !writable)
         return fail(writable.error());
 

@@ -44,6 +44,8 @@ int runPredict(const PredictArgs& args)
     const bool explain = args.explain || !args.explainHtml.empty();
     if (!explain && (args.steps != 0 || !args.explainClass.empty()))
         return usageError("--steps and --explain-class need --explain or --explain-html", "predict");
+    if (args.overwrite && args.explainHtml.empty())
+        return usageError("--overwrite replaces an --explain-html file: give --explain-html FILE", "predict");
     if (!args.explainHtml.empty())
         if (auto writable = checkOutputFile(args.explainHtml, args.overwrite, {args.csv}); !writable)
             return fail(writable.error());

@@ -33,7 +33,10 @@ Status AtomicFile::open()
         fs::create_directories(target.parent_path(), ec);
     // ".name.tmp-XXXXXX" beside the target: the rename stays within one file system, and two
     // writers never share a temporary file.
-    std::string pattern = (target.parent_path() / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    // A name near the file system's 255-byte limit gets a short one: ".fika-XXXXXX".
+    const std::string name = target.filename().string();
+    std::string pattern =
+        (target.parent_path() / (name.size() > 200 ? std::string(".fika-XXXXXX") : "." + name + ".tmp-XXXXXX")).string();
     m_fd = ::mkostemp(pattern.data(), O_CLOEXEC);
     if (m_fd < 0)
         return fileError(m_path, "cannot be written: no temporary file beside it", errno);

@@ -117,6 +117,11 @@ private Q_SLOTS:
         std::filesystem::create_symlink(dir.filePath(QStringLiteral("nowhere")).toStdString(), link);
         QVERIFY(!writeFileAtomically(link, "x", AtomicFile::Replace::Never).ok());
         QVERIFY(std::filesystem::is_symlink(link));
+        // A name of 250 bytes (the limit is 255): its temporary file takes a short name of its own.
+        const std::string longName = dir.filePath(QString(246, QLatin1Char('a')) + QStringLiteral(".txt")).toStdString();
+        const Status written = writeFileAtomically(longName, "long");
+        QVERIFY2(written.ok(), written.ok() ? "" : written.error().message.c_str());
+        QCOMPARE(fika::test::readBytes(longName), std::string("long"));
     }
 
     void errorsNameTheFileAndLeaveTheOldOne()

@@ -175,6 +175,15 @@ private Q_SLOTS:
         QCOMPARE(pipe.exitCode, 1);
         QVERIFY2(pipe.err.contains("is not a regular file"), pipe.err.constData());
         QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--out"), QString()}).exitCode, 2);
+        const Run lonely = runCli({QStringLiteral("predict"), QStringLiteral("--checkpoint"), dir.path(), QStringLiteral("--overwrite"),
+                                   QStringLiteral("a text")});
+        QCOMPARE(lonely.exitCode, 2);
+        QVERIFY2(lonely.err.contains("--overwrite replaces an --explain-html file"), lonely.err.constData());
+        // A missing source is named before the output that exists.
+        const Run noSource = runCli({QStringLiteral("dataset"), QStringLiteral("version"), dir.filePath(QStringLiteral("missing.csv")),
+                                     QStringLiteral("--out"), data});
+        QCOMPARE(noSource.exitCode, 1);
+        QVERIFY2(noSource.err.contains("missing.csv: no such file or folder"), noSource.err.constData());
         const QString dangling = dir.filePath(QStringLiteral("dangling.yaml"));
         QVERIFY(QFile::link(dir.filePath(QStringLiteral("nowhere.yaml")), dangling));
         QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--out"), dangling}).exitCode, 1);
