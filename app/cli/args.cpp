@@ -74,10 +74,8 @@ CLI::Validator sequenceLengthOrCheckpoints()
     const std::string range = "0 or " + std::to_string(core::kMinSequenceLength) + " to " + std::to_string(core::kMaxSequenceLength);
     return CLI::Validator(
         [=](std::string& text) {
-            long long number = -1;
-            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-            if (ec != std::errc() || end != text.data() + text.size() ||
-                (number != 0 && (number < core::kMinSequenceLength || number > core::kMaxSequenceLength)))
+            const auto number = parseInteger(text);
+            if (!number || (*number != 0 && (*number < core::kMinSequenceLength || *number > core::kMaxSequenceLength)))
                 return "expected " + range + " (0: the checkpoint's), not " + inQuotes(text);
             return std::string();
         },

@@ -19,6 +19,12 @@ def run(command, text):
         return f"({command[0]} failed: {error})"
 
 
+def moduleOf(frame):
+    """The frame's file; fika-cli's own when it restarted itself (core/runtime/startup_environment.cpp)."""
+    module = frame.group(2)
+    return os.environ.get("FIKA_CLI", "build/gpu/app/fika-cli") if module == "/proc/self/exe" else module
+
+
 def resolve(path):
     with open(path, errors="replace") as log:
         lines = log.read().splitlines()
@@ -30,9 +36,7 @@ def resolve(path):
     print(f"== {path}: {header[0] if header else 'crash'}")
     own = {}  # Fika's own modules: every offset through one addr2line each (the -g1 binary is large)
     for frame in frames:
-        module = frame.group(2)
-        if module == "/proc/self/exe":  # fika-cli restarted itself (core/runtime/startup_environment.cpp)
-            module = os.environ.get("FIKA_CLI", "build/gpu/app/fika-cli")
+        module = moduleOf(frame)
         if not module.startswith(("/lib", "/usr", "/opt", "/tmp/site")) and "crash_trace" not in module:
             own.setdefault(module, set()).add("0x" + frame.group(3))
     resolved = {}
@@ -41,9 +45,8 @@ def resolve(path):
         answer = run(["addr2line", "-C", "-f", "-p", "-e", module] + offsets, "").splitlines()
         resolved.update({(module, o): a for o, a in zip(offsets, answer)})
     for frame in frames:
-        label, module, offset, symbol = frame.groups()
-        if module == "/proc/self/exe":
-            module = os.environ.get("FIKA_CLI", "build/gpu/app/fika-cli")
+        label, _, offset, symbol = frame.groups()
+        module = moduleOf(frame)
         where = resolved.get((module, "0x" + offset), "")
         if not where or where.startswith("??"):
             name = run(["c++filt"], symbol).strip() if symbol != "?" else "?"
