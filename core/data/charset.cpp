@@ -61,6 +61,14 @@ Result<CharsetGuess> detectCharset(std::string_view sample, const std::string& f
                          fileName, 1, 0);
 
     const std::string_view body = sample.substr(guess.bomBytes);
+    // A NUL in the header line is no text file's: UTF-16 without a byte-order mark, a sparse or binary file.
+    const size_t headerEnd = std::min(body.find_first_of("\r\n"), body.size());
+    if (const size_t nul = body.substr(0, headerEnd).find('\0'); nul != std::string_view::npos)
+        return makeError(ErrorCode::Encoding,
+                         fileName + ": byte offset " + std::to_string(nul + guess.bomBytes) +
+                             " (line 1) is a NUL byte, so the file looks like binary or UTF-16 data, not text; save it as "
+                             "UTF-8 and import again",
+                         fileName, 1, static_cast<int64_t>(nul + guess.bomBytes));
     const size_t bad = utf8::findInvalid(body, /*allowTruncatedEnd=*/true);
     if (bad == std::string_view::npos) {
         guess.encoding = TextEncoding::Utf8;

@@ -28,11 +28,25 @@ std::string trimmed(const std::string& text)
     return text.substr(first, last - first + 1);
 }
 
+// The names quoted for a message; long names and long lists are shortened (a file without line
+// breaks is one header name of the file's size).
 std::string joined(const std::vector<std::string>& names)
 {
+    constexpr size_t kMaxNames = 20;
+    constexpr size_t kMaxNameBytes = 60;
     std::string out;
-    for (const auto& name : names)
+    for (size_t i = 0; i < names.size() && i < kMaxNames; ++i) {
+        std::string name = names[i];
+        if (name.size() > kMaxNameBytes) {
+            size_t cut = kMaxNameBytes;
+            while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) // not inside a character
+                --cut;
+            name = name.substr(0, cut) + "…";
+        }
         out += (out.empty() ? "" : ", ") + ("'" + name + "'");
+    }
+    if (names.size() > kMaxNames)
+        out += " and " + std::to_string(names.size() - kMaxNames) + " more";
     return out;
 }
 
@@ -125,8 +139,10 @@ Result<ImportReport> scanCsv(const std::string& path, const CsvImportOptions& op
         if ((report.rowsRead & 1023) == 0)
             context.report(reader.bytesConsumed(), reader.totalBytes());
 
-        std::string problem;
-        if (record.fields.size() != header.size()) {
+        std::string problem = record.problem;
+        if (!problem.empty()) {
+            // The rows it swallowed are lost either way; importing it would add one wrong row.
+        } else if (record.fields.size() != header.size()) {
             problem = "expected " + std::to_string(header.size()) + " fields as in the header, found " +
                       std::to_string(record.fields.size());
         } else {

@@ -17,8 +17,12 @@ Result<std::unique_ptr<CsvReader>> CsvReader::openFile(const std::string& path)
     const auto status = std::filesystem::status(path, ec);
     if (std::filesystem::is_directory(status))
         return makeError(ErrorCode::NotAFile, path + ": is a folder, not a CSV file", path);
-    if (!std::filesystem::is_regular_file(status))
+    if (!std::filesystem::exists(status))
         return makeError(ErrorCode::FileNotFound, path + ": no such file", path);
+    if (!std::filesystem::is_regular_file(status)) // a pipe or device can be read once, and import reads twice
+        return makeError(ErrorCode::NotAFile,
+                         path + ": is a pipe, device or socket, not a regular file; save the data to a file and give that",
+                         path);
     const auto size = static_cast<int64_t>(std::filesystem::file_size(path, ec));
     auto stream = std::make_unique<std::ifstream>(path, std::ios::binary);
     if (!*stream)
@@ -100,6 +104,7 @@ Result<bool> CsvReader::next(CsvRecord& record)
     std::string field;
     for (;;) {
         record.fields.clear();
+        record.problem.clear();
         field.clear();
         if (peek() < 0)
             return false;
@@ -111,6 +116,14 @@ Result<bool> CsvReader::next(CsvRecord& record)
         bool sawQuote = false;
         int64_t quoteLine = 0;
         for (;;) {
+            if (static_cast<size_t>(m_bufferStart + static_cast<int64_t>(m_pos) - record.byteOffset) > kMaxRecordBytes)
+                return makeError(ErrorCode::Csv,
+                                 m_name + ": line " + std::to_string(record.line) + ": the record starting here is longer than " +
+                                     std::to_string(kMaxRecordBytes >> 20) + " MiB" +
+                                     (inQuotes ? "; a quoted field opened on line " + std::to_string(quoteLine) +
+                                                     " is probably never closed"
+                                               : "; the file has no line breaks where a CSV has them"),
+                                 m_name, record.line);
             const int c = get();
             if (c < 0) {
                 if (inQuotes)
@@ -127,6 +140,14 @@ Result<bool> CsvReader::next(CsvRecord& record)
                         field += '"';
                     } else {
                         inQuotes = false;
+                        const int after = peek();
+                        if (m_line != quoteLine && record.problem.empty() && after >= 0 && after != m_delimiter &&
+                            after != '\n' && after != '\r')
+                            record.problem = "a quoted field opened on line " + std::to_string(quoteLine) +
+                                             " runs to line " + std::to_string(m_line) +
+                                             ", where text follows its closing quote: a quote is probably missing on line " +
+                                             std::to_string(quoteLine) + ", so lines " + std::to_string(quoteLine) + " to " +
+                                             std::to_string(m_line) + " were read as one row";
                     }
                 } else {
                     if (c == '\n' || (c == '\r' && peek() != '\n'))

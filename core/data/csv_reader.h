@@ -16,6 +16,9 @@ struct CsvRecord {
     std::vector<std::string> fields;
     int64_t line = 0;       // 1-based line on which the record starts
     int64_t byteOffset = 0; // offset of its first byte in the (decoded) file
+    // Set when a quoted field ran over line breaks and text follows its closing quote: most likely a
+    // quote left open on `line` that swallowed the rows after it. Empty for a well-formed record.
+    std::string problem;
 };
 
 // Streaming RFC 4180 reader: quoted fields with commas, doubled quotes and line breaks, LF, CRLF
@@ -34,7 +37,9 @@ public:
     void setDelimiter(char delimiter) { m_delimiter = delimiter; }
     static char detectDelimiter(std::string_view sample);
 
-    // The next record: true with a record, false at the end, an Error for an unterminated quote.
+    // The next record: true with a record, false at the end, an Error for an unterminated quote or
+    // a record longer than kMaxRecordBytes (so a file without line breaks never fills the memory).
+    static constexpr size_t kMaxRecordBytes = size_t(64) << 20;
     Result<bool> next(CsvRecord& record);
 
     TextEncoding encoding() const { return m_charset.encoding; }

@@ -9,6 +9,8 @@
 
 #include <QTemporaryDir>
 
+#include <sys/stat.h>
+
 using namespace fika::core;
 
 namespace {
@@ -88,6 +90,20 @@ private Q_SLOTS:
         add("labels trimmed", header + "a, positive \nb,positive\nc,negative\n", false, ErrorCode::None, "", 3, 0);
         add("three classes", header + ok + "meh,neutral\n", false, ErrorCode::None, "", 5, 0);
         add("header names trimmed", "review , sentiment\r\n" + ok, false, ErrorCode::None, "", 4, 0);
+        // A quote left open swallows the rows up to the next quoted field; the record made of them has
+        // two fields again, so it was imported as one review with the wrong label and three rows vanished.
+        add("quote left open swallows rows", header + ok + "\"broken review,positive\nx,negative\ny,positive\n\"quoted\",negative\n" + ok,
+            false, ErrorCode::None,
+            "line 6: a quoted field opened on line 6 runs to line 9, where text follows its closing quote", 8, 1);
+        add("quote left open, stop", header + ok + "\"broken review,positive\nx,negative\n\"quoted\",negative\n", true,
+            ErrorCode::Csv, "line 6: a quoted field opened on line 6 runs to line 8", 0, 0);
+        add("closing quote then text on one line kept", header + ok + "\"say \"hi\" ok\",positive\n", false, ErrorCode::None,
+            "", 5, 0);
+        const std::string utf16le("r\0e\0v\0i\0e\0w\0,\0s\0e\0n\0t\0i\0m\0e\0n\0t\0\n\0g\0o\0o\0d\0,\0p\0o\0s\0\n\0", 48);
+        add("UTF-16 without byte-order mark", utf16le, false, ErrorCode::Encoding,
+            "byte offset 1 (line 1) is a NUL byte, so the file looks like binary or UTF-16 data", 0, 0);
+        add("NUL bytes only (sparse file)", std::string(100000, '\0'), false, ErrorCode::Encoding,
+            "byte offset 0 (line 1) is a NUL byte", 0, 0);
         add("extra columns ignored", "id,review,sentiment,rating\n1,good,positive,9\n2,bad,negative,2\n", false,
             ErrorCode::None, "", 2, 0);
     }
@@ -157,6 +173,35 @@ private Q_SLOTS:
         auto fromFolder = importCsv(folder.path().toStdString());
         QCOMPARE(fromFolder.error().code, ErrorCode::NotAFile);
         QVERIFY2(fromFolder.error().message.find("is a folder, not a CSV file") != std::string::npos, fromFolder.error().message.c_str());
+    }
+
+    // A file with no line break is one header 'name': the message shows its start, not the whole file.
+    void longHeaderNamesAreShortenedInMessages()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("wide.csv")).toStdString();
+        std::string header = std::string(100000, 'x');
+        for (int i = 0; i < 30; ++i)
+            header += ",c" + std::to_string(i);
+        fika::test::writeBytes(path, header + "\n");
+        auto result = importCsv(path);
+        QCOMPARE(result.error().code, ErrorCode::MissingColumn);
+        const std::string& message = result.error().message;
+        QVERIFY2(message.size() < 1000, message.substr(0, 300).c_str());
+        QVERIFY2(message.find("'" + std::string(60, 'x') + "…', 'c0'") != std::string::npos, message.c_str());
+        QVERIFY2(message.find("'c18' and 11 more") != std::string::npos, message.c_str());
+    }
+
+    // A pipe can be read once and import reads a file twice (checksum, rows): refused by name, not 'no such file'.
+    void pipeIsNotAFile()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("pipe.csv")).toStdString();
+        QCOMPARE(::mkfifo(path.c_str(), 0600), 0);
+        auto result = importCsv(path);
+        QCOMPARE(result.error().code, ErrorCode::NotAFile);
+        QVERIFY2(result.error().message.find("is a pipe, device or socket, not a regular file") != std::string::npos,
+                 result.error().message.c_str());
     }
 
     void cancelStopsTheImport()

@@ -97,6 +97,19 @@ private Q_SLOTS:
         QVERIFY(parsed.error.find("never closed") != std::string::npos);
     }
 
+    // A file without line breaks (or a quote never closed) is one record: it stops at the limit with its
+    // line instead of reading gigabytes into memory.
+    void overlongRecordIsAnError()
+    {
+        const Parsed unquoted = parse("a,b\n1,2\n" + std::string(CsvReader::kMaxRecordBytes + 10, 'x'));
+        QVERIFY2(unquoted.error.find("line 3: the record starting here is longer than 64 MiB") != std::string::npos,
+                 unquoted.error.c_str());
+        QCOMPARE(unquoted.rows.size(), size_t(2));
+        const Parsed quoted = parse("a,b\n1,2\n3,\"" + std::string(CsvReader::kMaxRecordBytes + 10, 'x') + "\"\n");
+        QVERIFY2(quoted.error.find("a quoted field opened on line 3 is probably never closed") != std::string::npos,
+                 quoted.error.c_str());
+    }
+
     void emptyInputIsAnError()
     {
         const Parsed parsed = parse("");
