@@ -4,7 +4,12 @@
 #include "qcustomplot_wrapper.h"
 #include "ui_format.h"
 
+#include <algorithm>
+
+#include <QKeyEvent>
 #include <QLocale>
+#include <QStyleOptionFocusRect>
+#include <QStylePainter>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -49,6 +54,14 @@ ConfusionMatrixPlot::ConfusionMatrixPlot(QWidget* parent) : QWidget(parent)
     m_plot->setMinimumSize(260, 230);
     m_plot->setMouseTracking(true);
     layout->addWidget(m_plot);
+    // A stop on Tab whose arrow keys move the outlined cell: the examples behind the cells were for
+    // the mouse alone. A margin shows the focus frame around the plot.
+    layout->setContentsMargins(2, 2, 2, 2);
+    setFocusPolicy(Qt::StrongFocus);
+    m_plot->setFocusPolicy(Qt::ClickFocus);
+    m_plot->setFocusProxy(this);
+    setAccessibleName(tr("Confusion matrix"));
+    setAccessibleDescription(tr("Arrow keys choose a cell and list its examples"));
 
     m_plot->plotLayout()->clear();
     m_precisionRect = new QCPAxisRect(m_plot);
@@ -287,6 +300,48 @@ void ConfusionMatrixPlot::onMouseMove(QMouseEvent* event)
         QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
     else
         QToolTip::hideText();
+}
+
+void ConfusionMatrixPlot::keyPressEvent(QKeyEvent* event)
+{
+    const int n = static_cast<int>(m_matrix.classes());
+    int row = 0, column = 0;
+    switch (event->key()) {
+    case Qt::Key_Left: column = -1; break;
+    case Qt::Key_Right: column = 1; break;
+    case Qt::Key_Up: row = -1; break;
+    case Qt::Key_Down: row = 1; break;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+    case Qt::Key_Space: break;
+    default: QWidget::keyPressEvent(event); return;
+    }
+    if (n == 0)
+        return QWidget::keyPressEvent(event);
+    int truth = 0, predicted = 0; // with no cell outlined yet, any key starts at the first one
+    const bool outlined = m_highlightTruth >= 0 && m_highlightTruth < n && m_highlightPredicted >= 0 && m_highlightPredicted < n;
+    if (outlined) {
+        truth = std::clamp(m_highlightTruth + row, 0, n - 1);
+        predicted = std::clamp(m_highlightPredicted + column, 0, n - 1);
+        const bool moved = truth != m_highlightTruth || predicted != m_highlightPredicted;
+        if (!moved && (row != 0 || column != 0))
+            return; // at the edge
+    }
+    setHighlightedCell(truth, predicted);
+    // What the mouse would show on hovering the cell.
+    QToolTip::showText(mapToGlobal(cellCenter(truth, predicted)), cellText(truth, predicted), this);
+    Q_EMIT cellClicked(truth, predicted);
+}
+
+void ConfusionMatrixPlot::paintEvent(QPaintEvent* event)
+{
+    QWidget::paintEvent(event);
+    if (!hasFocus())
+        return;
+    QStylePainter painter(this);
+    QStyleOptionFocusRect option;
+    option.initFrom(this);
+    painter.drawPrimitive(QStyle::PE_FrameFocusRect, option);
 }
 
 void ConfusionMatrixPlot::onMousePress(QMouseEvent* event)

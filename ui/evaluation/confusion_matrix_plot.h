@@ -11,6 +11,7 @@ class QCPAxisRect;
 class QCPBars;
 class QCPColorMap;
 class QCPItemRect;
+class QKeyEvent;
 class QMouseEvent;
 
 namespace fika::ui {
@@ -18,7 +19,8 @@ namespace fika::ui {
 // The confusion matrix as a QCustomPlot heat map: rows are true labels, columns predictions; each
 // cell shows its count and its share of the row (the diagonal is the class's recall). Precision
 // bars run along the top, recall bars along the right side, each with its value; hovering explains
-// a cell or a bar, clicking a cell asks for the examples behind it and outlines it.
+// a cell or a bar, clicking a cell asks for the examples behind it and outlines it. By keyboard it is
+// a stop on Tab whose arrow keys move the outlined cell.
 class ConfusionMatrixPlot : public QWidget {
     Q_OBJECT
 public:
@@ -41,6 +43,12 @@ public:
 
 Q_SIGNALS:
     void cellClicked(int truth, int predicted);
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
+    void focusInEvent(QFocusEvent* event) override { QWidget::focusInEvent(event); update(); }
+    void focusOutEvent(QFocusEvent* event) override { QWidget::focusOutEvent(event); update(); }
 
 private:
     void onMouseMove(QMouseEvent* event);

@@ -30,12 +30,14 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSet>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <utility>
@@ -81,14 +83,30 @@ std::string csvField(const std::string& text)
 
 } // namespace
 
+// Wide enough for its names, between a click target's width and a share that leaves the charts
+// room (240 px of a 1366 px window squeezed the matrix); longer names are elided.
+QSize ExperimentList::sizeHint() const
+{
+    constexpr int kNarrowest = 110, kWidest = 220;
+    int names = 0;
+    for (int row = 0; row < count(); ++row)
+        names = std::max(names, sizeHintForIndex(model()->index(row, 0)).width());
+    const int width = names + 2 * frameWidth() + verticalScrollBar()->sizeHint().width();
+    return {std::clamp(width, kNarrowest, kWidest), QListWidget::sizeHint().height()};
+}
+
 EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent), m_studio(studio)
 {
     auto* layout = new QHBoxLayout(this);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter = splitter;
     layout->addWidget(splitter);
-    m_experiments = new QListWidget(splitter);
+    m_experiments = new ExperimentList(splitter);
     m_experiments->setToolTip(tr("Tick experiments to compare their curves; select one for its details"));
-    m_experiments->setMaximumWidth(240);
+    // Run names differ at their ends (lr2e-5, seed42): elided in the middle, whole in the tooltip.
+    m_experiments->setTextElideMode(Qt::ElideMiddle);
+    splitter->setCollapsible(0, false);
+    connect(splitter, &QSplitter::splitterMoved, this, [this] { m_listWidthChosen = true; });
 
     auto* right = new QWidget(splitter);
     auto* rightLayout = new QVBoxLayout(right);
@@ -150,16 +168,17 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     examplesLayout->addWidget(m_examples);
     bottom->addWidget(m_matrix);
     bottom->addWidget(examplesBox);
-    // The matrix grows with the window too: at its minimum width "100.0 %" was cut off in its cells.
-    // The examples get the larger share: their text is what is read there.
-    bottom->setStretchFactor(0, 2);
-    bottom->setStretchFactor(1, 3);
-    bottom->setSizes({2000, 3000});
+    // The matrix grows with the window too: at 2/5 of the width "100.0 %" was cut off in its cells
+    // on a 1366x768 laptop at 125 %. Halves: the examples' text is elided at any width.
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 1);
+    bottom->setSizes({1000, 1000});
     m_misclassified = new MisclassifiedBrowser(m_detailTabs);
     m_detailTabs->addTab(bottom, tr("Confusion matrix"));
     m_detailTabs->addTab(m_misclassified, tr("Misclassified reviews"));
     detailsLayout->addWidget(m_detailTabs, 1);
     vertical->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 0); // a wider window widens the charts and the matrix
     splitter->setStretchFactor(1, 1);
 
     connect(m_experiments, &QListWidget::currentRowChanged, this, [this](int row) {
@@ -197,6 +216,23 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     connect(training, &TrainingController::stepped, this, &EvaluationView::pollRuns);
     connect(training, &TrainingController::epochEnded, this, &EvaluationView::pollRuns);
     reloadExperiments();
+}
+
+void EvaluationView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    fitExperimentList(); // the splitter's width is known once shown
+}
+
+// The experiments list as wide as its names, within limits, and the rest for the charts and the
+// matrix; once the user drags the splitter, their width stays.
+void EvaluationView::fitExperimentList()
+{
+    const int total = m_splitter->width() - m_splitter->handleWidth();
+    const int list = m_experiments->sizeHint().width();
+    if (m_listWidthChosen || !m_splitter->isVisible() || total <= 2 * list)
+        return;
+    m_splitter->setSizes({list, total - list});
 }
 
 EvaluationView::~EvaluationView()
@@ -307,6 +343,7 @@ void EvaluationView::reloadExperiments()
         item->setToolTip(dir);
     }
     m_experiments->setCurrentRow(static_cast<int>(dirs.indexOf(current)));
+    fitExperimentList();
     refreshCharts();
     updateInfo();
     loadCheckpoints();

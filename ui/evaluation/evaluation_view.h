@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QHash>
+#include <QListWidget>
 #include <QWidget>
 
 #include <atomic>
@@ -14,13 +15,21 @@
 
 class QComboBox;
 class QLabel;
-class QListWidget;
 class QProgressBar;
 class QPushButton;
+class QSplitter;
 class QTableWidget;
 class QTabWidget;
 
 namespace fika::ui {
+
+// The experiments beside the charts: its size hint is as wide as its names, within limits.
+class ExperimentList : public QListWidget {
+    Q_OBJECT
+public:
+    using QListWidget::QListWidget;
+    QSize sizeHint() const override;
+};
 
 class ConfusionMatrixPlot;
 class MetricsFollower;
@@ -61,6 +70,8 @@ Q_SIGNALS:
     void evaluationFinished(bool ok);
 
 private:
+    void showEvent(QShowEvent* event) override;
+    void fitExperimentList();
     void reloadExperiments();
     void forgetProject();
     void refreshCharts();
@@ -81,7 +92,9 @@ private:
     void exportCheckpointDialog();
 
     Studio* m_studio;
-    QListWidget* m_experiments = nullptr;
+    QSplitter* m_splitter = nullptr; // the experiments list | the rest
+    ExperimentList* m_experiments = nullptr;
+    bool m_listWidthChosen = false; // the user dragged the splitter
     TrainingCharts* m_charts = nullptr;
     QLabel* m_info = nullptr;
     QComboBox* m_checkpoints = nullptr;

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A newcomer's walk through the tutorial in Swedish, on a laptop scaled to 125 % and by keyboard.
+#include "ui_test_support.h"
+
+#include "evaluation/confusion_matrix_plot.h"
+#include "evaluation/evaluation_view.h"
+
+#include <QDir>
+#include <QListWidget>
+#include <QTest>
+
+using namespace fika::ui;
+
+class TestNewcomerWalk : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    // The experiments list took 240 px of 1366 (300 of a 125 % laptop's), and the confusion matrix
+    // beside the examples cut "100.0 %" in its cells. It is as wide as its names now, up to a limit,
+    // eliding longer ones in the middle (their ends tell runs apart), the full name in the tooltip.
+    void experimentsListLeavesTheChartsRoom_data()
+    {
+        QTest::addColumn<QSize>("window");
+        QTest::newRow("1366x768") << QSize(1366, 768);
+        QTest::newRow("1366x768 at 125 %") << QSize(1093, 614); // the same layout in logical pixels
+    }
+
+    void experimentsListLeavesTheChartsRoom()
+    {
+        QFETCH(QSize, window);
+        QTemporaryDir dir;
+        auto main = fika::test::tinyExperimentWindow(dir, QStringLiteral("walk"), 60, 1);
+        QVERIFY(main);
+        main->resize(window);
+        main->showSection(MainWindow::EvaluationSection);
+        auto* evaluation = main->evaluationView();
+        const auto lists = evaluation->findChildren<QListWidget*>();
+        QCOMPARE(lists.size(), 1);
+        QListWidget* experiments = lists.first();
+        QTRY_VERIFY(experiments->count() == 1 && experiments->width() > 0);
+        QCoreApplication::processEvents();
+        const int nameWidth = experiments->visualItemRect(experiments->item(0)).width();
+        qInfo("list %d px (its name %d px), charts %d px, matrix %d px of %d", experiments->width(), nameWidth,
+              evaluation->charts()->width(), evaluation->confusionMatrix()->width(), window.width());
+        QVERIFY2(experiments->width() <= 170, qPrintable(QString::number(experiments->width())));
+        QVERIFY(experiments->width() >= 100); // still a list to click in
+        // The matrix gets half the width beside the examples: 100.0 % and the labels fit in its cells.
+        const int right = evaluation->width() - experiments->width();
+        QVERIFY2(evaluation->confusionMatrix()->width() >= right * 2 / 5,
+                 qPrintable(QStringLiteral("%1 of %2").arg(evaluation->confusionMatrix()->width()).arg(right)));
+
+        // A long name: the list grows to its limit, elides the name, and the tooltip holds it whole.
+        const QString longName = QStringLiteral("bert-base-uncased-imdb-lr2e-5-batch32-warmup10-seed42");
+        QString error;
+        auto config = *main->studio()->currentExperiment();
+        config.output.dir = (QDir(dir.filePath(QStringLiteral("project/experiments"))).filePath(longName)).toStdString();
+        QVERIFY2(main->studio()->createExperiment(config, &error), qPrintable(error));
+        QTRY_COMPARE(experiments->count(), 2);
+        QCoreApplication::processEvents();
+        qInfo("with a long name: list %d px", experiments->width());
+        QVERIFY2(experiments->width() > 110 && experiments->width() <= 230, qPrintable(QString::number(experiments->width())));
+        QListWidgetItem* item = experiments->findItems(longName, Qt::MatchExactly).value(0);
+        QVERIFY(item);
+        QVERIFY(item->toolTip().contains(longName));
+    }
+
+    // By keyboard the confusion matrix was no stop on Tab and its cells listed nothing: their examples
+    // were for the mouse alone. Tab reaches it, the arrows move the outlined cell and list its examples.
+    void confusionMatrixCellsByKeyboard()
+    {
+        ConfusionMatrixPlot plot;
+        fika::core::ConfusionMatrix matrix(3);
+        for (int t = 0; t < 3; ++t)
+            for (int p = 0; p < 3; ++p)
+                matrix.add(t, p);
+        plot.setMatrix(matrix, {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")});
+        plot.resize(400, 360);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        QVERIFY(plot.focusPolicy() & Qt::TabFocus);
+        plot.setFocus();
+        QSignalSpy clicked(&plot, &ConfusionMatrixPlot::cellClicked);
+        QTest::keyClick(&plot, Qt::Key_Right); // no cell yet: the first one
+        QCOMPARE(clicked.size(), 1);
+        QCOMPARE(clicked.last(), (QList<QVariant>{0, 0}));
+        QTest::keyClick(&plot, Qt::Key_Right);
+        QTest::keyClick(&plot, Qt::Key_Down);
+        QCOMPARE(clicked.last(), (QList<QVariant>{1, 1}));
+        QTest::keyClick(&plot, Qt::Key_Down);
+        QTest::keyClick(&plot, Qt::Key_Down); // stays in the last row
+        QCOMPARE(clicked.last(), (QList<QVariant>{2, 1}));
+        QTest::keyClick(&plot, Qt::Key_Left);
+        QTest::keyClick(&plot, Qt::Key_Left);
+        QTest::keyClick(&plot, Qt::Key_Up);
+        QCOMPARE(clicked.last(), (QList<QVariant>{1, 0}));
+        const auto moves = clicked.size();
+        QTest::keyClick(&plot, Qt::Key_Left); // at the edge: nothing new to list
+        QCOMPARE(clicked.size(), moves);
+    }
+};
+
+QTEST_MAIN(TestNewcomerWalk)
+#include "tst_newcomer_walk.moc"
