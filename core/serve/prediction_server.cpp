@@ -74,6 +74,7 @@ struct Request {
     MHD_PostProcessor* form = nullptr;
     const std::string* inputName = nullptr;
     bool hasField = false;   // multipart: the input field was seen
+    bool fieldTwice = false; // … and seen again: which one was meant is unknown
     std::string field;
     bool formBroken = false;
     size_t received = 0;
@@ -108,10 +109,12 @@ struct Request {
 };
 
 MHD_Result onFormField(void* cls, MHD_ValueKind, const char* key, const char*, const char*, const char*, const char* data,
-                       uint64_t, size_t size)
+                       uint64_t offset, size_t size)
 {
     auto& request = *static_cast<Request*>(cls);
     if (key && *request.inputName == key) {
+        if (offset == 0 && request.hasField) // a field's value may come in pieces; a new one starts at 0
+            request.fieldTwice = true;
         request.hasField = true;
         request.field.append(data, size);
     }
@@ -141,7 +144,7 @@ struct PredictionServer::State {
     std::mutex flightMutex;
     std::condition_variable flightDone;
     bool stopping = false;
-    int inFlight = 0; // requests with the batcher, or answered but not yet sent
+    int inFlight = 0; // submitted requests not yet completed: computing, being sent, or their client gone
 
     // The watchdog closes connections whose request is not complete by its deadline.
     std::mutex connectionsMutex;
@@ -262,6 +265,7 @@ struct PredictionServer::State {
     // A piece of the body (chunked or not: MHD decodes it), counted against the limit as it arrives.
     MHD_Result receive(MHD_Connection* c, Request& r, const char* data, size_t size)
     {
+        r.bodyPending = true; // it is being sent (after a "100 Continue", too): an answer waits for its end
         r.received += size;
         if (r.received > options.maxBodyBytes) {
             r.tooLarge = true;
@@ -331,14 +335,31 @@ struct PredictionServer::State {
                 return "malformed multipart/form-data body";
             if (!r.hasField)
                 return "missing form field '" + options.inputName + "'";
+            if (r.fieldTwice)
+                return "form field '" + options.inputName + "' is given twice";
             out.push_back(std::move(r.field));
         } else {
             nlohmann::json body;
+            // A key given twice in one object: the parser keeps the last, the client may mean the first.
+            std::vector<std::unordered_set<std::string>> keys;
+            std::string twice;
+            const auto duplicates = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+                if (event == nlohmann::json::parse_event_t::object_start)
+                    keys.emplace_back();
+                else if (event == nlohmann::json::parse_event_t::object_end)
+                    keys.pop_back();
+                else if (event == nlohmann::json::parse_event_t::key && !keys.back().insert(parsed.get<std::string>()).second &&
+                         twice.empty())
+                    twice = parsed.get<std::string>();
+                return true;
+            };
             try {
-                body = nlohmann::json::parse(r.body);
+                body = nlohmann::json::parse(r.body, duplicates);
             } catch (const nlohmann::json::exception& e) {
                 return std::string("malformed JSON: ") + e.what();
             }
+            if (!twice.empty())
+                return "'" + http::escapeForLog(twice, 40) + "' is given twice in one JSON object";
             auto textOf = [&](const nlohmann::json& row, const std::string& where, std::string& error) {
                 if (!row.is_object() || !row.contains(options.inputName) || !row[options.inputName].is_string())
                     error = where + ": needs a string field '" + options.inputName + "'";
@@ -424,24 +445,17 @@ struct PredictionServer::State {
                 out["explanation"] = explanationJson(r.explanations[row]);
             return out;
         };
-        MHD_Result queued;
-        if (r.status != MHD_HTTP_OK) {
-            queued = fail(c, r, r.status, r.error);
+        if (r.status != MHD_HTTP_OK)
+            return fail(c, r, r.status, r.error);
+        nlohmann::json out;
+        if (r.batch) {
+            out["rows"] = nlohmann::json::array();
+            for (size_t row = 0; row < r.predictions.size(); ++row)
+                out["rows"].push_back(one(row));
         } else {
-            nlohmann::json out;
-            if (r.batch) {
-                out["rows"] = nlohmann::json::array();
-                for (size_t row = 0; row < r.predictions.size(); ++row)
-                    out["rows"].push_back(one(row));
-            } else {
-                out = one(0);
-            }
-            queued = respond(c, r, MHD_HTTP_OK, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+            out = one(0);
         }
-        std::lock_guard lock(flightMutex);
-        --inFlight;
-        flightDone.notify_all();
-        return queued;
+        return respond(c, r, MHD_HTTP_OK, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
 
     static MHD_Result handle(void* cls, MHD_Connection* c, const char* url, const char* method, const char*,
@@ -462,10 +476,13 @@ struct PredictionServer::State {
             const char* length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
             const char* expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
             // Answers wait for the end of the body: MHD closes the connection after an answer queued
-            // before it. Only a client waiting for "100 Continue" is answered at once (it sends nothing).
-            r.bodyPending = !((MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
-                               (length && std::strtoull(length, nullptr, 10) > 0)) &&
-                              expect && strcasecmp(expect, "100-continue") == 0);
+            // before it. A client waiting for "100 Continue" is answered at once (it sends nothing yet),
+            // and so is one announcing more than is ever read (its connection is reset either way).
+            const unsigned long long announced = length ? std::strtoull(length, nullptr, 10) : 0;
+            const bool waitsForContinue =
+                (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) || announced > 0) && expect &&
+                strcasecmp(expect, "100-continue") == 0;
+            r.bodyPending = !waitsForContinue && announced <= kMaxDiscardBytes;
             return s.begin(c, r);
         }
         Request& r = *static_cast<Request*>(*context);
@@ -490,7 +507,15 @@ struct PredictionServer::State {
     static void completed(void* cls, MHD_Connection* c, void** context, MHD_RequestTerminationCode)
     {
         auto& s = *static_cast<State*>(cls);
-        delete static_cast<Request*>(*context);
+        auto* request = static_cast<Request*>(*context);
+        // Counted here, not when answered: a client that hung up while the model computed is never
+        // answered, and stop() would wait for it.
+        if (request && request->submitted) {
+            std::lock_guard lock(s.flightMutex);
+            --s.inFlight;
+            s.flightDone.notify_all();
+        }
+        delete request;
         *context = nullptr;
         s.setDeadline(c, Clock::now() + std::chrono::seconds(s.options.requestTimeoutSeconds)); // for the next request
     }

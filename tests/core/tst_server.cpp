@@ -715,6 +715,98 @@ private Q_SLOTS:
             QCOMPARE(batches[i].size(), size_t(4));
     }
 
+    // Clients that hang up while the model computes their answer (a load generator stopping, a
+    // browser tab closed) do not leave stop() waiting 30 s for answers nobody will send.
+    void stopAfterClientsHungUpMidRequest()
+    {
+        ServerOptions options;
+        options.token = kToken;
+        PredictionServer server(m_predictor, options);
+        QVERIFY(server.start().ok());
+        nlohmann::json rows = nlohmann::json::array();
+        for (int i = 0; i < 150; ++i)
+            rows.push_back({{"review", kReview + " " + std::to_string(i)}});
+        const std::string request = jsonPost(nlohmann::json{{"rows", rows}}.dump());
+        {
+            std::vector<std::unique_ptr<RawConnection>> clients;
+            for (int c = 0; c < 8; ++c) {
+                clients.push_back(std::make_unique<RawConnection>(server.port()));
+                QVERIFY(clients.back()->send(request));
+            }
+            QTRY_VERIFY_WITH_TIMEOUT(server.batchStats().texts > 0, 30000); // the model is at work: hang up
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(server.batchStats().texts, int64_t(8 * 150), 60000);
+        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the event loop sees the closed sockets
+        const auto stopBegin = std::chrono::steady_clock::now();
+        server.stop();
+        const auto stopMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - stopBegin).count();
+        QVERIFY2(stopMs < 5000, (std::to_string(stopMs) + " ms to stop").c_str());
+    }
+
+    // The input given twice is refused, not joined ("great" + "awful" was read as "greatawful") nor
+    // silently decided for one of them (JSON's last key won).
+    void inputGivenTwiceIsRefused()
+    {
+        const int port = m_server->port();
+        auto exchange = [port](const std::string& request) {
+            RawConnection c(port);
+            c.send(request);
+            return c.receive(20000, "}");
+        };
+        const std::string form = "--fika-boundary\r\nContent-Disposition: form-data; name=\"review\"\r\n\r\ngreat\r\n"
+                                 "--fika-boundary\r\nContent-Disposition: form-data; name=\"review\"\r\n\r\nawful\r\n--fika-boundary--\r\n";
+        const std::string twiceInForm =
+            exchange("POST /predict HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kToken +
+                     "\r\nContent-Type: multipart/form-data; boundary=fika-boundary\r\nContent-Length: " + std::to_string(form.size()) + "\r\n\r\n" + form);
+        QCOMPARE(statusOf(twiceInForm), 400);
+        QVERIFY2(twiceInForm.find("'review' is given twice") != std::string::npos, twiceInForm.c_str());
+        for (const std::string& body : {std::string(R"({"review": "great", "review": "awful"})"),
+                                        std::string(R"({"rows": [{"review": "great", "review": "awful"}]})"),
+                                        std::string(R"({"rows": [{"review": "great"}], "rows": [{"review": "awful"}]})")}) {
+            const std::string response = exchange(jsonPost(body));
+            QCOMPARE(statusOf(response), 400);
+            QVERIFY2(response.find("given twice") != std::string::npos, response.c_str());
+        }
+        // An empty field and a field in several pieces (a long text crosses MHD's buffer) are one field.
+        const std::string longText(100000, 'a');
+        const std::string longForm = "--fika-boundary\r\nContent-Disposition: form-data; name=\"review\"\r\n\r\n" + longText + "\r\n--fika-boundary--\r\n";
+        QCOMPARE(statusOf(exchange("POST /predict HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kToken +
+                                   "\r\nContent-Type: multipart/form-data; boundary=fika-boundary\r\nContent-Length: " +
+                                   std::to_string(longForm.size()) + "\r\n\r\n" + longForm)),
+                 200);
+        QCOMPARE(statusOf(exchange(jsonPost(R"({"rows": [{"review": "great"}, {"review": "awful"}]})"))), 200);
+    }
+
+    // A chunked body over the limit from a client that waited for "100 Continue" (curl does so for
+    // large bodies) gets its 413 after the body, like any other client, not a connection reset.
+    void chunkedBodyOverLimitAfterContinue()
+    {
+        RawConnection c(m_server->port());
+        c.send("POST /predict HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kToken +
+               "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
+        QCOMPARE(statusOf(c.receive(5000, "\r\n\r\n")), 100);
+        const std::string chunk = "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
+        bool sent = true;
+        for (int i = 0; i < 32 && sent; ++i) // 2 MB, over the 1 MB limit
+            sent = c.send(chunk);
+        sent = sent && c.send("0\r\n\r\n");
+        const std::string response = c.receive(10000, "}");
+        QVERIFY2(sent, "the server reset the connection while the body was sent");
+        QCOMPARE(statusOf(response), 413);
+    }
+
+    // A body announced larger than the server ever reads (1 GB) is refused at once: a client that
+    // waits before sending learns why instead of being dropped after the idle timeout.
+    void hugeAnnouncedBodyRefusedAtOnce()
+    {
+        RawConnection c(m_server->port());
+        c.send("POST /predict HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kToken +
+               "\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n");
+        const std::string response = c.receive(3000, "}");
+        QCOMPARE(statusOf(response), 413);
+        QVERIFY2(response.find("size limit") != std::string::npos, response.c_str());
+    }
+
     // Token files: created 0600 at once, never through a symlink; not a regular file is refused
     // with the reason; readable by others gives a warning (item 14).
     void tokenFileSafety()
