@@ -5,7 +5,10 @@
 #include "evaluation/confusion_matrix_plot.h"
 #include "evaluation/evaluation_view.h"
 
+#include <QApplication>
 #include <QDir>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QListWidget>
 #include <QTest>
 
@@ -95,6 +98,35 @@ private Q_SLOTS:
         const auto moves = clicked.size();
         QTest::keyClick(&plot, Qt::Key_Left); // at the edge: nothing new to list
         QCOMPARE(clicked.size(), moves);
+    }
+    // Return in the experiment wizard did nothing: its default button was Browse… of the weights tab,
+    // hidden (and disabled for random weights); on that tab Return in the folder field opened a file
+    // dialog. Return goes on to the next tab now, and on the last one creates the experiment.
+    void wizardReturnGoesOnAndCreates()
+    {
+        QTemporaryDir dir;
+        auto window = fika::test::tinyExperimentWindow(dir, QStringLiteral("walk"), 60, 1);
+        QVERIFY(window);
+        auto* wizard = window->openExperimentWizard();
+        QVERIFY(QTest::qWaitForWindowExposed(wizard));
+        QSignalSpy accepted(wizard, &QDialog::accepted);
+        auto pressReturn = [wizard] {
+            QWidget* focus = wizard->focusWidget() ? wizard->focusWidget() : wizard;
+            QTest::keyClick(focus, Qt::Key_Return);
+        };
+        for (int tab = 1; tab < wizard->tabs()->count(); ++tab) {
+            pressReturn();
+            QCOMPARE(wizard->tabs()->currentIndex(), tab);
+            QCOMPARE(accepted.size(), 0);
+        }
+        auto* name = wizard->findChild<QLineEdit*>(QStringLiteral("experimentName"));
+        QVERIFY(name);
+        name->setFocus();
+        name->setText(QStringLiteral("by-keyboard"));
+        QTest::keyClick(name, Qt::Key_Return);
+        QCOMPARE(accepted.size(), 1);
+        QVERIFY(window->studio()->currentExperiment());
+        QVERIFY(QString::fromStdString(window->studio()->currentExperiment()->output.dir).endsWith(QStringLiteral("by-keyboard")));
     }
 };
 

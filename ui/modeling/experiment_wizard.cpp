@@ -188,9 +188,16 @@ ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(pa
     connect(m_next, &QPushButton::clicked, this, [this] { m_tabs->setCurrentIndex(m_tabs->currentIndex() + 1); });
     connect(m_create, &QPushButton::clicked, this, &ExperimentWizard::accept);
     connect(cancel, &QPushButton::clicked, this, &ExperimentWizard::reject);
+    // Return goes on to the next tab, and on the last one creates: the dialog took the first button
+    // in its focus chain, Browse… of the weights tab, hidden or disabled, so Return did nothing (and
+    // in the folder field opened a file dialog). The buttons inside the tabs answer clicks alone.
+    for (auto* inTab : {browse, library})
+        inTab->setAutoDefault(false);
+    m_next->setDefault(true);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         m_back->setEnabled(index > 0);
         m_next->setEnabled(index < m_tabs->count() - 1);
+        (index < m_tabs->count() - 1 ? m_next : m_create)->setDefault(true);
         updateSummary();
     });
     connect(m_versions, &QComboBox::currentIndexChanged, this, &ExperimentWizard::versionChosen);
