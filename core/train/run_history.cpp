@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/run_history.h"
 
+#include "common/atomic_file.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -61,7 +63,7 @@ Result<RunHistory> readRunHistory(const std::string& runDir)
     int64_t lineNumber = 0;
     while (std::getline(in, line)) {
         ++lineNumber;
-        if (line.empty())
+        if (line.empty() || in.eof()) // no line break yet: a line the run is still writing
             continue;
         try {
             const auto json = nlohmann::json::parse(line);
@@ -96,6 +98,42 @@ Result<RunHistory> readRunHistory(const std::string& runDir)
         }
     }
     return history;
+}
+
+Status trimRunHistory(const std::string& runDir, int64_t step, int64_t epoch)
+{
+    const std::string file = (std::filesystem::path(runDir) / "metrics.jsonl").string();
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return Ok{}; // nothing logged yet
+    auto keep = [&](const std::string& line) {
+        try {
+            const auto json = nlohmann::json::parse(line);
+            if (json.at("type") == "step")
+                return json.at("step").get<int64_t>() <= step;
+            if (json.at("type") == "epoch")
+                return json.at("metrics").at("epoch").get<int64_t>() <= epoch;
+            return true;
+        } catch (const nlohmann::json::exception&) {
+            return false; // cut short by a kill or a full disk
+        }
+    };
+    std::string kept;
+    bool dropped = false;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty())
+            continue;
+        if (!in.eof() && keep(line)) // a last line without its line break was cut short
+            kept += line + "\n";
+        else
+            dropped = true;
+    }
+    if (in.bad())
+        return makeError(ErrorCode::IoError, file + ": cannot be read", file);
+    if (!dropped)
+        return Ok{};
+    return writeFileAtomically(file, kept);
 }
 
 } // namespace fika::core

@@ -15,6 +15,7 @@
 #include "train/optimizer_step.h"
 #include "train/resume_check.h"
 #include "train/run_folder.h"
+#include "train/run_history.h"
 #include "train/run_preparation.h"
 #include "train/trainer_state.h"
 
@@ -344,6 +345,11 @@ private:
             m_classWeightValues.assign(weights.data_ptr<float>(), weights.data_ptr<float>() + weights.numel());
             m_classWeights = weights.to(m_device);
         }
+        if (m_writer && m_options.resume) // the lines past the checkpoint come again as the run repeats them
+            if (auto trimmed = trimRunHistory(m_runDir.string(), m_state.step, m_state.epoch); !trimmed)
+                m_observer.onWarning({WarningCode::FileNotWritten,
+                                      trimmed.error().message + "; metrics.jsonl may repeat some steps and epochs",
+                                      (m_runDir / "metrics.jsonl").string(), {}});
         if (m_writer)
             m_metrics.open((m_runDir / "metrics.jsonl").string(), /*truncate=*/!m_options.resume, m_observer);
         m_runStart = Clock::now();
@@ -367,12 +373,22 @@ private:
         if (const std::string earlier = earlierRunIn(m_config.output.dir);
             !earlier.empty() && !m_options.resume && !m_options.overwrite)
             return makeError(ErrorCode::AlreadyExists,
-                             m_config.output.dir + ": holds an earlier run (" + earlier +
-                                 "); continue it with --resume, replace it with --overwrite, or set another output.dir",
+                             m_config.output.dir + ": holds an earlier run (" + earlier + "); " +
+                                 (resumable() ? "continue it with --resume, replace it with --overwrite, or set another output.dir"
+                                              : "it stopped before its first checkpoint, so there is nothing to continue: "
+                                                "replace it with --overwrite, or set another output.dir"),
                              m_config.output.dir, 0, -1, "output.dir");
         for (const auto& message : recoverCheckpointLeftovers(m_checkpoints.string()))
             m_observer.onMessage(message);
         return Ok{};
+    }
+
+    // Whether resume() finds a checkpoint to continue from.
+    bool resumable() const
+    {
+        std::error_code ec;
+        return fs::exists(m_checkpoints / "last" / "trainer_state.json", ec) ||
+               latestResumableEpoch(m_checkpoints.string()).has_value();
     }
 
     // Reads checkpoints/last into the state, model and optimizer, or the newest complete epoch-N when
@@ -386,7 +402,9 @@ private:
             const auto epoch = latestResumableEpoch(m_checkpoints.string());
             if (!epoch)
                 return makeError(ErrorCode::FileNotFound,
-                                 (folder / "trainer_state.json").string() + ": nothing to resume (no complete epoch-N either)",
+                                 (folder / "trainer_state.json").string() +
+                                     ": nothing to resume (no complete epoch-N either): the earlier run stopped before its "
+                                     "first checkpoint; start it anew with --overwrite",
                                  folder.string());
             m_observer.onMessage("checkpoints/last is missing; resuming from " + *epoch);
             folder = *epoch;

@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sstream>
 #include <thread>
 
 #include <unistd.h>
@@ -299,6 +300,100 @@ private Q_SLOTS:
         QCOMPARE(second.epochs.back().validation.loss, uninterrupted.epochs.back().validation.loss);
         // The interrupted epoch's training loss counts the batches of both runs.
         QCOMPARE(second.epochs.front().trainingLoss, uninterrupted.epochs[1].trainingLoss);
+    }
+
+    // A kill -9 leaves metrics.jsonl ahead of checkpoints/last (the steps and the epoch logged after
+    // the checkpoint it resumes from) and maybe a line cut short: the resumed run drops those lines
+    // before it logs them again, so that every step and epoch is in the file once, as in an
+    // uninterrupted run (they were there twice, and a cut line made the file unreadable).
+    void resumeAfterKillLogsEachStepOnce()
+    {
+        QTemporaryDir whole, parts;
+        Recorder uninterrupted;
+        QVERIFY(train(tinyConfig(whole), uninterrupted).ok());
+
+        Recorder first;
+        first.stopAtStep = 17; // `last` at step 17, inside the second epoch
+        TrainOptions stopOptions;
+        stopOptions.stop = &first.stop;
+        QVERIFY(train(tinyConfig(parts), first, stopOptions).ok());
+        const fs::path checkpoints = fs::path(tinyConfig(parts).output.dir) / "checkpoints";
+        fs::copy(checkpoints / "last", checkpoints.parent_path() / "last-at-17", fs::copy_options::recursive);
+
+        Recorder second;
+        second.stopAtStep = 30; // past epoch 2's end (step 24) and its checkpoints
+        TrainOptions resumeAndStop;
+        resumeAndStop.resume = true;
+        resumeAndStop.stop = &second.stop;
+        QVERIFY(train(tinyConfig(parts), second, resumeAndStop).ok());
+        // The kill came before `last` was replaced at step 24, and cut the line it was writing.
+        fs::remove_all(checkpoints / "last");
+        fs::rename(checkpoints.parent_path() / "last-at-17", checkpoints / "last");
+        const std::string metricsFile = (checkpoints.parent_path() / "metrics.jsonl").string();
+        fika::test::writeBytes(metricsFile, fika::test::readBytes(metricsFile) + "{\"type\":\"step\",\"st");
+
+        Recorder third;
+        TrainOptions resume;
+        resume.resume = true;
+        auto resumed = train(tinyConfig(parts), third, resume);
+        QVERIFY2(resumed.ok(), resumed.error().message.c_str());
+
+        auto sequence = [](const std::string& runDir) {
+            std::vector<std::pair<std::string, double>> lines; // type and step or epoch, with the loss
+            std::istringstream in(fika::test::readBytes(runDir + "/metrics.jsonl"));
+            std::string line;
+            while (std::getline(in, line)) {
+                const auto json = nlohmann::json::parse(line, nullptr, false);
+                if (json.is_discarded())
+                    lines.emplace_back("unreadable: " + line, 0);
+                else if (json["type"] == "step")
+                    lines.emplace_back("step " + std::to_string(json["step"].get<int64_t>()), json["loss"].get<double>());
+                else
+                    lines.emplace_back("epoch " + std::to_string(json["metrics"]["epoch"].get<int64_t>()),
+                                       json["metrics"]["loss"].get<double>());
+            }
+            return lines;
+        };
+        QCOMPARE(sequence(tinyConfig(parts).output.dir), sequence(tinyConfig(whole).output.dir));
+        auto history = readRunHistory(tinyConfig(parts).output.dir);
+        QVERIFY2(history.ok(), history.error().message.c_str());
+    }
+
+    // A run killed before its first checkpoint leaves metrics.jsonl alone: --resume has nothing to
+    // continue, and a plain start must not send the user back to --resume (it did: a loop of refusals).
+    void killedBeforeFirstCheckpointPointsToOverwrite()
+    {
+        QTemporaryDir dir;
+        const ExperimentConfig config = tinyConfig(dir);
+        fs::create_directories(fs::path(config.output.dir) / "checkpoints");
+        fika::test::writeBytes(config.output.dir + "/metrics.jsonl",
+                               "{\"type\":\"step\",\"step\":1,\"epoch\":1,\"loss\":0.7,\"learning_rate\":0.1}\n");
+        Recorder plain;
+        const auto refused = train(config, plain);
+        QCOMPARE(refused.error().code, ErrorCode::AlreadyExists);
+        QVERIFY2(refused.error().message.find("--resume") == std::string::npos, refused.error().message.c_str());
+        QVERIFY2(refused.error().message.find("stopped before its first checkpoint") != std::string::npos,
+                 refused.error().message.c_str());
+        TrainOptions resume;
+        resume.resume = true;
+        Recorder resumed;
+        const auto nothing = train(config, resumed, resume);
+        QVERIFY2(nothing.error().message.find("start it anew with --overwrite") != std::string::npos, nothing.error().message.c_str());
+        TrainOptions overwrite;
+        overwrite.overwrite = true;
+        Recorder anew;
+        QVERIFY(train(config, anew, overwrite).ok());
+    }
+
+    // A line the run is still writing (no line break yet) is not read as a broken file.
+    void runHistoryIgnoresALineBeingWritten()
+    {
+        QTemporaryDir dir;
+        fika::test::writeBytes(dir.filePath(QStringLiteral("metrics.jsonl")).toStdString(),
+                               "{\"type\":\"step\",\"step\":1,\"epoch\":1,\"loss\":0.7,\"learning_rate\":0.1}\n{\"type\":\"st");
+        auto history = readRunHistory(dir.path().toStdString());
+        QVERIFY2(history.ok(), history.error().message.c_str());
+        QCOMPARE(history->steps.size(), size_t(1));
     }
 
     // The run owns its random numbers: another thread building, initialising and running models
