@@ -71,9 +71,6 @@ int runServe(const ServeArgs& args)
         std::cerr << "a new API token was written to " << args.tokenFile << "\n";
     if (!tokenWarning.empty())
         std::cerr << "warning: " << tokenWarning << "\n";
-    if (options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1")
-        std::cerr << "warning: listening on " << options.host
-                  << ": other machines can reach the API; anyone with the token can use it\n";
 
     core::releaseComputeThreads(); // only the server's worker computes from now on
     std::mutex logMutex;
@@ -85,6 +82,10 @@ int runServe(const ServeArgs& args)
     if (auto started = server.start(); !started) {
         return fail(started.error());
     }
+    // Decided by the address bound, not the name given: 127.0.0.2 is loopback, a host name may not be.
+    if (!server.loopbackOnly())
+        std::cerr << "warning: listening on " << options.host
+                  << ": other machines can reach the API; anyone with the token can use it\n";
     const auto& stop = stopOnInterrupt();
     std::cerr << "serving " << args.checkpoint << " (" << (fromCheckpoint ? "names from the checkpoint" : "names given") << ": "
               << options.inputName << " → " << options.targetName << ") on " << server.url()

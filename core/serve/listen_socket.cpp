@@ -54,6 +54,20 @@ int boundPort(int fd)
                                          : ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
 }
 
+bool boundToLoopback(int fd)
+{
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+        return false;
+    if (address.ss_family == AF_INET)
+        return (ntohl(reinterpret_cast<sockaddr_in*>(&address)->sin_addr.s_addr) >> 24) == 127;
+    if (address.ss_family != AF_INET6)
+        return false;
+    const in6_addr& v6 = reinterpret_cast<sockaddr_in6*>(&address)->sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+}
+
 // Each connection is a file descriptor: lift the soft limit (often 1024) towards the hard one.
 void allowDescriptors(int connections)
 {

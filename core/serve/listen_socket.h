@@ -11,6 +11,8 @@ namespace fika::core {
 Result<int> listenOn(const std::string& host, int port);
 // The port a socket is bound to; 0 when unknown.
 int boundPort(int fd);
+// Whether a socket is bound to a loopback address (127.0.0.0/8, ::1), which other machines cannot reach.
+bool boundToLoopback(int fd);
 // Each connection is a file descriptor: lifts the soft limit (often 1024) towards the hard one.
 void allowDescriptors(int connections);
 

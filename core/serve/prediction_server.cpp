@@ -138,6 +138,7 @@ struct PredictionServer::State {
     MHD_Daemon* daemon = nullptr;
     int listenFd = -1;
     int port = 0;
+    bool loopback = true; // bound to a loopback address
     std::string openApi;
 
     // Submitting and stopping exclude each other, so nothing reaches the batcher after stop() began.
@@ -588,6 +589,7 @@ Status PredictionServer::start()
         return listening.error();
     s.listenFd = listening.value();
     s.port = boundPort(s.listenFd);
+    s.loopback = boundToLoopback(s.listenFd);
     allowDescriptors(s.options.maxConnections);
     s.batcher = std::make_unique<MicroBatcher>(
         s.predictor, MicroBatcher::Options{s.options.maxBatch, s.options.maxWaitMicroseconds, s.options.workers});
@@ -651,8 +653,19 @@ int PredictionServer::port() const
 
 std::string PredictionServer::url() const
 {
-    const std::string& host = m_state->options.host;
-    return "http://" + (host == "0.0.0.0" ? std::string("127.0.0.1") : host) + ":" + std::to_string(m_state->port);
+    std::string host = m_state->options.host;
+    if (host == "0.0.0.0")
+        host = "127.0.0.1";
+    else if (host == "::")
+        host = "::1";
+    if (host.find(':') != std::string::npos) // RFC 3986: an IPv6 address in brackets
+        host = "[" + host + "]";
+    return "http://" + host + ":" + std::to_string(m_state->port);
+}
+
+bool PredictionServer::loopbackOnly() const
+{
+    return m_state->loopback;
 }
 
 } // namespace fika::core

@@ -54,7 +54,9 @@ public:
     Status start();
     void stop();
     int port() const;
-    std::string url() const; // http://host:port
+    std::string url() const; // http://host:port, [host] for IPv6; a wildcard host as the loopback address
+    // After start(): false when other machines can reach the API (a wildcard or a network address).
+    bool loopbackOnly() const;
     const ServerOptions& options() const;
     // Batches run and texts predicted since start(), and the model's busy time.
     BatchStats batchStats() const;

@@ -807,6 +807,37 @@ private Q_SLOTS:
         QVERIFY2(response.find("size limit") != std::string::npos, response.c_str());
     }
 
+    // The URL printed for curl is one curl can use (IPv6 in brackets, a wildcard as loopback), and
+    // whether other machines can reach the API is decided by the address bound, not by its spelling.
+    void urlAndReachability_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<QString>("urlHost");
+        QTest::addColumn<bool>("loopbackOnly");
+        QTest::newRow("127.0.0.1") << QStringLiteral("127.0.0.1") << QStringLiteral("127.0.0.1") << true;
+        QTest::newRow("127.0.0.2") << QStringLiteral("127.0.0.2") << QStringLiteral("127.0.0.2") << true;
+        QTest::newRow("0.0.0.0") << QStringLiteral("0.0.0.0") << QStringLiteral("127.0.0.1") << false;
+        QTest::newRow("::1") << QStringLiteral("::1") << QStringLiteral("[::1]") << true;
+        QTest::newRow("::") << QStringLiteral("::") << QStringLiteral("[::1]") << false;
+    }
+    void urlAndReachability()
+    {
+        QFETCH(QString, host);
+        QFETCH(QString, urlHost);
+        QFETCH(bool, loopbackOnly);
+        ServerOptions options;
+        options.token = kToken;
+        options.host = host.toStdString();
+        PredictionServer server(m_predictor, options);
+        if (const auto started = server.start(); !started.ok())
+            QSKIP(("this machine cannot listen on " + options.host + ": " + started.error().message).c_str());
+        QCOMPARE(QString::fromStdString(server.url()), QStringLiteral("http://%1:%2").arg(urlHost).arg(server.port()));
+        QCOMPARE(server.loopbackOnly(), loopbackOnly);
+        httplib::Client client(server.url());
+        auto health = client.Get("/health");
+        QVERIFY2(health && health->status == 200, server.url().c_str());
+    }
+
     // Token files: created 0600 at once, never through a symlink; not a regular file is refused
     // with the reason; readable by others gives a warning (item 14).
     void tokenFileSafety()
