@@ -128,6 +128,21 @@ MHD_Result countContentLength(void* cls, MHD_ValueKind, const char* key, const c
     return MHD_YES;
 }
 
+// Query parameters given more than once (MHD's lookup returns only the first).
+struct QueryCounts {
+    int explain = 0, steps = 0;
+};
+
+MHD_Result countQuery(void* cls, MHD_ValueKind, const char* key, const char*)
+{
+    auto& counts = *static_cast<QueryCounts*>(cls);
+    if (key && std::strcmp(key, "explain") == 0)
+        ++counts.explain;
+    else if (key && std::strcmp(key, "steps") == 0)
+        ++counts.steps;
+    return MHD_YES;
+}
+
 } // namespace
 
 struct PredictionServer::State {
@@ -285,6 +300,10 @@ struct PredictionServer::State {
     // ?explain=true&steps=N (a bare ?explain is true), or an error message.
     static std::string queryExplain(MHD_Connection* c, Request& r)
     {
+        QueryCounts counts;
+        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, countQuery, &counts);
+        if (counts.explain > 1 || counts.steps > 1)
+            return std::string(counts.explain > 1 ? "explain" : "steps") + " is given twice in the query";
         const char* value = nullptr;
         size_t size = 0;
         if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "explain", 7, &value, &size) == MHD_YES) {

@@ -186,6 +186,9 @@ private Q_SLOTS:
         QTest::newRow("JSON explain a string") << QStringLiteral("/predict") << (QStringLiteral("{") + review + QStringLiteral(", \"explain\": \"yes\"}")) << QStringLiteral("'explain' must be true or false");
         QTest::newRow("JSON rows, steps 0") << QStringLiteral("/predict") << QStringLiteral("{\"rows\": [{\"review\": \"x\"}], \"explain\": true, \"steps\": 0}") << QStringLiteral("(got 0)");
         QTest::newRow("query and body disagree") << QStringLiteral("/predict?explain=true&steps=8") << (QStringLiteral("{") + review + QStringLiteral(", \"steps\": 16}")) << QStringLiteral("disagrees");
+        // Given twice in the query: the first was used, the second silently ignored.
+        QTest::newRow("explain twice") << QStringLiteral("/predict?explain=true&explain=false") << QString() << QStringLiteral("explain is given twice in the query");
+        QTest::newRow("steps twice") << QStringLiteral("/predict?explain=true&steps=8&steps=16") << QString() << QStringLiteral("steps is given twice in the query");
     }
 
     void badParameters()
