@@ -4,15 +4,49 @@
 
 #include "evaluation/confusion_matrix_plot.h"
 #include "evaluation/evaluation_view.h"
+#include "training/training_controller.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <QCheckBox>
+#include <QSpinBox>
+#include "deployment/deployment_view.h"
+#include "deployment/server_panel.h"
+#include "deployment/tester_widget.h"
 #include <QLineEdit>
 #include <QPushButton>
 #include <QListWidget>
 #include <QTest>
+#include <QTimer>
 
 using namespace fika::ui;
+
+namespace {
+
+// A window whose tiny experiment has trained one epoch, active (the keys go where the focus is).
+std::unique_ptr<MainWindow> trainedWindow(const QTemporaryDir& dir)
+{
+    auto window = fika::test::tinyExperimentWindow(dir, QStringLiteral("walk"), 60, 1);
+    if (!window)
+        return nullptr;
+    QSignalSpy finished(window->studio()->training(), &TrainingController::finished);
+    window->modelingView()->runButton()->click();
+    if (!finished.wait(120000) || !finished.first().first().toBool())
+        return nullptr;
+    QApplication::setActiveWindow(window.get());
+    if (!QTest::qWaitForWindowActive(window.get()))
+        return nullptr;
+    return window;
+}
+
+} // namespace
 
 class TestNewcomerWalk : public QObject {
     Q_OBJECT
@@ -127,6 +161,56 @@ private Q_SLOTS:
         QCOMPARE(accepted.size(), 1);
         QVERIFY(window->studio()->currentExperiment());
         QVERIFY(QString::fromStdString(window->studio()->currentExperiment()->output.dir).endsWith(QStringLiteral("by-keyboard")));
+    }
+    // With the Tester dock open (View ▸ Tester) beside the Deployment view's own tester, Ctrl+Return
+    // played in neither: two window-wide shortcuts on one key are ambiguous. Each tester's shortcut
+    // is its own now, where the focus is.
+    void testerCtrlReturnWithTheDockOpen()
+    {
+        QTemporaryDir dir;
+        auto window = trainedWindow(dir);
+        QVERIFY(window);
+        window->showSection(MainWindow::DeploymentSection);
+        window->findChild<QDockWidget*>(QStringLiteral("testerDock"))->show();
+        for (TesterWidget* tester : {window->deploymentView()->tester(), window->testerDock()}) {
+            QTRY_VERIFY(tester->predictor() != nullptr);
+            tester->setText(QStringLiteral("a good film"));
+            auto* text = tester->findChild<QPlainTextEdit*>();
+            text->setFocus();
+            QSignalSpy answered(tester, &TesterWidget::answered);
+            QTest::keyClick(text, Qt::Key_Return, Qt::ControlModifier);
+            QVERIFY(answered.wait(10000));
+        }
+    }
+
+    // The port in use: the refusal says to choose another port, and the focus stayed on the switch.
+    // It is in the port field now, its number selected to type over.
+    void portInUseLeavesTheFocusOnThePort()
+    {
+        QTemporaryDir dir;
+        auto window = trainedWindow(dir);
+        QVERIFY(window);
+        window->showSection(MainWindow::DeploymentSection);
+        const int busy = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t size = sizeof address;
+        QVERIFY(::bind(busy, reinterpret_cast<sockaddr*>(&address), size) == 0 && ::listen(busy, 1) == 0 &&
+                ::getsockname(busy, reinterpret_cast<sockaddr*>(&address), &size) == 0);
+        auto* server = window->deploymentView()->server();
+        server->setPort(ntohs(address.sin_port));
+        server->enableSwitch()->setFocus();
+        QSignalSpy serving(server, &ServerPanel::servingChanged);
+        QTest::keyClick(server->enableSwitch(), Qt::Key_Space);
+        QVERIFY(serving.wait(20000));
+        ::close(busy);
+        QCOMPARE(serving.last().first().toBool(), false);
+        QVERIFY(!server->enableSwitch()->isChecked());
+        auto* port = server->findChild<QSpinBox*>();
+        QVERIFY(port);
+        QVERIFY2(port->hasFocus(), QApplication::focusWidget() ? QApplication::focusWidget()->metaObject()->className() : "none");
+        QCOMPARE(port->findChild<QLineEdit*>()->selectedText(), QString::number(ntohs(address.sin_port)));
     }
 };
 

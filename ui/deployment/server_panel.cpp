@@ -370,8 +370,14 @@ void ServerPanel::onPredictorLoaded()
             Qt::QueuedConnection);
     };
     auto server = std::make_unique<core::PredictionServer>(result->value(), options);
-    if (auto started = server->start(); !started)
-        return refuse(ErrorText::text(started.error())); // PortUnavailable's headline says to choose another port
+    if (auto started = server->start(); !started) {
+        refuse(ErrorText::text(started.error())); // PortUnavailable's headline says to choose another port
+        if (started.error().code == core::ErrorCode::PortUnavailable) { // where the next one is typed
+            m_port->setFocus();
+            m_port->selectAll();
+        }
+        return;
+    }
     m_server = std::move(server);
     m_servedPredictor = result->value();
     m_state->setText(tr("<b>Serving</b> %1").arg(m_checkpoint->currentText()));

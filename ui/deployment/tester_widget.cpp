@@ -91,6 +91,9 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     layout->addStretch(1);
 
     auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+    // Where the focus is: window-wide, the Deployment view's tester and the dock's shared the key in
+    // one window, and Ctrl+Return played in neither.
+    shortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(shortcut, &QShortcut::activated, this, &TesterWidget::play);
     connect(m_play, &QPushButton::clicked, this, &TesterWidget::play);
     connect(m_checkpoints, &QComboBox::currentIndexChanged, this, &TesterWidget::loadPredictor);
