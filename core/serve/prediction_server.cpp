@@ -601,8 +601,8 @@ Status PredictionServer::start()
     State& s = *m_state;
     if (s.daemon)
         return Ok{};
-    if (s.options.token.size() < 16)
-        return makeError(ErrorCode::InvalidArgument, "the API token must have at least 16 characters");
+    if (const std::string problem = tokenProblem(s.options.token); !problem.empty())
+        return makeError(ErrorCode::InvalidArgument, "the API token " + problem);
     auto listening = listenOn(s.options.host, s.options.port);
     if (!listening)
         return listening.error();

@@ -70,6 +70,10 @@ private:
 std::string generateToken();
 // Compares in time that depends only on the lengths.
 bool constantTimeEquals(const std::string& a, const std::string& b);
+// Why a token cannot serve, completing "the token …"; empty when it can. At least 16 characters, all
+// of RFC 6750's token characters, so that every way of sending it works: curl -u "TOKEN:" splits at
+// the first ':', and a browser's fetch() refuses a header with other bytes.
+std::string tokenProblem(const std::string& token);
 // An OpenAPI 3 description of the API for these names and labels.
 std::string openApiJson(const ServerOptions& options, const std::vector<std::string>& labels);
 // The browser API tester page bundled with Fika.

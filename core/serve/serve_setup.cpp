@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 
 namespace fika::core {
 
@@ -35,6 +36,21 @@ bool constantTimeEquals(const std::string& a, const std::string& b)
 {
     // A wrong length returns early: the length of a token of 16 or more random characters is no secret worth keeping.
     return !b.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string tokenProblem(const std::string& token)
+{
+    if (token.size() < 16)
+        return "must have at least 16 characters";
+    for (size_t i = 0; i < token.size(); ++i) {
+        const char c = token[i];
+        const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                             std::string_view("-._~+/=").find(c) != std::string_view::npos;
+        if (!allowed) // the position only: the character is part of the secret
+            return "may hold only letters a-z and A-Z, digits and - . _ ~ + / = (character " + std::to_string(i + 1) +
+                   " is not one of them)";
+    }
+    return {};
 }
 
 bool checkpointFeatureNames(const std::string& checkpointDir, std::string& inputName, std::string& targetName)
@@ -90,9 +106,8 @@ Result<std::string> readOrCreateTokenFile(const std::string& path, bool* created
     const auto first = token.find_first_not_of(" \t\r\n");
     const auto last = token.find_last_not_of(" \t\r\n");
     token = first == std::string::npos ? std::string() : token.substr(first, last - first + 1);
-    if (token.size() < 16)
-        return makeError(ErrorCode::InvalidArgument,
-                         path + ": the token must have at least 16 characters (delete the file to get a new one)", path);
+    if (const std::string problem = tokenProblem(token); !problem.empty())
+        return makeError(ErrorCode::InvalidArgument, path + ": the token " + problem + " (delete the file to get a new one)", path);
     return token;
 }
 

@@ -28,6 +28,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -436,6 +437,44 @@ private Q_SLOTS:
         QVERIFY(second.ok() && !created);
         QVERIFY(second.value() == first.value());
         QCOMPARE(std::filesystem::status(file).permissions() & std::filesystem::perms::group_read, std::filesystem::perms::none);
+    }
+
+    // A hand-written token that some way of sending it cannot carry is refused when serving starts,
+    // naming the position, not the character: with a ':' the documented curl -u "TOKEN:" was always
+    // 401; a space, a control character or a non-ASCII letter cannot go through the tester page.
+    void unusableTokensRefused_data()
+    {
+        QTest::addColumn<QByteArray>("token");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("colon") << QByteArray("abcdefghij:klmnopqrstu") << QStringLiteral("character 11 is not one");
+        QTest::newRow("inner space") << QByteArray("abcdefghij klmnopqrstu") << QStringLiteral("character 11 is not one");
+        QTest::newRow("two lines") << QByteArray("abcdefghijklmnopq\nsecond") << QStringLiteral("character 18 is not one");
+        QTest::newRow("control") << QByteArray("abc\x01" "defghijklmnopqrstu") << QStringLiteral("character 4 is not one");
+        QTest::newRow("non-ASCII") << QByteArray("s\xc3\xa5ngsp\xc3\xa5rvalfabetiskt") << QStringLiteral("character 2 is not one");
+        QTest::newRow("short") << QByteArray("abc") << QStringLiteral("at least 16 characters");
+    }
+    void unusableTokensRefused()
+    {
+        QFETCH(QByteArray, token);
+        QFETCH(QString, message);
+        const std::string file = m_dir.filePath(QStringLiteral("hand-written-token")).toStdString();
+        {
+            std::ofstream out(file, std::ios::trunc);
+            out << token.toStdString() << "\n";
+        }
+        ::chmod(file.c_str(), 0600);
+        const auto read = readOrCreateTokenFile(file);
+        QVERIFY(!read.ok());
+        QVERIFY2(read.error().message.find(message.toStdString()) != std::string::npos, read.error().message.c_str());
+        QVERIFY2(read.error().message.find(file) != std::string::npos, read.error().message.c_str());
+        ServerOptions options;
+        options.token = token.toStdString();
+        PredictionServer server(m_predictor, options);
+        const auto started = server.start();
+        QVERIFY(!started.ok());
+        QVERIFY2(started.error().message.find(message.toStdString()) != std::string::npos, started.error().message.c_str());
+        // RFC 6750's other token characters are fine, as are the generated tokens (tokens() above).
+        QVERIFY(tokenProblem("Aa0-._~+/=Aa0-._~+/=").empty());
     }
 
     // Every connection stays open until every client has its first answer: a server that gives
