@@ -96,10 +96,11 @@ Result<PreparedRun> prepareRun(const ExperimentConfig& config, const TrainOption
     PreparedRun p;
     std::string cacheFile;
     std::optional<CachedEncoding> cached;
+    auto source = describeSource(experimentDataSource(config));
+    if (!source)
+        return source.error();
+    p.dataSha256 = source->sha256;
     if (!options.cacheDir.empty()) {
-        auto source = describeSource(experimentDataSource(config));
-        if (!source)
-            return source.error();
         cacheFile = encodedCacheFile(options.cacheDir, encodedCacheKey(source->sha256, config.data.textColumn,
                                                                         config.data.labelColumn, "train", config.encoding));
         cached = loadEncodedCache(cacheFile);

@@ -20,6 +20,7 @@ struct PreparedRun {
     BertClassifier model{nullptr};
     std::shared_ptr<const Tokenizer> tokenizer;
     EncodedDataset encoded;
+    std::string dataSha256; // of the CSV file or the folder's files, as dataset versions record it
 };
 
 // Imports and tokenizes the dataset (or reads both from the encoded-dataset cache when the source,

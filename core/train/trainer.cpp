@@ -307,6 +307,7 @@ private:
         if (!prepared)
             return prepared.error();
         m_run = std::move(prepared.value());
+        m_state.dataSha256 = m_run.dataSha256;
         if (m_group && m_writer)
             m_group->barrier();
         // A stop while the data was read (from the cache, say) or the model loaded: nothing replaced yet.
@@ -412,6 +413,16 @@ private:
         auto state = readTrainerState((folder / "trainer_state.json").string());
         if (!state)
             return state.error();
+        // The same path with other rows would split into other subsets: validation examples trained on,
+        // and a best epoch chosen across two validation sets.
+        if (!state->dataSha256.empty() && state->dataSha256 != m_run.dataSha256) {
+            const std::string source = experimentDataSource(m_config);
+            return makeError(ErrorCode::ConfigInvalid,
+                             source + ": the data has changed since the run being resumed read it (its SHA-256 was " +
+                                 state->dataSha256.substr(0, 12) + "…, now " + m_run.dataSha256.substr(0, 12) +
+                                 "…); resume with the data it was trained on, or start anew with --overwrite",
+                             source, 0, -1, m_config.data.csv.empty() ? "data.folder" : "data.csv");
+        }
         if (auto same = checkResumeMatches(m_config, (folder / "experiment.yaml").string()); !same)
             return same.error();
         auto loaded = loadCheckpoint(folder.string(), LoadOptions{m_run.dataset.labelMap.names, ""});
@@ -435,6 +446,7 @@ private:
         const int64_t totalSteps = m_state.totalSteps; // from this config: epochs may differ
         m_state = std::move(state.value());
         m_state.totalSteps = totalSteps;
+        m_state.dataSha256 = m_run.dataSha256; // recorded from here on also where the resumed state had none
         m_observer.onMessage("resuming at epoch " + std::to_string(m_state.epoch + 1) + ", batch " + std::to_string(m_state.nextBatch));
         return Ok{};
     }

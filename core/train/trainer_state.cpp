@@ -17,7 +17,8 @@ nlohmann::json TrainerState::toJson() const
             {"epochs_without_improvement", epochsWithoutImprovement},
             {"history", history},
             {"epoch_loss_sum", epochLossSum},
-            {"epoch_batches", epochBatches}};
+            {"epoch_batches", epochBatches},
+            {"data_sha256", dataSha256}};
 }
 
 Result<TrainerState> readTrainerState(const std::string& file)
@@ -47,6 +48,7 @@ Result<TrainerState> readTrainerState(const std::string& file)
         state.history = json.at("history");
         state.epochLossSum = json.value("epoch_loss_sum", 0.0);
         state.epochBatches = json.value("epoch_batches", int64_t(0));
+        state.dataSha256 = json.value("data_sha256", std::string());
     } catch (const nlohmann::json::exception& e) {
         return makeError(ErrorCode::Json, file + ": " + e.what(), file);
     }

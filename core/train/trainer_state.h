@@ -25,6 +25,7 @@ struct TrainerState {
     nlohmann::json history = nlohmann::json::array(); // each finished epoch's metrics
     double epochLossSum = 0; // the unfinished epoch's training loss so far
     int64_t epochBatches = 0;
+    std::string dataSha256; // the data source's checksum: a resume on other data is refused (empty: not recorded)
 
     nlohmann::json toJson() const;
 };

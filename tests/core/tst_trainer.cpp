@@ -385,6 +385,33 @@ private Q_SLOTS:
         QVERIFY(train(config, anew, overwrite).ok());
     }
 
+    // The same data.csv with other rows (re-exported, labels fixed) splits into other subsets: a
+    // resume on it is refused, as a changed data.csv path is (it went on, on the new rows).
+    void resumeRefusesChangedData()
+    {
+        QTemporaryDir dir;
+        auto config = tinyConfig(dir);
+        config.training.epochs = 1;
+        Recorder first;
+        QVERIFY(train(config, first).ok());
+        const std::string original = fika::test::readBytes(config.data.csv);
+        fika::test::writeBytes(config.data.csv, original + "\"one more review\",positive\n");
+        config.training.epochs = 2;
+        TrainOptions resume;
+        resume.resume = true;
+        Recorder second;
+        const auto refused = train(config, second, resume);
+        QCOMPARE(refused.error().code, ErrorCode::ConfigInvalid);
+        QVERIFY2(refused.error().message.find("the data has changed since the run being resumed read it") != std::string::npos,
+                 refused.error().message.c_str());
+        QCOMPARE(refused.error().field, std::string("data.csv"));
+        fika::test::writeBytes(config.data.csv, original);
+        Recorder third;
+        const auto resumed = train(config, third, resume);
+        QVERIFY2(resumed.ok(), resumed.error().message.c_str());
+        QCOMPARE(third.epochs.size(), size_t(1));
+    }
+
     // A line the run is still writing (no line break yet) is not read as a broken file.
     void runHistoryIgnoresALineBeingWritten()
     {
