@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -410,7 +411,30 @@ struct PredictionServer::State {
             if (const auto bad = utf8::findInvalid(out[i]); bad != std::string::npos)
                 return (r.batch ? "row " + std::to_string(i) + ": " : std::string()) + "'" + options.inputName +
                        "' is not valid UTF-8 (byte " + std::to_string(bad) + ")";
+        for (size_t i = 0; i < out.size(); ++i)
+            if (!readsAnything(out[i]))
+                return (r.batch ? "row " + std::to_string(i) + ": " : std::string()) + "'" + options.inputName +
+                       "' has nothing the model reads (only spaces, invisible or control characters)";
         return {};
+    }
+
+    // Whether the model reads any of the text (valid UTF-8). The tokenizer drops no-break and
+    // zero-width spaces and control characters; a text of only those would be answered from [CLS]
+    // [SEP] alone, as if it said something.
+    bool readsAnything(std::string_view text) const
+    {
+        // Visible ASCII is always read; other texts are tokenized, a prefix first (CJK is read at once).
+        if (std::any_of(text.begin(), text.end(), [](char c) { return c > ' ' && c < 0x7f; }))
+            return true;
+        constexpr size_t kPrefixBytes = 4096;
+        if (text.size() > kPrefixBytes) {
+            size_t cut = kPrefixBytes;
+            while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) // a code point's start
+                --cut;
+            if (predictor->tokenCount(text.substr(0, cut)) > 2)
+                return true;
+        }
+        return predictor->tokenCount(text) > 2; // [CLS] and [SEP] are always there
     }
 
     // The whole body is in: hand the texts to the batcher and suspend the connection until it answers.

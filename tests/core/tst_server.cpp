@@ -816,6 +816,32 @@ private Q_SLOTS:
         QCOMPARE(statusOf(exchange(jsonPost(R"({"rows": [{"review": "great"}, {"review": "awful"}]})"))), 200);
     }
 
+    // A text of only no-break or zero-width spaces or control characters is refused like an empty
+    // one: the tokenizer drops them all and the model was answering from [CLS] [SEP] alone.
+    void textWithNothingToReadIsRefused()
+    {
+        httplib::Client client(m_server->url());
+        client.set_bearer_token_auth(kToken);
+        const std::string nothing = "\u00a0\u200b\u3000\u2028";
+        for (const std::string& body : {nlohmann::json{{"review", nothing}}.dump(), nlohmann::json{{"review", std::string(3, '\0')}}.dump(),
+                                        nlohmann::json{{"rows", {{{"review", "fine"}}, {{"review", nothing}}}}}.dump()}) {
+            auto r = client.Post("/predict", body, "application/json");
+            QVERIFY(r);
+            QCOMPARE(r->status, 400);
+            const std::string error = parse(r).value("error", std::string());
+            QVERIFY2(error.find("'review' has nothing the model reads") != std::string::npos, error.c_str());
+        }
+        auto rows = client.Post("/predict", nlohmann::json{{"rows", {{{"review", "fine"}}, {{"review", nothing}}}}}.dump(), "application/json");
+        QVERIFY(rows && parse(rows)["error"].get<std::string>().rfind("row 1: ", 0) == 0);
+        std::string spacesThenWord;
+        for (int i = 0; i < 3000; ++i)
+            spacesThenWord += "\u00a0"; // 6,000 bytes: past the prefix that is tokenized first
+        for (const std::string& text : {std::string("\xf0\x9f\x98\x80"), std::string("\xe6\x98\xa0\xe7\x94\xbb"), spacesThenWord + "good"}) {
+            auto r = client.Post("/predict", nlohmann::json{{"review", text}}.dump(), "application/json");
+            QVERIFY2(r && r->status == 200, r ? r->body.c_str() : "no response"); // an emoji ([UNK]), CJK, a late word
+        }
+    }
+
     // A chunked body over the limit from a client that waited for "100 Continue" (curl does so for
     // large bodies) gets its 413 after the body, like any other client, not a connection reset.
     void chunkedBodyOverLimitAfterContinue()
