@@ -25,7 +25,7 @@ struct ServerOptions {
     int maxWaitMicroseconds = 2000;
     int workers = 1;                   // batches computed at once, sharing the cores
     int connectionThreads = 1;         // event-loop threads doing the HTTP work (not the model)
-    int maxConnections = 1000;         // open connections; more are refused at once
+    int maxConnections = 1000;         // open connections; more wait in the listen queue until one closes
     int maxHeaders = 100;              // header lines per request; more get 431
     size_t maxHeaderBytes = 32 << 10;  // request line and headers; more get 431
     int idleTimeoutSeconds = 15;       // a connection that sends nothing this long is closed
