@@ -14,11 +14,17 @@ namespace fs = std::filesystem;
 namespace fika::core {
 namespace {
 
-std::vector<fs::path> sortedEntries(const fs::path& dir, bool wantDirectories)
+// A review file larger than this is no review (a disk image renamed, a log): skipped unread.
+constexpr uintmax_t kMaxTextFileBytes = uintmax_t(64) << 20;
+
+// The sub-folders or .txt files of dir, sorted; `error` is set when dir cannot be listed.
+std::vector<fs::path> sortedEntries(const fs::path& dir, bool wantDirectories, std::error_code& error)
 {
     std::vector<fs::path> out;
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    fs::directory_iterator it(dir, error);
+    for (; !error && it != fs::directory_iterator(); it.increment(error)) {
+        const auto& entry = *it;
         if (wantDirectories ? entry.is_directory(ec) : (entry.is_regular_file(ec) && entry.path().extension() == ".txt"))
             out.push_back(entry.path());
     }
@@ -26,24 +32,46 @@ std::vector<fs::path> sortedEntries(const fs::path& dir, bool wantDirectories)
     return out;
 }
 
-bool hasTextFiles(const fs::path& dir)
+std::vector<fs::path> sortedEntries(const fs::path& dir, bool wantDirectories)
 {
-    return !sortedEntries(dir, false).empty();
+    std::error_code ignored;
+    return sortedEntries(dir, wantDirectories, ignored);
+}
+
+Error unreadableFolder(const fs::path& dir, const std::error_code& error)
+{
+    return makeError(errorCodeForErrno(error.value()), dir.string() + ": the folder cannot be read (" + error.message() + ")",
+                     dir.string());
 }
 
 // The class folders under root: sub-folders holding .txt files, except aclImdb's unlabelled `unsup`.
-std::vector<fs::path> classFolders(const fs::path& root)
+// A folder that cannot be listed is an error: leaving it out would drop a class without a word.
+Result<std::vector<fs::path>> classFolders(const fs::path& root)
 {
+    std::error_code error;
+    const auto dirs = sortedEntries(root, true, error);
+    if (error)
+        return unreadableFolder(root, error);
     std::vector<fs::path> out;
-    for (const auto& dir : sortedEntries(root, true))
-        if (dir.filename() != "unsup" && hasTextFiles(dir))
+    for (const auto& dir : dirs) {
+        if (dir.filename() == "unsup")
+            continue;
+        const bool hasText = !sortedEntries(dir, false, error).empty();
+        if (error)
+            return unreadableFolder(dir, error);
+        if (hasText)
             out.push_back(dir);
+    }
     return out;
 }
 
 // File contents as UTF-8, or a problem message.
 std::string readText(const fs::path& file, std::string& text)
 {
+    std::error_code ec;
+    if (const auto size = fs::file_size(file, ec); !ec && size > kMaxTextFileBytes)
+        return "is " + std::to_string(size >> 20) + " MiB, larger than a review can be (" +
+               std::to_string(kMaxTextFileBytes >> 20) + " MiB at most)";
     std::ifstream in(file, std::ios::binary);
     if (!in)
         return "cannot be read";
@@ -75,10 +103,16 @@ Result<FolderFiles> listFolderFiles(const std::string& rootPath, const FolderImp
     if (!fs::is_directory(root, ec))
         return makeError(ErrorCode::FileNotFound, rootPath + ": no such folder", rootPath);
 
-    const bool aclImdb = fs::is_directory(root / options.split, ec) && classFolders(root).empty();
+    auto topClasses = classFolders(root);
+    if (!topClasses)
+        return topClasses.error();
+    const bool aclImdb = fs::is_directory(root / options.split, ec) && topClasses->empty();
     if (aclImdb)
         root /= options.split;
-    const auto classes = classFolders(root);
+    auto found = aclImdb ? classFolders(root) : std::move(topClasses);
+    if (!found)
+        return found.error();
+    const auto& classes = found.value();
     if (classes.empty())
         return makeError(ErrorCode::NoData,
                          root.string() + ": no class sub-folders with .txt files (expected one sub-folder per class, "
@@ -105,11 +139,13 @@ std::vector<SplitFolder> listSplitFolders(const std::string& rootPath)
     std::error_code ec;
     const fs::path root(rootPath);
     std::vector<SplitFolder> splits;
-    if (!fs::is_directory(root, ec) || !classFolders(root).empty())
+    const auto topClasses = classFolders(root);
+    if (!fs::is_directory(root, ec) || !topClasses || !topClasses->empty())
         return splits;
     for (const auto& dir : sortedEntries(root, true)) {
         SplitFolder split{dir.filename().string(), 0};
-        for (const auto& classDir : classFolders(dir))
+        const auto classes = classFolders(dir);
+        for (const auto& classDir : classes ? classes.value() : std::vector<fs::path>{}) // an unreadable split lists none
             split.fileCount += static_cast<int64_t>(sortedEntries(classDir, false).size());
         if (split.fileCount > 0)
             splits.push_back(std::move(split));

@@ -5,6 +5,10 @@
 
 #include <QTemporaryDir>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace fika::core;
 
 class TestFolderImport : public QObject {
@@ -124,6 +128,60 @@ private Q_SLOTS:
         auto stopped = importFolder(root, stop);
         QCOMPARE(stopped.error().code, ErrorCode::Csv);
         QVERIFY(stopped.error().message.find("import stopped") != std::string::npos);
+    }
+
+    // A class folder that cannot be listed (no read permission) is an error naming it: it was left
+    // out without a word, so a third class vanished from the run, or 'only one class folder' blamed
+    // the wrong thing. Root reads every folder, so the import runs in a child process as nobody.
+    void unreadableClassFolderIsAnError()
+    {
+        QTemporaryDir dir;
+        const std::string root = dir.path().toStdString();
+        for (const char* cls : {"pos", "neg", "mixed"})
+            fika::test::writeBytes(root + "/" + cls + "/1.txt", std::string("a review, ") + cls);
+        ::chmod(root.c_str(), 0755);
+        for (const char* cls : {"pos", "neg", "mixed"})
+            ::chmod((root + "/" + cls).c_str(), 0755);
+        ::chmod((root + "/mixed").c_str(), 0311); // can be entered, not listed
+        int pipeEnds[2];
+        QCOMPARE(::pipe(pipeEnds), 0);
+        const pid_t child = ::fork();
+        if (child == 0) {
+            ::close(pipeEnds[0]);
+            if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0))
+                ::_exit(3);
+            auto result = importFolder(root);
+            const std::string message = result ? "imported " + std::to_string(result->dataset.labelMap.size()) + " classes"
+                                               : result.error().message;
+            ::_exit(::write(pipeEnds[1], message.data(), message.size()) < 0 ? 4 : 0);
+        }
+        ::close(pipeEnds[1]);
+        std::string message;
+        char buffer[4096];
+        for (ssize_t n; (n = ::read(pipeEnds[0], buffer, sizeof buffer)) > 0;)
+            message.append(buffer, static_cast<size_t>(n));
+        ::close(pipeEnds[0]);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        ::chmod((root + "/mixed").c_str(), 0755);
+        QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child could not run as nobody");
+        QVERIFY2(message.find(root + "/mixed: the folder cannot be read (Permission denied)") != std::string::npos, message.c_str());
+    }
+
+    // A huge .txt (a renamed disk image, a sparse file) is skipped unread, not read into memory.
+    void hugeFileIsSkippedUnread()
+    {
+        QTemporaryDir dir;
+        const std::string root = dir.path().toStdString();
+        fika::test::writeBytes(root + "/pos/1.txt", "good");
+        fika::test::writeBytes(root + "/neg/1.txt", "bad");
+        fika::test::writeBytes(root + "/neg/2.txt", "");
+        std::filesystem::resize_file(root + "/neg/2.txt", (uintmax_t(64) << 20) + 1); // sparse: no disk used
+        auto result = importFolder(root);
+        QVERIFY2(result.ok(), result.error().message.c_str());
+        QCOMPARE(result->report.invalidRows, int64_t(1));
+        QVERIFY2(result->report.problems[0].message.find("neg/2.txt: is 64 MiB, larger than a review can be") != std::string::npos,
+                 result->report.problems[0].message.c_str());
     }
 
     void missingFolderIsAnError()
