@@ -436,9 +436,20 @@ private:
         }
         // epoch-N keeps optimizer.pt only until `last` holds it: resuming from an older epoch-N (its
         // `last` deleted) starts AdamW's moments anew, which changes the run a little.
-        if (fs::exists(folder / "optimizer.pt", ec))
-            torch::load(*m_optimizer, (folder / "optimizer.pt").string(), m_device); // saved on another device too
-        else
+        if (fs::exists(folder / "optimizer.pt", ec)) {
+            const std::string file = (folder / "optimizer.pt").string();
+            try {
+                torch::load(*m_optimizer, file, m_device); // saved on another device too
+            } catch (const std::exception& e) {
+                std::string what = e.what();
+                what = what.substr(0, what.find('\n')); // LibTorch appends its C++ stack
+                return makeError(errorCodeForException(e, ErrorCode::CheckpointInvalid),
+                                 file + ": the optimizer state cannot be read (" + what + "); the checkpoint is damaged: " +
+                                     "move " + folder.filename().string() + " aside to resume from the newest epoch-N, " +
+                                     "or start anew with --overwrite",
+                                 file);
+            }
+        } else
             m_observer.onWarning({WarningCode::OptimizerStateMissing,
                                   folder.filename().string() +
                                       " holds no optimizer state; the optimizer starts anew, so the run differs a little from an uninterrupted one",

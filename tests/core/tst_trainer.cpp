@@ -412,6 +412,30 @@ private Q_SLOTS:
         QCOMPARE(third.epochs.size(), size_t(1));
     }
 
+    // A damaged optimizer.pt is named, with the way out ('training failed: PytorchStreamReader failed
+    // reading zip archive' named no file and no remedy).
+    void damagedOptimizerStateIsNamed()
+    {
+        QTemporaryDir dir;
+        auto config = tinyConfig(dir);
+        config.training.epochs = 1;
+        Recorder first;
+        QVERIFY(train(config, first).ok());
+        const std::string optimizer = config.output.dir + "/checkpoints/last/optimizer.pt";
+        fika::test::writeBytes(optimizer, fika::test::readBytes(optimizer).substr(0, 1000));
+        config.training.epochs = 2;
+        TrainOptions resume;
+        resume.resume = true;
+        Recorder second;
+        const auto refused = train(config, second, resume);
+        QCOMPARE(refused.error().code, ErrorCode::CheckpointInvalid);
+        QVERIFY2(refused.error().message.starts_with(optimizer + ": the optimizer state cannot be read ("),
+                 refused.error().message.c_str());
+        QVERIFY2(refused.error().message.find("move last aside to resume from the newest epoch-N") != std::string::npos,
+                 refused.error().message.c_str());
+        QVERIFY2(refused.error().message.find('\n') == std::string::npos, refused.error().message.c_str());
+    }
+
     // A line the run is still writing (no line break yet) is not read as a broken file.
     void runHistoryIgnoresALineBeingWritten()
     {
