@@ -246,6 +246,14 @@ int runEvaluate(const EvaluateArgs& args)
     if (!imported) {
         return fail(imported.error());
     }
+    // The numbers are for the rows read: say which were not (they were left out without a word).
+    const core::ImportReport& report = imported->report;
+    for (const auto& warning : report.warnings)
+        std::cerr << "warning: " << warning.message << "\n";
+    if (report.invalidRows > 0)
+        std::cerr << "warning: " << args.csv << ": " << report.invalidRows << (report.invalidRows == 1 ? " row" : " rows")
+                  << " with problems skipped, so the figures count " << report.rowsImported << " of " << report.rowsRead
+                  << " rows (fika-cli dataset inspect lists them)\n";
     core::PredictorOptions predictorOptions;
     predictorOptions.sequenceLength = args.sequenceLength;
     predictorOptions.bf16 = args.precision == "bf16";
@@ -268,6 +276,7 @@ int runEvaluate(const EvaluateArgs& args)
     const auto& truth = evaluated->truth;
     if (args.json) {
         nlohmann::json out = core::metricsToJson(m, modelLabels);
+        out["skipped_rows"] = report.invalidRows;
         std::cout << out.dump() << "\n";
         return 0;
     }

@@ -597,6 +597,40 @@ private Q_SLOTS:
         QVERIFY(configFile.open(QIODevice::ReadOnly) && configFile.readAll().contains("folder: " +
                                                                                        QByteArray::fromStdString(fika::test::sharedPath("data/imdb/aclImdb-sample/test"))));
     }
+
+    // evaluate gives figures for the rows it read: rows it skipped (a missing label, too many fields) are
+    // counted in a warning and in --json's skipped_rows (46 of 200 rows went without a word).
+    void evaluateSaysWhichRowsItSkipped()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("reviews.csv"));
+        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(64));
+        const QString config = dir.filePath(QStringLiteral("experiment.yaml"));
+        QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--preset"), QStringLiteral("recommended"),
+                         QStringLiteral("--csv"), csv, QStringLiteral("--out"), config})
+                     .exitCode,
+                 0);
+        QStringList train = {QStringLiteral("train"), QStringLiteral("--config"), config};
+        for (const char* setting : {"model.init=random", "model.layers=1", "model.hidden_size=16", "model.heads=2",
+                                    "model.intermediate_size=16", "encoding.sequence_length=16", "training.epochs=1",
+                                    "training.threads=1"})
+            train << QStringLiteral("--set") << QString::fromUtf8(setting);
+        train << QStringLiteral("--set") << QStringLiteral("output.dir=") + dir.filePath(QStringLiteral("run"));
+        const Run trained = runCli(train);
+        QVERIFY2(trained.exitCode == 0, trained.err.constData());
+
+        const QString test = dir.filePath(QStringLiteral("test.csv"));
+        fika::test::writeBytes(test.toStdString(), "review,sentiment\ngood,positive\nbad,negative\nfine,positive,extra\nno label,\n");
+        const QStringList evaluate = {QStringLiteral("evaluate"), QStringLiteral("--checkpoint"),
+                                      dir.filePath(QStringLiteral("run/checkpoints/last")), QStringLiteral("--csv"), test};
+        const Run plain = runCli(evaluate);
+        QVERIFY2(plain.exitCode == 0, plain.err.constData());
+        QVERIFY(plain.out.contains("examples 2\n"));
+        QVERIFY2(plain.err.contains("test.csv: 2 rows with problems skipped, so the figures count 2 of 4 rows"), plain.err.constData());
+        const Run json = runCli(evaluate + QStringList{QStringLiteral("--json")});
+        QVERIFY2(json.exitCode == 0, json.err.constData());
+        QCOMPARE(nlohmann::json::parse(json.out.toStdString())["skipped_rows"].get<int>(), 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
