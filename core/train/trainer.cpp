@@ -458,7 +458,13 @@ private:
         m_state = std::move(state.value());
         m_state.totalSteps = totalSteps;
         m_state.dataSha256 = m_run.dataSha256; // recorded from here on also where the resumed state had none
-        m_observer.onMessage("resuming at epoch " + std::to_string(m_state.epoch + 1) + ", batch " + std::to_string(m_state.nextBatch));
+        if (m_state.epoch >= m_t.epochs) // 'resuming at epoch 5' of a 2-epoch run promised training that never came
+            m_observer.onMessage(folder.filename().string() + " has finished epoch " + std::to_string(m_state.epoch) +
+                                 " and training.epochs is " + std::to_string(m_t.epochs) +
+                                 ": nothing to train; raise training.epochs to train on");
+        else
+            m_observer.onMessage("resuming at epoch " + std::to_string(m_state.epoch + 1) + ", batch " +
+                                 std::to_string(m_state.nextBatch));
         return Ok{};
     }
 

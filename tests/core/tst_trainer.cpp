@@ -436,6 +436,26 @@ private Q_SLOTS:
         QVERIFY2(refused.error().message.find('\n') == std::string::npos, refused.error().message.c_str());
     }
 
+    // Resuming a run that has trained its epochs says there is nothing to train, not 'resuming at
+    // epoch 3' of a 1-epoch run.
+    void resumingAFinishedRunSaysSo()
+    {
+        QTemporaryDir dir;
+        auto config = tinyConfig(dir);
+        config.training.epochs = 2;
+        Recorder first;
+        QVERIFY(train(config, first).ok());
+        config.training.epochs = 1;
+        TrainOptions resume;
+        resume.resume = true;
+        Recorder second;
+        const auto resumed = train(config, second, resume);
+        QVERIFY2(resumed.ok(), resumed.error().message.c_str());
+        QVERIFY(second.epochs.empty());
+        QVERIFY(!second.said("resuming at epoch"));
+        QVERIFY(second.said("last has finished epoch 2 and training.epochs is 1: nothing to train; raise training.epochs to train on"));
+    }
+
     // A line the run is still writing (no line break yet) is not read as a broken file.
     void runHistoryIgnoresALineBeingWritten()
     {
