@@ -2,29 +2,31 @@
 // A newcomer's walk through the tutorial in Swedish, on a laptop scaled to 125 % and by keyboard.
 #include "ui_test_support.h"
 
+#include "deployment/deployment_view.h"
+#include "deployment/server_panel.h"
+#include "deployment/tester_widget.h"
+#include "download/library.h"
 #include "evaluation/confusion_matrix_plot.h"
 #include "evaluation/evaluation_view.h"
+#include "library/data_library_dialog.h"
 #include "training/training_controller.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
 #include <QDockWidget>
-#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTest>
+#include <QTranslator>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <QCheckBox>
-#include <QSpinBox>
-#include "deployment/deployment_view.h"
-#include "deployment/server_panel.h"
-#include "deployment/tester_widget.h"
-#include <QLineEdit>
-#include <QPushButton>
-#include <QListWidget>
-#include <QTest>
-#include <QTimer>
 
 using namespace fika::ui;
 
@@ -211,6 +213,41 @@ private Q_SLOTS:
         QVERIFY(port);
         QVERIFY2(port->hasFocus(), QApplication::focusWidget() ? QApplication::focusWidget()->metaObject()->className() : "none");
         QCOMPARE(port->findChild<QLineEdit*>()->selectedText(), QString::number(ntohs(address.sin_port)));
+    }
+    // The data library listed the catalog's names in English in the Swedish interface ("BERT base,
+    // English, uncased (110 M parameters)"): they are translatable now, each name of the bundled
+    // catalog, and shown through the translation.
+    void dataLibraryNamesAreTranslated()
+    {
+        auto catalog = fika::core::loadCatalog(fika::core::bundledCatalogPath());
+        QVERIFY(catalog);
+        const QStringList marked = DataLibraryDialog::translatableCatalogNames();
+        QStringList names;
+        for (const auto& dataset : catalog->datasets)
+            names << QString::fromStdString(dataset.name);
+        for (const auto& model : catalog->models)
+            names << QString::fromStdString(model.name);
+        for (const QString& name : names)
+            QVERIFY2(marked.contains(name), qPrintable(name + QStringLiteral(": not marked for translation")));
+
+        // Every text of the dialog's context comes back in brackets: so do the names in the list.
+        class Brackets : public QTranslator {
+        public:
+            bool isEmpty() const override { return false; }
+            QString translate(const char* context, const char* source, const char*, int) const override
+            {
+                return QByteArray(context) == "fika::ui::DataLibraryDialog" ? QStringLiteral("[%1]").arg(QString::fromUtf8(source))
+                                                                             : QString();
+            }
+        } brackets;
+        QCoreApplication::installTranslator(&brackets);
+        DataLibraryDialog dialog;
+        QCoreApplication::removeTranslator(&brackets);
+        auto* list = dialog.findChild<QListWidget*>();
+        QVERIFY(list);
+        QCOMPARE(list->count(), names.size());
+        for (int row = 0; row < list->count(); ++row)
+            QVERIFY2(list->item(row)->text().contains(QStringLiteral("[%1]").arg(names[row])), qPrintable(list->item(row)->text()));
     }
 };
 

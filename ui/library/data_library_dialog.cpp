@@ -19,6 +19,35 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace fika::ui {
+namespace {
+
+// The names of resources/catalog.yaml, for translation: the catalog is data, in English, and shown
+// through tr() a name here appears in the interface's language (tst_newcomer_walk checks the list
+// holds every name of the bundled catalog). A name not here is shown as the catalog writes it.
+const char* const kCatalogNames[] = {
+    QT_TRANSLATE_NOOP("fika::ui::DataLibraryDialog", "IMDB Large Movie Review Dataset (Maas et al. 2011), about 84 MB"),
+    QT_TRANSLATE_NOOP("fika::ui::DataLibraryDialog", "BERT base, English, uncased (110 M parameters)"),
+    QT_TRANSLATE_NOOP("fika::ui::DataLibraryDialog", "BERT base, 104 languages, cased (178 M parameters)"),
+    QT_TRANSLATE_NOOP("fika::ui::DataLibraryDialog", "BERT tiny, English, uncased (4.4 M parameters)"),
+    QT_TRANSLATE_NOOP("fika::ui::DataLibraryDialog", "BERT mini, English, uncased (11 M parameters)"),
+    QT_TRANSLATE_NOOP("fika::ui::DataLibraryDialog", "BERT small, English, uncased (29 M parameters)"),
+    QT_TRANSLATE_NOOP("fika::ui::DataLibraryDialog", "BERT medium, English, uncased (41 M parameters)"),
+};
+
+} // namespace
+
+QStringList DataLibraryDialog::translatableCatalogNames()
+{
+    QStringList names;
+    for (const char* name : kCatalogNames)
+        names << QString::fromUtf8(name);
+    return names;
+}
+
+QString DataLibraryDialog::catalogName(const std::string& name)
+{
+    return tr(name.c_str());
+}
 
 DataLibraryDialog::DataLibraryDialog(QWidget* parent) : QDialog(parent), m_cache(toQString(core::fikaCacheDir()))
 {
@@ -79,14 +108,14 @@ void DataLibraryDialog::refresh()
     m_items->clear();
     const auto cached = core::cachedModels(m_catalog, toStdString(m_cache));
     for (const auto& d : m_catalog.datasets) {
-        auto* item = new QListWidgetItem(tr("Dataset: %1").arg(toQString(d.name)), m_items);
+        auto* item = new QListWidgetItem(tr("Dataset: %1").arg(catalogName(d.name)), m_items);
         item->setData(Qt::UserRole, toQString(d.id));
         item->setData(Qt::UserRole + 1, true);
         item->setToolTip(toQString(d.url));
     }
     for (const auto& m : m_catalog.models) {
         const bool have = std::find(cached.begin(), cached.end(), m.id) != cached.end();
-        auto* item = new QListWidgetItem(tr("Model: %1%2").arg(toQString(m.name), have ? tr(" — downloaded") : QString()), m_items);
+        auto* item = new QListWidgetItem(tr("Model: %1%2").arg(catalogName(m.name), have ? tr(" — downloaded") : QString()), m_items);
         item->setData(Qt::UserRole, toQString(m.id));
         item->setData(Qt::UserRole + 1, false);
         item->setToolTip(toQString(m_catalog.hub + "/" + m.repo));

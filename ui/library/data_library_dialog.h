@@ -24,6 +24,10 @@ public:
     explicit DataLibraryDialog(QWidget* parent = nullptr);
     ~DataLibraryDialog() override;
 
+    // A catalog entry's name in the interface's language, where a translation has it.
+    static QString catalogName(const std::string& name);
+    static QStringList translatableCatalogNames(); // the names marked for translation
+
 Q_SIGNALS:
     void datasetReady(const QString& folder); // import it
     void modelReady(const QString& folder);   // use it as initial weights
