@@ -41,8 +41,11 @@ Result<DatasetSource> describeSource(const std::string& path, const FolderImport
             return makeError(ErrorCode::IoError, path + ": cannot be read", path);
         return source;
     }
-    if (!fs::is_directory(path, ec))
-        return makeError(ErrorCode::FileNotFound, path + ": no such file or folder", path);
+    if (!fs::is_directory(path, ec)) // a relative path is the current folder's, not the config file's: say which
+        return makeError(ErrorCode::FileNotFound,
+                         path + ": no such file or folder" +
+                             (fs::path(path).is_relative() ? " (looked for " + source.path + ")" : std::string()),
+                         path);
     source.kind = "folder";
     auto listed = listFolderFiles(path, options);
     if (!listed)

@@ -4,7 +4,10 @@
 #include "common/sha256.h"
 #include "data/dataset_version.h"
 
+#include <QDir>
 #include <QTemporaryDir>
+
+#include <filesystem>
 
 using namespace fika::core;
 
@@ -99,6 +102,23 @@ private Q_SLOTS:
         QCOMPARE(folder->sizeBytes, int64_t(7));
         fika::test::writeBytes(dir.filePath(QStringLiteral("f/neg/1.txt")).toStdString(), "BAD");
         QVERIFY(describeSource(dir.filePath(QStringLiteral("f")).toStdString())->sha256 != folder->sha256);
+    }
+
+    // A relative data path is the current folder's (train run elsewhere than the config's folder):
+    // the message says where it looked.
+    void missingRelativeSourceSaysWhereItLooked()
+    {
+        QTemporaryDir dir;
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(dir.path()));
+        auto missing = describeSource("reviews.csv");
+        const std::string expected =
+            "reviews.csv: no such file or folder (looked for " + std::filesystem::current_path().string() + "/reviews.csv)";
+        QDir::setCurrent(before);
+        QCOMPARE(missing.error().code, ErrorCode::FileNotFound);
+        QCOMPARE(missing.error().message, expected);
+        QCOMPARE(describeSource("/nonexistent/reviews.csv").error().message,
+                 std::string("/nonexistent/reviews.csv: no such file or folder"));
     }
 
     // An aclImdb folder's hash covers what the import reads (train/<class>/*.txt), not test/ or
