@@ -8,6 +8,7 @@
 #include "download/library.h"
 #include "evaluation/confusion_matrix_plot.h"
 #include "evaluation/evaluation_view.h"
+#include "language.h"
 #include "library/data_library_dialog.h"
 #include "training/training_controller.h"
 
@@ -15,6 +16,7 @@
 #include <QCheckBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -248,6 +250,24 @@ private Q_SLOTS:
         QCOMPARE(list->count(), names.size());
         for (int row = 0; row < list->count(); ++row)
             QVERIFY2(list->item(row)->text().contains(QStringLiteral("[%1]").arg(names[row])), qPrintable(list->item(row)->text()));
+    }
+
+    // The wizard's summary wrote the learning rate as C does ("inlärningstakt 0.0005") among Swedish
+    // numbers ("1 600 träningsexempel"): it follows the language now.
+    void wizardSummaryWritesTheLearningRateInTheLanguage()
+    {
+        QTemporaryDir dir;
+        auto window = fika::test::tinyExperimentWindow(dir, QStringLiteral("walk"), 60, 1);
+        QVERIFY(window);
+        QCOMPARE(applyLanguage(QStringLiteral("sv")), QStringLiteral("sv"));
+        auto* wizard = window->openExperimentWizard(); // random weights, from scratch: 5e-4
+        wizard->tabs()->setCurrentIndex(wizard->tabs()->count() - 1);
+        QString summary;
+        for (auto* label : wizard->findChildren<QLabel*>())
+            if (label->text().contains(QStringLiteral("→")))
+                summary = label->text();
+        applyLanguage(QStringLiteral("en"));
+        QVERIFY2(summary.contains(QStringLiteral("0,0005")) && !summary.contains(QStringLiteral("0.0005")), qPrintable(summary));
     }
 };
 

@@ -427,7 +427,7 @@ void ExperimentWizard::updateSummary()
                                 config->model.trainable ? QString() : tr(", frozen"))
                            .arg(config->training.batchSize)
                            .arg(config->training.epochs)
-                           .arg(config->training.learningRate));
+                           .arg(QLocale().toString(config->training.learningRate))); // "0,0005" in Swedish
 }
 
 void ExperimentWizard::accept()
