@@ -7,12 +7,13 @@
 namespace fika::core {
 namespace {
 
-constexpr std::array<std::pair<WarningCode, const char*>, 5> kNames{{
+constexpr std::array<std::pair<WarningCode, const char*>, 6> kNames{{
     {WarningCode::TextConverted, "text_converted"},
     {WarningCode::RowsSkipped, "rows_skipped"},
     {WarningCode::LabelColumnLooksLikeText, "label_column_looks_like_text"},
     {WarningCode::FileNotWritten, "file_not_written"},
     {WarningCode::OptimizerStateMissing, "optimizer_state_missing"},
+    {WarningCode::LabelsDifferInCase, "labels_differ_in_case"},
 }};
 
 } // namespace

@@ -14,8 +14,9 @@ enum class WarningCode {
     LabelColumnLooksLikeText, // most labels are seen once: probably not a class column
     FileNotWritten,           // a cache or log the run goes on without
     OptimizerStateMissing,    // a resume without AdamW's moments: the run differs a little
+    LabelsDifferInCase,       // 'Positive' and 'positive' are two classes: probably meant as one
 };
-inline constexpr WarningCode kLastWarningCode = WarningCode::OptimizerStateMissing;
+inline constexpr WarningCode kLastWarningCode = WarningCode::LabelsDifferInCase;
 
 struct Warning {
     WarningCode code = WarningCode::TextConverted;

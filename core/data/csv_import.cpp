@@ -6,7 +6,10 @@
 #include "data/csv_reader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <unordered_map>
 
 namespace fika::core {
@@ -70,6 +73,39 @@ std::string fieldProblem(const std::string& value, int64_t recordOffset, const s
     if (bad != std::string::npos)
         return "column '" + column + "' has invalid UTF-8 near byte offset " + std::to_string(recordOffset);
     return {};
+}
+
+// Labels that differ only in letter case ('Positive', 'positive') become separate classes, which is
+// almost never meant: one warning naming each such group with its row counts.
+std::optional<Warning> caseVariantsWarning(const std::map<std::string, int64_t>& classCounts, const std::string& path,
+                                           const std::string& column)
+{
+    std::map<std::string, std::vector<std::string>> byLowercase;
+    for (const auto& [name, count] : classCounts) {
+        std::string lower = name;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        byLowercase[lower].push_back(name);
+    }
+    std::string groups;
+    for (const auto& [lower, names] : byLowercase) {
+        if (names.size() < 2)
+            continue;
+        std::string group;
+        for (const auto& name : names)
+        {
+            const int64_t rows = classCounts.at(name);
+            group += (group.empty() ? "" : " and ") +
+                     ("'" + name + "' (" + std::to_string(rows) + (rows == 1 ? " row)" : " rows)"));
+        }
+        groups += (groups.empty() ? "" : "; ") + group;
+    }
+    if (groups.empty())
+        return std::nullopt;
+    return Warning{WarningCode::LabelsDifferInCase,
+                   path + ": column '" + column + "' has labels that differ only in letter case: " + groups +
+                       "; each is a class of its own, so write them alike if they mean the same",
+                   path, column};
 }
 
 } // namespace
@@ -194,6 +230,9 @@ Result<ImportResult> importCsv(const std::string& path, const CsvImportOptions& 
                          path + ": column '" + options.labelColumn + "' has only one class ('" +
                              result.report.classCounts.begin()->first + "'); a classifier needs at least two",
                          path, 0, -1, options.labelColumn);
+
+    if (auto warning = caseVariantsWarning(result.report.classCounts, path, options.labelColumn))
+        result.report.warnings.push_back(std::move(*warning));
 
     Dataset& dataset = result.dataset;
     dataset.textFeature = options.textColumn;

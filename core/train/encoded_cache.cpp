@@ -41,7 +41,9 @@ std::string encodedCacheKey(const std::string& sourceSha256, const std::string& 
                             const std::string& labelColumn, const std::string& folderSplit,
                             const EncodingSettings& encoding)
 {
-    const nlohmann::json key = {{"format", 1},
+    // format 2: the CSV import skips rows a quote left open swallowed and warns of labels that differ
+    // in case; an entry made before keeps the old rows and warnings, so it is not read.
+    const nlohmann::json key = {{"format", 2},
                                 {"source", sourceSha256},
                                 {"text_column", textColumn},
                                 {"label_column", labelColumn},

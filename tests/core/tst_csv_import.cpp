@@ -104,6 +104,11 @@ private Q_SLOTS:
             "byte offset 1 (line 1) is a NUL byte, so the file looks like binary or UTF-16 data", 0, 0);
         add("NUL bytes only (sparse file)", std::string(100000, '\0'), false, ErrorCode::Encoding,
             "byte offset 0 (line 1) is a NUL byte", 0, 0);
+        // 'Positive' and 'positive' are two classes (a 4-class run on a 2-class task, without a word): warned.
+        add("labels differ only in case", header + ok + "nice,Positive\nawful,Negative\nnasty,Negative\n", false, ErrorCode::None,
+            "column 'sentiment' has labels that differ only in letter case: 'Negative' (2 rows) and 'negative' (2 rows); "
+            "'Positive' (1 row) and 'positive' (2 rows); each is a class of its own",
+            7, 0);
         add("extra columns ignored", "id,review,sentiment,rating\n1,good,positive,9\n2,bad,negative,2\n", false,
             ErrorCode::None, "", 2, 0);
     }
