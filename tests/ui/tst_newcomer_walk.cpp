@@ -8,6 +8,7 @@
 #include "download/library.h"
 #include "evaluation/confusion_matrix_plot.h"
 #include "evaluation/evaluation_view.h"
+#include "evaluation/misclassified_browser.h"
 #include "language.h"
 #include "library/data_library_dialog.h"
 #include "training/training_controller.h"
@@ -21,7 +22,10 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
+#include <QTableWidget>
+#include <QTabWidget>
 #include <QTest>
 #include <QTranslator>
 
@@ -35,9 +39,9 @@ using namespace fika::ui;
 namespace {
 
 // A window whose tiny experiment has trained one epoch, active (the keys go where the focus is).
-std::unique_ptr<MainWindow> trainedWindow(const QTemporaryDir& dir)
+std::unique_ptr<MainWindow> trainedWindow(const QTemporaryDir& dir, int rows = 60)
 {
-    auto window = fika::test::tinyExperimentWindow(dir, QStringLiteral("walk"), 60, 1);
+    auto window = fika::test::tinyExperimentWindow(dir, QStringLiteral("walk"), rows, 1);
     if (!window)
         return nullptr;
     QSignalSpy finished(window->studio()->training(), &TrainingController::finished);
@@ -268,6 +272,35 @@ private Q_SLOTS:
                 summary = label->text();
         applyLanguage(QStringLiteral("en"));
         QVERIFY2(summary.contains(QStringLiteral("0,0005")) && !summary.contains(QStringLiteral("0.0005")), qPrintable(summary));
+    }
+
+    // On a 1366x768 laptop at 125 % the Misclassified reviews tab showed two rows of its list, and
+    // the view scrolled to reach the rest of the explanation beside it: the explanation's chart is
+    // as tall as its rows (up to 16 words). The explanation scrolls within its pane now; the view
+    // fits the window and the list shows more reviews, a line each.
+    void misclassifiedTabFitsALaptopAt125()
+    {
+        QTemporaryDir dir;
+        auto window = trainedWindow(dir, 120);
+        QVERIFY(window);
+        window->resize(1093, 614); // 1366x768 at 125 %, in logical pixels
+        window->showSection(MainWindow::EvaluationSection);
+        auto* evaluation = window->evaluationView();
+        QTRY_VERIFY_WITH_TIMEOUT(evaluation->evaluationReady(), 60000);
+        auto* browser = evaluation->misclassifiedBrowser();
+        evaluation->detailTabs()->setCurrentWidget(browser);
+        QVERIFY(browser->count() > 4);
+        QSignalSpy explained(browser, &MisclassifiedBrowser::explained);
+        browser->list()->selectRow(0);
+        QVERIFY(explained.wait(60000));
+        QCoreApplication::processEvents();
+        auto* area = qobject_cast<QScrollArea*>(evaluation->parentWidget()->parentWidget());
+        QVERIFY(area);
+        const int needed = evaluation->minimumSizeHint().height(), shown = area->viewport()->height();
+        const int rows = browser->list()->viewport()->height() / std::max(1, browser->list()->rowHeight(0));
+        qInfo("the view needs %d px of %d; the list shows %d rows", needed, shown, rows);
+        QVERIFY2(needed <= shown, qPrintable(QStringLiteral("%1 > %2").arg(needed).arg(shown)));
+        QVERIFY2(rows >= 3, qPrintable(QString::number(rows)));
     }
 };
 

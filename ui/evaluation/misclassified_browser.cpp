@@ -13,6 +13,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -62,7 +63,15 @@ MisclassifiedBrowser::MisclassifiedBrowser(QWidget* parent) : QWidget(parent)
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setWordWrap(false);
-    auto* right = new QWidget(splitter);
+    // One line of text per review: the style's 30 px rows showed two reviews at 1366x768 at 125 %.
+    m_list->verticalHeader()->setDefaultSectionSize(m_list->fontMetrics().height() + 8);
+    // The explanation scrolls within its pane: its chart is as tall as its rows (up to 16 words), and
+    // as the pane's minimum it left the list two rows at 1366x768 at 125 % and made the view scroll.
+    auto* pane = new QScrollArea(splitter);
+    pane->setWidgetResizable(true);
+    pane->setFrameShape(QFrame::NoFrame);
+    auto* right = new QWidget(pane);
+    pane->setWidget(right);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     m_busy = new QProgressBar(right);
@@ -81,16 +90,37 @@ MisclassifiedBrowser::MisclassifiedBrowser(QWidget* parent) : QWidget(parent)
     rightLayout->addWidget(m_view, 1);
     rightLayout->addStretch();
     splitter->addWidget(m_list);
-    splitter->addWidget(right);
+    splitter->addWidget(pane);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
-    splitter->setSizes({2000, 3000}); // in that ratio, as the stretch factors
+    splitter->setSizes({2000, 3000}); // in that ratio, as the stretch factors, until fitSplit
     layout->addWidget(splitter, 1);
+    m_splitter = splitter;
+    connect(splitter, &QSplitter::splitterMoved, this, [this] { m_splitChosen = true; });
 
     connect(m_list, &QTableWidget::itemSelectionChanged, this, &MisclassifiedBrowser::onSelectionChanged);
     connect(&m_loader, &QFutureWatcher<void>::finished, this, &MisclassifiedBrowser::onLoaded);
     connect(&m_explainer, &QFutureWatcher<void>::finished, this, &MisclassifiedBrowser::onExplained);
     setEvaluation(nullptr, {});
+}
+
+void MisclassifiedBrowser::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitSplit();
+}
+
+// The list as tall as five reviews, or half the height where there is less, and the explanation the
+// rest (it scrolls in its pane): 2/5 left two rows at 1366x768 at 125 %. A dragged splitter stays.
+void MisclassifiedBrowser::fitSplit()
+{
+    const int total = m_splitter->height() - m_splitter->handleWidth();
+    if (m_splitChosen || total <= 0)
+        return;
+    const int fiveReviews = m_list->horizontalHeader()->sizeHint().height() + 5 * m_list->verticalHeader()->defaultSectionSize() +
+                            2 * m_list->frameWidth();
+    const int list = std::min(fiveReviews, total / 2);
+    m_splitter->setSizes({list, total - list});
 }
 
 // The pool tasks hold what they use (predictor, evaluation), not this widget: a watcher destroyed

@@ -13,6 +13,7 @@
 
 class QLabel;
 class QProgressBar;
+class QSplitter;
 class QTableWidget;
 
 namespace fika::ui {
@@ -50,7 +51,11 @@ Q_SIGNALS:
     void countChanged(int misclassified); // -1: no predictions yet
     void explained(bool ok);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    void fitSplit();
     void onSelectionChanged();
     void startWork();
     void onLoaded();
@@ -65,6 +70,8 @@ private:
 
     QLabel* m_caption = nullptr;
     QTableWidget* m_list = nullptr;
+    QSplitter* m_splitter = nullptr; // the list | the explanation
+    bool m_splitChosen = false;      // the user dragged the splitter
     QProgressBar* m_busy = nullptr;
     QLabel* m_error = nullptr;
     ExplanationView* m_view = nullptr;
