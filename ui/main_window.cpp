@@ -182,6 +182,9 @@ void MainWindow::addSection(const QString& name, QWidget* view)
     auto* scroll = new QScrollArea(m_views);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    // No stop on Tab: it showed no focus, so after a view's last control Tab seemed lost. Tabbing
+    // through the controls scrolls each into sight all the same.
+    scroll->setFocusPolicy(Qt::NoFocus);
     scroll->setWidget(view);
     m_views->addWidget(scroll);
 }

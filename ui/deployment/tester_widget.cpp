@@ -56,6 +56,7 @@ TesterWidget::TesterWidget(Studio* studio, QWidget* parent) : QWidget(parent), m
     m_text = new QPlainTextEdit(this);
     m_text->setPlaceholderText(tr("Type or paste a review, then press Play (Ctrl+Return)"));
     m_text->setMinimumHeight(80);
+    m_text->setTabChangesFocus(true); // Tab goes on to Play, as a review needs no tab characters
     m_text->setMaximumHeight(kTextHeight);
     layout->addWidget(m_text);
     auto* row = new QHBoxLayout;

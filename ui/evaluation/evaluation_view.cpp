@@ -162,6 +162,7 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     m_examples->verticalHeader()->setVisible(false);
     m_examples->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_examples->setWordWrap(false);
+    m_examples->setTabKeyNavigation(false); // Tab leaves the list; arrows move in it
     m_examples->setSortingEnabled(true); // most confident first; a header click sorts by its column
     m_examples->sortByColumn(2, Qt::DescendingOrder);
     examplesLayout->addWidget(m_examplesTitle);

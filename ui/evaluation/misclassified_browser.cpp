@@ -63,6 +63,7 @@ MisclassifiedBrowser::MisclassifiedBrowser(QWidget* parent) : QWidget(parent)
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setWordWrap(false);
+    m_list->setTabKeyNavigation(false); // Tab leaves the list; arrows move in it
     // One line of text per review: the style's 30 px rows showed two reviews at 1366x768 at 125 %.
     m_list->verticalHeader()->setDefaultSectionSize(m_list->fontMetrics().height() + 8);
     // The explanation scrolls within its pane: its chart is as tall as its rows (up to 16 words), and
