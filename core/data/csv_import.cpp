@@ -122,8 +122,6 @@ Result<ImportReport> scanCsv(const std::string& path, const CsvImportOptions& op
 
     ImportReport report;
     report.delimiter = reader.delimiter();
-    if (!reader.warning().empty())
-        report.warnings.push_back({WarningCode::TextConverted, reader.warning(), path, {}});
 
     CsvRecord record;
     auto got = reader.next(record);
@@ -202,6 +200,8 @@ Result<ImportReport> scanCsv(const std::string& path, const CsvImportOptions& op
             return status.error();
     }
     context.report(reader.totalBytes(), reader.totalBytes());
+    if (!reader.warning().empty()) // after the rows: a file may turn out to be Latin-1 past its first 64 KiB
+        report.warnings.insert(report.warnings.begin(), {WarningCode::TextConverted, reader.warning(), path, {}});
     return report;
 }
 

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/csv_reader.h"
 
+#include "common/utf8.h"
+
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -49,6 +53,7 @@ Result<std::unique_ptr<CsvReader>> CsvReader::openStream(std::unique_ptr<std::is
         return charset.error();
     reader->m_charset = charset.value();
     reader->m_rawConsumed = static_cast<int64_t>(sample.size());
+    reader->m_onlyAscii = std::none_of(sample.begin(), sample.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
     sample.erase(0, reader->m_charset.bomBytes);
     reader->m_bufferStart = static_cast<int64_t>(reader->m_charset.bomBytes);
     if (reader->m_charset.encoding == TextEncoding::Windows1252) {
@@ -94,9 +99,40 @@ bool CsvReader::fill()
     m_stream->read(target.data(), static_cast<std::streamsize>(target.size()));
     target.resize(static_cast<size_t>(m_stream->gcount()));
     m_rawConsumed += static_cast<int64_t>(target.size());
+    if (!m_decoder && m_onlyAscii)
+        checkFirstNonAscii();
     if (m_decoder)
         m_decoder->appendDecoded(m_raw, m_buffer);
     return !m_buffer.empty();
+}
+
+// The sample was ASCII, so it said nothing about the encoding: the first byte past it that is not
+// ASCII decides. Invalid UTF-8 there (a Latin-1 file whose accents come after 64 KiB) switches to
+// Windows-1252 for the rest, which reads the ASCII before it the same; without this every row with
+// an accent was skipped as invalid UTF-8.
+void CsvReader::checkFirstNonAscii()
+{
+    const auto first = std::find_if(m_buffer.begin(), m_buffer.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    if (first == m_buffer.end())
+        return;
+    m_onlyAscii = false;
+    const auto at = static_cast<size_t>(first - m_buffer.begin());
+    const std::string_view rest = std::string_view(m_buffer).substr(at);
+    if (utf8::findInvalid(rest, /*allowTruncatedEnd=*/true) == std::string_view::npos)
+        return;
+    auto guess = detectCharset(rest, m_name);
+    if (!guess || guess.value().encoding != TextEncoding::Windows1252)
+        return; // not a Latin text either: the rows with such bytes are reported one by one
+    const int64_t line = m_line + std::count(m_buffer.begin(), first, '\n');
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(*first));
+    m_charset.encoding = TextEncoding::Windows1252;
+    m_charset.warning = m_name + ": not UTF-8 (byte " + byte + " at byte offset " +
+                        std::to_string(m_bufferStart + static_cast<int64_t>(at)) + ", line " + std::to_string(line) +
+                        ", the first byte that is not ASCII); read as Windows-1252 and converted to UTF-8";
+    m_decoder = std::make_unique<Windows1252Decoder>();
+    m_raw = std::move(m_buffer);
+    m_buffer.clear();
 }
 
 Result<bool> CsvReader::next(CsvRecord& record)

@@ -43,6 +43,7 @@ public:
     Result<bool> next(CsvRecord& record);
 
     TextEncoding encoding() const { return m_charset.encoding; }
+    // Set when the text is converted; may first appear while reading (see checkFirstNonAscii).
     const std::string& warning() const { return m_charset.warning; }
     const std::string& name() const { return m_name; }
     int64_t bytesConsumed() const { return m_rawConsumed; }
@@ -51,6 +52,7 @@ public:
 private:
     CsvReader() = default;
     bool fill();
+    void checkFirstNonAscii();
     int get()
     {
         if (m_pos == m_buffer.size() && !fill())
@@ -76,6 +78,7 @@ private:
     int64_t m_totalBytes = 0;
     int64_t m_line = 1;
     char m_delimiter = ',';
+    bool m_onlyAscii = false; // UTF-8 read so far held ASCII alone: the encoding is still open
 };
 
 } // namespace fika::core

@@ -41,9 +41,10 @@ std::string encodedCacheKey(const std::string& sourceSha256, const std::string& 
                             const std::string& labelColumn, const std::string& folderSplit,
                             const EncodingSettings& encoding)
 {
-    // format 2: the CSV import skips rows a quote left open swallowed and warns of labels that differ
-    // in case; an entry made before keeps the old rows and warnings, so it is not read.
-    const nlohmann::json key = {{"format", 2},
+    // format 3: the CSV import skips rows a quote left open swallowed, warns of labels that differ in
+    // case and reads Latin-1 that starts past an ASCII first 64 KiB; an entry made before keeps the old
+    // rows and warnings, so it is not read.
+    const nlohmann::json key = {{"format", 3},
                                 {"source", sourceSha256},
                                 {"text_column", textColumn},
                                 {"label_column", labelColumn},

@@ -76,11 +76,17 @@ private Q_SLOTS:
         add("CR-only line ends", "review,sentiment\rgood,positive\rbad,negative\r", false, ErrorCode::None, "", 2, 0);
         add("stop at first problem", header + "a,positive\n,negative\nc,negative\n", true, ErrorCode::Csv,
             "line 3: empty text in column 'review' (import stopped)", 0, 0);
-        add("invalid UTF-8 after the sample", header + goodRows(1500, "positive") + goodRows(1500, "negative") +
-                                                  "\"broken \xC3\x28 bytes\",positive\n",
-            false, ErrorCode::None, "line 3002: column 'review' has invalid UTF-8", 3000, 1);
+        // A file whose sample holds UTF-8 beyond ASCII is UTF-8: a broken sequence past the sample is a bad row.
+        // (After an ASCII-only sample the first such bytes decide the encoding, as in the sample.)
+        add("invalid UTF-8 after the sample", header + "\"caf\xC3\xA9\",positive\n" + goodRows(1500, "positive") +
+                                                  goodRows(1500, "negative") + "\"broken \xC3\x28 bytes\",positive\n",
+            false, ErrorCode::None, "line 3003: column 'review' has invalid UTF-8", 3001, 1);
         add("binary data", std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0\x01\0", 20) + std::string(64, '\xFF'), false,
             ErrorCode::Encoding, "cannot tell the text encoding", 0, 0);
+        // ASCII for the first 64 KiB (the sample), then Latin-1 accents: every such row was skipped as invalid UTF-8.
+        add("Latin-1 after an ASCII sample", header + goodRows(1500, "positive") + goodRows(1500, "negative") +
+                                                  "\"caf\xE9 cr\xE8me\",positive\n\"na\xEFve\",negative\n",
+            false, ErrorCode::None, "line 3002, the first byte that is not ASCII); read as Windows-1252", 3002, 0);
         std::string fewAccents = header;
         for (int i = 0; i < 30; ++i)
             fewAccents += "\"caf\xE9 great film\",positive\n\"awful film\",negative\n"; // Latin-1 é; ICU guesses ISO-8859-2
