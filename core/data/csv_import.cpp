@@ -323,6 +323,9 @@ Result<std::vector<std::string>> readCsvColumn(const std::string& path, const st
             if (!found)
                 return found.error();
             index = found.value();
+        } else if (!record.problem.empty()) { // one value for several rows would shift every result after it
+            return makeError(ErrorCode::Csv, path + ": line " + std::to_string(record.line) + ": " + record.problem, path,
+                             record.line, -1, column);
         } else if (index < record.fields.size()) {
             values.push_back(std::move(record.fields[index]));
         } else {

@@ -46,7 +46,7 @@ Result<ImportResult> importCsv(const std::string& path, const CsvImportOptions& 
                                const JobContext& context = {});
 
 // The values of one column, for texts without labels (prediction, benchmarks). Rows with too few
-// fields are an error naming their line.
+// fields, and rows a quote left open swallowed, are an error naming their line: each value is one row's.
 Result<std::vector<std::string>> readCsvColumn(const std::string& path, const std::string& column);
 
 } // namespace fika::core

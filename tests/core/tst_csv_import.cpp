@@ -215,6 +215,19 @@ private Q_SLOTS:
                  result.error().message.c_str());
     }
 
+    // predict --csv gives one result per value in file order: rows swallowed by a quote left open came
+    // back as one value, so every prediction after it belonged to another row.
+    void readColumnRefusesSwallowedRows()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("texts.csv")).toStdString();
+        fika::test::writeBytes(path, "review\ngood\n\"broken\nthird\nfourth\n\"quoted\"\nlast\n");
+        auto values = readCsvColumn(path, "review");
+        QCOMPARE(values.error().code, ErrorCode::Csv);
+        QVERIFY2(values.error().message.find("line 3: a quoted field opened on line 3 runs to line 6") != std::string::npos,
+                 values.error().message.c_str());
+    }
+
     void cancelStopsTheImport()
     {
         QTemporaryDir dir;
