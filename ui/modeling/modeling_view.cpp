@@ -176,7 +176,7 @@ ModelingView::ModelingView(Studio* studio, QWidget* parent) : QWidget(parent), m
     auto* processesRow = new QHBoxLayout;
     processesRow->addWidget(m_processes);
     processesRow->addWidget(m_severalMachines);
-    auto* processesLabel = new QLabel(tr("Processes on this &computer:"), settings);
+    auto* processesLabel = new QLabel(tr("Processes on this c&omputer:"), settings); // Alt+C is Schedule's
     processesLabel->setBuddy(m_processes); // the form gives a layout's label none: "&c" showed as typed
     // Beside the processes (each takes a GPU): the left column's fields are the wider ones already.
     left->addRow(tr("Dev&ice:"), m_device);
