@@ -98,7 +98,7 @@ ExperimentWizard::ExperimentWizard(Studio* studio, QWidget* parent) : QDialog(pa
     m_weights = new QLineEdit(weightsTab);
     m_weights->setObjectName(QStringLiteral("weightsFolder"));
     m_weights->setPlaceholderText(tr("e.g. ~/.cache/fika/models/bert-base-uncased"));
-    auto* browse = new QPushButton(tr("&Browse…"), weightsTab);
+    auto* browse = new QPushButton(tr("Br&owse…"), weightsTab); // Alt+B is < Back's
     connect(browse, &QPushButton::clicked, this, &ExperimentWizard::browseWeights);
     auto* library = new QPushButton(tr("Data &library…"), weightsTab);
     library->setToolTip(tr("Download a pretrained BERT from the Hugging Face hub"));
