@@ -32,7 +32,7 @@ const std::set<std::string> kMayDiffer = {"training.threads",          "training
 
 } // namespace
 
-Status checkResumeMatches(const ExperimentConfig& config, const std::string& savedExperimentFile)
+Status checkResumeMatches(const ExperimentConfig& config, const std::string& savedExperimentFile, bool sameDataChecked)
 {
     std::error_code ec;
     if (!std::filesystem::exists(savedExperimentFile, ec)) // runs saved before the file existed: nothing to compare with
@@ -48,7 +48,7 @@ Status checkResumeMatches(const ExperimentConfig& config, const std::string& sav
         return makeError(ErrorCode::Yaml, savedExperimentFile + ": " + e.msg, savedExperimentFile);
     }
     for (const auto& [key, value] : now) {
-        if (kMayDiffer.count(key))
+        if (kMayDiffer.count(key) || (sameDataChecked && (key == "data.csv" || key == "data.folder")))
             continue;
         const auto it = before.find(key);
         const std::string old = it == before.end() ? "(not set)" : it->second;

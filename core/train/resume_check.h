@@ -12,6 +12,9 @@ namespace fika::core {
 // computed (data, encoding, model, optimisation) must equal the saved experiment's. The error names
 // the first key that differs and both values. Keys that only change how it runs (threads, device,
 // logging, how many epoch checkpoints are kept) or how long (epochs, early stopping) may differ.
-Status checkResumeMatches(const ExperimentConfig& config, const std::string& savedExperimentFile);
+// With sameDataChecked (the data's checksum matched the saved run's), data.csv and data.folder may
+// name another path: the same data moved with its project.
+Status checkResumeMatches(const ExperimentConfig& config, const std::string& savedExperimentFile,
+                          bool sameDataChecked = false);
 
 } // namespace fika::core

@@ -423,7 +423,8 @@ private:
                                  "…); resume with the data it was trained on, or start anew with --overwrite",
                              source, 0, -1, m_config.data.csv.empty() ? "data.folder" : "data.csv");
         }
-        if (auto same = checkResumeMatches(m_config, (folder / "experiment.yaml").string()); !same)
+        const bool sameDataChecked = !state->dataSha256.empty(); // equal, or refused above
+        if (auto same = checkResumeMatches(m_config, (folder / "experiment.yaml").string(), sameDataChecked); !same)
             return same.error();
         auto loaded = loadCheckpoint(folder.string(), LoadOptions{m_run.dataset.labelMap.names, ""});
         if (!loaded)

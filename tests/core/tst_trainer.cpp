@@ -410,6 +410,16 @@ private Q_SLOTS:
         const auto resumed = train(config, third, resume);
         QVERIFY2(resumed.ok(), resumed.error().message.c_str());
         QCOMPARE(third.epochs.size(), size_t(1));
+
+        // The same rows at another path (the project folder moved) resume; the path alone was refused.
+        const std::string moved = dir.filePath(QStringLiteral("moved.csv")).toStdString();
+        fs::rename(config.data.csv, moved);
+        config.data.csv = moved;
+        config.training.epochs = 3;
+        Recorder fourth;
+        const auto fromMoved = train(config, fourth, resume);
+        QVERIFY2(fromMoved.ok(), fromMoved.error().message.c_str());
+        QCOMPARE(fourth.epochs.size(), size_t(1));
     }
 
     // A damaged optimizer.pt is named, with the way out ('training failed: PytorchStreamReader failed
