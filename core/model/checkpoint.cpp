@@ -398,6 +398,13 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
                          dirPath + (ec && ec != std::errc::no_such_file_or_directory ? ": cannot be read (" + ec.message() + ")"
                                                                                     : ": no such checkpoint folder"),
                          dirPath);
+    // A training run's folder (or its checkpoints/) given for one of its checkpoints: say which to give.
+    for (const fs::path& checkpoints : {dir / "checkpoints", dir})
+        if (!fs::exists(dir / "config.json", ec) && fs::is_directory(checkpoints / "best", ec))
+            return makeError(ErrorCode::NotAFolder,
+                             dirPath + ": is a training run's folder, not a checkpoint; give one of its checkpoints, such as " +
+                                 (checkpoints / "best").string() + " or " + (checkpoints / "last").string(),
+                             dirPath);
     auto config = loadBertConfig((dir / "config.json").string());
     if (!config)
         return config.error();

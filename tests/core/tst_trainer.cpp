@@ -466,6 +466,25 @@ private Q_SLOTS:
         QVERIFY(second.said("last has finished epoch 2 and training.epochs is 1: nothing to train; raise training.epochs to train on"));
     }
 
+    // The run's folder, or its checkpoints/, given where a checkpoint belongs (predict --checkpoint run)
+    // names the checkpoints to give instead of 'run/config.json: no such file'.
+    void runFolderGivenForACheckpointIsNamed()
+    {
+        QTemporaryDir dir;
+        auto config = tinyConfig(dir);
+        config.training.epochs = 1;
+        Recorder recorder;
+        QVERIFY(train(config, recorder).ok());
+        const std::string run = config.output.dir;
+        for (const std::string& given : {run, run + "/checkpoints"}) {
+            const auto loaded = loadCheckpoint(given);
+            QCOMPARE(loaded.error().code, ErrorCode::NotAFolder);
+            QCOMPARE(loaded.error().message, given + ": is a training run's folder, not a checkpoint; give one of its checkpoints, such as " +
+                                                 run + "/checkpoints/best or " + run + "/checkpoints/last");
+        }
+        QVERIFY(loadCheckpoint(run + "/checkpoints/best").ok());
+    }
+
     // A line the run is still writing (no line break yet) is not read as a broken file.
     void runHistoryIgnoresALineBeingWritten()
     {
