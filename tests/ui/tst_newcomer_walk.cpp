@@ -30,6 +30,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QScrollArea>
+#include <QComboBox>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QTabBar>
@@ -476,6 +477,45 @@ private Q_SLOTS:
                                 "Starta om nu and Språk S in Preferences; Använd en lokal mapp and Ladda ner L; Språkmodell and "
                                 "Sekvenslängd S in the encoding dialog: the translator chooses others", Continue);
         QVERIFY2(conflicts.isEmpty(), qPrintable(conflicts.join(QStringLiteral("; "))));
+    }
+
+    // With nothing to export the Evaluation view's exports were enabled all the same: Export
+    // predictions asked for a file name and then refused, and Export chart saved empty charts. Each
+    // is enabled once there is its thing: a shown run, a checkpoint, its predictions.
+    void exportsWaitForWhatTheyExport()
+    {
+        QTemporaryDir dir;
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("FIKA_CACHE_DIR", dir.filePath(QStringLiteral("cache")).toUtf8());
+        MainWindow empty;
+        QString error;
+        QVERIFY2(empty.studio()->newProject(dir.filePath(QStringLiteral("empty")), QStringLiteral("empty"), &error), qPrintable(error));
+        auto exportButtons = [](EvaluationView* view) {
+            QHash<QString, QPushButton*> buttons;
+            for (auto* button : view->findChildren<QPushButton*>())
+                if (button->text().startsWith(QStringLiteral("Export ")))
+                    buttons.insert(button->text(), button);
+            return buttons;
+        };
+        const auto none = exportButtons(empty.evaluationView());
+        QCOMPARE(none.size(), 3);
+        for (auto* button : none)
+            QVERIFY2(!button->isEnabled(), qPrintable(button->text()));
+
+        auto window = trainedWindow(dir);
+        QVERIFY(window);
+        auto* evaluation = window->evaluationView();
+        const auto buttons = exportButtons(evaluation);
+        QTRY_VERIFY_WITH_TIMEOUT(evaluation->evaluationReady(), 60000);
+        for (auto* button : buttons)
+            QVERIFY2(button->isEnabled(), qPrintable(button->text()));
+        // Another checkpoint: its predictions are computed anew, and meanwhile not exported.
+        evaluation->checkpointSelector()->setCurrentIndex(1);
+        QVERIFY(!evaluation->evaluationReady());
+        QVERIFY(!buttons.value(QStringLiteral("Export predictions…"))->isEnabled());
+        QVERIFY(buttons.value(QStringLiteral("Export checkpoint…"))->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(evaluation->evaluationReady(), 60000);
+        QVERIFY(buttons.value(QStringLiteral("Export predictions…"))->isEnabled());
     }
 };
 

@@ -133,7 +133,6 @@ EvaluationView::EvaluationView(Studio* studio, QWidget* parent) : QWidget(parent
     m_exportChart = new QPushButton(tr("Export chart…"), details);
     m_exportPredictions = new QPushButton(tr("Export predictions…"), details);
     m_exportCheckpoint = new QPushButton(tr("Export checkpoint…"), details);
-    m_exportCheckpoint->setToolTip(tr("A folder that Hugging Face transformers loads as it is"));
     toolbar->addWidget(new QLabel(tr("Checkpoint:"), details));
     toolbar->addWidget(m_checkpoints);
     toolbar->addWidget(m_busy);
@@ -459,8 +458,25 @@ void EvaluationView::loadCheckpoints()
     });
     for (const QString& name : epochs)
         m_checkpoints->addItem(tr("epoch %1").arg(name.mid(6)), checkpoints + QLatin1Char('/') + name);
+    updateExports();
     if (m_checkpoints->count() > 0)
         evaluateCheckpoint();
+}
+
+// Each export only when there is something to export: Export predictions asked for a file name and
+// then refused ("No predictions yet"), and with no experiment Export chart saved empty charts.
+void EvaluationView::updateExports()
+{
+    const bool shown = m_experiments->currentRow() >= 0;
+    const bool checkpoint = !m_checkpoints->currentData().toString().isEmpty();
+    m_exportChart->setEnabled(shown);
+    m_exportPredictions->setEnabled(m_evaluation != nullptr);
+    m_exportPredictions->setToolTip(m_evaluation ? tr("The validation subset's predictions as CSV, with each class's probability")
+                                    : checkpoint ? tr("Once the checkpoint's validation predictions are in")
+                                                 : tr("No checkpoint yet: train the experiment in the Modeling view"));
+    m_exportCheckpoint->setEnabled(checkpoint);
+    m_exportCheckpoint->setToolTip(checkpoint ? tr("A folder that Hugging Face transformers loads as it is")
+                                              : tr("No checkpoint yet: train the experiment in the Modeling view"));
 }
 
 void EvaluationView::evaluateCheckpoint()
@@ -598,6 +614,7 @@ void EvaluationView::showExamples()
     if (m_cellTruth >= classes || m_cellPredicted >= classes)
         m_cellTruth = m_cellPredicted = -1; // not a cell of this matrix
     m_matrix->setHighlightedCell(m_cellTruth, m_cellPredicted);
+    updateExports(); // they follow the same state
     if (m_cellTruth < 0 || m_cellPredicted < 0) {
         m_examplesTitle->setText(tr("Click a cell of the confusion matrix to list its validation examples."));
         m_examples->setSortingEnabled(true);

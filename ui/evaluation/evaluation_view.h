@@ -77,6 +77,7 @@ private:
     void refreshCharts();
     void updateInfo();
     void loadCheckpoints();
+    void updateExports();
     void evaluateCheckpoint();
     void onEvaluated();
     void onPredictionProgress(qint64 done, qint64 total);
