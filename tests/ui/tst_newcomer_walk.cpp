@@ -10,6 +10,8 @@
 #include "evaluation/confusion_matrix_plot.h"
 #include "evaluation/evaluation_view.h"
 #include "evaluation/misclassified_browser.h"
+#include "evaluation/training_charts.h"
+#include "qcustomplot_wrapper.h"
 #include "language.h"
 #include "library/data_library_dialog.h"
 #include "modeling/several_machines_dialog.h"
@@ -516,6 +518,45 @@ private Q_SLOTS:
         QVERIFY(buttons.value(QStringLiteral("Export checkpoint…"))->isEnabled());
         QTRY_VERIFY_WITH_TIMEOUT(evaluation->evaluationReady(), 60000);
         QVERIFY(buttons.value(QStringLiteral("Export predictions…"))->isEnabled());
+    }
+
+    // The charts' value axes wrote a label every 0.1 in about 60 px (Validation accuracy from 0.45
+    // to 1 at 125 %): "0,9" and "1" ran into each other. The labels stand a line apart at the
+    // charts' smallest size.
+    void chartLabelsDoNotOverlap()
+    {
+        TrainingCharts charts;
+        RunSeries run;
+        run.name = QStringLiteral("run");
+        for (int epoch = 1; epoch <= 12; ++epoch) {
+            fika::core::EpochEvent event;
+            event.epoch = event.epochs = epoch;
+            event.trainingLoss = 0.7 - 0.05 * epoch;
+            event.validation.loss = 0.72 - 0.04 * epoch;
+            event.validation.accuracy = 0.45 + 0.045 * epoch;
+            run.history.epochs.push_back(event);
+            fika::core::StepEvent step;
+            step.step = epoch;
+            step.loss = event.trainingLoss;
+            run.history.steps.push_back(step);
+        }
+        charts.setRuns({run});
+        charts.resize(charts.minimumSizeHint().expandedTo(QSize(600, 150)).width(), 150);
+        charts.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&charts));
+        for (QCustomPlot* plot : charts.plots()) {
+            plot->replot();
+            QCoreApplication::processEvents(); // a replot it queued
+            QCPAxis* axis = plot->yAxis;
+            const QVector<double> ticks = axis->tickVector();
+            QVERIFY(ticks.size() >= 2);
+            const int lineHeight = QFontMetrics(axis->tickLabelFont()).height();
+            for (int i = 1; i < ticks.size(); ++i) {
+                const double apart = std::abs(axis->coordToPixel(ticks[i]) - axis->coordToPixel(ticks[i - 1]));
+                QVERIFY2(apart >= lineHeight, qPrintable(QStringLiteral("%1: labels %2 px apart, a line is %3 px")
+                                                             .arg(plot->yAxis->label()).arg(apart).arg(lineHeight)));
+            }
+        }
     }
 };
 
