@@ -24,6 +24,7 @@
 #include <QCheckBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -557,6 +558,31 @@ private Q_SLOTS:
                                                              .arg(plot->yAxis->label()).arg(apart).arg(lineHeight)));
             }
         }
+    }
+
+    // Saving a version with an empty subset is refused with "raise its share under Training/
+    // Validation", and the focus stayed on the button: it is on that share now, selected to type over.
+    void emptySubsetLeavesTheFocusOnItsShare()
+    {
+        QTemporaryDir dir;
+        DatasetsView view;
+        view.show();
+        QApplication::setActiveWindow(&view);
+        QVERIFY(QTest::qWaitForWindowActive(&view));
+        QVERIFY(fika::test::importSyntheticReviews(&view, dir.filePath(QStringLiteral("four.csv")), 4));
+        const auto shares = view.findChildren<QDoubleSpinBox*>();
+        QCOMPARE(shares.size(), 3); // training, validation, test
+        shares[0]->setValue(90);
+        QCOMPARE(shares[1]->value(), 10.0); // of 4 reviews, none
+        QPushButton* save = nullptr; // it saves a version first
+        for (auto* button : view.findChildren<QPushButton*>())
+            if (button->text() == QStringLiteral("Use in new experiment…"))
+                save = button;
+        QVERIFY(save);
+        save->setFocus();
+        QTest::keyClick(save, Qt::Key_Space);
+        QVERIFY2(shares[1]->hasFocus(), QApplication::focusWidget() ? QApplication::focusWidget()->metaObject()->className() : "none");
+        QCOMPARE(shares[1]->findChild<QLineEdit*>()->selectedText(), shares[1]->cleanText());
     }
 };
 

@@ -567,13 +567,18 @@ bool DatasetsView::saveVersion(const QString& path, QString* error)
     auto version = currentVersion(QFileInfo(path).completeBaseName());
     if (!version)
         return fail(ErrorText::text(version.error()));
-    // Said here, in the view's words: training would refuse it later, naming config keys.
-    if (version->trainingCount == 0 || version->validationCount == 0)
+    // Said here, in the view's words: training would refuse it later, naming config keys. The focus
+    // goes to the share to raise, selected to type over.
+    if (version->trainingCount == 0 || version->validationCount == 0) {
+        QDoubleSpinBox* share = version->trainingCount == 0 ? m_training : m_validation;
+        share->setFocus();
+        share->selectAll();
         return fail(
             tr("The %1 subset would be empty (%2 examples in all): raise its share under Training/Validation, or import more "
                "rows. Training needs examples to learn from and others to measure itself on.")
                 .arg(version->trainingCount == 0 ? tr("training") : tr("validation"))
                 .arg(QLocale().toString(static_cast<qlonglong>(m_current.dataset->labels.size()))));
+    }
     if (auto saved = core::saveDatasetVersion(version.value(), toStdString(path)); !saved)
         return fail(ErrorText::text(saved.error()));
     m_summary->setText(tr("Saved dataset version %1").arg(path));
