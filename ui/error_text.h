@@ -87,6 +87,8 @@ public:
             return tr("A file could not be written; the work goes on without it.");
         case WarningCode::OptimizerStateMissing:
             return tr("The optimizer starts anew: the resumed run differs a little.");
+        case WarningCode::LabelsDifferInCase:
+            return tr("Some labels differ only in letter case and count as separate classes.");
         }
         return tr("Warning.");
     }
