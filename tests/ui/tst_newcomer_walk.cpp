@@ -343,7 +343,7 @@ private Q_SLOTS:
         QCoreApplication::processEvents();
         auto* area = qobject_cast<QScrollArea*>(evaluation->parentWidget()->parentWidget());
         QVERIFY(area);
-        const int needed = evaluation->minimumSizeHint().height(), shown = area->viewport()->height();
+        const int needed = area->widget()->height(), shown = area->viewport()->height(); // as laid out
         const int rows = browser->list()->viewport()->height() / std::max(1, browser->list()->rowHeight(0));
         qInfo("the view needs %d px of %d; the list shows %d rows", needed, shown, rows);
         QVERIFY2(needed <= shown, qPrintable(QStringLiteral("%1 > %2").arg(needed).arg(shown)));
@@ -583,6 +583,45 @@ private Q_SLOTS:
         QTest::keyClick(save, Qt::Key_Space);
         QVERIFY2(shares[1]->hasFocus(), QApplication::focusWidget() ? QApplication::focusWidget()->metaObject()->className() : "none");
         QCOMPARE(shares[1]->findChild<QLineEdit*>()->selectedText(), shares[1]->cleanText());
+    }
+
+    // On a 1366x768 laptop at 125 % an explanation in the Deployment view's tester (its words' chart
+    // as tall as its rows) made the whole view scroll, 806 px of 555 (763 before it, the request log
+    // and code asking for 192 and 110 px): the deployment's switch and Test deployment went out of
+    // sight. The tester scrolls within its column, the log and the code take only the room left, and
+    // the view fits.
+    void deploymentFitsALaptopAt125WithAnExplanation()
+    {
+        QTemporaryDir dir;
+        auto window = trainedWindow(dir);
+        QVERIFY(window);
+        window->resize(1093, 614); // 1366x768 at 125 %, in logical pixels
+        window->showSection(MainWindow::DeploymentSection);
+        auto* tester = window->deploymentView()->tester();
+        QTRY_VERIFY(tester->predictor() != nullptr);
+        auto* area = qobject_cast<QScrollArea*>(window->deploymentView()->parentWidget()->parentWidget());
+        QVERIFY(area);
+        QCoreApplication::processEvents();
+        const int before = area->widget()->height();
+        tester->setText(QStringLiteral("a good film with a fine cast and a plot that holds, though the end drags on and on"));
+        QSignalSpy explained(tester, &TesterWidget::explained);
+        tester->explainButton()->click();
+        QVERIFY(explained.wait(30000));
+        QCoreApplication::processEvents();
+        const int after = area->widget()->height(), shown = area->viewport()->height();
+        qInfo("the view is %d px tall before the explanation, %d after, in %d", before, after, shown);
+        QCOMPARE(after, before);
+        QVERIFY2(after <= shown, qPrintable(QStringLiteral("%1 > %2").arg(after).arg(shown))); // no scrolling
+        auto* server = window->deploymentView()->server();
+        QPushButton* testDeployment = nullptr;
+        for (auto* button : server->findChildren<QPushButton*>())
+            if (button->text() == QStringLiteral("Test deployment"))
+                testDeployment = button;
+        QVERIFY(testDeployment);
+        for (QWidget* control : {static_cast<QWidget*>(server->enableSwitch()), static_cast<QWidget*>(testDeployment)}) {
+            const QRect inView(control->mapTo(area->viewport(), QPoint(0, 0)), control->size());
+            QVERIFY2(area->viewport()->rect().contains(inView), qPrintable(QString::fromLatin1(control->metaObject()->className())));
+        }
     }
 };
 

@@ -8,6 +8,7 @@
 
 #include <QGroupBox>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -31,8 +32,16 @@ DeploymentView::DeploymentView(Studio* studio, QWidget* parent) : QWidget(parent
     serverLayout->addWidget(m_server);
     auto* testerBox = new QGroupBox(tr("Tester"), this);
     auto* testerLayout = new QVBoxLayout(testerBox);
-    m_tester = new TesterWidget(studio, testerBox);
-    testerLayout->addWidget(m_tester);
+    // The tester scrolls in its column: an explanation (a chart as tall as its words) made the whole
+    // view scroll at 1366x768 at 125 %, the deployment's settings and Play out of sight.
+    auto* testerScroll = new QScrollArea(testerBox);
+    testerScroll->setWidgetResizable(true);
+    testerScroll->setFrameShape(QFrame::NoFrame);
+    testerScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    testerScroll->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored); // the room there is, no more
+    m_tester = new TesterWidget(studio, testerScroll);
+    testerScroll->setWidget(m_tester);
+    testerLayout->addWidget(testerScroll);
     columns->addWidget(serverBox);
     columns->addWidget(testerBox);
     columns->setStretchFactor(0, 3);

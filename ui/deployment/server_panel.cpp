@@ -19,12 +19,14 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QTextDocument>
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
@@ -110,7 +112,7 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     QFont mono(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::Monospace);
     m_code->setFont(mono);
-    layout->addWidget(m_code);
+    layout->addWidget(m_code, 1); // up to its maximum, sharing the room left with the log
     auto* buttons = new QHBoxLayout;
     auto* copyCode = new QPushButton(tr("Copy command"), this);
     m_open = new QPushButton(tr("Test deployment"), this);
@@ -125,6 +127,15 @@ ServerPanel::ServerPanel(Studio* studio, QWidget* parent) : QWidget(parent), m_s
     m_log->setMaximumBlockCount(500);
     m_log->setPlaceholderText(tr("Requests appear here: method, path, status, milliseconds."));
     layout->addWidget(m_log, 1);
+    // At least the command's two lines and two of the log, not Qt's 70 px each: with them the panel
+    // was taller than a 1366x768 laptop at 125 % shows, and the view scrolled.
+    const int frames = 2 * m_code->frameWidth() + 2 * static_cast<int>(m_code->document()->documentMargin());
+    m_code->setMinimumHeight(2 * QFontMetrics(mono).lineSpacing() + frames);
+    m_log->setMinimumHeight(2 * m_log->fontMetrics().lineSpacing() + frames);
+    // Both take the room left and ask for none: their preferred 110 and 192 px made the view taller
+    // than the window (a view is as tall as its parts prefer at its width).
+    for (auto* box : {m_code, m_log})
+        box->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Ignored);
 
     connect(m_show, &QPushButton::toggled, this, [this](bool on) {
         m_token->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
