@@ -12,7 +12,11 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
+#include <netdb.h>
+
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 
 namespace fika::core {
@@ -28,6 +32,53 @@ constexpr auto kBeatInterval = 1s;
 std::string heartbeatKey(int rank)
 {
     return "fika/heartbeat/" + std::to_string(rank);
+}
+
+// Set by a rank when it arrives at the rendezvous; a second arrival of the same rank is refused.
+std::string arrivalKey(int rank)
+{
+    return "fika/rank/" + std::to_string(rank);
+}
+
+// Why `host` does not resolve, or empty. A name that never resolves would otherwise cost the whole
+// rendezvous timeout and end in "the client socket has timed out". Retries a temporary failure
+// (EAI_AGAIN, a name server not answering yet) until `timeout`.
+std::string resolutionProblem(const std::string& host, std::chrono::seconds timeout)
+{
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        addrinfo* found = nullptr;
+        const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+        if (rc == 0) {
+            freeaddrinfo(found);
+            return {};
+        }
+        if (rc != EAI_AGAIN || std::chrono::steady_clock::now() >= deadline)
+            return gai_strerror(rc);
+        std::this_thread::sleep_for(1s);
+    }
+}
+
+// The ranks that have not arrived, as "1, 4-7" (the first 20 runs of them).
+std::string missingRanks(c10d::Store& store, int worldSize)
+{
+    std::string out;
+    int runs = 0;
+    for (int r = 0; r < worldSize && runs < 20;) {
+        if (store.check({arrivalKey(r)})) {
+            ++r;
+            continue;
+        }
+        int last = r;
+        while (last + 1 < worldSize && !store.check({arrivalKey(last + 1)}))
+            ++last;
+        out += (out.empty() ? "" : ", ") + std::to_string(r) + (last > r ? "-" + std::to_string(last) : "");
+        ++runs;
+        r = last + 1;
+    }
+    return out;
 }
 
 c10::intrusive_ptr<c10d::Store> connectStore(const WorldInfo& world, bool server, std::chrono::milliseconds timeout)
@@ -94,6 +145,37 @@ std::string firstLine(const std::string& text)
     return text.substr(0, text.find('\n'));
 }
 
+std::vector<std::string> linesOf(const std::string& text)
+{
+    std::vector<std::string> lines;
+    for (size_t start = 0; start < text.size();) {
+        const size_t end = std::min(text.find('\n', start), text.size());
+        lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+// Line `i` of YAML-like text with its parents' keys in front ("training.batch_size: 8"): the
+// parents are the nearest lines above with less indentation.
+std::string describeLine(const std::vector<std::string>& lines, size_t i)
+{
+    if (i >= lines.size())
+        return "(nothing)";
+    size_t indent = lines[i].find_first_not_of(' ');
+    if (indent == std::string::npos)
+        return "(an empty line)";
+    std::string path = lines[i].substr(indent);
+    for (size_t j = i; j-- > 0 && indent > 0;) {
+        const size_t parentIndent = lines[j].find_first_not_of(' ');
+        if (parentIndent >= indent)
+            continue;
+        path = lines[j].substr(parentIndent, lines[j].find(':') - parentIndent) + "." + path;
+        indent = parentIndent;
+    }
+    return path;
+}
+
 } // namespace
 
 Result<std::unique_ptr<DistributedGroup>> DistributedGroup::join(const WorldInfo& world, std::chrono::seconds timeout, Backend backend)
@@ -110,35 +192,58 @@ Result<std::unique_ptr<DistributedGroup>> DistributedGroup::join(const WorldInfo
                          "use training.device: cuda (NCCL)",
                          "", 0, -1, "training.device");
     const std::string where = world.masterAddr + ":" + std::to_string(world.masterPort);
+    if (const std::string problem = resolutionProblem(world.masterAddr, timeout); !problem.empty())
+        return makeError(ErrorCode::NetworkError,
+                         "the rendezvous address " + world.masterAddr + " does not resolve (" + problem +
+                             "): give --master-addr (MASTER_ADDR) the name or IP address of the machine that runs rank 0",
+                         "", 0, -1, "MASTER_ADDR");
     c10::intrusive_ptr<c10d::Store> store;
     try {
         store = connectStore(world, world.rank == 0, timeout);
     } catch (const std::exception& e) {
+        const std::string what = firstLine(e.what());
+        if (world.rank == 0 && what.find("Address already in use") != std::string::npos)
+            return makeError(ErrorCode::PortUnavailable,
+                             "rank 0 cannot open the rendezvous store: port " + std::to_string(world.masterPort) +
+                                 " is in use here (by another program or run, or by a second rank 0: was --node-rank 0 given "
+                                 "twice?); choose another --master-port (MASTER_PORT)",
+                             "", 0, -1, "MASTER_PORT");
         return makeError(world.rank == 0 ? ErrorCode::PortUnavailable : ErrorCode::NetworkError,
                          (world.rank == 0 ? "rank 0 cannot open the rendezvous store on " : "rank " + std::to_string(world.rank) +
                                                                                                  " cannot reach rank 0's rendezvous store at ") +
-                             where + " within " + std::to_string(timeout.count()) + " s: " + firstLine(e.what()),
+                             where + " within " + std::to_string(timeout.count()) + " s: " + what,
                          "", 0, -1, "MASTER_PORT");
     }
-    // Everyone counts in, then waits for the count to reach the world size.
+    // Everyone counts in once, then waits for the count to reach the world size.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     int64_t arrived = 0;
     try {
+        // A rank that arrives twice is two workers given one rank: both would wait in collectives that
+        // never match (and the real rank's place stays empty).
+        if (store->add(arrivalKey(world.rank), 1) > 1)
+            return makeError(ErrorCode::InvalidArgument,
+                             "rank " + std::to_string(world.rank) + " has already joined the rendezvous at " + where +
+                                 ": two workers were started as rank " + std::to_string(world.rank) +
+                                 "; give each machine its own --node-rank (0 to --nnodes - 1), or each worker its own RANK",
+                             "", 0, -1, "RANK");
         arrived = store->add("fika/arrived", 1);
         while (arrived < world.worldSize && std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(100ms);
             arrived = store->add("fika/arrived", 0);
         }
+        if (arrived < world.worldSize) {
+            const std::string missing = missingRanks(*store, world.worldSize);
+            return makeError(ErrorCode::NetworkError,
+                             "the rendezvous at " + where + " timed out after " + std::to_string(timeout.count()) + " s: " +
+                                 std::to_string(arrived) + " of " + std::to_string(world.worldSize) + " workers arrived (missing: rank" +
+                                 (missing.find_first_of(",-") == std::string::npos ? " " : "s ") + missing +
+                                 "); start the others (same --nnodes, --master-addr and --master-port, each machine its own "
+                                 "--node-rank) or check that the port is reachable",
+                             "", 0, -1, "MASTER_ADDR");
+        }
     } catch (const std::exception& e) {
         return makeError(ErrorCode::NetworkError, "the rendezvous at " + where + " failed: " + firstLine(e.what()));
     }
-    if (arrived < world.worldSize)
-        return makeError(ErrorCode::NetworkError,
-                         "the rendezvous at " + where + " timed out after " + std::to_string(timeout.count()) + " s: " +
-                             std::to_string(arrived) + " of " + std::to_string(world.worldSize) +
-                             " workers arrived; start the others (same --nnodes, --master-addr and --master-port, "
-                             "each machine its own --node-rank) or check that the port is reachable",
-                         "", 0, -1, "MASTER_ADDR");
     try {
         auto group = makeProcessGroup(store, world, backend);
         auto heartbeat = connectStore(world, false, timeout);
@@ -208,6 +313,42 @@ void DistributedGroup::broadcastFromRankZero(const std::vector<torch::Tensor>& t
 void DistributedGroup::barrier()
 {
     m_group->barrier()->wait();
+}
+
+Status DistributedGroup::requireSameEverywhere(const std::string& text, const std::string& subject, const std::string& advice,
+                                              const std::string& field)
+{
+    // Lengths first, then every text padded to the longest.
+    const torch::Tensor lengths = allgather(torch::tensor({static_cast<int64_t>(text.size())}, torch::kLong));
+    const int64_t longest = std::max<int64_t>(1, lengths.max().item<int64_t>());
+    torch::Tensor bytes = torch::zeros({longest}, torch::kUInt8);
+    std::memcpy(bytes.data_ptr<uint8_t>(), text.data(), text.size());
+    const torch::Tensor all = allgather(bytes);
+    std::vector<std::string> texts;
+    for (int r = 0; r < size(); ++r)
+        texts.emplace_back(reinterpret_cast<const char*>(all.data_ptr<uint8_t>()) + r * longest,
+                           static_cast<size_t>(lengths[r].item<int64_t>()));
+    std::vector<int> differing;
+    for (int r = 1; r < size(); ++r)
+        if (texts[static_cast<size_t>(r)] != texts[0])
+            differing.push_back(r);
+    if (differing.empty())
+        return Ok{};
+    const int r = differing.front();
+    const auto reference = linesOf(texts[0]);
+    const auto other = linesOf(texts[static_cast<size_t>(r)]);
+    size_t line = 0;
+    while (line < reference.size() && line < other.size() && reference[line] == other[line])
+        ++line;
+    std::string message = subject + " differs between the workers: " + describeLine(reference, line) + " on rank 0, " +
+                          describeLine(other, line) + " on rank " + std::to_string(r);
+    if (differing.size() > 1) {
+        message += differing.size() > 2 ? " (ranks " : " (rank ";
+        for (size_t i = 1; i < differing.size(); ++i)
+            message += (i > 1 ? ", " : "") + std::to_string(differing[i]);
+        message += std::string(differing.size() > 2 ? " differ" : " differs") + " from rank 0 too)";
+    }
+    return makeError(ErrorCode::ConfigInvalid, message + "; " + advice, "", 0, -1, field);
 }
 
 std::string DistributedGroup::describeFailure(const std::string& what)

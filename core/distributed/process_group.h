@@ -49,6 +49,13 @@ public:
     void broadcastFromRankZero(const std::vector<torch::Tensor>& tensors);
     void barrier();
 
+    // A collective: every rank passes its `text` (key: value lines, as YAML writes them), and unless
+    // all equal rank 0's, every rank gets the same error naming the first line that differs and on
+    // which ranks: "<subject> differs between the workers: training.batch_size: 8 on rank 0,
+    // training.batch_size: 16 on rank 1; <advice>". Workers that disagree on the config or the data
+    // would otherwise train on silently, or wait forever in collectives the others never reach.
+    Status requireSameEverywhere(const std::string& text, const std::string& subject, const std::string& advice, const std::string& field);
+
     // What to say after a collective threw `what`: the ranks whose heartbeat stopped, or that rank 0
     // (which holds the store) is gone. Waits a few seconds to see whose heartbeat still moves.
     std::string describeFailure(const std::string& what);

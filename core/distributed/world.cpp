@@ -30,8 +30,16 @@ Result<WorldInfo> worldFromEnvironment(const EnvironmentReader& getenv)
 {
     const bool torchrun = getenv("RANK") && *getenv("RANK");
     const bool slurm = !torchrun && getenv("SLURM_PROCID") && getenv("SLURM_NTASKS");
-    if (!torchrun && !slurm)
+    if (!torchrun && !slurm) {
+        // A launcher that sets WORLD_SIZE but forgets RANK would start processes that each train alone.
+        if (const char* size = getenv("WORLD_SIZE"); size && *size && std::string_view(size) != "1")
+            return makeError(ErrorCode::InvalidArgument,
+                             std::string("WORLD_SIZE=") + size +
+                                 " is set but RANK is not: each worker needs its RANK (0 to WORLD_SIZE-1); unset WORLD_SIZE to train "
+                                 "in one process",
+                             "", 0, -1, "RANK");
         return WorldInfo{};
+    }
     const char* rankName = torchrun ? "RANK" : "SLURM_PROCID";
     const char* sizeName = torchrun ? "WORLD_SIZE" : "SLURM_NTASKS";
     const char* localName = torchrun ? "LOCAL_RANK" : "SLURM_LOCALID";

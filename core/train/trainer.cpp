@@ -155,6 +155,18 @@ double scoreOf(const EvaluationMetrics& m, BestMetric metric)
     return -m.loss;
 }
 
+// The config as every rank of a distributed run must have it: training.threads may differ between
+// machines, output.dir is rank 0's to write, and the data may lie at another path (its SHA-256 is
+// compared once read).
+std::string configEveryRankTrains(ExperimentConfig config)
+{
+    config.training.threads = 0;
+    config.output.dir.clear();
+    config.data.csv.clear();
+    config.data.folder.clear();
+    return experimentConfigToYaml(config);
+}
+
 // Fault injection for the crash-recovery tests: FIKA_TEST_EXIT_AFTER_CHECKPOINT=NAME ends the
 // process right after checkpoints/NAME is written, as a kill at that moment would.
 void exitIfTestAsks(const std::string& checkpoint)
@@ -269,6 +281,15 @@ public:
 private:
     Status setUp()
     {
+        // Ranks that train other configs would wait forever in collectives the others never reach, or
+        // silently train a mixture.
+        if (m_group)
+            if (auto same = m_group->requireSameEverywhere(
+                    configEveryRankTrains(m_config), "the experiment config",
+                    "start every machine with the same config and --set options (training.threads, output.dir and the data's path may differ)",
+                    "training");
+                !same)
+                return same;
         if (auto valid = validateExperimentConfig(m_config); !valid)
             return valid.error();
         if (m_t.threads > maxTrainingThreads())
@@ -310,6 +331,13 @@ private:
         m_state.dataSha256 = m_run.dataSha256;
         if (m_group && m_writer)
             m_group->barrier();
+        if (m_group)
+            if (auto same = m_group->requireSameEverywhere("SHA-256 " + m_run.dataSha256.substr(0, 16) + "…", "the data",
+                                                           "every machine needs a copy of the same data (this one read " +
+                                                               experimentDataSource(m_config) + ")",
+                                                           m_config.data.csv.empty() ? "data.folder" : "data.csv");
+                !same)
+                return same;
         // A stop while the data was read (from the cache, say) or the model loaded: nothing replaced yet.
         if (m_options.stop && m_options.stop->load())
             return makeError(ErrorCode::Cancelled, "stopped before training began; nothing was trained or written");
@@ -330,6 +358,14 @@ private:
         if (m_options.resume)
             if (auto resumed = resume(); !resumed)
                 return resumed;
+        if (m_group && m_options.resume)
+            if (auto same = m_group->requireSameEverywhere(
+                    "step " + std::to_string(m_state.step) + " (resuming at epoch " + std::to_string(m_state.epoch + 1) + ", batch " +
+                        std::to_string(m_state.nextBatch) + ")",
+                    "the checkpoint resumed from", "every machine must resume from rank 0's checkpoints/last (a shared disk, or a copy of it)",
+                    "output.dir");
+                !same)
+                return same;
         if (m_group) // every rank starts from rank 0's weights, as DistributedDataParallel does
             m_group->broadcastFromRankZero(m_run.model->parameters());
         if (m_bf16)

@@ -124,6 +124,28 @@ pid_t workerPid(qint64 launcher, int rank)
     return -1;
 }
 
+// Two launches of one process each on loopback, as two machines would start them: node 0's
+// arguments, then node 1's. A launch still running after two minutes is killed and reported.
+std::pair<Run, Run> trainOnTwoNodes(const QString& config, const QStringList& node0, const QStringList& node1)
+{
+    const QStringList common{QStringLiteral("train"), QStringLiteral("--config"), config, QStringLiteral("--nnodes"),
+                             QStringLiteral("2"), QStringLiteral("--master-port"), QString::number(freePort())};
+    QProcess first, second;
+    first.start(QStringLiteral(FIKA_CLI_PATH), common + QStringList{QStringLiteral("--node-rank"), QStringLiteral("0")} + node0);
+    second.start(QStringLiteral(FIKA_CLI_PATH), common + QStringList{QStringLiteral("--node-rank"), QStringLiteral("1")} + node1);
+    std::pair<Run, Run> runs;
+    for (auto [process, run] : {std::pair{&first, &runs.first}, std::pair{&second, &runs.second}}) {
+        const bool finished = process->waitForFinished(120000);
+        if (!finished) { // the launcher's workers stop with it (PR_SET_PDEATHSIG)
+            process->kill();
+            process->waitForFinished();
+        }
+        run->exitCode = finished ? process->exitCode() : -1;
+        run->err = (finished ? QString() : QStringLiteral("still running after 120 s\n")) + QString::fromUtf8(process->readAllStandardError());
+    }
+    return runs;
+}
+
 } // namespace
 
 class TestDistributed : public QObject {
@@ -259,6 +281,98 @@ private Q_SLOTS:
         QVERIFY2(rank.err.contains(QStringLiteral("RANK=2 is not below WORLD_SIZE=2")), qPrintable(rank.err));
     }
 
+    // Two machines started with other settings or other data trained on silently (a mixture of two
+    // datasets) or waited forever in collectives the other never reached (another batch size or
+    // model): the workers compare the config, the data's checksum and the state resumed from.
+    void workersThatDisagreeAreRefused()
+    {
+        QTemporaryDir dir;
+        const QString config = writeConfig(dir, QStringLiteral("run"), 100, 0.0, 1);
+        const QString expected =
+            QStringLiteral("the experiment config differs between the workers: training.batch_size: 8 on rank 0, "
+                           "training.batch_size: 16 on rank 1; start every machine with the same config and --set options");
+        const auto [batch0, batch1] = trainOnTwoNodes(config, {}, {QStringLiteral("--set"), QStringLiteral("training.batch_size=16")});
+        QVERIFY2(batch0.exitCode == 1 && batch0.err.contains(expected), qPrintable(batch0.err));
+        QVERIFY2(batch1.exitCode == 1 && batch1.err.contains(expected), qPrintable(batch1.err));
+
+        const QString other = dir.filePath(QStringLiteral("other.csv"));
+        fika::test::writeBytes(other.toStdString(), fika::test::syntheticReviewsCsv(120));
+        const auto [data0, data1] = trainOnTwoNodes(config, {}, {QStringLiteral("--set"), QStringLiteral("data.csv=") + other});
+        QVERIFY2(data0.exitCode == 1 && data0.err.contains(QStringLiteral("the data differs between the workers: SHA-256 ")),
+                 qPrintable(data0.err));
+        QVERIFY2(data1.err.contains(QStringLiteral("every machine needs a copy of the same data (this one read ") + other),
+                 qPrintable(data1.err));
+
+        // The same rows at another path and another thread count are the same run.
+        const QString copy = dir.filePath(QStringLiteral("copy.csv"));
+        QVERIFY(QFile::copy(dir.filePath(QStringLiteral("reviews.csv")), copy));
+        const auto [same0, same1] = trainOnTwoNodes(
+            config, {}, {QStringLiteral("--set"), QStringLiteral("data.csv=") + copy, QStringLiteral("--set"), QStringLiteral("training.threads=2")});
+        QVERIFY2(same0.exitCode == 0, qPrintable(same0.err));
+        QVERIFY2(same1.exitCode == 0, qPrintable(same1.err));
+
+        // Node 1 resumes from a `last` one epoch ahead of rank 0's.
+        const QString ahead = dir.filePath(QStringLiteral("ahead"));
+        QVERIFY(train(config, {QStringLiteral("--set"), QStringLiteral("output.dir=") + ahead, QStringLiteral("--set"),
+                               QStringLiteral("training.epochs=2")})
+                    .exitCode == 0);
+        const auto [resume0, resume1] =
+            trainOnTwoNodes(config, {QStringLiteral("--resume"), QStringLiteral("--set"), QStringLiteral("training.epochs=2")},
+                            {QStringLiteral("--resume"), QStringLiteral("--set"), QStringLiteral("training.epochs=2"), QStringLiteral("--set"),
+                             QStringLiteral("output.dir=") + ahead});
+        QVERIFY2(resume0.exitCode == 1 &&
+                     resume0.err.contains(QStringLiteral("the checkpoint resumed from differs between the workers: step 10 (resuming at "
+                                                         "epoch 2, batch 0) on rank 0, step 20 (resuming at epoch 3, batch 0) on rank 1")),
+                 qPrintable(resume0.err));
+    }
+
+    // Mistakes of the rendezvous are named at once: which rank is missing, a rank started twice, a
+    // port already in use, an address that does not resolve (which cost the whole timeout and ended
+    // in "the client socket has timed out").
+    void rendezvousMistakesAreNamed()
+    {
+        QTemporaryDir dir;
+        const QString config = writeConfig(dir, QStringLiteral("run"), 100, 0.0, 1);
+        const QString port = QStringLiteral("MASTER_PORT=") + QString::number(freePort());
+        const QStringList timeout{QStringLiteral("--rendezvous-timeout"), QStringLiteral("8")};
+        auto worker = [&](QProcess& process, int rank) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("RANK"), QString::number(rank));
+            env.insert(QStringLiteral("WORLD_SIZE"), QStringLiteral("3"));
+            env.insert(QStringLiteral("MASTER_PORT"), port.section(QLatin1Char('='), 1));
+            process.setProcessEnvironment(env);
+            process.start(QStringLiteral(FIKA_CLI_PATH), QStringList{QStringLiteral("train"), QStringLiteral("--config"), config} + timeout);
+            QVERIFY(process.waitForStarted());
+        };
+        // Ranks 0, 1 and 1 again of 3; a second rank 0 finds the port taken.
+        QProcess rank0, rank1, again, second0;
+        worker(rank0, 0);
+        QTest::qWait(500);
+        worker(rank1, 1);
+        worker(again, 1);
+        worker(second0, 0);
+        for (QProcess* p : {&rank0, &rank1, &again, &second0})
+            QVERIFY(p->waitForFinished(60000));
+        const QString errors[] = {QString::fromUtf8(rank0.readAllStandardError()), QString::fromUtf8(rank1.readAllStandardError()),
+                                  QString::fromUtf8(again.readAllStandardError()), QString::fromUtf8(second0.readAllStandardError())};
+        QVERIFY2(errors[0].contains(QStringLiteral("timed out after 8 s: 2 of 3 workers arrived (missing: rank 2)")), qPrintable(errors[0]));
+        const QString twice = QStringLiteral("two workers were started as rank 1; give each machine its own --node-rank");
+        QVERIFY2(errors[1].contains(twice) != errors[2].contains(twice), qPrintable(errors[1] + errors[2]));
+        QVERIFY2(errors[3].contains(QStringLiteral(" is in use here (by another program or run, or by a second rank 0: was "
+                                                   "--node-rank 0 given twice?); choose another --master-port")),
+                 qPrintable(errors[3]));
+
+        QElapsedTimer timer;
+        timer.start();
+        const Run nowhere = train(config, {QStringLiteral("--rendezvous-timeout"), QStringLiteral("60")},
+                                  {QStringLiteral("RANK=1"), QStringLiteral("WORLD_SIZE=2"), QStringLiteral("MASTER_ADDR=no-such-host.invalid")});
+        QVERIFY(nowhere.exitCode != 0);
+        QVERIFY2(nowhere.err.contains(QStringLiteral("the rendezvous address no-such-host.invalid does not resolve (")) &&
+                     nowhere.err.contains(QStringLiteral("): give --master-addr (MASTER_ADDR) the name or IP address")),
+                 qPrintable(nowhere.err));
+        QVERIFY2(timer.elapsed() < 30000, qPrintable(QString::number(timer.elapsed())));
+    }
+
     void worldFromTheEnvironment()
     {
         auto read = [](std::map<std::string, std::string> values) {
@@ -288,6 +402,12 @@ private Q_SLOTS:
         QVERIFY(!notANumber.ok());
         QVERIFY2(notANumber.error().message.find("RANK=one is not a whole number") != std::string::npos, notANumber.error().message.c_str());
         QVERIFY(!read({{"RANK", "0"}}).ok()); // WORLD_SIZE missing
+        // RANK missing: each worker trained alone, all but one then refused by the run folder's lock.
+        const auto noRank = read({{"WORLD_SIZE", "2"}, {"LOCAL_RANK", "0"}});
+        QVERIFY(!noRank.ok());
+        QCOMPARE(noRank.error().field, std::string("RANK"));
+        QVERIFY2(noRank.error().message.find("WORLD_SIZE=2 is set but RANK is not") != std::string::npos, noRank.error().message.c_str());
+        QVERIFY(!read({{"WORLD_SIZE", "1"}}).value().distributed());
         QVERIFY(!read({{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"MASTER_PORT", "70000"}}).ok());
     }
 };
