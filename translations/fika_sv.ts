@@ -105,53 +105,63 @@
 <context>
     <name>fika::ui::ConfusionMatrixPlot</name>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="69"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="63"/>
+        <source>Confusion matrix</source>
+        <translation>Förväxlingsmatris</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="64"/>
+        <source>Arrow keys choose a cell and list its examples</source>
+        <translation>Piltangenterna väljer en cell och listar dess exempel</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="82"/>
         <source>predicted</source>
         <translation>förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="70"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="83"/>
         <source>true</source>
         <translation>sann</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="80"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="93"/>
         <source>precision</source>
         <translation>precision</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="88"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="101"/>
         <source>recall</source>
         <translation>täckning</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="194"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="207"/>
         <source>True %1, predicted %2: %3 examples, %4 of the %1 examples</source>
         <translation>Sann %1, förutsagd %2: %3 exempel, %4 av exemplen med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="199"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="212"/>
         <source>
 Recall of %1: %2, precision: %3</source>
         <translation>
 Täckning för %1: %2, precision: %3</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="201"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="214"/>
         <source>
 Click to list them.</source>
         <translation>
 Klicka för att lista dem.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="211"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="224"/>
         <source>Recall of %1: %2
 %3 of the %4 examples labelled %1 were predicted %1.</source>
         <translation>Täckning för %1: %2
 %3 av de %4 exempel som är märkta %1 förutsades som %1.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="218"/>
+        <location filename="../ui/evaluation/confusion_matrix_plot.cpp" line="231"/>
         <source>Precision of %1: %2
 %3 of the %4 examples predicted %1 are labelled %1.</source>
         <translation>Precision för %1: %2
@@ -161,62 +171,97 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DataLibraryDialog</name>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="25"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="28"/>
+        <source>IMDB Large Movie Review Dataset (Maas et al. 2011), about 84 MB</source>
+        <translation>IMDB Large Movie Review Dataset (Maas m.fl. 2011), cirka 84 MB</translation>
+    </message>
+    <message>
+        <location filename="../ui/library/data_library_dialog.cpp" line="29"/>
+        <source>BERT base, English, uncased (110 M parameters)</source>
+        <translation>BERT base, engelska, gemener (110 M parametrar)</translation>
+    </message>
+    <message>
+        <location filename="../ui/library/data_library_dialog.cpp" line="30"/>
+        <source>BERT base, 104 languages, cased (178 M parameters)</source>
+        <translation>BERT base, 104 språk, skiftlägeskänslig (178 M parametrar)</translation>
+    </message>
+    <message>
+        <location filename="../ui/library/data_library_dialog.cpp" line="31"/>
+        <source>BERT tiny, English, uncased (4.4 M parameters)</source>
+        <translation>BERT tiny, engelska, gemener (4,4 M parametrar)</translation>
+    </message>
+    <message>
+        <location filename="../ui/library/data_library_dialog.cpp" line="32"/>
+        <source>BERT mini, English, uncased (11 M parameters)</source>
+        <translation>BERT mini, engelska, gemener (11 M parametrar)</translation>
+    </message>
+    <message>
+        <location filename="../ui/library/data_library_dialog.cpp" line="33"/>
+        <source>BERT small, English, uncased (29 M parameters)</source>
+        <translation>BERT small, engelska, gemener (29 M parametrar)</translation>
+    </message>
+    <message>
+        <location filename="../ui/library/data_library_dialog.cpp" line="34"/>
+        <source>BERT medium, English, uncased (41 M parameters)</source>
+        <translation>BERT medium, engelska, gemener (41 M parametrar)</translation>
+    </message>
+    <message>
+        <location filename="../ui/library/data_library_dialog.cpp" line="54"/>
         <source>Data library</source>
         <translation>Databibliotek</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="28"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="57"/>
         <source>Datasets and pretrained models to download into %1.</source>
         <translation>Datamängder och förtränade modeller att ladda ner till %1.</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="41"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="70"/>
         <source>&amp;Download</source>
         <translation>&amp;Ladda ner</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="42"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="71"/>
         <source>&amp;Stop</source>
         <translation>&amp;Stoppa</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="44"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="73"/>
         <source>Use a &amp;local folder…</source>
-        <translation>Använd en &amp;lokal mapp…</translation>
+        <translation>&amp;Använd en lokal mapp…</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="45"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="74"/>
         <source>Close</source>
         <translation>Stäng</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="82"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="111"/>
         <source>Dataset: %1</source>
         <translation>Datamängd: %1</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="89"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="118"/>
         <source>Model: %1%2</source>
         <translation>Modell: %1%2</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="89"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="118"/>
         <source> — downloaded</source>
         <translation> — nedladdad</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="107"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="136"/>
         <source>Downloading %1…</source>
         <translation>Laddar ner %1…</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="148"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="177"/>
         <source>Ready in %1</source>
         <translation>Klar i %1</translation>
     </message>
     <message>
-        <location filename="../ui/library/data_library_dialog.cpp" line="159"/>
+        <location filename="../ui/library/data_library_dialog.cpp" line="188"/>
         <source>A dataset folder (one sub-folder per class) or a Hugging Face model folder</source>
         <translation>En datamängdsmapp (en undermapp per klass) eller en Hugging Face-modellmapp</translation>
     </message>
@@ -282,97 +327,97 @@ Klicka för att lista dem.</translation>
         <translation>Använd i nytt experiment…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="245"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="247"/>
         <source>Head (keep the start)</source>
         <translation>Huvud (behåll början)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="246"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="248"/>
         <source>Tail (keep the end)</source>
         <translation>Svans (behåll slutet)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="260"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="262"/>
         <source>Language model</source>
         <translation>Språkmodell</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="252"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="254"/>
         <source>English BERT uncased</source>
         <translation>Engelsk BERT uncased</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="254"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="256"/>
         <source>Multilingual BERT cased</source>
         <translation>Flerspråkig BERT cased</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="258"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="260"/>
         <source>Download bert-base-multilingual-cased in the data library first</source>
         <translation>Ladda först ner bert-base-multilingual-cased i databiblioteket</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="261"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="263"/>
         <source>Sequence length</source>
         <translation>Sekvenslängd</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="262"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="264"/>
         <source>Truncation</source>
         <translation>Avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="287"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="289"/>
         <source>Training</source>
         <translation>Träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="288"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="290"/>
         <source>Validation</source>
         <translation>Validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="289"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="291"/>
         <source>Test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="290"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="292"/>
         <source>Seed</source>
         <translation>Frö</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="317"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="319"/>
         <source>Save dataset version</source>
         <translation>Spara datamängdsversion</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="317"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="319"/>
         <source>Version name:</source>
         <translation>Versionens namn:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="365"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="367"/>
         <source>Import CSV</source>
         <translation>Importera CSV</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="393"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="395"/>
         <source>Import folder (one sub-folder per class)</source>
         <translation>Importera mapp (en undermapp per klass)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="426"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="428"/>
         <source>Importing %1…</source>
         <translation>Importerar %1…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="433"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="435"/>
         <source>Import failed: %1</source>
         <translation>Importen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="435"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="437"/>
         <source>The table still shows the previous import, %1; Save version and Use in new experiment use that one.</source>
         <translation>Tabellen visar fortfarande den förra importen, %1; Spara version och Använd i nytt experiment använder den.</translation>
     </message>
@@ -407,233 +452,233 @@ Klicka för att lista dem.</translation>
         <translation>Datamängdsversionerna som sparats i projektet: välj en för att se den</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="247"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="249"/>
         <source>Head + tail</source>
         <translation>Början + slut</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="248"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="250"/>
         <source>Keep the first tokens</source>
         <translation>Behåll de första token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="249"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="251"/>
         <source>Keep the last tokens</source>
         <translation>Behåll de sista token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="250"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="252"/>
         <source>Keep the first 128 and the last tokens</source>
         <translation>Behåll de första 128 och de sista token</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="279"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="281"/>
         <source>Stratified</source>
         <translation>Stratifierad</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="280"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="282"/>
         <source>Stratified: the same class shares in every subset</source>
         <translation>Stratifierad: samma klassandelar i varje delmängd</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="323"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="325"/>
         <source>Replace dataset version?</source>
         <translation>Ersätta datamängdsversionen?</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="324"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="326"/>
         <source>A dataset version named “%1” exists. Replace it?</source>
         <translation>Det finns redan en datamängdsversion som heter ”%1”. Ersätta den?</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="366"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="368"/>
         <source>CSV files (*.csv *.tsv *.txt);;All files (*)</source>
         <translation>CSV-filer (*.csv *.tsv *.txt);;Alla filer (*)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="463"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="465"/>
         <source>and %1 more</source>
         <translation>och %1 till</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="464"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="466"/>
         <source>%1 — %2 rows imported, %3 skipped. Classes (balance %4): %5</source>
         <translation>%1 — %2 rader importerade, %3 överhoppade. Klasser (balans %4): %5</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="470"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="472"/>
         <source>Fields separated by a %1 (detected).</source>
         <translation>Fälten avgränsas med %1 (upptäckt).</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="476"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="478"/>
         <source>Row skipped: %1</source>
         <translation>Rad utelämnad: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="480"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="482"/>
         <source>Warning: the label column %1 has %2 classes in %3 rows, %4 of them with a single example: a model cannot learn a class it sees once. Is %1 the column to predict?</source>
         <translation>Varning: etikettkolumnen %1 har %2 klasser på %3 rader, varav %4 med ett enda exempel: en modell kan inte lära sig en klass som den ser en gång. Är %1 kolumnen som ska förutsägas?</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="491"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="493"/>
         <source>%1: text</source>
         <translation>%1: text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="492"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="494"/>
         <source>%1: categorical, %2 classes</source>
         <translation>%1: kategorisk, %2 klasser</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="493"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="495"/>
         <source>Encoding of the input column: sequence length, language model, truncation</source>
         <translation>Indatakolumnens kodning: sekvenslängd, språkmodell, avkortning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="494"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="496"/>
         <source>Encoding of the target column</source>
         <translation>Målkolumnens kodning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="501"/>
-        <location filename="../ui/datasets/datasets_view.cpp" line="676"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="503"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="683"/>
         <source>Saved version %1 of %2. %3</source>
         <translation>Sparad version %1 av %2. %3</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="504"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="506"/>
         <source>The source has changed since this version was saved: the table shows it as it is now.</source>
         <translation>Källan har ändrats sedan versionen sparades: tabellen visar den som den är nu.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="549"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="551"/>
         <source>%1 training, %2 validation, %3 test examples</source>
         <translation>%1 tränings-, %2 validerings-, %3 testexempel</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="560"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="562"/>
         <source>Saving failed: %1</source>
         <translation>Det gick inte att spara: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="564"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="566"/>
         <source>nothing imported yet</source>
         <translation>inget importerat än</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="571"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="577"/>
         <source>The %1 subset would be empty (%2 examples in all): raise its share under Training/Validation, or import more rows. Training needs examples to learn from and others to measure itself on.</source>
         <translation>Delmängden för %1 skulle bli tom (%2 exempel totalt): höj dess andel under Träning/Validering, eller importera fler rader. Träningen behöver exempel att lära sig av och andra att mäta sig mot.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="573"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="579"/>
         <source>training</source>
         <translation>träning</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="573"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="579"/>
         <source>validation</source>
         <translation>validering</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="577"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="584"/>
         <source>Saved dataset version %1</source>
         <translation>Sparade datamängdsversionen %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="638"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="645"/>
         <source>none saved yet</source>
         <translation>ingen sparad än</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="638"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="645"/>
         <source>%1 saved, choose one…</source>
         <translation>%1 sparade, välj en…</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="644"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="651"/>
         <source>Saved dataset versions in this project: %1. Choose one under Saved versions to see it, or import a CSV file or a folder.</source>
         <translation>Sparade datamängdsversioner i projektet: %1. Välj en under Sparade versioner för att se den, eller importera en CSV-fil eller en mapp.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="670"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="677"/>
         <source>The saved version cannot be read: %1</source>
         <translation>Den sparade versionen kan inte läsas: %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="678"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="685"/>
         <source>Its source is no longer there, so the table cannot show its rows.</source>
         <translation>Dess källa finns inte längre, så tabellen kan inte visa dess rader.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="712"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="719"/>
         <source>%1/ (%2 files)</source>
         <translation>%1/ (%2 filer)</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="720"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="727"/>
         <source>Imported %1/ (%2 files).</source>
         <translation>Importerade %1/ (%2 filer).</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="722"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="729"/>
         <source>Not imported: %1; choose it under Split to import it instead.</source>
         <translation>Inte importerad: %1; välj den under Delmängd för att importera den i stället.</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="798"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="805"/>
         <source>Encoding of %1</source>
         <translation>Kodning av %1</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="802"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="809"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="803"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="810"/>
         <source>Categorical</source>
         <translation>Kategorisk</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="806"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="813"/>
         <source>The input of a text classifier is text</source>
         <translation>Indata till en textklassificerare är text</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="806"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="813"/>
         <source>The target of a classifier is categorical</source>
         <translation>Målet för en klassificerare är kategoriskt</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="807"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="814"/>
         <source>Type:</source>
         <translation>Typ:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="827"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="834"/>
         <source>%1 cuts %2 of the texts</source>
         <translation>%1 kortar %2 av texterna</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="831"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="838"/>
         <source>&amp;Sequence length:</source>
-        <translation>&amp;Sekvenslängd:</translation>
+        <translation>Se&amp;kvenslängd:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="833"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="840"/>
         <source>&amp;Language model:</source>
         <translation>&amp;Språkmodell:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="834"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="841"/>
         <source>&amp;Truncation:</source>
         <translation>&amp;Avkortning:</translation>
     </message>
     <message>
-        <location filename="../ui/datasets/datasets_view.cpp" line="842"/>
+        <location filename="../ui/datasets/datasets_view.cpp" line="849"/>
         <source>Classes:</source>
         <translation>Klasser:</translation>
     </message>
@@ -641,17 +686,17 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::DeploymentView</name>
     <message>
-        <location filename="../ui/deployment/deployment_view.cpp" line="19"/>
+        <location filename="../ui/deployment/deployment_view.cpp" line="20"/>
         <source>&lt;h2&gt;Deployment&lt;/h2&gt;Serve a checkpoint on a local HTTP API, and try it on your own text.</source>
         <translation>&lt;h2&gt;Driftsättning&lt;/h2&gt;Servera en kontrollpunkt via ett lokalt HTTP-API och prova den på din egen text.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/deployment_view.cpp" line="28"/>
+        <location filename="../ui/deployment/deployment_view.cpp" line="29"/>
         <source>Deployment</source>
         <translation>Driftsättning</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/deployment_view.cpp" line="32"/>
+        <location filename="../ui/deployment/deployment_view.cpp" line="33"/>
         <source>Tester</source>
         <translation>Testare</translation>
     </message>
@@ -840,11 +885,16 @@ Klicka för att lista dem.</translation>
     </message>
     <message>
         <location filename="../ui/error_text.h" line="91"/>
+        <source>Some labels differ only in letter case and count as separate classes.</source>
+        <translation>Några etiketter skiljer sig bara i versaler och gemener och räknas som olika klasser.</translation>
+    </message>
+    <message>
+        <location filename="../ui/error_text.h" line="93"/>
         <source>Warning.</source>
         <translation>Varning.</translation>
     </message>
     <message>
-        <location filename="../ui/error_text.h" line="96"/>
+        <location filename="../ui/error_text.h" line="98"/>
         <source>Warning: %1 %2</source>
         <translation>Varning: %1 %2</translation>
     </message>
@@ -852,287 +902,303 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::EvaluationView</name>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="84"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="105"/>
         <source>Tick experiments to compare their curves; select one for its details</source>
         <translation>Kryssa i experiment för att jämföra deras kurvor; välj ett för detaljer</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="102"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="126"/>
         <source>The checkpoint whose confusion matrix and predictions are shown</source>
         <translation>Kontrollpunkten vars förväxlingsmatris och förutsägelser visas</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="109"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="133"/>
         <source>Export chart…</source>
         <translation>Exportera diagram…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="110"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="134"/>
         <source>Export predictions…</source>
         <translation>Exportera förutsägelser…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="111"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="135"/>
         <source>Export checkpoint…</source>
         <translation>Exportera kontrollpunkt…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="112"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="478"/>
         <source>A folder that Hugging Face transformers loads as it is</source>
         <translation>En mapp som Hugging Face transformers läser in som den är</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="113"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="136"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="361"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="404"/>
         <source>at the best epoch (%1 of %2)</source>
         <translation>vid bästa epoken (%1 av %2)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="363"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="406"/>
         <source>for &lt;i&gt;last&lt;/i&gt; (epoch %1 of %2)</source>
         <translation>för &lt;i&gt;last&lt;/i&gt; (epok %1 av %2)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="365"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="408"/>
         <source>at epoch %1 of %2</source>
         <translation>vid epok %1 av %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="372"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="415"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: accuracy &lt;b&gt;%2&lt;/b&gt;, macro-F1 %3%4 %5; %6 elapsed, %7 examples/s</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: träffsäkerhet &lt;b&gt;%2&lt;/b&gt;, makro-F1 %3%4 %5; %6 förflutet, %7 exempel/s</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="558"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="619"/>
         <source>Click a cell of the confusion matrix to list its validation examples.</source>
         <translation>Klicka på en cell i förväxlingsmatrisen för att lista dess valideringsexempel.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="133"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="156"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="133"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="156"/>
         <source>Predicted</source>
         <translation>Förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="133"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="156"/>
         <source>Probability</source>
         <translation>Sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="153"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="177"/>
         <source>Confusion matrix</source>
         <translation>Förväxlingsmatris</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="154"/>
         <location filename="../ui/evaluation/evaluation_view.cpp" line="178"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="203"/>
         <source>Misclassified reviews</source>
         <translation>Felklassade recensioner</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="178"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="203"/>
         <source>Misclassified reviews (%1)</source>
         <translation>Felklassade recensioner (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="258"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="300"/>
         <source>Lines of metrics.jsonl left out, as they cannot be read: %1. The first: %2</source>
         <translation>Rader i metrics.jsonl utelämnade eftersom de inte går att läsa: %1. Den första: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="328"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="371"/>
         <source>&lt;h2&gt;Evaluation&lt;/h2&gt;No experiment yet. Train one in the Modeling view.</source>
         <translation>&lt;h2&gt;Utvärdering&lt;/h2&gt;Inga experiment än. Träna ett i vyn Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="334"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="377"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: no epoch has ended yet.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: ingen epok har avslutats än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="375"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="418"/>
         <source>, ROC AUC %1</source>
         <translation>, ROC AUC %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="411"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="454"/>
         <source>best</source>
         <translation>bästa</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="411"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="454"/>
         <source>last</source>
         <translation>senaste</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="417"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="460"/>
         <source>epoch %1</source>
         <translation>epok %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="440"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="474"/>
+        <source>The validation subset&apos;s predictions as CSV, with each class&apos;s probability</source>
+        <translation>Valideringsdelens förutsägelser som CSV, med varje klass sannolikhet</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="475"/>
+        <source>Once the checkpoint&apos;s validation predictions are in</source>
+        <translation>När kontrollpunktens förutsägelser för valideringsdelen finns</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="476"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="479"/>
+        <source>No checkpoint yet: train the experiment in the Modeling view</source>
+        <translation>Ingen kontrollpunkt än: träna experimentet i vyn Modellering</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="500"/>
         <source>Loading the checkpoint…</source>
         <translation>Läser in kontrollpunkten…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="442"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="502"/>
         <source>Predicting the validation subset with %1</source>
         <translation>Förutsäger valideringsdelmängden med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="487"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="547"/>
         <source>%p % · about %1 left</source>
         <translation>%p % · cirka %1 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="490"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="550"/>
         <source>%p %</source>
         <translation>%p %</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="511"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="571"/>
         <source>Evaluation failed: %1</source>
         <translation>Utvärderingen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="522"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="582"/>
         <source>%1: accuracy %2 on %3 validation examples</source>
         <translation>%1: träffsäkerhet %2 på %3 valideringsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="566"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="627"/>
         <source>The examples labelled %1, predicted %2 cannot be listed: the checkpoint&apos;s predictions failed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 kan inte listas: kontrollpunktens förutsägelser misslyckades.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="568"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="629"/>
         <source>The examples labelled %1, predicted %2 are listed once the checkpoint&apos;s predictions are computed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 listas när kontrollpunktens förutsägelser är beräknade.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="589"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="650"/>
         <source>%1 examples labelled %2, predicted %3:</source>
         <translation>%1 exempel märkta %2, förutsagda %3:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="596"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="657"/>
         <source>No predictions yet: choose a checkpoint and wait for its evaluation.</source>
         <translation>Inga förutsägelser än: välj en kontrollpunkt och vänta på dess utvärdering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="614"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="679"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="675"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="740"/>
         <source>%1 cannot be written.</source>
         <translation>%1 kan inte skrivas.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="625"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="698"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="686"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="759"/>
         <source>This experiment has no checkpoint yet.</source>
         <translation>Experimentet har ingen kontrollpunkt än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="634"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="695"/>
         <source>%1 is a file: Fika exports into a new or empty folder; choose another name.</source>
         <translation>%1 är en fil: Fika exporterar till en ny eller tom mapp; välj ett annat namn.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="636"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="697"/>
         <source>%1 is not empty (it holds %2): Fika exports only into an empty or new folder; choose another.</source>
         <translation>%1 är inte tom (den innehåller %2): Fika exporterar bara till en tom eller ny mapp; välj en annan.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="639"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="700"/>
         <source>%1 is not empty: Fika exports only into an empty or new folder; choose another.</source>
         <translation>%1 är inte tom: Fika exporterar bara till en tom eller ny mapp; välj en annan.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="648"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="709"/>
         <source>%1 cannot be created: %2</source>
         <translation>%1 kan inte skapas: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="658"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="719"/>
         <source>%1 cannot be written: %2</source>
         <translation>%1 kan inte skrivas: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="667"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="728"/>
         <source>Export chart</source>
         <translation>Exportera diagram</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="668"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="729"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)</source>
         <translation>PNG-bild (*.png);;SVG-teckning (*.svg);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="679"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="688"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="698"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="740"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="749"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="759"/>
         <source>Export failed</source>
         <translation>Exporten misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="684"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="745"/>
         <source>Export predictions</source>
         <translation>Exportera förutsägelser</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="685"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="746"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="706"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="767"/>
         <source>Export checkpoint</source>
         <translation>Exportera kontrollpunkt</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="708"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="769"/>
         <source>Hugging Face transformers loads the folder as it is. A new folder is created; an existing one must be empty.</source>
         <translation>Hugging Face transformers läser in mappen som den är. En ny mapp skapas; en befintlig måste vara tom.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="716"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="777"/>
         <source>Browse…</source>
         <translation>Bläddra…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="717"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="778"/>
         <source>Choose the folder to export into; the new folder&apos;s name stays as typed</source>
         <translation>Välj mappen att exportera till; den nya mappens namn förblir som det skrevs</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="718"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="779"/>
         <source>Folder:</source>
         <translation>Mapp:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="730"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="791"/>
         <source>Export</source>
         <translation>Exportera</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="741"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="802"/>
         <source>Export into which folder?</source>
         <translation>Exportera till vilken mapp?</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="750"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="811"/>
         <source>Give the folder a name.</source>
         <translation>Ge mappen ett namn.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="763"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="824"/>
         <source>Exported to %1 (Hugging Face format)</source>
         <translation>Exporterad till %1 (Hugging Face-format)</translation>
     </message>
@@ -1172,7 +1238,7 @@ Klicka för att lista dem.</translation>
     <message>
         <location filename="../ui/modeling/experiment_wizard.cpp" line="82"/>
         <source>&amp;Snippet:</source>
-        <translation>&amp;Snutt:</translation>
+        <translation>Sn&amp;utt:</translation>
     </message>
     <message>
         <location filename="../ui/modeling/experiment_wizard.cpp" line="83"/>
@@ -1200,11 +1266,6 @@ Klicka för att lista dem.</translation>
         <translation>t.ex. ~/.cache/fika/models/bert-base-uncased</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="101"/>
-        <source>&amp;Browse…</source>
-        <translation>&amp;Bläddra…</translation>
-    </message>
-    <message>
         <location filename="../ui/modeling/experiment_wizard.cpp" line="103"/>
         <source>Data &amp;library…</source>
         <translation>Data&amp;bibliotek…</translation>
@@ -1222,7 +1283,7 @@ Klicka för att lista dem.</translation>
     <message>
         <location filename="../ui/modeling/experiment_wizard.cpp" line="125"/>
         <source>&amp;Random: train a BERT of this shape from scratch</source>
-        <translation>&amp;Slumpad: träna en BERT med denna form från början</translation>
+        <translation>Slu&amp;mpad: träna en BERT med denna form från början</translation>
     </message>
     <message>
         <location filename="../ui/modeling/experiment_wizard.cpp" line="142"/>
@@ -1310,79 +1371,84 @@ Klicka för att lista dem.</translation>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="262"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="269"/>
         <source>Downloaded models…</source>
         <translation>Nedladdade modeller…</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="277"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="284"/>
         <source>No dataset version yet. In the Datasets view, import a CSV and click Save version.</source>
         <translation>Ingen datamängdsversion än. Importera en CSV i vyn Datamängder och klicka på Spara version.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="317"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="324"/>
         <source>%1
 %2 training, %3 validation, %4 test examples; classes: %5; sequence length %6</source>
         <translation>%1
 %2 tränings-, %3 validerings-, %4 testexempel; klasser: %5; sekvenslängd %6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="333"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="340"/>
         <source>Hugging Face model folder</source>
         <translation>Hugging Face-modellmapp</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="366"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="373"/>
         <source>Choose a dataset version (tab 1). Save one in the Datasets view first.</source>
         <translation>Välj en datamängdsversion (flik 1). Spara först en i vyn Datamängder.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="368"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="375"/>
         <source>Give the experiment a name (tab 4).</source>
         <translation>Ge experimentet ett namn (flik 4).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="377"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="384"/>
         <source>The weights folder must hold a Hugging Face config.json (tab 3), or choose Random.</source>
         <translation>Viktmappen måste innehålla en Hugging Face config.json (flik 3), eller välj Slumpad.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="382"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="389"/>
         <source>The hidden size must be a multiple of the number of attention heads (tab 3).</source>
         <translation>Den dolda storleken måste vara en multipel av antalet uppmärksamhetshuvuden (flik 3).</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="400"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="407"/>
         <source>✓ BERT, %1 layers, hidden %2</source>
         <translation>✓ BERT, %1 lager, dold storlek %2</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="412"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="419"/>
         <source>random, %1 layers, hidden %2, %3 heads, intermediate %4</source>
         <translation>slumpmässig, %1 lager, dold storlek %2, %3 huvuden, mellanlager %4</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="417"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="424"/>
         <source>Creates &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3%5) → Dense → Dense → %4, batch %6, %7 epochs, learning rate %8.</source>
         <translation>Skapar &lt;b&gt;%1&lt;/b&gt;: %2 → BERT (%3%5) → Dense → Dense → %4, batch %6, %7 epoker, inlärningstakt %8.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="420"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="427"/>
         <source>, frozen</source>
         <translation>, fryst</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="411"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="418"/>
         <source>pretrained</source>
         <translation>förtränade</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="431"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="101"/>
+        <source>Br&amp;owse…</source>
+        <translation>Bläddr&amp;a…</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="438"/>
         <source>Experiment incomplete</source>
         <translation>Experimentet är ofullständigt</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/experiment_wizard.cpp" line="435"/>
+        <location filename="../ui/modeling/experiment_wizard.cpp" line="442"/>
         <source>Experiment not created</source>
         <translation>Experimentet skapades inte</translation>
     </message>
@@ -1642,44 +1708,44 @@ Klicka för att lista dem.</translation>
         <translation>&lt;b&gt;Fika %1&lt;/b&gt;&lt;p&gt;En skrivbordsstudio för finjustering av BERT-textklassificerare.&lt;/p&gt;&lt;p&gt;LibTorch %2. GPL-3.0-or-later.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="210"/>
-        <location filename="../ui/main_window.cpp" line="234"/>
+        <location filename="../ui/main_window.cpp" line="213"/>
+        <location filename="../ui/main_window.cpp" line="237"/>
         <source>Training is running</source>
         <translation>Träningen pågår</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="211"/>
+        <location filename="../ui/main_window.cpp" line="214"/>
         <source>Stop the training in the Modeling view before switching projects.</source>
         <translation>Stoppa träningen i vyn Modellering innan du byter projekt.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="217"/>
-        <location filename="../ui/main_window.cpp" line="241"/>
+        <location filename="../ui/main_window.cpp" line="220"/>
+        <location filename="../ui/main_window.cpp" line="244"/>
         <source>A deployment is running</source>
         <translation>En driftsättning körs</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="218"/>
+        <location filename="../ui/main_window.cpp" line="221"/>
         <source>%1 still serves this project&apos;s model. Stop it, or keep it serving while you work on the other project?</source>
         <translation>%1 betjänar fortfarande det här projektets modell. Stoppa den, eller låt den fortsätta medan du arbetar i det andra projektet?</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="222"/>
+        <location filename="../ui/main_window.cpp" line="225"/>
         <source>&amp;Stop the deployment</source>
         <translation>&amp;Stoppa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="223"/>
+        <location filename="../ui/main_window.cpp" line="226"/>
         <source>&amp;Keep serving</source>
         <translation>&amp;Fortsätt betjäna</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="235"/>
+        <location filename="../ui/main_window.cpp" line="238"/>
         <source>Stop the training and quit? It stops within one batch, and Resume continues from there.</source>
         <translation>Stoppa träningen och avsluta? Den stannar inom en batch, och Återuppta fortsätter därifrån.</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="242"/>
+        <location filename="../ui/main_window.cpp" line="245"/>
         <source>Quitting stops the deployment at %1: its clients get no more answers. Quit?</source>
         <translation>Att avsluta stoppar driftsättningen på %1: dess klienter får inga fler svar. Avsluta?</translation>
     </message>
@@ -1687,7 +1753,7 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::MetricsFollower</name>
     <message>
-        <location filename="../ui/training/metrics_follower.cpp" line="167"/>
+        <location filename="../ui/training/metrics_follower.cpp" line="168"/>
         <source>%1: line %2: %3</source>
         <translation>%1: rad %2: %3</translation>
     </message>
@@ -1695,48 +1761,48 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::MisclassifiedBrowser</name>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="57"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="58"/>
         <source>True</source>
         <translation>Sann</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="57"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="58"/>
         <source>Predicted</source>
         <translation>Förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="57"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="58"/>
         <source>Confidence</source>
         <translation>Säkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="57"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="58"/>
         <source>Review</source>
         <translation>Recension</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="72"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="82"/>
         <source>Explaining the review: Integrated Gradients, 32 passes through the model</source>
         <translation>Förklarar recensionen: Integrated Gradients, 32 pass genom modellen</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="140"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="171"/>
         <source>The misclassified validation reviews are listed once the checkpoint&apos;s predictions are computed.</source>
         <translation>De felklassade valideringsrecensionerna listas när kontrollpunktens förutsägelser är beräknade.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="142"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="173"/>
         <source>No validation review is misclassified.</source>
         <translation>Ingen valideringsrecension är felklassad.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="144"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="175"/>
         <source>%1 of %2 validation reviews misclassified, the most confidently wrong first. Select one to see which words made the prediction.</source>
         <translation>%1 av %2 valideringsrecensioner felklassade, de mest säkert felaktiga först. Välj en för att se vilka ord som gav förutsägelsen.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="203"/>
-        <location filename="../ui/evaluation/misclassified_browser.cpp" line="221"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="234"/>
+        <location filename="../ui/evaluation/misclassified_browser.cpp" line="252"/>
         <source>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</translation>
     </message>
@@ -1845,12 +1911,12 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
     <message>
         <location filename="../ui/modeling/modeling_view.cpp" line="156"/>
         <source>&amp;Warm-up:</source>
-        <translation>&amp;Uppvärmning:</translation>
+        <translation>Uppvär&amp;mning:</translation>
     </message>
     <message>
         <location filename="../ui/modeling/modeling_view.cpp" line="157"/>
         <source>Weight &amp;decay:</source>
-        <translation>Vikt&amp;avklingning:</translation>
+        <translation>Viktavkli&amp;ngning:</translation>
     </message>
     <message>
         <location filename="../ui/modeling/modeling_view.cpp" line="158"/>
@@ -1881,11 +1947,6 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <location filename="../ui/modeling/modeling_view.cpp" line="175"/>
         <source>The fika-cli commands that run this experiment on several machines</source>
         <translation>fika-cli-kommandona som kör experimentet på flera datorer</translation>
-    </message>
-    <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="179"/>
-        <source>Processes on this &amp;computer:</source>
-        <translation>Processer på den här &amp;datorn:</translation>
     </message>
     <message>
         <location filename="../ui/modeling/modeling_view.cpp" line="182"/>
@@ -2053,6 +2114,11 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <location filename="../ui/modeling/modeling_view.cpp" line="74"/>
         <source>%1 MB</source>
         <translation>%1 MB</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="179"/>
+        <source>Processes on this c&amp;omputer:</source>
+        <translation>Processer på denna &amp;dator:</translation>
     </message>
     <message>
         <location filename="../ui/modeling/modeling_view.cpp" line="227"/>
@@ -2265,7 +2331,7 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
     <message>
         <location filename="../ui/preferences_dialog.cpp" line="28"/>
         <source>&amp;Restart now</source>
-        <translation>&amp;Starta om nu</translation>
+        <translation>Starta &amp;om nu</translation>
     </message>
     <message>
         <location filename="../ui/preferences_dialog.cpp" line="51"/>
@@ -2330,196 +2396,196 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::ServerPanel</name>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="46"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="48"/>
         <source>any free port</source>
         <translation>valfri ledig port</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="47"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="49"/>
         <source>&amp;Enabled: serve on 127.0.0.1</source>
-        <translation>&amp;Aktiverad: servera på 127.0.0.1</translation>
+        <translation>Ak&amp;tiverad: servera på 127.0.0.1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="48"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="50"/>
         <source>Starts or stops the local HTTP API</source>
         <translation>Startar eller stoppar det lokala HTTP-API:et</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="49"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="146"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="393"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="51"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="157"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="410"/>
         <source>Stopped</source>
         <translation>Stoppad</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="50"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="52"/>
         <source>E&amp;xperiment:</source>
         <translation>E&amp;xperiment:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="51"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="53"/>
         <source>&amp;Checkpoint:</source>
         <translation>&amp;Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="52"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="54"/>
         <source>&amp;Port:</source>
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="57"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="59"/>
         <source>bf16 (about 2× faster)</source>
         <translation>bf16 (cirka 2× snabbare)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="58"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="60"/>
         <source>bf16 answers about twice as fast on CPUs with bf16 units; probabilities differ in the third decimal, so a text right at the decision boundary can rarely change class.</source>
         <translation>bf16 svarar ungefär dubbelt så snabbt på processorer med bf16-enheter; sannolikheterna skiljer sig i tredje decimalen, så en text precis vid beslutsgränsen kan i sällsynta fall byta klass.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="67"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="69"/>
         <source>bf16: about 2× faster here; probabilities differ in the third decimal.</source>
         <translation>bf16: cirka 2× snabbare här; sannolikheterna skiljer sig i tredje decimalen.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="85"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="131"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="87"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="142"/>
         <source>Show</source>
         <translation>Visa</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="131"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="142"/>
         <source>Hide</source>
         <translation>Dölj</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="137"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="148"/>
         <source>Regenerate the token?</source>
         <translation>Skapa en ny token?</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="138"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="149"/>
         <source>Programs and pages that use the current token will be refused until they get the new one.</source>
         <translation>Program och sidor som använder den nuvarande token nekas tills de får den nya.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="87"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="89"/>
         <source>Copy</source>
         <translation>Kopiera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="56"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="58"/>
         <source>fp32 (exact)</source>
         <translation>fp32 (exakt)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="68"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="70"/>
         <source>bf16 needs a CPU with bf16 units (AVX512-BF16), which this one lacks: it would be slower than fp32 here.</source>
         <translation>bf16 kräver en processor med bf16-enheter (AVX512-BF16), och sådana saknar den här: bf16 skulle gå långsammare än fp32 här.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="73"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="75"/>
         <source>P&amp;recision:</source>
         <translation>P&amp;recision:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="88"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="90"/>
         <source>Regenerate</source>
         <translation>Skapa ny</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="89"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="91"/>
         <source>A new random token; the old one stops working</source>
         <translation>En ny slumpad token; den gamla slutar fungera</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="101"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="103"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="102"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="104"/>
         <source>Token:</source>
         <translation>Token:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="103"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="105"/>
         <source>Input → output:</source>
         <translation>Indata → utdata:</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="106"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="108"/>
         <source>&lt;b&gt;Code examples&lt;/b&gt;</source>
         <translation>&lt;b&gt;Kodexempel&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="115"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="117"/>
         <source>Copy command</source>
         <translation>Kopiera kommandot</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="116"/>
-        <location filename="../ui/deployment/server_panel.cpp" line="214"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="118"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="225"/>
         <source>Test deployment</source>
         <translation>Testa driftsättningen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="117"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="119"/>
         <source>Opens the browser API tester page served by the deployment</source>
         <translation>Öppnar webbläsarsidan för API-test som driftsättningen serverar</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="126"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="128"/>
         <source>Requests appear here: method, path, status, milliseconds.</source>
         <translation>Anrop visas här: metod, sökväg, status, millisekunder.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="215"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="226"/>
         <source>Couldn&apos;t open a web browser. Open %1 in a browser yourself; the page asks for the token shown here.</source>
         <translation>Kunde inte öppna en webbläsare. Öppna %1 i en webbläsare själv; sidan frågar efter nyckeln som visas här.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="222"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="233"/>
         <source>Copy address</source>
         <translation>Kopiera adressen</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="278"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="289"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="280"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="291"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="299"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="310"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="322"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="333"/>
         <source>Choose an experiment with a checkpoint first.</source>
         <translation>Välj först ett experiment med en kontrollpunkt.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="331"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="342"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="377"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="394"/>
         <source>&lt;b&gt;Serving&lt;/b&gt; %1</source>
         <translation>&lt;b&gt;Serverar&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="433"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="450"/>
         <source>(created when the deployment is enabled)</source>
         <translation>(skapas när driftsättningen aktiveras)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/server_panel.cpp" line="440"/>
+        <location filename="../ui/deployment/server_panel.cpp" line="457"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
@@ -2598,104 +2664,104 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>Skriv eller klistra in en recension och tryck sedan på Spela (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="62"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="63"/>
         <source>▶ Play</source>
         <translation>▶ Spela</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="63"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="64"/>
         <source>Predict the class of the text (Ctrl+Return)</source>
         <translation>Förutsäg textens klass (Ctrl+Retur)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="67"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="68"/>
         <source>Explain</source>
         <translation>Förklara</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="68"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="69"/>
         <source>Which words made the prediction: Integrated Gradients, 32 steps from a text of [PAD] tokens</source>
         <translation>Vilka ord som gav förutsägelsen: Integrated Gradients, 32 steg från en text av [PAD]-token</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="74"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="75"/>
         <source>Explain every prediction</source>
         <translation>Förklara varje förutsägelse</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="75"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="76"/>
         <source>Play also explains which words made the prediction (slower: 32 more passes)</source>
         <translation>Spela förklarar också vilka ord som gav förutsägelsen (långsammare: 32 pass till)</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="83"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="84"/>
         <source>probability</source>
         <translation>sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="150"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="154"/>
         <source>best epoch</source>
         <translation>bästa epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="152"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="156"/>
         <source>last epoch</source>
         <translation>senaste epoken</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="159"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="163"/>
         <source>No checkpoint yet: train the experiment first.</source>
         <translation>Ingen kontrollpunkt än: träna först experimentet.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="175"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="179"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the deployed checkpoint.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: den driftsatta kontrollpunkten.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="176"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="180"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;: the checkpoint chosen for deployment, not served yet.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;: kontrollpunkten som valts för driftsättning, ännu inte serverad.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="179"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="183"/>
         <source>Tests &lt;b&gt;%1&lt;/b&gt;, the experiment open in Modeling.</source>
         <translation>Testar &lt;b&gt;%1&lt;/b&gt;, experimentet som är öppet i Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="211"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="215"/>
         <source>Loading %1…</source>
         <translation>Läser in %1…</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="233"/>
-        <location filename="../ui/deployment/tester_widget.cpp" line="305"/>
-        <location filename="../ui/deployment/tester_widget.cpp" line="365"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="237"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="309"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="369"/>
         <source>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;%1&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="244"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="248"/>
         <source>Ready.</source>
         <translation>Klar.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="244"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="248"/>
         <source>Ready (bf16).</source>
         <translation>Klar (bf16).</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="271"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="275"/>
         <source>Type a text first.</source>
         <translation>Skriv först en text.</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="318"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="322"/>
         <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms</translation>
     </message>
     <message>
-        <location filename="../ui/deployment/tester_widget.cpp" line="318"/>
+        <location filename="../ui/deployment/tester_widget.cpp" line="322"/>
         <source>&lt;b&gt;%1&lt;/b&gt; (%2) in %3 ms with bf16</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; (%2) på %3 ms med bf16</translation>
     </message>
@@ -2703,60 +2769,60 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::TrainingCharts</name>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="68"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="82"/>
         <source>Training loss per step</source>
         <translation>Träningsförlust per steg</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="68"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="82"/>
         <source>step</source>
         <translation>steg</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="68"/>
-        <location filename="../ui/evaluation/training_charts.cpp" line="69"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="82"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="83"/>
         <source>loss</source>
         <translation>förlust</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="69"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="83"/>
         <source>Loss per epoch</source>
         <translation>Förlust per epok</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="69"/>
-        <location filename="../ui/evaluation/training_charts.cpp" line="70"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="83"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="84"/>
         <source>epoch</source>
         <translation>epok</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="70"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="84"/>
         <source>Validation accuracy</source>
         <translation>Valideringens träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="70"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="84"/>
         <source>accuracy</source>
         <translation>träffsäkerhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="90"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="104"/>
         <source>raw</source>
         <translation>rå</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="91"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="105"/>
         <source>smoothed</source>
         <translation>utjämnad</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="99"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="113"/>
         <source>training</source>
         <translation>träning</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/training_charts.cpp" line="100"/>
-        <location filename="../ui/evaluation/training_charts.cpp" line="101"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="114"/>
+        <location filename="../ui/evaluation/training_charts.cpp" line="115"/>
         <source>validation</source>
         <translation>validering</translation>
     </message>

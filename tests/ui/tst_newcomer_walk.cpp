@@ -416,8 +416,6 @@ private Q_SLOTS:
         applyLanguage(QStringLiteral("en"));
         if (!conflicts.isEmpty())
             qInfo("%s", qPrintable(conflicts.join(QLatin1Char('\n'))));
-        QEXPECT_FAIL("Swedish", "fika_sv.ts gives Viktavklingning, Aktiverad and Arkiv one letter, Återuppta and Uppvärmning another; "
-                                "the translator chooses others", Continue);
         QVERIFY2(conflicts.isEmpty(), qPrintable(conflicts.join(QStringLiteral("; "))));
     }
 
@@ -476,9 +474,6 @@ private Q_SLOTS:
         applyLanguage(QStringLiteral("en"));
         if (!conflicts.isEmpty())
             qInfo("%s", qPrintable(conflicts.join(QLatin1Char('\n'))));
-        QEXPECT_FAIL("Swedish", "fika_sv.ts: Skapa, Snutt and Slumpad share S in the wizard, Databibliotek and Bläddra B; "
-                                "Starta om nu and Språk S in Preferences; Använd en lokal mapp and Ladda ner L; Språkmodell and "
-                                "Sekvenslängd S in the encoding dialog: the translator chooses others", Continue);
         QVERIFY2(conflicts.isEmpty(), qPrintable(conflicts.join(QStringLiteral("; "))));
     }
 
