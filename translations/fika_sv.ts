@@ -1986,82 +1986,77 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
     </message>
     <message>
         <location filename="../ui/modeling/modeling_view.cpp" line="483"/>
-        <location filename="../ui/modeling/modeling_view.cpp" line="787"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="789"/>
         <source>The run finished all its epochs; raise Epochs to continue it</source>
         <translation>Körningen har gjort alla sina epoker; höj Epoker för att fortsätta den</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="591"/>
-        <source>Epoch %1: the model learns now: its training loss %2 is well below ln(%3) = %4.</source>
-        <translation>Epok %1: modellen lär sig nu: dess träningsförlust %2 ligger klart under ln(%3) = %4.</translation>
-    </message>
-    <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="642"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="644"/>
         <source>%1 processes on GPUs need %1 GPUs, one each (process i trains on GPU i); this computer has %2. Choose at most %2 processes, or the CPU.</source>
         <translation>%1 processer på GPU:er behöver %1 GPU:er, en var (process i tränar på GPU i); den här datorn har %2. Välj högst %2 processer, eller processorn.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="692"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="694"/>
         <source>CPU</source>
         <translation>Processor (CPU)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="695"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="697"/>
         <source>GPU %1 — %2, %3 GB</source>
         <translation>GPU %1 — %2, %3 GB</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="702"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="704"/>
         <source>With %1 or more processes on this computer, process %2 trains on this GPU</source>
         <translation>Med %1 eller fler processer på den här datorn tränar process %2 på den här GPU:n</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="708"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="710"/>
         <source>GPU — not available here</source>
         <translation>GPU — finns inte här</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="715"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="717"/>
         <source>Where training runs. With several processes on this computer, process i trains on GPU i.</source>
         <translation>Var träningen körs. Med flera processer på den här datorn tränar process i på GPU i.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="718"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="720"/>
         <source>No GPU found: this Fika&apos;s LibTorch has CUDA but sees no GPU (check the driver and CUDA_VISIBLE_DEVICES). Training runs on the CPU.</source>
         <translation>Ingen GPU hittades: den här Fikas LibTorch har CUDA men ser ingen GPU (kontrollera drivrutinen och CUDA_VISIBLE_DEVICES). Träningen körs på processorn.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="720"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="722"/>
         <source>No GPU: this Fika&apos;s LibTorch was built without CUDA, so training runs on the CPU. A CUDA build of Fika lists the GPUs here.</source>
         <translation>Ingen GPU: den här Fikas LibTorch byggdes utan CUDA, så träningen körs på processorn. En CUDA-version av Fika listar GPU:erna här.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="730"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="732"/>
         <source>No GPU found: training runs on the CPU.</source>
         <translation>Ingen GPU hittades: träningen körs på processorn.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="731"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="733"/>
         <source>No GPU: this Fika&apos;s LibTorch was built without CUDA, so training runs on the CPU.</source>
         <translation>Ingen GPU: den här Fikas LibTorch byggdes utan CUDA, så träningen körs på processorn.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="733"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="735"/>
         <source>Each process trains on its own GPU: GPUs 0–%1.</source>
         <translation>Varje process tränar på sin egen GPU: GPU:erna 0–%1.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="738"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="740"/>
         <source>This experiment trains on a GPU (training.device: cuda), but %1. Its config.yaml keeps cuda until you choose CPU here: Run as it is stops at once with an error.</source>
         <translation>Det här experimentet tränar på en GPU (training.device: cuda), men %1. Dess config.yaml behåller cuda tills du väljer processorn här: Kör som det är stoppar direkt med ett fel.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="740"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="742"/>
         <source>no GPU is found on this computer</source>
         <translation>ingen GPU hittas på den här datorn</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="741"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="743"/>
         <source>this Fika&apos;s LibTorch was built without CUDA</source>
         <translation>den här Fikas LibTorch byggdes utan CUDA</translation>
     </message>
@@ -2096,12 +2091,12 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>Validerar… %1 (epok %2 av %3, %4 av %5 exempel), cirka %6 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="616"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="618"/>
         <source>Stopped before the first batch: nothing was trained</source>
         <translation>Stoppad före första batchen: inget tränades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="637"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="639"/>
         <source>%1 processes cannot share a batch of %2 equally: choose a divisor of %2, or another batch size.</source>
         <translation>%1 processer kan inte dela en batch på %2 lika: välj en delare till %2, eller en annan batchstorlek.</translation>
     </message>
@@ -2137,7 +2132,7 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
     </message>
     <message>
         <location filename="../ui/modeling/modeling_view.cpp" line="230"/>
-        <location filename="../ui/modeling/modeling_view.cpp" line="788"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="790"/>
         <source>Continue the stopped run from its last checkpoint</source>
         <translation>Fortsätt den stoppade körningen från dess senaste kontrollpunkt</translation>
     </message>
@@ -2242,28 +2237,33 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
         <translation>Kontrollera inlärningstakten (2e-5 passar förtränad BERT) och etiketterna.</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="598"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="591"/>
+        <source>Epoch %1: the model learns now: validation accuracy %2, training loss %3 (guessing scores ln(%4) = %5).</source>
+        <translation>Epok %1: modellen lär sig nu: valideringsträffsäkerhet %2, träningsförlust %3 (gissning ger ln(%4) = %5).</translation>
+    </message>
+    <message>
+        <location filename="../ui/modeling/modeling_view.cpp" line="600"/>
         <source>Epoch %1 of %2: training loss %3, validation loss %4, accuracy %5%6</source>
         <translation>Epok %1 av %2: träningsförlust %3, valideringsförlust %4, träffsäkerhet %5%6</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="604"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="606"/>
         <source> (best so far)</source>
         <translation> (bästa hittills)</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="610"/>
         <location filename="../ui/modeling/modeling_view.cpp" line="612"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="614"/>
         <source>Training failed</source>
         <translation>Träningen misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="617"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="619"/>
         <source>Stopped: Resume continues from the last checkpoint</source>
         <translation>Stoppad: Återuppta fortsätter från den senaste kontrollpunkten</translation>
     </message>
     <message>
-        <location filename="../ui/modeling/modeling_view.cpp" line="614"/>
+        <location filename="../ui/modeling/modeling_view.cpp" line="616"/>
         <source>Finished: see the Evaluation view</source>
         <translation>Klar: se vyn Utvärdering</translation>
     </message>

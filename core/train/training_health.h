@@ -15,9 +15,10 @@ struct StalledTraining {
     double chanceLoss = 0;     // ln(classes)
     size_t dominantClass = 0;  // the class predicted for nearly everything
     double dominantShare = 0;  // its share of the validation predictions
-    // The training loss is clearly below chance (under 90 % of ln(classes)): the model learns, and
-    // an earlier stall is over. A margin wider than the stall's, so that noise near ln(classes)
-    // does not turn the warning off and on.
+    // The training loss is clearly below chance (under 90 % of ln(classes)), or the validation
+    // accuracy is 10 points above always naming the commonest class: the model learns, and an
+    // earlier stall is over. Margins wider than the stall's, so that noise near ln(classes) does
+    // not turn the warning off and on.
     bool learning = false;
 };
 

@@ -3,6 +3,7 @@
 #include "test_support.h"
 
 #include "train/metrics.h"
+#include "train/training_health.h"
 
 #include <cmath>
 #include <limits>
@@ -52,6 +53,32 @@ private Q_SLOTS:
         QCOMPARE(rocAuc({0.5f, 0.5f}, {0, 1}), 0.5);
         QCOMPARE(rocAuc({-std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity()}, {0, 1}), 1.0);
         QCOMPARE(rocAuc({0.2f, 0.3f}, {1, 1}), -1.0); // one class only
+    }
+
+    // A run whose loss still sits near ln 2 but whose validation accuracy is well above guessing the
+    // commonest class has stopped learning nothing: an earlier stall warning must go.
+    void accuracyAboveTheCommonestClassCountsAsLearning()
+    {
+        ConfusionMatrix ranked(2); // 75 % right on a balanced validation set
+        for (int i = 0; i < 75; ++i)
+            ranked.add(i % 2, i % 2);
+        for (int i = 0; i < 25; ++i)
+            ranked.add(i % 2, 1 - i % 2);
+        const auto health = checkStalledTraining(0.66, ranked);
+        QVERIFY(!health.stalled);
+        QVERIFY(health.learning);
+
+        ConfusionMatrix skewed(2); // 80 % of the texts are class 0
+        for (int i = 0; i < 80; ++i)
+            skewed.add(0, i < 78 ? 0 : 1);
+        for (int i = 0; i < 20; ++i)
+            skewed.add(1, i < 4 ? 0 : 1);
+        QVERIFY(checkStalledTraining(0.66, skewed).learning); // 94 % accuracy against the commonest class's 80 %
+        ConfusionMatrix guessing(2); // always class 0: accuracy 0.8 is the commonest class's share
+        for (int i = 0; i < 100; ++i)
+            guessing.add(i < 80 ? 0 : 1, 0);
+        QVERIFY(!checkStalledTraining(0.66, guessing).learning);
+        QVERIFY(checkStalledTraining(0.60, guessing).learning); // the loss alone is clearly below ln 2
     }
 };
 

@@ -588,8 +588,10 @@ void ModelingView::onEpoch(const core::EpochEvent& event)
     } else if (!m_stallWarning.isEmpty() && health.learning) {
         // The warning was true of an earlier epoch: it must not outlive the stall.
         m_stallWarning.clear();
-        m_log->appendPlainText(tr("Epoch %1: the model learns now: its training loss %2 is well below ln(%3) = %4.")
+        m_log->appendPlainText(tr("Epoch %1: the model learns now: validation accuracy %2, training loss %3 (guessing "
+                                  "scores ln(%4) = %5).")
                                    .arg(event.epoch)
+                                   .arg(formatPercent(event.validation.accuracy))
                                    .arg(QLocale().toString(event.trainingLoss, 'f', 3))
                                    .arg(event.validation.confusion.classes())
                                    .arg(QLocale().toString(health.chanceLoss, 'f', 3)));
