@@ -23,6 +23,15 @@ using Clock = std::chrono::steady_clock;
 // How long the other workers get to notice a dead one and stop on their own.
 constexpr auto kStopGrace = std::chrono::seconds(60);
 
+// Ctrl-C and SIGTERM received so far: the first stops the workers at their next batch, a second
+// kills them (a worker waiting for a peer that hangs never reaches its next batch).
+std::atomic<int> g_signals{0};
+
+void countSignal(int)
+{
+    ++g_signals;
+}
+
 struct Worker {
     int rank = 0;
     pid_t pid = -1;
@@ -74,7 +83,8 @@ pid_t startFikaCli(const std::vector<std::string>& args, const std::vector<std::
 
 int launchWorkers(const LaunchOptions& options, const std::vector<std::string>& workerArgs)
 {
-    const std::atomic<bool>& interrupted = stopOnInterrupt();
+    std::signal(SIGINT, countSignal);
+    std::signal(SIGTERM, countSignal);
     std::vector<Worker> workers;
     const int firstRank = options.nodeRank * options.processesPerNode;
     for (int local = 0; local < options.processesPerNode; ++local) {
@@ -91,14 +101,23 @@ int launchWorkers(const LaunchOptions& options, const std::vector<std::string>& 
               << " of " << options.nodes * options.processesPerNode << "), rendezvous at " << options.masterAddr << ":"
               << options.masterPort << "\n";
 
-    bool forwarded = false, failed = false, stopped = false;
+    bool forwarded = false, killed = false, failed = false, stopped = false;
     auto killAt = Clock::time_point::max(); // set when a worker fails
     for (size_t running = workers.size(); running > 0;) {
-        if (interrupted && !forwarded) {
+        if (g_signals > 0 && !forwarded) {
             for (const auto& w : workers)
                 if (w.running)
                     kill(w.pid, SIGINT);
             forwarded = stopped = true;
+            std::cerr << "stopping: every worker finishes its batch, then rank 0 saves checkpoints/last; Ctrl-C again kills "
+                         "them at once\n";
+        }
+        if (g_signals > 1 && !killed) {
+            for (const auto& w : workers)
+                if (w.running)
+                    kill(w.pid, SIGKILL);
+            killed = true;
+            std::cerr << "killing the workers; checkpoints/last is the last one saved\n";
         }
         if (Clock::now() > killAt) {
             for (const auto& w : workers)
@@ -120,8 +139,12 @@ int launchWorkers(const LaunchOptions& options, const std::vector<std::string>& 
                 continue;
             w.running = false;
             --running;
-            const bool clean = WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 130);
-            if (WIFEXITED(status) && WEXITSTATUS(status) == 130)
+            // A worker that Ctrl-C reached before it could take it as a stop (during the rendezvous), or
+            // that a second Ctrl-C killed, was stopped as asked.
+            const bool stoppedBySignal = forwarded && WIFSIGNALED(status) &&
+                                         (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM || (killed && WTERMSIG(status) == SIGKILL));
+            const bool clean = stoppedBySignal || (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 130));
+            if (stoppedBySignal || (WIFEXITED(status) && WEXITSTATUS(status) == 130))
                 stopped = true;
             if (!clean) {
                 std::cerr << "rank " << w.rank << " (pid " << w.pid << ") " << describeExit(status) << "\n";

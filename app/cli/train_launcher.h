@@ -22,7 +22,7 @@ struct LaunchOptions {
 
 // Runs `fika-cli <workerArgs...>` once per local rank and waits for all of them. Ctrl-C (or SIGTERM)
 // is passed on as SIGINT, so the workers stop together at the next batch and leave a resumable
-// `last`. A worker that dies is named; the others, which notice it themselves, get 60 s to stop
+// `last`; a second one kills them (a worker waiting for a peer that hangs never gets there). A worker that dies is named; the others, which notice it themselves, get 60 s to stop
 // before they are killed. Returns 0 when every worker finished, 130 when stopped, 1 otherwise.
 int launchWorkers(const LaunchOptions& options, const std::vector<std::string>& workerArgs);
 

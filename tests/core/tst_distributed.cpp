@@ -259,6 +259,65 @@ private Q_SLOTS:
         QVERIFY2(resumed.err.contains(QStringLiteral("resuming at epoch 1, batch ") + QString::number(stoppedAt)), qPrintable(resumed.err));
     }
 
+    // A worker that hangs (stopped here with SIGSTOP, as a peer machine that stops answering) keeps
+    // the others in a collective, where Ctrl-C cannot reach their next batch: the launcher ignored
+    // every further Ctrl-C and waited forever. A second Ctrl-C kills the workers; `last` stays.
+    void aSecondInterruptKillsAHungRun()
+    {
+        QTemporaryDir dir;
+        const QString config = writeConfig(dir, QStringLiteral("run"), 2000, 0.0, 2);
+        const QString runDir = dir.filePath(QStringLiteral("run"));
+        QProcess launcher;
+        launcher.start(QStringLiteral(FIKA_CLI_PATH), QStringList{QStringLiteral("train"), QStringLiteral("--config"), config} +
+                                                          launcherArgs(2));
+        QVERIFY(launcher.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(stepLosses(runDir).size() > 20, 120000);
+        const pid_t hung = workerPid(launcher.processId(), 1);
+        QVERIFY(hung > 0);
+        QCOMPARE(::kill(hung, SIGSTOP), 0);
+        const auto launcherPid = static_cast<pid_t>(launcher.processId());
+        QCOMPARE(::kill(launcherPid, SIGINT), 0);
+        QVERIFY(!launcher.waitForFinished(3000)); // rank 0 waits for rank 1 in the batch's all-reduce
+        QElapsedTimer timer;
+        timer.start();
+        QCOMPARE(::kill(launcherPid, SIGINT), 0);
+        const bool finished = launcher.waitForFinished(20000);
+        if (!finished) { // the workers follow the launcher (PR_SET_PDEATHSIG); the stopped one needs SIGKILL
+            ::kill(hung, SIGKILL);
+            launcher.kill();
+            launcher.waitForFinished();
+        }
+        const QString err = QString::fromUtf8(launcher.readAllStandardError());
+        QVERIFY2(finished, qPrintable(err.right(600)));
+        qInfo("the launcher ended %.1f s after the second Ctrl-C", static_cast<double>(timer.elapsed()) / 1000.0);
+        QCOMPARE(launcher.exitCode(), 130);
+        QVERIFY2(err.contains(QStringLiteral("Ctrl-C again kills them at once")) && err.contains(QStringLiteral("killing the workers")),
+                 qPrintable(err.right(600)));
+        QTRY_VERIFY(::kill(hung, 0) != 0); // no worker is left behind
+    }
+
+    // Ctrl-C while node 0 waits for node 1 reaches the worker before it takes Ctrl-C as a stop: it was
+    // 'rank 0 was killed by signal 2 (Interrupt)' and exit status 1, as if it had failed.
+    void interruptDuringTheRendezvousIsAStop()
+    {
+        QTemporaryDir dir;
+        const QString config = writeConfig(dir, QStringLiteral("run"), 100, 0.0, 1);
+        QProcess launcher;
+        launcher.start(QStringLiteral(FIKA_CLI_PATH),
+                       {QStringLiteral("train"), QStringLiteral("--config"), config, QStringLiteral("--nnodes"), QStringLiteral("2"),
+                        QStringLiteral("--master-port"), QString::number(freePort())});
+        QVERIFY(launcher.waitForStarted());
+        pid_t worker = -1;
+        QTRY_VERIFY((worker = workerPid(launcher.processId(), 0)) > 0);
+        QTest::qWait(500);
+        // As Ctrl-C in a terminal: the launcher and its worker at once.
+        QCOMPARE(::kill(static_cast<pid_t>(launcher.processId()), SIGINT), 0);
+        QCOMPARE(::kill(worker, SIGINT), 0);
+        QVERIFY(launcher.waitForFinished(30000));
+        const QString err = QString::fromUtf8(launcher.readAllStandardError());
+        QVERIFY2(launcher.exitCode() == 130 && !err.contains(QStringLiteral("killed by signal")), qPrintable(err));
+    }
+
     void aWorldThatCannotWorkIsRefused()
     {
         QTemporaryDir dir;
