@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -135,8 +136,22 @@ struct ExportArgs {
     std::string truncation; // empty: the checkpoint's
 };
 
+// A training checkpoint's files that an export does not write: what resuming and the run's report
+// need. core's target check accepts such a folder (the trainer replaces its own checkpoints), but an
+// export written over it, the checkpoint's own folder included, would lose them.
+constexpr const char* kTrainingStateFiles[] = {"trainer_state.json", "optimizer.pt", "metrics.json", "experiment.yaml"};
+
 int runExport(const ExportArgs& args)
 {
+    for (const char* name : kTrainingStateFiles) {
+        std::error_code ec;
+        if (std::filesystem::exists(std::filesystem::path(args.out) / name, ec))
+            return fail(core::makeError(core::ErrorCode::AlreadyExists,
+                                        args.out + ": is a training checkpoint (it holds " + name +
+                                            "), which an export would replace without its training state; "
+                                            "export into a new or empty folder",
+                                        args.out));
+    }
     core::LoadOptions options;
     options.fallbackVocab = args.vocab;
     if (!args.labels.empty()) {
