@@ -4,16 +4,74 @@
 #include "common/synced_file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 
 namespace fs = std::filesystem;
 
 namespace fika::core {
+
+namespace {
+// mkstemp's six letters and digits at the end of name, after prefix.
+bool endsInRandomPart(const std::string& name, size_t prefixSize)
+{
+    return name.size() == prefixSize + 6 &&
+           std::all_of(name.end() - 6, name.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
+}
+
+// The start of the temporary names AtomicFile gives a target of this file name.
+std::string temporaryPrefix(const std::string& name)
+{
+    return name.size() > 200 ? ".fika-" : "." + name + ".tmp-";
+}
+} // namespace
+
+bool isAtomicFileTemporary(const std::string& fileName)
+{
+    if (fileName.rfind(".fika-", 0) == 0)
+        return endsInRandomPart(fileName, 6);
+    const size_t tmp = fileName.rfind(".tmp-");
+    return fileName.size() > 1 && fileName[0] == '.' && tmp != std::string::npos && tmp > 1 &&
+           endsInRandomPart(fileName, tmp + 5);
+}
+
+uint64_t removeStaleTemporaries(const std::string& folder, const std::string& forTarget)
+{
+    // Stale means both: no lock (the writer is gone; flock locks end with their process, kill -9
+    // included) and untouched for an hour. The lock alone would do on a local disk, but where locks
+    // do not reach (a home folder shared over some network file systems, a Fika from before the lock)
+    // only the age says; a live writer changes its file at every write, so an hour-old one is dead.
+    constexpr auto kStaleTemporaryAge = std::chrono::hours(1);
+    const std::string ownPrefix = forTarget.empty() ? std::string() : temporaryPrefix(forTarget);
+    uint64_t freed = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(folder.empty() ? "." : folder, ec)) {
+        const std::string name = entry.path().filename().string();
+        const bool ours = ownPrefix.empty() ? isAtomicFileTemporary(name)
+                                            : name.rfind(ownPrefix, 0) == 0 && endsInRandomPart(name, ownPrefix.size());
+        if (!ours)
+            continue;
+        const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0)
+            continue;
+        struct stat info {};
+        const bool unlocked = ::flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK;
+        if (unlocked && ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+            std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(info.st_mtime) > kStaleTemporaryAge &&
+            ::unlink(entry.path().c_str()) == 0)
+            freed += static_cast<uint64_t>(info.st_size);
+        ::close(fd);
+    }
+    return freed;
+}
 
 AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {}
 
@@ -35,11 +93,15 @@ Status AtomicFile::open()
     // writers never share a temporary file.
     // A name near the file system's 255-byte limit gets a short one: ".fika-XXXXXX".
     const std::string name = target.filename().string();
-    std::string pattern =
-        (target.parent_path() / (name.size() > 200 ? std::string(".fika-XXXXXX") : "." + name + ".tmp-XXXXXX")).string();
+    std::string pattern = (target.parent_path() / (temporaryPrefix(name) + "XXXXXX")).string();
+    // What earlier writers of this file, killed on the way, left beside it goes first.
+    removeStaleTemporaries(target.parent_path().string(), name);
     m_fd = ::mkostemp(pattern.data(), O_CLOEXEC);
     if (m_fd < 0)
         return fileError(m_path, "cannot be written: no temporary file beside it", errno);
+    // Held until the file is closed (or the process ends, however it ends): removeStaleTemporaries
+    // leaves a locked file alone. A file system without locks still has the age test.
+    ::flock(m_fd, LOCK_EX | LOCK_NB);
     // mkstemp makes 0600: keep the mode of the file being replaced, else make it as readable as any
     // file the user saves.
     struct stat existing {};

@@ -3,6 +3,7 @@
 
 #include "common/result.h"
 
+#include <cstdint>
 #include <string>
 
 namespace fika::core {
@@ -31,6 +32,16 @@ private:
     std::string m_temporary;
     int m_fd = -1;
 };
+
+// Whether a file name is one of AtomicFile's temporary files: ".NAME.tmp-XXXXXX" or ".fika-XXXXXX",
+// X being the letters and digits mkstemp puts there.
+bool isAtomicFileTemporary(const std::string& fileName);
+
+// A writer killed mid-write (kill -9, power loss) leaves its temporary file, as big as what it was
+// writing. This removes from folder those whose writer is gone: no process holds the lock AtomicFile
+// takes on its temporary file, and unchanged for an hour. Only regular files of the names above; only
+// those of a target named forTarget, where given. Returns the bytes freed.
+uint64_t removeStaleTemporaries(const std::string& folder, const std::string& forTarget = {});
 
 // AtomicFile for content that is already in memory.
 Status writeFileAtomically(const std::string& path, const std::string& content,

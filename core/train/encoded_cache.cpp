@@ -80,6 +80,9 @@ std::string encodedCacheFile(const std::string& cacheDir, const std::string& key
 
 std::optional<CachedEncoding> loadEncodedCache(const std::string& file)
 {
+    // Each entry has its own name, so AtomicFile's sweep of its own name misses what a run killed while
+    // writing another entry left (as big as that entry): the whole folder is swept here.
+    removeStaleTemporaries(fs::path(file).parent_path().string());
     std::ifstream in(file, std::ios::binary);
     if (!in)
         return std::nullopt;

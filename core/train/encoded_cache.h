@@ -30,6 +30,7 @@ std::string tokenizerDigest(const Tokenizer& tokenizer);
 std::string encodedCacheFile(const std::string& cacheDir, const std::string& key);
 
 // Nothing when the file is absent, of another format version, or damaged in any way.
+// Also removes the stale temporary files that writers killed on the way left in the cache's folder.
 std::optional<CachedEncoding> loadEncodedCache(const std::string& file);
 // Written to a temporary name and renamed, so a reader never sees half a file.
 Status saveEncodedCache(const std::string& file, const CachedEncoding& cache);

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <random>
@@ -178,6 +179,112 @@ private Q_SLOTS:
             c.tokenizerDigest = which ? "other" : "digest";
             (void)saveEncodedCache(path, c);
         });
+    }
+
+    // A writer killed mid-write (kill -9, power loss) leaves its temporary file; the next use of the
+    // folder removes it once it is an hour old and no writer holds its lock. A fresh one, one a live
+    // writer holds, and every file not named like Fika's temporaries stay.
+    void staleTemporariesAreRemoved()
+    {
+        QTemporaryDir dir;
+        const std::filesystem::path folder = dir.path().toStdString();
+        const auto make = [&](const std::string& name, bool old) {
+            fika::test::writeBytes((folder / name).string(), std::string(1000, 'x'));
+            if (old)
+                std::filesystem::last_write_time(folder / name, std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+        };
+        make(".a.bin.tmp-Ab3dE9", true);  // stale: removed
+        make(".fika-q1W2e3", true);       // stale, the long names' pattern: removed
+        make(".a.bin.tmp-Zz9yX8", false); // fresh: a writer may be at it
+        for (const char* unrelated : {"a.bin", ".a.bin.tmp-", ".a.bin.tmp-abc", ".a.bin.tmp-abcdefg", "a.bin.tmp-Ab3dE9",
+                                      ".fika-ab!cd1", ".a.bin.part", ".best.tmp-1234", ".tmp-Ab3dE9"})
+            make(unrelated, true);
+        std::filesystem::create_directory(folder / ".d.tmp-Ab3dE9"); // a folder, even of the pattern
+        // A live writer's file, made to look old: its lock keeps it.
+        AtomicFile live((folder / "live.bin").string());
+        QVERIFY(live.open().ok());
+        QVERIFY(live.write(std::string(1000, 'y')).ok());
+        std::string liveTemporary;
+        for (const auto& entry : std::filesystem::directory_iterator(folder))
+            if (entry.path().filename().string().rfind(".live.bin.tmp-", 0) == 0)
+                liveTemporary = entry.path().string();
+        QVERIFY(!liveTemporary.empty());
+        std::filesystem::last_write_time(liveTemporary, std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+
+        QCOMPARE(removeStaleTemporaries(folder.string()), uint64_t(2000));
+        QVERIFY(!std::filesystem::exists(folder / ".a.bin.tmp-Ab3dE9"));
+        QVERIFY(!std::filesystem::exists(folder / ".fika-q1W2e3"));
+        QVERIFY(std::filesystem::exists(folder / ".a.bin.tmp-Zz9yX8"));
+        QVERIFY(std::filesystem::exists(liveTemporary));
+        for (const char* unrelated : {"a.bin", ".a.bin.tmp-", ".a.bin.tmp-abc", ".a.bin.tmp-abcdefg", "a.bin.tmp-Ab3dE9",
+                                      ".fika-ab!cd1", ".a.bin.part", ".best.tmp-1234", ".tmp-Ab3dE9", ".d.tmp-Ab3dE9"})
+            QVERIFY2(std::filesystem::exists(folder / unrelated), unrelated);
+        QVERIFY(live.commit().ok());
+        QCOMPARE(fika::test::readBytes((folder / "live.bin").string()), std::string(1000, 'y'));
+    }
+
+    // Rewriting a file removes the stale temporaries of that file name (other names wait for their own).
+    void rewritingRemovesItsOwnStaleTemporaries()
+    {
+        QTemporaryDir dir;
+        const std::filesystem::path folder = dir.path().toStdString();
+        const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(2);
+        for (const char* name : {".state.json.tmp-Ab3dE9", ".other.json.tmp-Ab3dE9"}) {
+            fika::test::writeBytes((folder / name).string(), "left");
+            std::filesystem::last_write_time(folder / name, old);
+        }
+        QVERIFY(writeFileAtomically((folder / "state.json").string(), "{}").ok());
+        QVERIFY(!std::filesystem::exists(folder / ".state.json.tmp-Ab3dE9"));
+        QVERIFY(std::filesystem::exists(folder / ".other.json.tmp-Ab3dE9"));
+    }
+
+    // The tokenized-data cache: a run killed while writing it leaves a temporary as big as the entry;
+    // opening the cache later removes it once stale.
+    void encodedCacheRemovesWhatAKilledWriterLeft()
+    {
+        QTemporaryDir dir;
+        const std::filesystem::path folder = std::filesystem::path(dir.path().toStdString()) / "encoded";
+        CachedEncoding cache;
+        cache.tokenizerDigest = "digest";
+        cache.labelNames = {"negative", "positive"};
+        for (int i = 0; i < 20000; ++i) {
+            cache.encoded.ids.push_back(std::vector<int32_t>(100, i));
+            cache.encoded.labels.push_back(i % 2);
+        }
+        QVERIFY(saveEncodedCache(encodedCacheFile(folder.string(), "kept"), cache).ok());
+        int rounds = 0;
+        uintmax_t leftBytes = 0;
+        std::vector<std::filesystem::path> left;
+        for (; rounds < 40 && leftBytes == 0; ++rounds) {
+            const pid_t child = ::fork();
+            if (child == 0) {
+                for (int key = 0;; ++key)
+                    (void)saveEncodedCache(encodedCacheFile(folder.string(), "key" + std::to_string(key)), cache);
+            }
+            ::usleep(20000 + 7000 * rounds);
+            ::kill(child, SIGKILL);
+            int status = 0;
+            ::waitpid(child, &status, 0);
+            left.clear();
+            leftBytes = 0;
+            for (const auto& entry : std::filesystem::directory_iterator(folder))
+                if (entry.path().filename().string().find(".bin.tmp-") != std::string::npos) {
+                    left.push_back(entry.path());
+                    leftBytes += entry.file_size();
+                }
+        }
+        QVERIFY2(!left.empty(), "no kill landed inside a write");
+        qInfo("%s", ("a kill left " + std::to_string(left.size()) + " temporary file(s), " + std::to_string(leftBytes) +
+                     " bytes").c_str());
+        QVERIFY(!loadEncodedCache(encodedCacheFile(folder.string(), "absent")));
+        for (const auto& path : left) // fresh: kept, a writer may be at it
+            QVERIFY(std::filesystem::exists(path));
+        for (const auto& path : left)
+            std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+        QVERIFY(!loadEncodedCache(encodedCacheFile(folder.string(), "absent")));
+        for (const auto& path : left)
+            QVERIFY2(!std::filesystem::exists(path), path.c_str());
+        QVERIFY(loadEncodedCache(encodedCacheFile(folder.string(), "kept"))); // the entries stay
     }
 
     void safetensorsSurviveKill()
