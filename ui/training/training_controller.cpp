@@ -152,7 +152,8 @@ void TrainingController::stop()
     if (m_stop)
         *m_stop = true;
     // As Ctrl-C on the launcher: it forwards SIGINT to every worker, which stop at the same batch.
-    if (m_process && m_process->state() == QProcess::Running) {
+    // Once: a second SIGINT kills the workers (closing the window while they save `last`, say).
+    if (m_process && m_process->state() == QProcess::Running && !m_processStopRequested) {
         m_processStopRequested = true;
         ::kill(static_cast<pid_t>(m_process->processId()), SIGINT);
     }
