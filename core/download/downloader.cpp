@@ -8,11 +8,14 @@
 #include <curl/curl.h>
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +32,9 @@ struct Transfer {
     const JobContext* context = nullptr;
     int64_t offset = 0;
     long status = 0;
+    int64_t rangeStart = -1; // where the last response's Content-Range starts
+    bool restarted = false;  // the server sent the whole file instead of the rest: written from the start
+    bool wrongRange = false; // the server sent another part of the file than the rest
     std::string linkedEtag; // the hub's X-Linked-Etag (a SHA-256), kept across its redirect to a CDN
     std::string etag;       // the last response's ETag
     bool writeFailed = false;
@@ -51,8 +57,10 @@ size_t onHeader(char* data, size_t size, size_t count, void* user)
 {
     auto* t = static_cast<Transfer*>(user);
     std::string line(data, size * count);
-    if (line.rfind("HTTP/", 0) == 0)
-        t->etag.clear(); // each response (a redirect's first) has its own ETag
+    if (line.rfind("HTTP/", 0) == 0) { // each response (a redirect's first) has its own ETag and range
+        t->etag.clear();
+        t->rangeStart = -1;
+    }
     std::string lower = line;
     for (auto& c : lower)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -64,16 +72,33 @@ size_t onHeader(char* data, size_t size, size_t count, void* user)
         t->linkedEtag = sha256FromEtag(line.substr(linkedName.size()));
     else if (lower.rfind(etagName, 0) == 0)
         t->etag = sha256FromEtag(line.substr(etagName.size()));
+    else if (const std::string rangeName = "content-range: bytes "; lower.rfind(rangeName, 0) == 0)
+        t->rangeStart = std::atoll(lower.c_str() + rangeName.size());
     return size * count;
 }
 
 size_t onData(char* data, size_t size, size_t count, void* user)
 {
     auto* t = static_cast<Transfer*>(user);
-    if (t->status == 0)
+    if (t->status == 0) {
         curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
-    if (t->status >= 300)
-        return size * count; // an error page: never into the file
+        // A server that ignores the Range sends the whole file: it replaces the .part rather than
+        // being appended to it. One that sends another range than the rest is refused.
+        if (t->offset > 0 && t->status == 200) {
+            if (::ftruncate(fileno(t->out), 0) != 0) {
+                t->writeFailed = true;
+                t->writeErrno = errno;
+                return 0;
+            }
+            t->offset = 0;
+            t->restarted = true;
+        } else if (t->offset > 0 && t->status == 206 && t->rangeStart != t->offset) {
+            t->wrongRange = true;
+            return 0;
+        }
+    }
+    if (t->status != 200 && t->status != 206)
+        return size * count; // an error page, a redirect's body: never into the file
     if (std::fwrite(data, 1, size * count, t->out) != size * count) {
         t->writeFailed = true;
         t->writeErrno = errno;
@@ -121,21 +146,45 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
     std::error_code ec;
     fs::create_directories(fs::path(file).parent_path(), ec);
     const std::string part = file + ".part";
+    // The .part is opened without truncating it and locked before anything is written: a second
+    // download of the same file (another window, fika-cli) would otherwise write into the first's.
+    const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return makeError(errorCodeForErrno(errno), part + ": cannot be written (" + std::strerror(errno) + ")", part);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        return makeError(ErrorCode::AlreadyExists,
+                         file + ": is being downloaded by another Fika (a window or fika-cli); try again when it is done", file);
+    }
     DownloadReport report;
-    report.resumedFrom = fs::exists(part, ec) ? static_cast<int64_t>(fs::file_size(part, ec)) : 0;
+    struct stat info {};
+    report.resumedFrom = ::fstat(fd, &info) == 0 ? static_cast<int64_t>(info.st_size) : 0;
 
     Transfer t;
     t.context = options.context;
     t.offset = report.resumedFrom;
-    t.out = std::fopen(part.c_str(), report.resumedFrom > 0 ? "ab" : "wb");
-    if (!t.out)
-        return makeError(errorCodeForErrno(errno), part + ": cannot be written (" + std::strerror(errno) + ")", part);
+    t.out = ::fdopen(fd, "ab");
+    if (!t.out) {
+        const int error = errno;
+        ::close(fd);
+        return makeError(errorCodeForErrno(error), part + ": cannot be written (" + std::strerror(error) + ")", part);
+    }
+    // The lock is held until the .part is renamed or removed, after the stream is closed.
+    struct LockHolder {
+        int fd;
+        ~LockHolder()
+        {
+            if (fd >= 0)
+                ::close(fd);
+        }
+    } lock{::dup(fd)};
     CURL* curl = curl_easy_init();
     t.curl = curl;
     char errorText[CURL_ERROR_SIZE] = {};
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_FAILONERROR, 0L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options.connectTimeoutSeconds);
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L); // give up after 60 s without a byte
@@ -149,8 +198,11 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, onProgress);
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
+    // A Range header rather than CURLOPT_RESUME_FROM, which fails when the server sends the whole
+    // file: onData then starts the .part over.
+    const std::string range = std::to_string(report.resumedFrom) + "-";
     if (report.resumedFrom > 0)
-        curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(report.resumedFrom));
+        curl_easy_setopt(curl, CURLOPT_RANGE, range.c_str());
     const CURLcode code = curl_easy_perform(curl);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -177,8 +229,12 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
                                                           "): are you offline? Download it on another machine and "
                                                           "choose \"Use a local folder…\""),
                         true);
-    if (code == CURLE_RANGE_ERROR || status == 416) // the .part does not fit the file on the server: start over
+    if (code == CURLE_RANGE_ERROR || status == 416 || t.wrongRange) // the .part does not fit the file on the server: start over
         return failWith(makeError(ErrorCode::NetworkError, url + ": the interrupted download cannot be resumed; try again"), false);
+    if (code == CURLE_TOO_MANY_REDIRECTS || code == CURLE_UNSUPPORTED_PROTOCOL)
+        return failWith(makeError(ErrorCode::NetworkError, url + ": the server redirects in circles or away from HTTP (" +
+                                                          errorText + ")"),
+                        report.resumedFrom > 0);
     if (status == 404)
         return failWith(makeError(ErrorCode::FileNotFound, url + ": not found (HTTP 404)"), false);
     if (status >= 400)
@@ -192,8 +248,12 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
         return failWith(makeError(ErrorCode::NetworkError, url + ": download interrupted (" + std::string(errorText) +
                                                           "); starting it again resumes it"),
                         true);
-    if (report.resumedFrom > 0 && status == 200) // the server ignored the Range: the body is the whole file
-        return failWith(makeError(ErrorCode::NetworkError, url + ": the server does not resume downloads; try again"), false);
+    if (status != 200 && status != 206) // 204, a redirect without a Location, …: no file came
+        return failWith(makeError(ErrorCode::NetworkError, url + ": the server answered HTTP " + std::to_string(status) +
+                                                          " without the file"),
+                        report.resumedFrom > 0);
+    if (t.restarted)
+        report.resumedFrom = 0;
 
     report.sha256 = sha256OfFile(part);
     report.bytes = static_cast<int64_t>(fs::file_size(part, ec));

@@ -14,9 +14,14 @@
 
 #include <QTemporaryDir>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -95,6 +100,55 @@ private:
     std::string m_why;
 };
 
+// A server that ignores Range (httplib honours it): one connection, answered 200 with the whole body.
+class RawServer {
+public:
+    explicit RawServer(std::string body) : m_body(std::move(body))
+    {
+        m_socket = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t size = sizeof address;
+        ::bind(m_socket, reinterpret_cast<sockaddr*>(&address), size);
+        ::listen(m_socket, 1);
+        ::getsockname(m_socket, reinterpret_cast<sockaddr*>(&address), &size);
+        m_port = ntohs(address.sin_port);
+        m_thread = std::thread([this] {
+            const int client = ::accept(m_socket, nullptr, nullptr);
+            std::string request;
+            char buffer[4096];
+            while (request.find("\r\n\r\n") == std::string::npos) {
+                const ssize_t got = ::read(client, buffer, sizeof buffer);
+                if (got <= 0)
+                    break;
+                request.append(buffer, static_cast<size_t>(got));
+            }
+            const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(m_body.size()) +
+                                       "\r\nConnection: close\r\n\r\n" + m_body;
+            for (size_t sent = 0; sent < answer.size();) {
+                const ssize_t wrote = ::write(client, answer.data() + sent, answer.size() - sent);
+                if (wrote <= 0)
+                    break;
+                sent += static_cast<size_t>(wrote);
+            }
+            ::close(client);
+        });
+    }
+    ~RawServer()
+    {
+        m_thread.join();
+        ::close(m_socket);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/norange.bin"; }
+
+private:
+    std::string m_body;
+    int m_socket = -1;
+    int m_port = 0;
+    std::thread m_thread;
+};
+
 } // namespace
 
 class TestDownload : public QObject {
@@ -141,6 +195,22 @@ private Q_SLOTS:
         m_server.Get(R"(/cdn/(\w+)/model\.safetensors)", [this](const httplib::Request& req, httplib::Response& res) {
             res.set_header("ETag", "\"" + std::string(req.matches[1]) + "\"");
             res.set_content(m_payload, "application/octet-stream");
+        });
+        // Answers that carry no file: no content, a redirect to nowhere.
+        m_server.Get("/nocontent", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+        m_server.Get("/moved-nowhere", [](const httplib::Request&, httplib::Response& res) {
+            res.status = 302;
+            res.set_content("<html>Moved</html>", "text/html");
+        });
+        m_server.Get("/loop", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/loop"); });
+        // A slow server: 64 KiB every 20 ms, so that a second download starts while the first runs.
+        m_server.Get("/slow.bin", [this](const httplib::Request&, httplib::Response& res) {
+            res.set_content_provider(m_payload.size(), "application/octet-stream",
+                                     [this](size_t offset, size_t length, httplib::DataSink& sink) {
+                                         std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                                         sink.write(m_payload.data() + offset, std::min<size_t>(length, 64 << 10));
+                                         return true;
+                                     });
         });
         m_server.Get("/evil.tar.gz", [](const httplib::Request&, httplib::Response& res) {
             res.set_content(makeTarGz({{"../escaped.txt", "outside"}}), "application/gzip");
@@ -240,6 +310,76 @@ private Q_SLOTS:
         QVERIFY2(offline.error().message.find("cannot reach 127.0.0.1:1") != std::string::npos, offline.error().message.c_str());
         QVERIFY(offline.error().message.find("Use a local folder") != std::string::npos);
         QCOMPARE(offline.error().code, ErrorCode::NetworkError);
+    }
+
+    // A 2xx or 3xx answer without the file is no file (a 204, a 302 with no Location), and a
+    // redirect loop says so rather than promising a resume.
+    void answersWithoutTheFileAreRefused_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("204 No Content") << QStringLiteral("/nocontent") << QStringLiteral("HTTP 204 without the file");
+        QTest::newRow("302 without a Location") << QStringLiteral("/moved-nowhere") << QStringLiteral("HTTP 302 without the file");
+        QTest::newRow("redirect loop") << QStringLiteral("/loop") << QStringLiteral("redirects in circles");
+    }
+
+    void answersWithoutTheFileAreRefused()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, message);
+        const std::string file = m_dir.filePath(QStringLiteral("nofile/%1").arg(QTest::currentDataTag())).toStdString();
+        auto report = downloadFile(url(path.toStdString()), file);
+        QVERIFY2(!report.ok(), "an answer without the file was taken for the file");
+        QVERIFY2(report.error().message.find(message.toStdString()) != std::string::npos, report.error().message.c_str());
+        QVERIFY(!std::filesystem::exists(file));
+        QVERIFY(!std::filesystem::exists(file + ".part"));
+    }
+
+    // A server that ignores the Range sends the whole file: it replaces the .part (whatever that
+    // held) instead of being appended to it or refused.
+    void serverIgnoringTheRangeStartsOver()
+    {
+        const std::string file = m_dir.filePath(QStringLiteral("norange.bin")).toStdString();
+        fika::test::writeBytes(file + ".part", randomBytes(1 << 20, 7)); // not even the file's start
+        DownloadOptions options;
+        options.expectedSha256 = sha256Of(m_payload);
+        RawServer server(m_payload);
+        auto report = downloadFile(server.url(), file, options);
+        QVERIFY2(report.ok(), report.error().message.c_str());
+        QCOMPARE(report->resumedFrom, int64_t(0));
+        QVERIFY(fika::test::readBytes(file) == m_payload);
+        QVERIFY(!std::filesystem::exists(file + ".part"));
+    }
+
+    // Two downloads of the same file at once: the second is refused while the first runs (it wrote
+    // into the first's .part: a checksum mismatch, or a corrupt file without a checksum), and the
+    // first's file is whole.
+    void aSecondDownloadOfTheSameFileIsRefused()
+    {
+        const std::string file = m_dir.filePath(QStringLiteral("twice/slow.bin")).toStdString();
+        DownloadOptions options;
+        options.expectedSha256 = sha256Of(m_payload);
+        std::atomic<bool> started{false};
+        JobContext context;
+        context.progress = [&](int64_t done, int64_t) {
+            if (done > 0)
+                started = true;
+        };
+        options.context = &context;
+        Result<DownloadReport> first = makeError(ErrorCode::IoError, "not run");
+        std::thread firstThread([&] { first = downloadFile(url("/slow.bin"), file, options); });
+        while (!started)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        DownloadOptions plain;
+        plain.expectedSha256 = options.expectedSha256;
+        auto second = downloadFile(url("/slow.bin"), file, plain);
+        firstThread.join();
+        QVERIFY2(first.ok(), first.error().message.c_str());
+        QVERIFY2(!second.ok(), "two downloads wrote the same file at once");
+        QCOMPARE(second.error().code, ErrorCode::AlreadyExists);
+        QVERIFY2(second.error().message.find("is being downloaded by another Fika") != std::string::npos,
+                 second.error().message.c_str());
+        QVERIFY(fika::test::readBytes(file) == m_payload);
     }
 
     // The SHA-256 the hub sends before its redirect is what the CDN's body must hash to, whatever
