@@ -314,6 +314,17 @@ Status extractArchive(const std::string& archivePath, const std::string& dir, co
             cleanup();
             return makeError(ErrorCode::ArchiveInvalid, archivePath + ": entry '" + name + "' refused (absolute path)", archivePath);
         }
+        // A symlink may point only within dir: the folder import follows links, and one to /home or
+        // "../../x" would have it read the user's files as reviews.
+        if (const char* link = archive_entry_symlink(entry)) {
+            const fs::path resolved = (fs::path(name).parent_path() / link).lexically_normal();
+            if (link[0] == '/' || resolved.empty() || *resolved.begin() == "..") {
+                cleanup();
+                return makeError(ErrorCode::ArchiveInvalid,
+                                 archivePath + ": link '" + name + "' refused (it points outside the folder, to '" + link + "')",
+                                 archivePath);
+            }
+        }
         const std::string target = (fs::path(dir) / name).string();
         archive_entry_set_pathname(entry, target.c_str());
         if (const char* link = archive_entry_hardlink(entry)) {

@@ -26,7 +26,7 @@ struct DownloadOptions {
 Result<DownloadReport> downloadFile(const std::string& url, const std::string& file, const DownloadOptions& options = {});
 
 // Extracts a .tar.gz (or any archive libarchive reads) into dir; entries that would land outside
-// it (absolute paths, "..", links) are refused.
+// it (absolute paths, "..", hard links and symlinks pointing out of it) are refused.
 Status extractArchive(const std::string& archive, const std::string& dir, const JobContext* context = nullptr);
 
 } // namespace fika::core

@@ -46,7 +46,7 @@ std::string sha256Of(const std::string& bytes)
     return hash.hexDigest();
 }
 
-// A .tar.gz built with libarchive: name → content.
+// A .tar.gz built with libarchive: name → content; a name ending in " -> TARGET" is a symlink.
 std::string makeTarGz(const std::vector<std::pair<std::string, std::string>>& files)
 {
     std::string out;
@@ -62,9 +62,12 @@ std::string makeTarGz(const std::vector<std::pair<std::string, std::string>>& fi
         nullptr);
     for (const auto& [name, content] : files) {
         archive_entry* entry = archive_entry_new();
-        archive_entry_set_pathname(entry, name.c_str());
+        const auto arrow = name.find(" -> ");
+        archive_entry_set_pathname(entry, name.substr(0, arrow).c_str());
         archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
-        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_filetype(entry, arrow == std::string::npos ? AE_IFREG : AE_IFLNK);
+        if (arrow != std::string::npos)
+            archive_entry_set_symlink(entry, name.substr(arrow + 4).c_str());
         archive_entry_set_perm(entry, 0644);
         archive_write_header(a, entry);
         archive_write_data(a, content.data(), content.size());
@@ -453,6 +456,37 @@ private Q_SLOTS:
         QVERIFY(!extracted.ok());
         QCOMPARE(extracted.error().code, ErrorCode::ArchiveInvalid);
         QVERIFY(!std::filesystem::exists(m_dir.filePath(QStringLiteral("evil/escaped.txt")).toStdString()));
+    }
+
+    // A symlink whose target lies outside the folder (absolute, or climbing out with "..") is
+    // refused: the folder import would follow it and read the user's files as reviews. One that
+    // stays inside is kept.
+    void extractionRefusesLinksOutside_data()
+    {
+        QTest::addColumn<QString>("link");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("absolute") << QStringLiteral("aclImdb/train/pos -> /etc") << false;
+        QTest::newRow("climbing out") << QStringLiteral("aclImdb/train/pos -> ../../../outside") << false;
+        QTest::newRow("inside") << QStringLiteral("aclImdb/test -> train") << true;
+    }
+
+    void extractionRefusesLinksOutside()
+    {
+        QFETCH(QString, link);
+        QFETCH(bool, accepted);
+        const std::string base = m_dir.filePath(QStringLiteral("links/%1").arg(QTest::currentDataTag())).toStdString();
+        const std::string archive = base + "/links.tar.gz";
+        fika::test::writeBytes(archive, makeTarGz({{"aclImdb/README", "sample"}, {link.toStdString(), ""}}));
+        auto extracted = extractArchive(archive, base + "/out");
+        if (accepted) {
+            QVERIFY2(extracted.ok(), extracted.error().message.c_str());
+            QVERIFY(std::filesystem::is_symlink(base + "/out/aclImdb/test"));
+            return;
+        }
+        QVERIFY2(!extracted.ok(), "a link out of the folder was extracted");
+        QCOMPARE(extracted.error().code, ErrorCode::ArchiveInvalid);
+        QVERIFY2(extracted.error().message.find("aclImdb/train/pos") != std::string::npos, extracted.error().message.c_str());
+        QVERIFY(!std::filesystem::exists(std::filesystem::symlink_status(base + "/out/aclImdb/train/pos")));
     }
 
     void fetchesADatasetAndModels()
