@@ -10,8 +10,14 @@
 #include <nlohmann/json.hpp>
 
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -40,6 +46,34 @@ Status markComplete(const fs::path& folder, const std::string& content)
 {
     return writeFileAtomically((folder / kCompleteMarker).string(), content);
 }
+
+// An advisory lock on a cache folder for one fetch: a second fetch of the same dataset or model
+// (another window, fika-cli) would otherwise empty the folder the first is extracting into.
+class FolderLock {
+public:
+    Status acquire(const fs::path& folder)
+    {
+        std::error_code ec;
+        fs::create_directories(folder, ec);
+        m_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (m_fd < 0)
+            return makeError(errorCodeForErrno(errno), folder.string() + ": cannot be opened (" + std::strerror(errno) + ")",
+                             folder.string());
+        if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0)
+            return makeError(ErrorCode::AlreadyExists,
+                             folder.string() + ": is being downloaded by another Fika (a window or fika-cli); try again when it is done",
+                             folder.string());
+        return Ok{};
+    }
+    ~FolderLock()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+
+private:
+    int m_fd = -1;
+};
 
 std::string modelUrl(const Catalog& catalog, const CatalogModel& model, const std::string& file)
 {
@@ -116,6 +150,11 @@ Result<std::string> fetchDataset(const Catalog& catalog, const std::string& id, 
     const std::string mark = dataset->sha256 + "\n";
     if (markedComplete(base, mark))
         return folder.string();
+    FolderLock lock;
+    if (auto locked = lock.acquire(base); !locked)
+        return locked.error();
+    if (markedComplete(base, mark)) // the fetch that held the lock finished it
+        return folder.string();
     const std::string archive = (base / fs::path(dataset->url).filename()).string();
     if (!fs::exists(archive)) {
         DownloadOptions options;
@@ -151,6 +190,11 @@ Result<std::string> fetchModel(const Catalog& catalog, const std::string& id, co
     const fs::path folder = fs::path(cacheDir) / "models" / id;
     const std::string mark = model->repo + "\n";
     if (markedComplete(folder, mark))
+        return folder.string();
+    FolderLock lock;
+    if (auto locked = lock.acquire(folder); !locked)
+        return locked.error();
+    if (markedComplete(folder, mark)) // the fetch that held the lock finished it
         return folder.string();
     DownloadOptions options;
     options.context = context;

@@ -16,6 +16,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -511,6 +513,30 @@ private Q_SLOTS:
         QVERIFY(!lying.ok());
         QVERIFY(lying.error().message.find("checksum mismatch") != std::string::npos);
         QVERIFY(!fetchModel(catalog, "unknown", cache).ok());
+    }
+
+    // While another Fika fetches a dataset (it holds the folder's lock, extracting), a second fetch
+    // is refused instead of emptying the folder under it; once it is done, the fetch goes ahead.
+    void aSecondFetchOfTheSameDatasetIsRefused()
+    {
+        Catalog catalog;
+        catalog.datasets.push_back({"imdb", "IMDB", url("/imdb.tar.gz"), sha256Of(m_archive), "aclImdb"});
+        const std::string cache = m_dir.filePath(QStringLiteral("busy")).toStdString();
+        const std::string base = cache + "/datasets/imdb";
+        fika::test::writeBytes(base + "/aclImdb/train/pos/0_9.txt", "being extracted");
+        const int other = ::open(base.c_str(), O_RDONLY | O_DIRECTORY);
+        QVERIFY(other >= 0);
+        QCOMPARE(::flock(other, LOCK_EX | LOCK_NB), 0);
+        auto refused = fetchDataset(catalog, "imdb", cache);
+        QVERIFY2(!refused.ok(), "a second fetch emptied the folder another one was extracting into");
+        QCOMPARE(refused.error().code, ErrorCode::AlreadyExists);
+        QVERIFY2(refused.error().message.find("is being downloaded by another Fika") != std::string::npos,
+                 refused.error().message.c_str());
+        QVERIFY(fika::test::readBytes(base + "/aclImdb/train/pos/0_9.txt") == "being extracted");
+        ::close(other);
+        auto folder = fetchDataset(catalog, "imdb", cache);
+        QVERIFY2(folder.ok(), folder.error().message.c_str());
+        QVERIFY(fika::test::readBytes(folder.value() + "/train/pos/0_9.txt") == "A fine film.");
     }
 
     void bundledCatalogReads()
