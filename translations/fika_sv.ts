@@ -902,303 +902,298 @@ Klicka för att lista dem.</translation>
 <context>
     <name>fika::ui::EvaluationView</name>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="105"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="101"/>
         <source>Tick experiments to compare their curves; select one for its details</source>
         <translation>Kryssa i experiment för att jämföra deras kurvor; välj ett för detaljer</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="126"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="122"/>
         <source>The checkpoint whose confusion matrix and predictions are shown</source>
         <translation>Kontrollpunkten vars förväxlingsmatris och förutsägelser visas</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="133"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="129"/>
         <source>Export chart…</source>
         <translation>Exportera diagram…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="134"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="130"/>
         <source>Export predictions…</source>
         <translation>Exportera förutsägelser…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="135"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="131"/>
         <source>Export checkpoint…</source>
         <translation>Exportera kontrollpunkt…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="478"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="474"/>
         <source>A folder that Hugging Face transformers loads as it is</source>
         <translation>En mapp som Hugging Face transformers läser in som den är</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="136"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="132"/>
         <source>Checkpoint:</source>
         <translation>Kontrollpunkt:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="404"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="400"/>
         <source>at the best epoch (%1 of %2)</source>
         <translation>vid bästa epoken (%1 av %2)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="406"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="402"/>
         <source>for &lt;i&gt;last&lt;/i&gt; (epoch %1 of %2)</source>
         <translation>för &lt;i&gt;last&lt;/i&gt; (epok %1 av %2)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="408"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="404"/>
         <source>at epoch %1 of %2</source>
         <translation>vid epok %1 av %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="415"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="411"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: accuracy &lt;b&gt;%2&lt;/b&gt;, macro-F1 %3%4 %5; %6 elapsed, %7 examples/s</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: träffsäkerhet &lt;b&gt;%2&lt;/b&gt;, makro-F1 %3%4 %5; %6 förflutet, %7 exempel/s</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="619"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="615"/>
         <source>Click a cell of the confusion matrix to list its validation examples.</source>
         <translation>Klicka på en cell i förväxlingsmatrisen för att lista dess valideringsexempel.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="156"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="152"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="156"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="152"/>
         <source>Predicted</source>
         <translation>Förutsagd</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="156"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="152"/>
         <source>Probability</source>
         <translation>Sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="177"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="173"/>
         <source>Confusion matrix</source>
         <translation>Förväxlingsmatris</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="178"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="203"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="174"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="199"/>
         <source>Misclassified reviews</source>
         <translation>Felklassade recensioner</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="203"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="199"/>
         <source>Misclassified reviews (%1)</source>
         <translation>Felklassade recensioner (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="300"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="296"/>
         <source>Lines of metrics.jsonl left out, as they cannot be read: %1. The first: %2</source>
         <translation>Rader i metrics.jsonl utelämnade eftersom de inte går att läsa: %1. Den första: %2</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="371"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="367"/>
         <source>&lt;h2&gt;Evaluation&lt;/h2&gt;No experiment yet. Train one in the Modeling view.</source>
         <translation>&lt;h2&gt;Utvärdering&lt;/h2&gt;Inga experiment än. Träna ett i vyn Modellering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="377"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="373"/>
         <source>&lt;b&gt;%1&lt;/b&gt;: no epoch has ended yet.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;: ingen epok har avslutats än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="418"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="414"/>
         <source>, ROC AUC %1</source>
         <translation>, ROC AUC %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="454"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="450"/>
         <source>best</source>
         <translation>bästa</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="454"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="450"/>
         <source>last</source>
         <translation>senaste</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="460"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="456"/>
         <source>epoch %1</source>
         <translation>epok %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="474"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="470"/>
         <source>The validation subset&apos;s predictions as CSV, with each class&apos;s probability</source>
         <translation>Valideringsdelens förutsägelser som CSV, med varje klass sannolikhet</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="475"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="471"/>
         <source>Once the checkpoint&apos;s validation predictions are in</source>
         <translation>När kontrollpunktens förutsägelser för valideringsdelen finns</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="476"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="479"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="472"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="475"/>
         <source>No checkpoint yet: train the experiment in the Modeling view</source>
         <translation>Ingen kontrollpunkt än: träna experimentet i vyn Modellering</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="500"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="496"/>
         <source>Loading the checkpoint…</source>
         <translation>Läser in kontrollpunkten…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="502"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="498"/>
         <source>Predicting the validation subset with %1</source>
         <translation>Förutsäger valideringsdelmängden med %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="547"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="543"/>
         <source>%p % · about %1 left</source>
         <translation>%p % · cirka %1 kvar</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="550"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="546"/>
         <source>%p %</source>
         <translation>%p %</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="571"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="567"/>
         <source>Evaluation failed: %1</source>
         <translation>Utvärderingen misslyckades: %1</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="582"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="578"/>
         <source>%1: accuracy %2 on %3 validation examples</source>
         <translation>%1: träffsäkerhet %2 på %3 valideringsexempel</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="627"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="623"/>
         <source>The examples labelled %1, predicted %2 cannot be listed: the checkpoint&apos;s predictions failed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 kan inte listas: kontrollpunktens förutsägelser misslyckades.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="629"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="625"/>
         <source>The examples labelled %1, predicted %2 are listed once the checkpoint&apos;s predictions are computed.</source>
         <translation>Exemplen märkta %1, förutsagda %2 listas när kontrollpunktens förutsägelser är beräknade.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="650"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="646"/>
         <source>%1 examples labelled %2, predicted %3:</source>
         <translation>%1 exempel märkta %2, förutsagda %3:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="657"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="653"/>
         <source>No predictions yet: choose a checkpoint and wait for its evaluation.</source>
         <translation>Inga förutsägelser än: välj en kontrollpunkt och vänta på dess utvärdering.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="675"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="740"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="671"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="737"/>
         <source>%1 cannot be written.</source>
         <translation>%1 kan inte skrivas.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="686"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="759"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="682"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="756"/>
         <source>This experiment has no checkpoint yet.</source>
         <translation>Experimentet har ingen kontrollpunkt än.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="695"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="690"/>
+        <source>%1 is a training checkpoint (it holds %2): an export would replace it without its training state. Choose a new or empty folder.</source>
+        <translation>%1 är en träningskontrollpunkt (den innehåller %2): en export skulle ersätta den utan dess träningstillstånd. Välj en ny eller tom mapp.</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="699"/>
         <source>%1 is a file: Fika exports into a new or empty folder; choose another name.</source>
         <translation>%1 är en fil: Fika exporterar till en ny eller tom mapp; välj ett annat namn.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="697"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="701"/>
         <source>%1 is not empty (it holds %2): Fika exports only into an empty or new folder; choose another.</source>
         <translation>%1 är inte tom (den innehåller %2): Fika exporterar bara till en tom eller ny mapp; välj en annan.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="700"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="704"/>
         <source>%1 is not empty: Fika exports only into an empty or new folder; choose another.</source>
         <translation>%1 är inte tom: Fika exporterar bara till en tom eller ny mapp; välj en annan.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="709"/>
-        <source>%1 cannot be created: %2</source>
-        <translation>%1 kan inte skapas: %2</translation>
-    </message>
-    <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="719"/>
-        <source>%1 cannot be written: %2</source>
-        <translation>%1 kan inte skrivas: %2</translation>
-    </message>
-    <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="728"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="725"/>
         <source>Export chart</source>
         <translation>Exportera diagram</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="729"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="726"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)</source>
         <translation>PNG-bild (*.png);;SVG-teckning (*.svg);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="740"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="749"/>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="759"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="737"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="746"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="756"/>
         <source>Export failed</source>
         <translation>Exporten misslyckades</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="745"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="742"/>
         <source>Export predictions</source>
         <translation>Exportera förutsägelser</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="746"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="743"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="767"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="764"/>
         <source>Export checkpoint</source>
         <translation>Exportera kontrollpunkt</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="769"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="766"/>
         <source>Hugging Face transformers loads the folder as it is. A new folder is created; an existing one must be empty.</source>
         <translation>Hugging Face transformers läser in mappen som den är. En ny mapp skapas; en befintlig måste vara tom.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="777"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="774"/>
         <source>Browse…</source>
         <translation>Bläddra…</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="778"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="775"/>
         <source>Choose the folder to export into; the new folder&apos;s name stays as typed</source>
         <translation>Välj mappen att exportera till; den nya mappens namn förblir som det skrevs</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="779"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="776"/>
         <source>Folder:</source>
         <translation>Mapp:</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="791"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="788"/>
         <source>Export</source>
         <translation>Exportera</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="802"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="799"/>
         <source>Export into which folder?</source>
         <translation>Exportera till vilken mapp?</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="811"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="808"/>
         <source>Give the folder a name.</source>
         <translation>Ge mappen ett namn.</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation/evaluation_view.cpp" line="824"/>
+        <location filename="../ui/evaluation/evaluation_view.cpp" line="821"/>
         <source>Exported to %1 (Hugging Face format)</source>
         <translation>Exporterad till %1 (Hugging Face-format)</translation>
     </message>
@@ -2830,17 +2825,17 @@ Från grunden (slumpvikter): batch 32, 4 epoker, inlärningstakt 5e-4, 10 % uppv
 <context>
     <name>fika::ui::TrainingController</name>
     <message>
-        <location filename="../ui/training/training_controller.cpp" line="255"/>
+        <location filename="../ui/training/training_controller.cpp" line="256"/>
         <source>fika-cli train ended abruptly (killed by a signal).</source>
         <translation>fika-cli train avslutades abrupt (dödades av en signal).</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_controller.cpp" line="256"/>
+        <location filename="../ui/training/training_controller.cpp" line="257"/>
         <source>fika-cli train failed (exit status %1).</source>
         <translation>fika-cli train misslyckades (slutstatus %1).</translation>
     </message>
     <message>
-        <location filename="../ui/training/training_controller.cpp" line="264"/>
+        <location filename="../ui/training/training_controller.cpp" line="265"/>
         <source>%1 cannot be started: %2</source>
         <translation>%1 kan inte startas: %2</translation>
     </message>

@@ -10,6 +10,7 @@
 #include "common/atomic_file.h"
 #include "data/csv_import.h"
 #include "model/checkpoint.h"
+#include "model/checkpoint_folder.h"
 #include "model/predictor.h"
 
 #include <nlohmann/json.hpp>
@@ -136,22 +137,10 @@ struct ExportArgs {
     std::string truncation; // empty: the checkpoint's
 };
 
-// A training checkpoint's files that an export does not write: what resuming and the run's report
-// need. core's target check accepts such a folder (the trainer replaces its own checkpoints), but an
-// export written over it, the checkpoint's own folder included, would lose them.
-constexpr const char* kTrainingStateFiles[] = {"trainer_state.json", "optimizer.pt", "metrics.json", "experiment.yaml"};
-
 int runExport(const ExportArgs& args)
 {
-    for (const char* name : kTrainingStateFiles) {
-        std::error_code ec;
-        if (std::filesystem::exists(std::filesystem::path(args.out) / name, ec))
-            return fail(core::makeError(core::ErrorCode::AlreadyExists,
-                                        args.out + ": is a training checkpoint (it holds " + name +
-                                            "), which an export would replace without its training state; "
-                                            "export into a new or empty folder",
-                                        args.out));
-    }
+    if (auto allowed = core::checkExportTarget(args.out); !allowed)
+        return fail(allowed.error());
     core::LoadOptions options;
     options.fallbackVocab = args.vocab;
     if (!args.labels.empty()) {

@@ -580,6 +580,30 @@ Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const C
     return Ok{};
 }
 
+Status checkExportTarget(const std::string& dir)
+{
+    for (const char* name : {"trainer_state.json", "optimizer.pt", "metrics.json", "experiment.yaml"}) {
+        std::error_code ec;
+        if (fs::exists(fs::symlink_status(fs::path(dir) / name, ec)))
+            return makeError(ErrorCode::AlreadyExists,
+                             dir + ": is a training checkpoint (it holds " + name +
+                                 "), which an export would replace without its training state; export into a new or "
+                                 "empty folder",
+                             dir, 0, -1, name);
+    }
+    return Ok{};
+}
+
+Status exportCheckpoint(const std::string& source, const std::string& out)
+{
+    if (auto allowed = checkExportTarget(out); !allowed)
+        return allowed.error();
+    auto loaded = loadCheckpoint(source);
+    if (!loaded)
+        return loaded.error();
+    return saveCheckpoint(loaded->model, *loaded->tokenizer, loaded->encoding, out);
+}
+
 Status checkCheckpointTarget(const std::string& dirPath)
 {
     const fs::path dir(dirPath);

@@ -13,4 +13,16 @@ namespace fika::core {
 // did not write. (Torch-free, so that the UI can ask before exporting.)
 Status checkCheckpointTarget(const std::string& dir);
 
+// Whether an export may write into `dir`: not into a training checkpoint, one holding
+// trainer_state.json, optimizer.pt, metrics.json or experiment.yaml (the error's field names it).
+// checkCheckpointTarget accepts such a folder (the trainer replaces its own checkpoints), but an
+// export written over it would lose that state.
+Status checkExportTarget(const std::string& dir);
+
+// Writes the checkpoint at `source` into `out` as saveCheckpoint does (a folder that Hugging Face
+// transformers loads as it is, with the checkpoint's labels and encoding), atomically. `out` must be
+// new, empty or an earlier export: a training checkpoint (checkExportTarget), the source's own folder
+// included, is refused.
+Status exportCheckpoint(const std::string& source, const std::string& out);
+
 } // namespace fika::core

@@ -22,6 +22,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -47,6 +48,12 @@
 using namespace fika::ui;
 
 namespace {
+
+QByteArray readAll(const QString& file)
+{
+    QFile f(file);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
 
 QPushButton* buttonWithText(QWidget* parent, const QString& text)
 {
@@ -187,6 +194,49 @@ private Q_SLOTS:
         QVERIFY2(!error.contains(QStringLiteral("open it")) && !error.contains(QStringLiteral("Fika replaces")),
                  qPrintable(error));
         QVERIFY(QFile::exists(precious + QStringLiteral("/notes.txt")));
+    }
+
+    // A training checkpoint (the run's own best, and a copy of it, with its trainer state) is never
+    // exported over: new weights beside the old training state would resume wrongly. An earlier export is replaced whole, and the export holds only what it writes.
+    void exportNeverReplacesATrainingCheckpoint()
+    {
+        QString best;
+        for (QDirIterator it(m_dir.path(), {QStringLiteral("trainer_state.json")}, QDir::Files, QDirIterator::Subdirectories);
+             it.hasNext();) {
+            const QString folder = QFileInfo(it.next()).path();
+            if (QFileInfo(folder).fileName() == QStringLiteral("best"))
+                best = folder;
+        }
+        QVERIFY2(!best.isEmpty(), "no best checkpoint with a trainer_state.json");
+        const QString copy = m_dir.filePath(QStringLiteral("training-copy"));
+        QVERIFY(QDir().mkpath(copy));
+        for (const QString& name : QDir(best).entryList(QDir::Files))
+            QVERIFY(QFile::copy(QDir(best).filePath(name), QDir(copy).filePath(name)));
+        QVERIFY(QFile::exists(QDir(copy).filePath(QStringLiteral("trainer_state.json"))));
+        auto* view = m_window->evaluationView();
+        for (const QString& target : {copy, best}) {
+            const QStringList names = QDir(target).entryList(QDir::Files);
+            QMap<QString, QByteArray> bytes;
+            for (const QString& name : names)
+                bytes[name] = readAll(QDir(target).filePath(name));
+            QString error;
+            QVERIFY(!view->exportCheckpoint(target, &error));
+            QVERIFY2(error.contains(QStringLiteral("is a training checkpoint")), qPrintable(error));
+            QCOMPARE(QDir(target).entryList(QDir::Files), names);
+            for (const QString& name : names)
+                QCOMPARE(readAll(QDir(target).filePath(name)), bytes[name]);
+        }
+        const QString exported = m_dir.filePath(QStringLiteral("exported-twice/hf"));
+        QString error;
+        QVERIFY2(view->exportCheckpoint(exported, &error), qPrintable(error));
+        QVERIFY2(view->exportCheckpoint(exported, &error), qPrintable(error)); // over the earlier export
+        QStringList written = QDir(exported).entryList(QDir::Files);
+        written.sort();
+        QCOMPARE(written, QStringList({QStringLiteral("config.json"), QStringLiteral("model.safetensors"),
+                                       QStringLiteral("special_tokens_map.json"), QStringLiteral("tokenizer_config.json"),
+                                       QStringLiteral("vocab.txt")}));
+        QCOMPARE(QDir(QFileInfo(exported).path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList({QStringLiteral("hf")})); // no temporary left beside it
     }
 
     // Item 2 (a, c): the dialog takes a folder that does not exist yet (a folder chooser answered

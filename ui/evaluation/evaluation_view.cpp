@@ -22,6 +22,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -38,18 +39,13 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <utility>
 
-namespace fs = std::filesystem;
 
 namespace fika::ui {
 namespace {
 
-// The files of a checkpoint that Hugging Face reads; optimizer and trainer state stay behind.
-const char* const kExportedFiles[] = {"config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json",
-                                      "special_tokens_map.json"};
 // Of a review in a list: more than any screen shows on one line.
 constexpr int kShownCharacters = 600;
 
@@ -686,8 +682,16 @@ bool EvaluationView::exportCheckpoint(const QString& dir, QString* error) const
             *error = tr("This experiment has no checkpoint yet.");
         return false;
     }
-    // Only into a new or empty folder or over an earlier export: never over the user's own files.
-    // Said in an export's words: core's refusal speaks of replacing a checkpoint.
+    // Only into a new or empty folder or over an earlier export: never over the user's own files, nor
+    // over a training checkpoint, whose state an export would lose. Said in an export's words: core's
+    // refusal speaks of replacing a checkpoint.
+    if (auto allowed = core::checkExportTarget(toStdString(dir)); !allowed) {
+        if (error)
+            *error = tr("%1 is a training checkpoint (it holds %2): an export would replace it without its training "
+                        "state. Choose a new or empty folder.")
+                         .arg(dir, toQString(allowed.error().field));
+        return false;
+    }
     if (auto replaceable = core::checkCheckpointTarget(toStdString(dir)); !replaceable) {
         if (error) {
             const auto& refusal = replaceable.error();
@@ -703,22 +707,15 @@ bool EvaluationView::exportCheckpoint(const QString& dir, QString* error) const
         }
         return false;
     }
-    std::error_code ec;
-    if (fs::create_directories(toStdString(dir), ec); ec) {
+    // Loaded and written as fika-cli export does: a folder written under a temporary name and renamed
+    // in one step, so an earlier export is never left half replaced.
+    QGuiApplication::setOverrideCursor(Qt::WaitCursor);
+    const core::Status exported = core::exportCheckpoint(toStdString(checkpoint), toStdString(dir));
+    QGuiApplication::restoreOverrideCursor();
+    if (!exported) {
         if (error)
-            *error = tr("%1 cannot be created: %2").arg(dir, toQString(ec.message()));
+            *error = ErrorText::text(exported.error());
         return false;
-    }
-    for (const char* name : kExportedFiles) {
-        const fs::path from = fs::path(toStdString(checkpoint)) / name;
-        if (!fs::exists(from))
-            continue;
-        fs::copy_file(from, fs::path(toStdString(dir)) / name, fs::copy_options::overwrite_existing, ec);
-        if (ec) {
-            if (error)
-                *error = tr("%1 cannot be written: %2").arg(dir, toQString(ec.message()));
-            return false;
-        }
     }
     return true;
 }
