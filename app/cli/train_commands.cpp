@@ -188,6 +188,9 @@ int runTrain(const TrainArgs& args)
             return usageError("--node-rank " + std::to_string(args.launch.nodeRank) + " is not below --nnodes " +
                               std::to_string(args.launch.nodes),
                               "train");
+        if (auto divides = core::checkGlobalBatch(config->training.batchSize, int64_t{args.launch.nodes} * args.launch.processesPerNode);
+            !divides)
+            return fail(divides.error());
         return launchWorkers(args.launch, workerArgs(args));
     }
     auto world = core::worldFromEnvironment([](const char* name) { return std::getenv(name); });

@@ -90,4 +90,16 @@ Result<WorldInfo> worldFromEnvironment(const EnvironmentReader& getenv)
     return world;
 }
 
+Status checkGlobalBatch(int64_t batchSize, int64_t workers)
+{
+    if (workers <= 1 || batchSize % workers == 0)
+        return Ok{};
+    const int64_t below = batchSize / workers * workers;
+    return makeError(ErrorCode::ConfigInvalid,
+                     "training.batch_size " + std::to_string(batchSize) + " is the global batch and does not divide among " +
+                         std::to_string(workers) + " workers; use a multiple of " + std::to_string(workers) + " (" +
+                         (below > 0 ? std::to_string(below) + " or " : "") + std::to_string(below + workers) + ")",
+                     "", 0, -1, "training.batch_size");
+}
+
 } // namespace fika::core

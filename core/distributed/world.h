@@ -3,6 +3,7 @@
 
 #include "common/result.h"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -27,5 +28,10 @@ using EnvironmentReader = std::function<const char*(const char* name)>;
 // MASTER_ADDR defaults to 127.0.0.1, and is required when the local world size says other machines take part.
 // A value that is not a number, or out of range, is an error naming the variable.
 Result<WorldInfo> worldFromEnvironment(const EnvironmentReader& getenv);
+
+// training.batch_size is the global batch: each of `workers` takes an equal share, so it must divide.
+// The error names the key and the nearest multiples. Checked by the launcher before it starts the
+// workers (one message, not one per worker) and by each worker.
+Status checkGlobalBatch(int64_t batchSize, int64_t workers);
 
 } // namespace fika::core

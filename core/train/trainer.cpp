@@ -5,6 +5,7 @@
 #include "common/synced_file.h"
 #include "distributed/gradient_sync.h"
 #include "distributed/process_group.h"
+#include "distributed/world.h"
 #include "model/bf16_weights.h"
 #include "model/checkpoint.h"
 #include "model/dropout.h"
@@ -300,15 +301,9 @@ private:
             torch::set_num_threads(static_cast<int>(std::min<int64_t>(m_t.threads, maxTrainingThreads())));
         else if (m_group && m_group->world().localWorldSize > 1) // the workers on this machine share its cores
             torch::set_num_threads(std::max(1, maxTrainingThreads() / m_group->world().localWorldSize));
-        if (m_group && m_t.batchSize % m_group->size() != 0) {
-            const int64_t n = m_group->size();
-            const int64_t below = m_t.batchSize / n * n;
-            return makeError(ErrorCode::ConfigInvalid,
-                             "training.batch_size " + std::to_string(m_t.batchSize) + " is the global batch and does not divide among " +
-                                 std::to_string(n) + " workers; use a multiple of " + std::to_string(n) + " (" +
-                                 (below > 0 ? std::to_string(below) + " or " : "") + std::to_string(below + n) + ")",
-                             "", 0, -1, "training.batch_size");
-        }
+        if (m_group)
+            if (auto divides = checkGlobalBatch(m_t.batchSize, m_group->size()); !divides)
+                return divides.error();
         if (m_t.device == TrainingDevice::Cuda && !torch::cuda::is_available())
             return makeError(ErrorCode::ConfigInvalid,
                              "training.device: cuda needs a CUDA build of LibTorch and a GPU; this Fika's LibTorch has none "

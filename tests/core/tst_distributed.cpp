@@ -327,6 +327,10 @@ private Q_SLOTS:
         QVERIFY(three.exitCode != 0);
         QVERIFY2(three.err.contains(QStringLiteral("training.batch_size 8 is the global batch and does not divide among 3 workers; use a multiple of 3 (6 or 9)")),
                  qPrintable(three.err));
+        // Said once, by the launcher, before any worker starts (it was said by each of them).
+        QCOMPARE(three.err.count(QStringLiteral("does not divide")), 1);
+        QVERIFY2(!three.err.contains(QStringLiteral("started ")), qPrintable(three.err));
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("run"))));
         // A worker whose peer never comes: the rendezvous says so in time.
         QElapsedTimer timer;
         timer.start();
