@@ -54,13 +54,16 @@ std::string joined(const std::vector<std::string>& names)
 }
 
 // Column index by name, or an Error for a missing column.
-Result<size_t> columnIndex(const std::vector<std::string>& header, const std::string& name, const std::string& file)
+// `line`: the header's (blank lines may come before it).
+Result<size_t> columnIndex(const std::vector<std::string>& header, const std::string& name, const std::string& file,
+                           int64_t line)
 {
     const auto it = std::find(header.begin(), header.end(), name);
     if (it == header.end())
         return makeError(ErrorCode::MissingColumn,
-                         file + ": line 1: no column named '" + name + "'; the header has " + joined(header), file, 1, -1,
-                         name);
+                         file + ": line " + std::to_string(line) + ": no column named '" + name + "'; the header has " +
+                             joined(header),
+                         file, line, -1, name);
     return static_cast<size_t>(it - header.begin());
 }
 
@@ -137,18 +140,18 @@ Result<ImportReport> scanCsv(const std::string& path, const CsvImportOptions& op
         const auto [it, fresh] = seen.emplace(header[i], i);
         if (!fresh)
             return makeError(ErrorCode::DuplicateColumn,
-                             path + ": line 1: columns " + std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
-                                 " are both named '" + header[i] + "'; rename one of them",
-                             path, 1, -1, header[i]);
+                             path + ": line " + std::to_string(record.line) + ": columns " + std::to_string(it->second + 1) +
+                                 " and " + std::to_string(i + 1) + " are both named '" + header[i] + "'; rename one of them",
+                             path, record.line, -1, header[i]);
     }
-    auto textIndex = columnIndex(header, options.textColumn, path);
+    auto textIndex = columnIndex(header, options.textColumn, path, record.line);
     if (!textIndex)
         return textIndex.error();
-    auto labelIndex = columnIndex(header, options.labelColumn, path);
+    auto labelIndex = columnIndex(header, options.labelColumn, path, record.line);
     if (!labelIndex)
         return labelIndex.error();
     if (textIndex.value() == labelIndex.value())
-        return makeError(ErrorCode::InvalidArgument, "the text and the label must be different columns", path, 1, -1,
+        return makeError(ErrorCode::InvalidArgument, "the text and the label must be different columns", path, record.line, -1,
                          options.textColumn);
 
     auto addProblem = [&](int64_t line, const std::string& what) -> Status {
@@ -319,7 +322,7 @@ Result<std::vector<std::string>> readCsvColumn(const std::string& path, const st
         if (!got.value())
             break;
         if (header) {
-            auto found = columnIndex(record.fields, column, path);
+            auto found = columnIndex(record.fields, column, path, record.line);
             if (!found)
                 return found.error();
             index = found.value();

@@ -68,9 +68,11 @@ Result<std::unique_ptr<CsvReader>> CsvReader::openStream(std::unique_ptr<std::is
 
 char CsvReader::detectDelimiter(std::string_view sample)
 {
-    size_t counts[3] = {0, 0, 0}; // comma, semicolon, tab in the first line, outside quotes
+    size_t counts[3] = {0, 0, 0}; // comma, semicolon, tab in the header line, outside quotes
     const char candidates[3] = {',', ';', '\t'};
     bool inQuotes = false;
+    // Blank lines before the header are skipped when reading: here too.
+    sample.remove_prefix(std::min(sample.find_first_not_of("\r\n"), sample.size()));
     for (char c : sample) {
         if (c == '"')
             inQuotes = !inQuotes;

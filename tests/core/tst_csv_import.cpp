@@ -115,6 +115,11 @@ private Q_SLOTS:
             "column 'sentiment' has labels that differ only in letter case: 'Negative' (2 rows) and 'negative' (2 rows); "
             "'Positive' (1 row) and 'positive' (2 rows); each is a class of its own",
             7, 0);
+        // Blank lines before the header: the delimiter is the header's, and messages give its line.
+        add("blank lines, then a semicolon header", "\n\r\nreview;sentiment\ngood;positive\nbad;negative\n", false,
+            ErrorCode::None, "", 2, 0);
+        add("blank lines, then a header without the column", "\n\ntext,sentiment\n" + ok, false, ErrorCode::MissingColumn,
+            "line 3: no column named 'review'", 0, 0);
         add("extra columns ignored", "id,review,sentiment,rating\n1,good,positive,9\n2,bad,negative,2\n", false,
             ErrorCode::None, "", 2, 0);
     }
