@@ -37,6 +37,9 @@ struct Transfer {
     bool wrongRange = false; // the server sent another part of the file than the rest
     std::string linkedEtag; // the hub's X-Linked-Etag (a SHA-256), kept across its redirect to a CDN
     std::string etag;       // the last response's ETag
+    std::string validator;  // the last response's strong ETag as sent: If-Range on a resume
+    std::string lastModified; // its Last-Modified: the If-Range without a strong ETag
+    std::string validatorFile; // where a 200's validator is kept beside the .part
     bool writeFailed = false;
     int writeErrno = 0; // why the write failed (ENOSPC: a full disk)
 };
@@ -53,12 +56,49 @@ std::string sha256FromEtag(const std::string& value)
     return clean.size() == 64 ? clean : std::string();
 }
 
+// A header line's value after its name: without the surrounding blanks and the CR LF.
+std::string headerValue(const std::string& line, size_t nameSize)
+{
+    const auto from = line.find_first_not_of(" \t", nameSize);
+    const auto to = line.find_last_not_of(" \t\r\n");
+    return from == std::string::npos || to < from ? std::string() : line.substr(from, to - from + 1);
+}
+
+// The validator kept beside a .part, or "" when there is none (or only a cut one).
+std::string readValidator(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    std::getline(in, line);
+    for (char c : line)
+        if (static_cast<unsigned char>(c) < 0x20)
+            return {}; // no header value: never sent
+    return line;
+}
+
+// Keeps the validator of the response whose body the .part starts with, so that a resume asks
+// for the rest of that same file (If-Range). Without one, any old file is removed: the .part is
+// resumed only when a checksum will catch a changed file.
+void keepValidator(const Transfer& t)
+{
+    std::error_code ec;
+    const std::string& value = !t.validator.empty() ? t.validator : t.lastModified;
+    if (value.empty()) {
+        fs::remove(t.validatorFile, ec);
+        return;
+    }
+    std::ofstream out(t.validatorFile, std::ios::binary | std::ios::trunc);
+    out << value << "\n"; // a failed or cut write never matches: the resume gets the whole file
+}
+
 size_t onHeader(char* data, size_t size, size_t count, void* user)
 {
     auto* t = static_cast<Transfer*>(user);
     std::string line(data, size * count);
     if (line.rfind("HTTP/", 0) == 0) { // each response (a redirect's first) has its own ETag and range
         t->etag.clear();
+        t->validator.clear();
+        t->lastModified.clear();
         t->rangeStart = -1;
     }
     std::string lower = line;
@@ -70,8 +110,12 @@ size_t onHeader(char* data, size_t size, size_t count, void* user)
     const std::string linkedName = "x-linked-etag:", etagName = "etag:";
     if (lower.rfind(linkedName, 0) == 0 && t->linkedEtag.empty())
         t->linkedEtag = sha256FromEtag(line.substr(linkedName.size()));
-    else if (lower.rfind(etagName, 0) == 0)
+    else if (lower.rfind(etagName, 0) == 0) {
         t->etag = sha256FromEtag(line.substr(etagName.size()));
+        if (const std::string value = headerValue(line, etagName.size()); value.rfind("W/", 0) != 0)
+            t->validator = value; // a weak ETag never matches an If-Range
+    } else if (const std::string modifiedName = "last-modified:"; lower.rfind(modifiedName, 0) == 0)
+        t->lastModified = headerValue(line, modifiedName.size());
     else if (const std::string rangeName = "content-range: bytes "; lower.rfind(rangeName, 0) == 0)
         t->rangeStart = std::atoll(lower.c_str() + rangeName.size());
     return size * count;
@@ -82,6 +126,8 @@ size_t onData(char* data, size_t size, size_t count, void* user)
     auto* t = static_cast<Transfer*>(user);
     if (t->status == 0) {
         curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
+        if (t->status == 200) // the .part starts anew with this response's file
+            keepValidator(*t);
         // A server that ignores the Range sends the whole file: it replaces the .part rather than
         // being appended to it. One that sends another range than the rest is refused.
         if (t->offset > 0 && t->status == 200) {
@@ -159,10 +205,24 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
     DownloadReport report;
     struct stat info {};
     report.resumedFrom = ::fstat(fd, &info) == 0 ? static_cast<int64_t>(info.st_size) : 0;
+    // The first attempt's ETag (else Last-Modified) goes with the Range as If-Range: a server whose
+    // file changed since sends it whole, never its rest to be spliced onto the old start. A .part
+    // without one is resumed only when a checksum will catch a splice; else it starts over.
+    const std::string validatorFile = part + ".etag";
+    const std::string validator = report.resumedFrom > 0 ? readValidator(validatorFile) : std::string();
+    if (report.resumedFrom > 0 && validator.empty() && options.expectedSha256.empty()) {
+        if (::ftruncate(fd, 0) != 0) {
+            const int error = errno;
+            ::close(fd);
+            return makeError(errorCodeForErrno(error), part + ": cannot be written (" + std::strerror(error) + ")", part);
+        }
+        report.resumedFrom = 0;
+    }
 
     Transfer t;
     t.context = options.context;
     t.offset = report.resumedFrom;
+    t.validatorFile = validatorFile;
     t.out = ::fdopen(fd, "ab");
     if (!t.out) {
         const int error = errno;
@@ -201,12 +261,18 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
     // A Range header rather than CURLOPT_RESUME_FROM, which fails when the server sends the whole
     // file: onData then starts the .part over.
     const std::string range = std::to_string(report.resumedFrom) + "-";
-    if (report.resumedFrom > 0)
+    curl_slist* headers = nullptr;
+    if (report.resumedFrom > 0) {
         curl_easy_setopt(curl, CURLOPT_RANGE, range.c_str());
+        if (!validator.empty())
+            headers = curl_slist_append(headers, ("If-Range: " + validator).c_str());
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    }
     const CURLcode code = curl_easy_perform(curl);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(curl);
+    curl_slist_free_all(headers);
     // Buffered bytes reach the disk only here: a full disk shows in the flush, the fsync or the close.
     if (std::fflush(t.out) != 0 || ::fsync(fileno(t.out)) != 0) {
         t.writeFailed = true;
@@ -218,8 +284,10 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
     }
 
     auto failWith = [&](Error error, bool keepPart) -> Result<DownloadReport> {
-        if (!keepPart)
+        if (!keepPart) {
             fs::remove(part, ec);
+            fs::remove(validatorFile, ec);
+        }
         return error;
     };
     if (code == CURLE_ABORTED_BY_CALLBACK)
@@ -267,6 +335,7 @@ Result<DownloadReport> downloadFile(const std::string& url, const std::string& f
     fs::rename(part, file, ec);
     if (ec)
         return makeError(errorCodeForErrno(ec.value()), file + ": cannot be written (" + ec.message() + ")", file);
+    fs::remove(validatorFile, ec);
     return report;
 }
 

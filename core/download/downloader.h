@@ -22,7 +22,9 @@ struct DownloadOptions {
 };
 
 // Downloads url to file through file + ".part": an existing .part is resumed with a Range
-// request; the file appears only complete and verified. 404 is ErrorCode::FileNotFound.
+// request carrying the first attempt's ETag (else Last-Modified, kept in file + ".part.etag") as
+// If-Range, so a file changed on the server comes whole; a .part with neither is resumed only when
+// expectedSha256 is given. The file appears only complete and verified. 404 is ErrorCode::FileNotFound.
 Result<DownloadReport> downloadFile(const std::string& url, const std::string& file, const DownloadOptions& options = {});
 
 // Extracts a .tar.gz (or any archive libarchive reads) into dir; entries that would land outside

@@ -26,6 +26,7 @@
 #include <chrono>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 using namespace fika::core;
@@ -152,6 +153,114 @@ private:
     int m_socket = -1;
     int m_port = 0;
     std::thread m_thread;
+};
+
+enum class Validator { Etag, LastModified, None };
+
+// A server whose file changes between two requests, as a real one answers (RFC 9110): the first
+// request gets version 1 with its validator (an ETag, only a Last-Modified, or none) and breaks off
+// half-way; later ones get version 2, as a 206 of the rest when the request's If-Range matches
+// version 2's validator (or it has no If-Range), else as a 200 of the whole file.
+class ChangingServer {
+public:
+    ChangingServer(std::string first, std::string second, Validator kind)
+        : m_bodies{std::move(first), std::move(second)}, m_kind(kind)
+    {
+        m_socket = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t size = sizeof address;
+        ::bind(m_socket, reinterpret_cast<sockaddr*>(&address), size);
+        ::listen(m_socket, 4);
+        ::getsockname(m_socket, reinterpret_cast<sockaddr*>(&address), &size);
+        m_port = ntohs(address.sin_port);
+        m_thread = std::thread([this] {
+            for (int version = 0; version < 2; ++version)
+                serve(version);
+        });
+    }
+    ~ChangingServer()
+    {
+        ::shutdown(m_socket, SHUT_RDWR); // ends an accept() no download came for
+        m_thread.join();
+        ::close(m_socket);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/config.json"; }
+    std::string lastRequest() const
+    {
+        std::lock_guard<std::mutex> guard(m_mutex);
+        return m_lastRequest;
+    }
+
+private:
+    std::string validator(int version) const
+    {
+        if (m_kind == Validator::Etag)
+            return "\"v" + std::to_string(version + 1) + "\"";
+        if (m_kind == Validator::LastModified)
+            return version == 0 ? "Mon, 01 Jan 2024 10:00:00 GMT" : "Tue, 02 Jan 2024 10:00:00 GMT";
+        return {};
+    }
+    static std::string header(const std::string& request, const std::string& name)
+    {
+        std::string lower = request;
+        for (auto& c : lower)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const auto at = lower.find("\r\n" + name + ":");
+        if (at == std::string::npos)
+            return {};
+        auto from = at + 3 + name.size();
+        while (from < request.size() && request[from] == ' ')
+            ++from;
+        return request.substr(from, request.find("\r\n", from) - from);
+    }
+    void serve(int version)
+    {
+        const int client = ::accept(m_socket, nullptr, nullptr);
+        if (client < 0)
+            return;
+        std::string request;
+        char buffer[4096];
+        while (request.find("\r\n\r\n") == std::string::npos) {
+            const ssize_t got = ::read(client, buffer, sizeof buffer);
+            if (got <= 0)
+                break;
+            request.append(buffer, static_cast<size_t>(got));
+        }
+        {
+            std::lock_guard<std::mutex> guard(m_mutex);
+            m_lastRequest = request;
+        }
+        const std::string& body = m_bodies[version];
+        const std::string range = header(request, "range"), ifRange = header(request, "if-range");
+        size_t from = 0;
+        if (range.rfind("bytes=", 0) == 0 && (ifRange.empty() || ifRange == validator(version)))
+            from = std::stoul(range.substr(6));
+        std::string answer = std::string(from > 0 ? "HTTP/1.1 206 Partial Content" : "HTTP/1.1 200 OK") +
+                             "\r\nContent-Length: " + std::to_string(body.size() - from) + "\r\n";
+        if (m_kind != Validator::None)
+            answer += (m_kind == Validator::Etag ? "ETag: " : "Last-Modified: ") + validator(version) + "\r\n";
+        if (from > 0)
+            answer += "Content-Range: bytes " + std::to_string(from) + "-" + std::to_string(body.size() - 1) + "/" +
+                      std::to_string(body.size()) + "\r\n";
+        answer += "Connection: close\r\n\r\n" + body.substr(from, version == 0 ? body.size() / 2 : std::string::npos);
+        for (size_t sent = 0; sent < answer.size();) {
+            const ssize_t wrote = ::write(client, answer.data() + sent, answer.size() - sent);
+            if (wrote <= 0)
+                break;
+            sent += static_cast<size_t>(wrote);
+        }
+        ::close(client);
+    }
+
+    std::string m_bodies[2];
+    Validator m_kind;
+    int m_socket = -1;
+    int m_port = 0;
+    std::thread m_thread;
+    mutable std::mutex m_mutex;
+    std::string m_lastRequest;
 };
 
 } // namespace
@@ -286,6 +395,39 @@ private Q_SLOTS:
         QVERIFY2(second.ok(), second.error().message.c_str());
         QCOMPARE(second->resumedFrom, int64_t(partial));
         QVERIFY(fika::test::readBytes(file) == m_payload);
+    }
+
+    // A file without a checksum whose server changed it between an interrupted attempt and the
+    // resume: the resume sends the first attempt's validator in If-Range, the server answers with the
+    // whole new file, and that is what lands, never the old half spliced onto the new rest. With no
+    // validator at all, nothing could tell, so the download starts over.
+    void resumeOfAChangedFileTakesTheNewFileWhole_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("ETag") << int(Validator::Etag);
+        QTest::newRow("Last-Modified only") << int(Validator::LastModified);
+        QTest::newRow("no validator") << int(Validator::None);
+    }
+
+    void resumeOfAChangedFileTakesTheNewFileWhole()
+    {
+        QFETCH(int, kind);
+        const std::string oldFile = "{\"model_type\": \"bert\", \"hidden_size\": 768, \"layers\": \"" + std::string(4000, 'a') + "\"}";
+        const std::string newFile = "{\"model_type\": \"bert\", \"hidden_size\": 128, \"layers\": \"" + std::string(4000, 'b') + "\"}";
+        const std::string file = m_dir.filePath(QStringLiteral("changing/%1/config.json").arg(QTest::currentDataTag())).toStdString();
+        ChangingServer server(oldFile, newFile, Validator(kind));
+        auto first = downloadFile(server.url(), file);
+        QVERIFY2(!first.ok(), "the first attempt was meant to break off");
+        QVERIFY(std::filesystem::file_size(file + ".part") > 0);
+        QCOMPARE(std::filesystem::exists(file + ".part.etag"), Validator(kind) != Validator::None);
+        auto second = downloadFile(server.url(), file);
+        QVERIFY2(second.ok(), second.error().message.c_str());
+        QVERIFY2(fika::test::readBytes(file) == newFile, "the old file's start was spliced onto the new file's rest");
+        const bool sentWith = server.lastRequest().find(Validator(kind) == Validator::None ? "Range: " : "If-Range: ") != std::string::npos;
+        QVERIFY2(sentWith == (Validator(kind) != Validator::None), server.lastRequest().c_str());
+        QCOMPARE(second->resumedFrom, int64_t(0));
+        QVERIFY(!std::filesystem::exists(file + ".part"));
+        QVERIFY(!std::filesystem::exists(file + ".part.etag"));
     }
 
     void wrongChecksumIsDiscarded()
