@@ -29,6 +29,15 @@ namespace fika::core {
 namespace {
 
 constexpr const char* kCompleteMarker = ".complete"; // written last: the folder is whole
+constexpr const char* kSourceFile = ".source";       // a model folder's repo@revision, written first
+
+std::string readText(const fs::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
 
 // Whether `folder` was marked complete with `content`; an empty or cut marker (a disk that filled up
 // while it was written) is no mark.
@@ -78,6 +87,39 @@ private:
 std::string modelUrl(const Catalog& catalog, const CatalogModel& model, const std::string& file)
 {
     return catalog.hub + "/" + model.repo + "/resolve/" + model.revision + "/" + file;
+}
+
+std::string modelSource(const CatalogModel& model)
+{
+    return model.repo + "@" + model.revision + "\n";
+}
+
+// A model folder complete with the catalog's repo and revision. One completed before sources were
+// recorded (no .source) counts when its mark names the repo.
+bool modelComplete(const fs::path& folder, const CatalogModel& model)
+{
+    std::error_code ec;
+    return markedComplete(folder, model.repo + "\n") &&
+           (!fs::exists(folder / kSourceFile, ec) || readText(folder / kSourceFile) == modelSource(model));
+}
+
+// Empties a model cache folder whose files came from another source (or from nobody knows where),
+// so that no file of another model is taken for this one's. The folder itself stays: its lock is
+// held. A folder that is a link points outside Fika's cache: it is refused, never emptied.
+Status startModelFolderAnew(const fs::path& folder)
+{
+    if (fs::is_symlink(folder))
+        return makeError(ErrorCode::InvalidArgument,
+                         folder.string() + ": holds another model's files and is a link; remove it and download again",
+                         folder.string());
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+        if (fs::remove_all(it->path(), ec); ec)
+            break;
+    if (ec)
+        return makeError(errorCodeForErrno(ec.value()), folder.string() + ": cannot be emptied (" + ec.message() + ")",
+                         folder.string());
+    return Ok{};
 }
 
 } // namespace
@@ -187,15 +229,25 @@ Result<std::string> fetchModel(const Catalog& catalog, const std::string& id, co
             model = &m;
     if (!model)
         return makeError(ErrorCode::InvalidArgument, "no model '" + id + "' in the catalog");
+    if (id.empty() || id == "." || id == ".." || id.find('/') != std::string::npos)
+        return makeError(ErrorCode::InvalidArgument, "model id '" + id + "' in the catalog: must be a plain name (no '/', not '..')");
     const fs::path folder = fs::path(cacheDir) / "models" / id;
     const std::string mark = model->repo + "\n";
-    if (markedComplete(folder, mark))
+    if (modelComplete(folder, *model))
         return folder.string();
     FolderLock lock;
     if (auto locked = lock.acquire(folder); !locked)
         return locked.error();
-    if (markedComplete(folder, mark)) // the fetch that held the lock finished it
+    if (modelComplete(folder, *model)) // the fetch that held the lock finished it
         return folder.string();
+    // Files already there are reused only when they came from this repo and revision: the catalog's
+    // id may name another repo now, or another model was unpacked there.
+    if (const std::string source = modelSource(*model); readText(folder / kSourceFile) != source) {
+        if (auto emptied = startModelFolderAnew(folder); !emptied)
+            return emptied.error();
+        if (auto written = writeFileAtomically((folder / kSourceFile).string(), source); !written)
+            return written.error();
+    }
     DownloadOptions options;
     options.context = context;
     auto get = [&](const std::string& file) {
@@ -244,7 +296,7 @@ std::vector<std::string> cachedModels(const Catalog& catalog, const std::string&
 {
     std::vector<std::string> ids;
     for (const auto& m : catalog.models)
-        if (markedComplete(fs::path(cacheDir) / "models" / m.id, m.repo + "\n"))
+        if (modelComplete(fs::path(cacheDir) / "models" / m.id, m))
             ids.push_back(m.id);
     return ids;
 }

@@ -271,6 +271,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_payload = randomBytes(3 << 20, 1);
+        m_otherWeights = randomBytes(1 << 16, 2);
         m_archive = makeTarGz({{"aclImdb/train/pos/0_9.txt", "A fine film."}, {"aclImdb/train/neg/1_2.txt", "Dull."},
                                {"aclImdb/README", "sample"}});
         m_server.Get("/file.bin", [this](const httplib::Request&, httplib::Response& res) {
@@ -340,6 +341,18 @@ private Q_SLOTS:
                 res.set_header("X-Linked-Etag", "\"" + sha256Of(m_payload) + "\"");
                 res.set_content(m_payload, "application/octet-stream");
             } else
+                res.status = 404;
+        });
+        // Another model, org/other: every file differs from org/tiny's.
+        m_server.Get(R"(/org/other/resolve/main/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+            const std::string file = req.matches[1];
+            if (file == "config.json")
+                res.set_content(otherConfig(), "application/json");
+            else if (file == "vocab.txt")
+                res.set_content(otherVocab(), "text/plain");
+            else if (file == "model.safetensors")
+                res.set_content(m_otherWeights, "application/octet-stream");
+            else
                 res.status = 404;
         });
         m_server.Get(R"(/org/lying/resolve/main/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
@@ -657,6 +670,50 @@ private Q_SLOTS:
         QVERIFY(!fetchModel(catalog, "unknown", cache).ok());
     }
 
+    // A model folder whose files came from elsewhere (the catalog's id now names another repo, or
+    // another model was unpacked there) starts anew: every file of the result is the repo's, never
+    // the other model's config, vocab or weights beside the new ones.
+    void aModelFolderFromAnotherSourceStartsAnew_data()
+    {
+        QTest::addColumn<bool>("fetchedBefore"); // else another model's files were put there by hand
+        QTest::newRow("id moved to another repo") << true;
+        QTest::newRow("another model unpacked there") << false;
+    }
+
+    void aModelFolderFromAnotherSourceStartsAnew()
+    {
+        QFETCH(bool, fetchedBefore);
+        const std::string cache = m_dir.filePath(QStringLiteral("moved/%1").arg(QTest::currentDataTag())).toStdString();
+        const std::string folder = cache + "/models/base";
+        Catalog catalog;
+        catalog.hub = url("");
+        if (fetchedBefore) {
+            catalog.models.push_back({"base", "base", "org/tiny", "main"});
+            auto first = fetchModel(catalog, "base", cache);
+            QVERIFY2(first.ok(), first.error().message.c_str());
+            QVERIFY(fika::test::readBytes(folder + "/model.safetensors") == m_payload);
+        } else {
+            fika::test::writeBytes(folder + "/config.json", "{\"model_type\": \"bert\", \"hidden_size\": 768}");
+            fika::test::writeBytes(folder + "/vocab.txt", "[PAD]\n[UNK]\nunpacked\n");
+            fika::test::writeBytes(folder + "/pytorch_model.bin", "weights of another model");
+        }
+        catalog.models = {{"base", "base", "org/other", "main"}};
+        auto second = fetchModel(catalog, "base", cache);
+        QVERIFY2(second.ok(), second.error().message.c_str());
+        QVERIFY2(fika::test::readBytes(folder + "/config.json") == otherConfig(), "another model's config.json was kept");
+        QVERIFY2(fika::test::readBytes(folder + "/vocab.txt") == otherVocab(), "another model's vocab.txt was kept");
+        QVERIFY2(fika::test::readBytes(folder + "/model.safetensors") == m_otherWeights, "another model's weights were kept");
+        QVERIFY2(!std::filesystem::exists(folder + "/pytorch_model.bin"), "another model's weights stayed beside the new ones");
+        QVERIFY(cachedModels(catalog, cache) == std::vector<std::string>{"base"});
+
+        // An id that is no plain name would put the folder to start anew outside models/: refused.
+        catalog.models = {{"..", "up", "org/other", "main"}};
+        auto refused = fetchModel(catalog, "..", cache);
+        QVERIFY2(!refused.ok(), "a model id '..' was fetched");
+        QVERIFY2(refused.error().message.find("plain name") != std::string::npos, refused.error().message.c_str());
+        QVERIFY(fika::test::readBytes(folder + "/config.json") == otherConfig());
+    }
+
     // While another Fika fetches a dataset (it holds the folder's lock, extracting), a second fetch
     // is refused instead of emptying the folder under it; once it is done, the fetch goes ahead.
     void aSecondFetchOfTheSameDatasetIsRefused()
@@ -703,7 +760,10 @@ private:
     httplib::Server m_server;
     std::thread m_thread;
     int m_port = 0;
-    std::string m_payload, m_archive;
+    static std::string otherConfig() { return "{\"model_type\": \"bert\", \"hidden_size\": 128}"; }
+    static std::string otherVocab() { return "[PAD]\n[UNK]\nother\n"; }
+
+    std::string m_payload, m_archive, m_otherWeights;
     std::atomic<int> m_flakyCalls{0};
 };
 
