@@ -8,6 +8,7 @@
 #include <torch/serialize.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -483,12 +484,73 @@ Result<LoadedCheckpoint> loadCheckpoint(const std::string& dirPath, const LoadOp
     return checkpoint;
 }
 
-Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const CheckpointEncoding& encoding, const std::string& dirPath,
-                      const std::function<Status(const std::string& folder)>& writeExtras)
+std::optional<CheckpointLeftover> parseCheckpointLeftover(const std::string& name)
+{
+    if (!name.starts_with("."))
+        return std::nullopt;
+    for (const char* marker : {".tmp-", ".old-"}) {
+        const size_t at = name.rfind(marker);
+        if (at == std::string::npos || at < 2)
+            continue;
+        const std::string digits = name.substr(at + 5);
+        if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        return CheckpointLeftover{name.substr(1, at - 1), marker[1] == 'o', std::stol(digits)};
+    }
+    return std::nullopt;
+}
+
+bool leftoverOwnerRunning(long pid)
+{
+    if (pid == getpid()) // ours from an earlier save in this process: no save of ours is in progress now
+        return false;
+    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+namespace {
+
+// Deals with what saves of `dir` killed midway left beside it (an export's are removed by nothing
+// else): a copy moved aside while `dir` is missing was complete, so it is renamed back; every other
+// leftover of an ended process is removed. Best effort: what cannot be done stays for the next save.
+void recoverInterruptedSaves(const fs::path& dir)
+{
+    std::vector<fs::path> temporaries, movedAside;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir.parent_path(), ec)) {
+        const auto leftover = parseCheckpointLeftover(entry.path().filename().string());
+        if (leftover && leftover->target == dir.filename().string() && !leftoverOwnerRunning(leftover->pid))
+            (leftover->movedAside ? movedAside : temporaries).push_back(entry.path());
+    }
+    if (!movedAside.empty() && !fs::exists(fs::symlink_status(dir, ec))) {
+        // More than one only after several interrupted saves: the newest is the last committed.
+        auto newest = std::max_element(movedAside.begin(), movedAside.end(), [&](const fs::path& a, const fs::path& b) {
+            return fs::last_write_time(a, ec) < fs::last_write_time(b, ec);
+        });
+        fs::rename(*newest, dir, ec);
+        if (!ec)
+            movedAside.erase(newest);
+    }
+    if (fs::exists(fs::symlink_status(dir, ec))) // a moved-aside copy is stale once `dir` is back
+        temporaries.insert(temporaries.end(), movedAside.begin(), movedAside.end());
+    for (const auto& path : temporaries)
+        fs::remove_all(path, ec);
+}
+
+fs::path checkpointFolder(const std::string& dirPath)
 {
     fs::path dir = fs::absolute(dirPath).lexically_normal();
     if (dir.filename().empty()) // "out/" names the folder "out"
         dir = dir.parent_path();
+    return dir;
+}
+
+} // namespace
+
+Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const CheckpointEncoding& encoding, const std::string& dirPath,
+                      const std::function<Status(const std::string& folder)>& writeExtras)
+{
+    const fs::path dir = checkpointFolder(dirPath);
+    recoverInterruptedSaves(dir);
     if (auto replaceable = checkCheckpointTarget(dir.string()); !replaceable)
         return replaceable.error();
     std::error_code ec;
@@ -550,7 +612,7 @@ Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const C
 
     // Swap into place. An existing folder is exchanged with the new one in one step, so that `dir`
     // is always complete; where the file system cannot, it is moved aside and removed after the
-    // rename (a run killed in between leaves `.NAME.old-PID`, which the trainer restores).
+    // rename (a run killed in between leaves `.NAME.old-PID`, which the next save of NAME restores).
     const bool replacing = fs::exists(dir, ec);
     if (replacing && exchangeFolders(temporary, dir)) {
         if (auto synced = fsyncPath(dir.parent_path()); !synced)
@@ -596,6 +658,7 @@ Status checkExportTarget(const std::string& dir)
 
 Status exportCheckpoint(const std::string& source, const std::string& out)
 {
+    recoverInterruptedSaves(checkpointFolder(out)); // before the check, so that it sees a restored earlier export
     if (auto allowed = checkExportTarget(out); !allowed)
         return allowed.error();
     auto loaded = loadCheckpoint(source);

@@ -3,9 +3,25 @@
 
 #include "common/result.h"
 
+#include <optional>
 #include <string>
 
 namespace fika::core {
+
+// saveCheckpoint writes X as `.X.tmp-PID` beside it and may move a replaced X aside as `.X.old-PID`
+// (a complete checkpoint); a save killed meanwhile leaves them behind.
+struct CheckpointLeftover {
+    std::string target; // X
+    bool movedAside = false; // `.X.old-PID` rather than `.X.tmp-PID`
+    long pid = 0;
+};
+
+// The leftover a folder name denotes; nullopt for every other name.
+std::optional<CheckpointLeftover> parseCheckpointLeftover(const std::string& name);
+
+// Whether the save that left a leftover may still be running: process `pid` exists (or cannot be
+// signalled by us) and is not this one (no save of ours is in progress while another one starts).
+bool leftoverOwnerRunning(long pid);
 
 // Whether saveCheckpoint may replace `dir`: it does not exist, is empty, or is a checkpoint folder
 // (config.json and model.safetensors) holding only files Fika writes into checkpoints and no

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/run_folder.h"
 
+#include "model/checkpoint_folder.h"
+
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -28,31 +29,17 @@ bool isCheckpointName(const std::string& name)
            name.find_first_not_of("0123456789", 6) == std::string::npos;
 }
 
-// Splits ".X.tmp-PID" / ".X.old-PID" into X, kind ("tmp" or "old") and PID; false for other names.
+// Splits a trainer checkpoint's ".X.tmp-PID" / ".X.old-PID" into X, kind ("tmp" or "old") and PID;
+// false for other names.
 bool parseLeftover(const std::string& name, std::string& target, std::string& kind, pid_t& pid)
 {
-    if (!name.starts_with("."))
+    const auto leftover = parseCheckpointLeftover(name);
+    if (!leftover || !isCheckpointName(leftover->target))
         return false;
-    for (const char* marker : {".tmp-", ".old-"}) {
-        const size_t at = name.rfind(marker);
-        if (at == std::string::npos || at < 2)
-            continue;
-        const std::string digits = name.substr(at + 5);
-        if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
-            continue;
-        target = name.substr(1, at - 1);
-        kind = std::string(marker).substr(1, 3);
-        pid = static_cast<pid_t>(std::stol(digits));
-        return isCheckpointName(target);
-    }
-    return false;
-}
-
-bool processRunning(pid_t pid)
-{
-    if (pid == getpid()) // ours from an earlier run in this process: no save of ours is in progress now
-        return false;
-    return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+    target = leftover->target;
+    kind = leftover->movedAside ? "old" : "tmp";
+    pid = static_cast<pid_t>(leftover->pid);
+    return true;
 }
 
 } // namespace
@@ -141,7 +128,7 @@ std::vector<std::string> recoverCheckpointLeftovers(const std::string& checkpoin
     for (const auto& entry : fs::directory_iterator(checkpointsDir, ec)) {
         std::string target, kind;
         pid_t pid = 0;
-        if (parseLeftover(entry.path().filename().string(), target, kind, pid) && !processRunning(pid))
+        if (parseLeftover(entry.path().filename().string(), target, kind, pid) && !leftoverOwnerRunning(pid))
             leftovers.emplace_back(entry.path(), kind == "old" ? target : std::string());
     }
     const fs::path dir(checkpointsDir);

@@ -3,13 +3,19 @@
 // folder it writes predicts exactly as the checkpoint it came from.
 #include "test_support.h"
 
+#include "model/checkpoint_folder.h"
+
 #include <QProcess>
 #include <QTemporaryDir>
 
 #include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -37,6 +43,16 @@ std::map<std::string, std::string> snapshot(const std::string& dir)
     for (const auto& entry : fs::directory_iterator(dir))
         files[entry.path().filename().string()] = fika::test::readBytes(entry.path().string());
     return files;
+}
+
+// The id of a process that has ended (a child, waited for), as a killed export's was.
+pid_t deadPid()
+{
+    const pid_t child = ::fork();
+    if (child == 0)
+        ::_exit(0);
+    ::waitpid(child, nullptr, 0);
+    return child;
 }
 
 } // namespace
@@ -104,6 +120,63 @@ private Q_SLOTS:
         QVERIFY(run.exitCode != 0);
         QVERIFY2(run.err.contains("notes.txt"), run.err.constData());
         QVERIFY(snapshot(other.toStdString()) == (std::map<std::string, std::string>{{"notes.txt", "mine"}}));
+    }
+
+    // An export killed midway leaves its temporary `.X.tmp-PID` (as large as the model), and one killed
+    // after replacing X leaves the replaced copy as `.X.old-PID`: the next export into X removes those
+    // of ended processes, and touches nothing else: a running process's, another folder's, other names.
+    void exportRemovesLeftoversOfAnInterruptedExport()
+    {
+        const std::string out = m_dir.filePath(QStringLiteral("leftovers")).toStdString();
+        QCOMPARE(exportTo(m_exported, QString::fromStdString(out)).exitCode, 0);
+        const std::string dead = std::to_string(deadPid());
+        const std::string live = std::to_string(::getpid()); // this test outlives the fika-cli it starts
+        const fs::path parent = fs::path(out).parent_path();
+        const std::vector<std::string> removed = {".leftovers.tmp-" + dead, ".leftovers.old-" + dead};
+        const std::vector<std::string> kept = {".leftovers.tmp-" + live, ".leftovers.old-" + live, ".leftovers.tmp-abc",
+                                               ".leftovers.tmp-" + dead + "x", ".leftovers.tmp-", "leftovers.tmp-" + dead,
+                                               ".leftovers2.tmp-" + dead, ".Leftovers.tmp-" + dead};
+        for (const auto& name : removed)
+            fika::test::writeBytes((parent / name / "model.safetensors").string(), "partial");
+        for (const auto& name : kept)
+            fika::test::writeBytes((parent / name / "model.safetensors").string(), "not this export's");
+        const Run run = exportTo(m_exported, QString::fromStdString(out));
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        for (const auto& name : removed)
+            QVERIFY2(!fs::exists(parent / name), (name + " was left").c_str());
+        for (const auto& name : kept)
+            QVERIFY2(fika::test::readBytes((parent / name / "model.safetensors").string()) == "not this export's",
+                     (name + " was touched").c_str());
+        QVERIFY(!predict(QString::fromStdString(out)).isEmpty());
+    }
+
+    // Killed between moving the earlier export aside and renaming the new one in, an export leaves X
+    // missing and `.X.old-PID` holding the earlier, complete export: the next export puts it back
+    // first (so that it is there even when that export fails), unless its process is still running.
+    void exportRestoresAnEarlierExportMovedAside()
+    {
+        const std::string out = m_dir.filePath(QStringLiteral("moved")).toStdString();
+        QCOMPARE(exportTo(m_exported, QString::fromStdString(out)).exitCode, 0);
+        const auto earlier = snapshot(out);
+        const fs::path parent = fs::path(out).parent_path();
+        const std::string missing = m_dir.filePath(QStringLiteral("no-such-checkpoint")).toStdString();
+
+        const fs::path running = parent / (".moved.old-" + std::to_string(::getppid()));
+        fs::rename(out, running);
+        QVERIFY(!fika::core::exportCheckpoint(missing, out)); // the source cannot be loaded
+        QVERIFY2(!fs::exists(out) && snapshot(running.string()) == earlier, "a running export's copy was taken");
+
+        const fs::path aside = parent / (".moved.old-" + std::to_string(deadPid()));
+        fs::rename(running, aside);
+        QVERIFY(!fika::core::exportCheckpoint(missing, out));
+        QVERIFY2(fs::exists(out) && snapshot(out) == earlier, "the earlier export was not restored");
+        QVERIFY(!fs::exists(aside));
+
+        fs::rename(out, aside); // and fika-cli export, which then writes over it
+        const Run run = exportTo(m_exported, QString::fromStdString(out));
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY(!fs::exists(aside));
+        QCOMPARE(predict(QString::fromStdString(out)), predict(m_exported));
     }
 
 private:
