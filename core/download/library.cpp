@@ -28,6 +28,12 @@ namespace fs = std::filesystem;
 namespace fika::core {
 namespace {
 
+// A catalog name that stays one folder below where it is joined: not empty, '.', '..', nor with '/'.
+bool isPlainName(const std::string& name)
+{
+    return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos;
+}
+
 constexpr const char* kCompleteMarker = ".complete"; // written last: the folder is whole
 constexpr const char* kSourceFile = ".source";       // a model folder's repo@revision, written first
 
@@ -187,6 +193,11 @@ Result<std::string> fetchDataset(const Catalog& catalog, const std::string& id, 
             dataset = &d;
     if (!dataset)
         return makeError(ErrorCode::InvalidArgument, "no dataset '" + id + "' in the catalog");
+    // Both name folders that a fetch empties: outside datasets/ they would empty someone else's.
+    for (const auto& [what, name] : {std::pair{"dataset id", &id}, std::pair{"folder", &dataset->folder}})
+        if (!isPlainName(*name))
+            return makeError(ErrorCode::InvalidArgument,
+                             std::string(what) + " '" + *name + "' of dataset '" + id + "' in the catalog: must be a plain name (no '/', not '..')");
     const fs::path base = fs::path(cacheDir) / "datasets" / id;
     const fs::path folder = base / dataset->folder;
     const std::string mark = dataset->sha256 + "\n";
@@ -229,7 +240,7 @@ Result<std::string> fetchModel(const Catalog& catalog, const std::string& id, co
             model = &m;
     if (!model)
         return makeError(ErrorCode::InvalidArgument, "no model '" + id + "' in the catalog");
-    if (id.empty() || id == "." || id == ".." || id.find('/') != std::string::npos)
+    if (!isPlainName(id))
         return makeError(ErrorCode::InvalidArgument, "model id '" + id + "' in the catalog: must be a plain name (no '/', not '..')");
     const fs::path folder = fs::path(cacheDir) / "models" / id;
     const std::string mark = model->repo + "\n";

@@ -712,6 +712,17 @@ private Q_SLOTS:
         QVERIFY2(!refused.ok(), "a model id '..' was fetched");
         QVERIFY2(refused.error().message.find("plain name") != std::string::npos, refused.error().message.c_str());
         QVERIFY(fika::test::readBytes(folder + "/config.json") == otherConfig());
+        // So would a dataset's id or folder: refused before anything is emptied.
+        const std::string outside = cache + "/datasets/keep.txt";
+        fika::test::writeBytes(outside, "mine");
+        for (const auto& [datasetId, subfolder] : {std::pair{std::string(".."), std::string("aclImdb")},
+                                                   std::pair{std::string("imdb"), std::string("..")}}) {
+            catalog.datasets = {{datasetId, "IMDB", url("/imdb.tar.gz"), "", subfolder}};
+            auto dataset = fetchDataset(catalog, datasetId, cache);
+            QVERIFY2(!dataset.ok(), "a dataset id or folder '..' was fetched");
+            QVERIFY2(dataset.error().message.find("plain name") != std::string::npos, dataset.error().message.c_str());
+        }
+        QVERIFY(fika::test::readBytes(outside) == "mine");
     }
 
     // While another Fika fetches a dataset (it holds the folder's lock, extracting), a second fetch
