@@ -644,6 +644,7 @@ Status saveCheckpoint(BertClassifier& model, const Tokenizer& tokenizer, const C
 
 Status checkExportTarget(const std::string& dir)
 {
+    recoverInterruptedSaves(checkpointFolder(dir)); // first, so that the check sees a restored earlier folder
     for (const char* name : {"trainer_state.json", "optimizer.pt", "metrics.json", "experiment.yaml"}) {
         std::error_code ec;
         if (fs::exists(fs::symlink_status(fs::path(dir) / name, ec)))
@@ -658,7 +659,6 @@ Status checkExportTarget(const std::string& dir)
 
 Status exportCheckpoint(const std::string& source, const std::string& out)
 {
-    recoverInterruptedSaves(checkpointFolder(out)); // before the check, so that it sees a restored earlier export
     if (auto allowed = checkExportTarget(out); !allowed)
         return allowed.error();
     auto loaded = loadCheckpoint(source);

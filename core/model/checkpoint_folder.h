@@ -32,7 +32,8 @@ Status checkCheckpointTarget(const std::string& dir);
 // Whether an export may write into `dir`: not into a training checkpoint, one holding
 // trainer_state.json, optimizer.pt, metrics.json or experiment.yaml (the error's field names it).
 // checkCheckpointTarget accepts such a folder (the trainer replaces its own checkpoints), but an
-// export written over it would lose that state.
+// export written over it would lose that state. What interrupted saves of `dir` left beside it is
+// dealt with first (as saveCheckpoint does), so that a training checkpoint moved aside is seen.
 Status checkExportTarget(const std::string& dir);
 
 // Writes the checkpoint at `source` into `out` as saveCheckpoint does (a folder that Hugging Face

@@ -108,6 +108,15 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains("trainer_state.json"), run.err.constData());
         QVERIFY2(run.err.contains("training checkpoint"), run.err.constData());
         QVERIFY(snapshot(checkpoint.toStdString()) == before);
+
+        // A trainer killed while replacing it left it moved aside: fika-cli export restores it first,
+        // and then refuses it too.
+        const fs::path aside = fs::path(checkpoint.toStdString()).parent_path() / (".best.old-" + std::to_string(deadPid()));
+        fs::rename(checkpoint.toStdString(), aside);
+        const Run afterKill = exportTo(ownFolder ? QString::fromStdString(aside.string()) : m_exported, checkpoint);
+        QVERIFY2(afterKill.exitCode != 0, "an export replaced a training checkpoint moved aside");
+        QVERIFY2(afterKill.err.contains("training checkpoint"), afterKill.err.constData());
+        QVERIFY(snapshot(checkpoint.toStdString()) == before);
     }
 
     // A folder holding anything else is refused, and stays as it was.
