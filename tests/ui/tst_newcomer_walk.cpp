@@ -462,16 +462,20 @@ private Q_SLOTS:
         import.show();
         check(&import, QStringLiteral("import columns"));
         window->showSection(MainWindow::DatasetsSection);
+        bool encodingChecked = false;
         QTimer::singleShot(0, window.get(), [&] { // inside the encoding dialog's exec()
             auto* encoding = window->datasetsView()->encodingDialog();
-            if (encoding) {
-                QTest::qWaitForWindowExposed(encoding);
+            if (!encoding)
+                return;
+            if (QTest::qWaitForWindowExposed(encoding)) {
                 check(encoding, QStringLiteral("encoding"));
-                encoding->reject();
+                encodingChecked = true;
             }
+            encoding->reject();
         });
         window->datasetsView()->showTextEncoding();
         applyLanguage(QStringLiteral("en"));
+        QVERIFY2(encodingChecked, "the encoding dialog was not shown");
         if (!conflicts.isEmpty())
             qInfo("%s", qPrintable(conflicts.join(QLatin1Char('\n'))));
         QVERIFY2(conflicts.isEmpty(), qPrintable(conflicts.join(QStringLiteral("; "))));
