@@ -48,6 +48,25 @@ Run runCli(const QStringList& args, const QByteArray& input = {})
     return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
 }
 
+// fika-cli init-config (recommended preset) and train, from random weights on one thread, on `rows`
+// synthetic reviews in `dir`, with `settings` as --set options; the run goes to dir/run.
+Run trainOnSyntheticReviews(const QTemporaryDir& dir, int rows, std::initializer_list<const char*> settings)
+{
+    const QString csv = dir.filePath(QStringLiteral("reviews.csv"));
+    fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(rows));
+    const QString config = dir.filePath(QStringLiteral("experiment.yaml"));
+    const Run init = runCli({QStringLiteral("init-config"), QStringLiteral("--preset"), QStringLiteral("recommended"),
+                             QStringLiteral("--csv"), csv, QStringLiteral("--out"), config});
+    if (init.exitCode != 0)
+        return init;
+    QStringList train = {QStringLiteral("train"), QStringLiteral("--config"), config, QStringLiteral("--set"),
+                         QStringLiteral("model.init=random"), QStringLiteral("--set"), QStringLiteral("training.threads=1")};
+    for (const char* setting : settings)
+        train << QStringLiteral("--set") << QString::fromUtf8(setting);
+    train << QStringLiteral("--set") << QStringLiteral("output.dir=") + dir.filePath(QStringLiteral("run"));
+    return runCli(train);
+}
+
 } // namespace
 
 class TestCli : public QObject {
@@ -503,20 +522,13 @@ private Q_SLOTS:
     void trainsAndEvaluates()
     {
         QTemporaryDir dir;
-        const QString csv = dir.filePath(QStringLiteral("reviews.csv"));
-        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(240));
+        const Run trained = trainOnSyntheticReviews(dir, 240,
+                                                    {"model.layers=2", "model.hidden_size=32", "model.heads=4",
+                                                     "model.intermediate_size=64", "encoding.sequence_length=24",
+                                                     "training.batch_size=16", "training.epochs=6",
+                                                     "training.learning_rate=0.002"});
+        const QString csv = dir.filePath(QStringLiteral("reviews.csv")); // what it trained on, and how
         const QString config = dir.filePath(QStringLiteral("experiment.yaml"));
-        QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--preset"), QStringLiteral("recommended"),
-                         QStringLiteral("--csv"), csv, QStringLiteral("--out"), config})
-                     .exitCode,
-                 0);
-        QStringList train = {QStringLiteral("train"), QStringLiteral("--config"), config};
-        for (const char* setting : {"model.init=random", "model.layers=2", "model.hidden_size=32", "model.heads=4",
-                                    "model.intermediate_size=64", "encoding.sequence_length=24", "training.batch_size=16",
-                                    "training.epochs=6", "training.learning_rate=0.002", "training.threads=1"})
-            train << QStringLiteral("--set") << QString::fromUtf8(setting);
-        train << QStringLiteral("--set") << QStringLiteral("output.dir=") + dir.filePath(QStringLiteral("run"));
-        const Run trained = runCli(train);
         QVERIFY2(trained.exitCode == 0, trained.err.constData());
         QVERIFY(trained.err.contains("epoch 6/6"));
         const std::string metricsLog = fika::test::readBytes(dir.filePath(QStringLiteral("run/metrics.jsonl")).toStdString());
@@ -603,20 +615,10 @@ private Q_SLOTS:
     void evaluateSaysWhichRowsItSkipped()
     {
         QTemporaryDir dir;
-        const QString csv = dir.filePath(QStringLiteral("reviews.csv"));
-        fika::test::writeBytes(csv.toStdString(), fika::test::syntheticReviewsCsv(64));
-        const QString config = dir.filePath(QStringLiteral("experiment.yaml"));
-        QCOMPARE(runCli({QStringLiteral("init-config"), QStringLiteral("--preset"), QStringLiteral("recommended"),
-                         QStringLiteral("--csv"), csv, QStringLiteral("--out"), config})
-                     .exitCode,
-                 0);
-        QStringList train = {QStringLiteral("train"), QStringLiteral("--config"), config};
-        for (const char* setting : {"model.init=random", "model.layers=1", "model.hidden_size=16", "model.heads=2",
-                                    "model.intermediate_size=16", "encoding.sequence_length=16", "training.epochs=1",
-                                    "training.threads=1"})
-            train << QStringLiteral("--set") << QString::fromUtf8(setting);
-        train << QStringLiteral("--set") << QStringLiteral("output.dir=") + dir.filePath(QStringLiteral("run"));
-        const Run trained = runCli(train);
+        const Run trained = trainOnSyntheticReviews(dir, 64,
+                                                    {"model.layers=1", "model.hidden_size=16", "model.heads=2",
+                                                     "model.intermediate_size=16", "encoding.sequence_length=16",
+                                                     "training.epochs=1"});
         QVERIFY2(trained.exitCode == 0, trained.err.constData());
 
         const QString test = dir.filePath(QStringLiteral("test.csv"));

@@ -106,38 +106,57 @@ private:
     std::string m_why;
 };
 
+// The raw test servers' socket work: a listening socket on a free loopback port, a request's head
+// read up to its blank line, an answer written whole.
+int listenOnLoopback(int backlog, int& port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
+    ::listen(fd, backlog);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+    port = ntohs(address.sin_port);
+    return fd;
+}
+
+std::string readRequestHead(int client)
+{
+    std::string request;
+    char buffer[4096];
+    while (request.find("\r\n\r\n") == std::string::npos) {
+        const ssize_t got = ::read(client, buffer, sizeof buffer);
+        if (got <= 0)
+            break;
+        request.append(buffer, static_cast<size_t>(got));
+    }
+    return request;
+}
+
+void writeAll(int client, const std::string& answer)
+{
+    for (size_t sent = 0; sent < answer.size();) {
+        const ssize_t wrote = ::write(client, answer.data() + sent, answer.size() - sent);
+        if (wrote <= 0)
+            break;
+        sent += static_cast<size_t>(wrote);
+    }
+}
+
 // A server that ignores Range (httplib honours it): one connection, answered 200 with the whole body.
 class RawServer {
 public:
     explicit RawServer(std::string body) : m_body(std::move(body))
     {
-        m_socket = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t size = sizeof address;
-        ::bind(m_socket, reinterpret_cast<sockaddr*>(&address), size);
-        ::listen(m_socket, 1);
-        ::getsockname(m_socket, reinterpret_cast<sockaddr*>(&address), &size);
-        m_port = ntohs(address.sin_port);
+        m_socket = listenOnLoopback(1, m_port);
         m_thread = std::thread([this] {
             const int client = ::accept(m_socket, nullptr, nullptr);
-            std::string request;
-            char buffer[4096];
-            while (request.find("\r\n\r\n") == std::string::npos) {
-                const ssize_t got = ::read(client, buffer, sizeof buffer);
-                if (got <= 0)
-                    break;
-                request.append(buffer, static_cast<size_t>(got));
-            }
+            readRequestHead(client);
             const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(m_body.size()) +
                                        "\r\nConnection: close\r\n\r\n" + m_body;
-            for (size_t sent = 0; sent < answer.size();) {
-                const ssize_t wrote = ::write(client, answer.data() + sent, answer.size() - sent);
-                if (wrote <= 0)
-                    break;
-                sent += static_cast<size_t>(wrote);
-            }
+            writeAll(client, answer);
             ::close(client);
         });
     }
@@ -166,15 +185,7 @@ public:
     ChangingServer(std::string first, std::string second, Validator kind)
         : m_bodies{std::move(first), std::move(second)}, m_kind(kind)
     {
-        m_socket = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t size = sizeof address;
-        ::bind(m_socket, reinterpret_cast<sockaddr*>(&address), size);
-        ::listen(m_socket, 4);
-        ::getsockname(m_socket, reinterpret_cast<sockaddr*>(&address), &size);
-        m_port = ntohs(address.sin_port);
+        m_socket = listenOnLoopback(4, m_port);
         m_thread = std::thread([this] {
             for (int version = 0; version < 2; ++version)
                 serve(version);
@@ -220,14 +231,7 @@ private:
         const int client = ::accept(m_socket, nullptr, nullptr);
         if (client < 0)
             return;
-        std::string request;
-        char buffer[4096];
-        while (request.find("\r\n\r\n") == std::string::npos) {
-            const ssize_t got = ::read(client, buffer, sizeof buffer);
-            if (got <= 0)
-                break;
-            request.append(buffer, static_cast<size_t>(got));
-        }
+        const std::string request = readRequestHead(client);
         {
             std::lock_guard<std::mutex> guard(m_mutex);
             m_lastRequest = request;
@@ -245,12 +249,7 @@ private:
             answer += "Content-Range: bytes " + std::to_string(from) + "-" + std::to_string(body.size() - 1) + "/" +
                       std::to_string(body.size()) + "\r\n";
         answer += "Connection: close\r\n\r\n" + body.substr(from, version == 0 ? body.size() / 2 : std::string::npos);
-        for (size_t sent = 0; sent < answer.size();) {
-            const ssize_t wrote = ::write(client, answer.data() + sent, answer.size() - sent);
-            if (wrote <= 0)
-                break;
-            sent += static_cast<size_t>(wrote);
-        }
+        writeAll(client, answer);
         ::close(client);
     }
 
